@@ -1,0 +1,75 @@
+"""Date arithmetic for facts: completed calendar months, as a personnel office counts them."""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+
+DAYS_PER_MONTH_CARRY = 30
+
+
+def completed_months(start: dt.date, end: dt.date) -> int:
+    """Whole months from ``start`` to ``end``; 2021-03-01 → 2025-03-01 is exactly 48.
+
+    A month is complete on the same day-of-month; a start on the 29th-31st completes in a
+    shorter month only when the next month begins (2020-02-29 + 12 months = 2021-03-01).
+    """
+    if end < start:
+        return -completed_months(end, start)
+    months = (end.year - start.year) * 12 + (end.month - start.month)
+    if end.day < start.day:
+        months -= 1
+    return months
+
+
+def add_months(start: dt.date, months: int) -> dt.date:
+    """The first date on which ``completed_months(start, date) >= months``."""
+    index = start.year * 12 + (start.month - 1) + months
+    year, month = divmod(index, 12)
+    month += 1
+    last = calendar.monthrange(year, month)[1]
+    if start.day <= last:
+        return dt.date(year, month, start.day)
+    # The day does not exist in that month: the month completes when the next one begins.
+    return dt.date(year, month, last) + dt.timedelta(days=1)
+
+
+def span_months(periods: list[tuple[dt.date, dt.date]]) -> int:
+    """Total completed months of several periods (overlaps merged; leftover days carried at 30)."""
+    merged: list[list[dt.date]] = []
+    for start, end in sorted(periods):
+        if end <= start:
+            continue
+        if merged and start <= merged[-1][1]:
+            merged[-1][1] = max(merged[-1][1], end)
+        else:
+            merged.append([start, end])
+    months = 0
+    days = 0
+    for start, end in merged:
+        whole = completed_months(start, end)
+        months += whole
+        days += (end - add_months(start, whole)).days
+    return months + days // DAYS_PER_MONTH_CARRY
+
+
+def duration_text(months: int, lang: str = "en") -> str:
+    """41 → '3 years 5 months' / '3 tahun 5 bulan'."""
+    years, rest = divmod(abs(months), 12)
+    words = ("year", "years", "month", "months") if lang == "en" else ("tahun", "tahun", "bulan", "bulan")
+    parts = []
+    if years:
+        parts.append(f"{years} {words[0] if years == 1 else words[1]}")
+    if rest or not years:
+        parts.append(f"{rest} {words[2] if rest == 1 else words[3]}")
+    return ("-" if months < 0 else "") + " ".join(parts)
+
+
+def iso_duration(months: int) -> str:
+    """41 → 'P3Y5M' (ISO 8601), the form durations take in JSON output."""
+    years, rest = divmod(months, 12)
+    if years and rest:
+        return f"P{years}Y{rest}M"
+    if years:
+        return f"P{years}Y"
+    return f"P{rest}M"

@@ -1,0 +1,196 @@
+"""The candidate file: a civil servant's dossier (domain.md §8), strictly validated."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from decimal import Decimal, InvalidOperation
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
+
+Golongan = Literal["I/a", "I/b", "I/c", "I/d", "II/a", "II/b", "II/c", "II/d", "III/a", "III/b", "III/c",
+                   "III/d", "IV/a", "IV/b", "IV/c", "IV/d", "IV/e"]
+EducationLevel = Literal["SD", "SLTP", "SLTP_KEJURUAN", "SLTA", "D1", "D2", "D3", "D4", "S1", "S2", "S3",
+                         "PROFESI"]
+PostKind = Literal["JPT_UTAMA", "JPT_MADYA", "JPT_PRATAMA", "ADMINISTRATOR", "PENGAWAS", "PELAKSANA", "JF"]
+Jenjang = Literal["PEMULA", "TERAMPIL", "MAHIR", "PENYELIA", "AHLI_PERTAMA", "AHLI_MUDA", "AHLI_MADYA",
+                  "AHLI_UTAMA"]
+Predikat = Literal["SANGAT_BAIK", "BAIK", "CUKUP", "BUTUH_PERBAIKAN", "KURANG", "KURANG_MISCONDUCT",
+                   "SANGAT_KURANG", "BURUK", "AMAT_BAIK", "SEDANG"]
+Scheme = Literal["DP3_PP10_1979", "PP46_2011", "PP30_2019", "PERMENPANRB_8_2021", "PERMENPANRB_6_2022"]
+Expectation = Literal["DI_BAWAH", "SESUAI", "DI_ATAS"]
+
+
+def _date(value: Any) -> Any:
+    # Only a calendar date: YAML gives datetime.date, JSON gives "YYYY-MM-DD". Numbers and
+    # timestamps are refused rather than guessed at.
+    if isinstance(value, dt.datetime):
+        raise ValueError("expected a date like 2024-03-01, not a date and time")
+    if isinstance(value, dt.date):
+        return value
+    if isinstance(value, str) and re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+        try:
+            return dt.date.fromisoformat(value)
+        except ValueError:
+            raise ValueError(f"{value!r} is not a real calendar date") from None
+    raise ValueError(f"expected a date like 2024-03-01, got {value!r}")
+
+
+def _decimal(value: Any) -> Any:
+    # Numbers only (a quoted "78.5" is a typing mistake in the file, not a number); kept exact.
+    if isinstance(value, bool) or not isinstance(value, int | float | Decimal):
+        raise ValueError(f"expected a number, got {value!r}")
+    try:
+        number = Decimal(str(value))
+    except InvalidOperation:
+        raise ValueError(f"expected a number, got {value!r}") from None
+    if not number.is_finite():
+        raise ValueError("expected a finite number")
+    return number
+
+
+Date = Annotated[dt.date, BeforeValidator(_date)]
+Number = Annotated[Decimal, BeforeValidator(_decimal)]
+
+
+class Strict(BaseModel):
+    """Unknown fields and loose types are errors, never silently accepted."""
+
+    model_config = ConfigDict(strict=True, extra="forbid", frozen=True)
+
+
+class Rank(Strict):
+    golongan: Golongan
+    tmt: Date
+    sk_number: str | None = None
+    kp_type: Literal["PENGANGKATAN", "REGULER", "PILIHAN_STRUKTURAL", "PILIHAN_JF", "PENYESUAIAN_IJAZAH",
+                     "ISTIMEWA", "PENGABDIAN"] | None = None
+
+
+class Education(Strict):
+    level: EducationLevel
+    major: str | None = None
+    institution: str | None = None
+    foreign: bool = False
+    equivalence_decree: str | None = None
+    graduated: Date
+    recognised_for_rank: bool = False
+
+
+class Position(Strict):
+    jenis: PostKind
+    jf_name: str | None = None
+    jf_kategori: Literal["KEAHLIAN", "KETERAMPILAN"] | None = None
+    jf_jenjang: Jenjang | None = None
+    eselon_legacy: Literal["I.a", "I.b", "II.a", "II.b", "III.a", "III.b", "IV.a", "IV.b", "V"] | None = None
+    unit: str | None = None
+    field_tags: list[str] = Field(default_factory=list)
+    tmt_start: Date
+    tmt_end: Date | None = None
+    appointment: Literal["DEFINITIF", "PLT", "PLH"] = "DEFINITIF"
+    via_penyetaraan: bool = False
+    sk_number: str | None = None
+
+    @model_validator(mode="after")
+    def _consistent(self) -> Position:
+        if self.jenis == "JF" and self.jf_jenjang is None:
+            raise ValueError("a JF position needs jf_jenjang")
+        if self.jenis != "JF" and self.jf_jenjang is not None:
+            raise ValueError("jf_jenjang is only for jenis JF")
+        if self.tmt_end is not None and self.tmt_end < self.tmt_start:
+            raise ValueError("tmt_end is before tmt_start")
+        return self
+
+
+class Performance(Strict):
+    period: Annotated[str, Field(pattern=r"^\d{4}(-S[12])?$")]
+    scheme: Scheme
+    numeric_score: Number | None = None
+    predikat: Predikat | None = None
+    rating_hasil_kerja: Expectation | None = None
+    rating_perilaku: Expectation | None = None
+    missing_reason: Literal["CLTN", "TUGAS_BELAJAR", "CPNS_YEAR", "SICK_LEAVE", "NOT_SUBMITTED", "OTHER"] | None = None
+
+
+class Score(Strict):
+    code: Annotated[str, Field(pattern=r"^(M0[1-8]|SK01|T_[A-Z0-9_]+)$")]
+    attained: Annotated[Number, Field(ge=0, le=5)]
+    standard: Annotated[int, Field(ge=1, le=5)] | None = None
+
+
+class Assessment(Strict):
+    assessment_id: str
+    provider: str
+    provider_accredited: bool
+    date: Date
+    purpose: Literal["PEMETAAN", "SELEKSI_JPT", "UJI_KOMPETENSI_JF", "PROMOSI_JA"]
+    target_position_id: str | None = None
+    scores: list[Score]
+    jpm_percent: Annotated[Number, Field(ge=0, le=200)] | None = None
+    category_scheme: Literal["SELEKSI_MS_MMS_KMS", "PEMETAAN_OPTIMAL", "AGENCY_CUSTOM"] | None = None
+    category: str | None = None
+
+
+class Talent(Strict):
+    box: Annotated[int, Field(ge=1, le=9)] | None = None
+    period: str | None = None
+
+
+class Sanction(Strict):
+    level: Literal["RINGAN", "SEDANG", "BERAT"]
+    type: Literal["TEGURAN_LISAN", "TEGURAN_TERTULIS", "PERNYATAAN_TIDAK_PUAS", "POTONG_TUKIN_6", "POTONG_TUKIN_9",
+                  "POTONG_TUKIN_12", "PENURUNAN_JABATAN_12", "PEMBEBASAN_KE_PELAKSANA_12", "PDHTAPS", "PTDH"]
+    regulation: Literal["PP53_2010", "PP94_2021"]
+    decided: Date
+    effective_start: Date | None = None
+    effective_end: Date | None = None
+    status: Literal["UNDER_EXAMINATION", "DECIDED", "OBJECTION_PENDING", "APPEAL_PENDING", "FINAL", "ANNULLED",
+                    "COMPLETED"]
+
+
+class Training(Strict):
+    type: Literal["LATSAR", "PKP", "PKA", "PKN_II", "PKN_I", "DIKLATPIM_IV", "DIKLATPIM_III", "DIKLATPIM_II",
+                  "TEKNIS", "FUNGSIONAL"]
+    passed: Date
+    name: str | None = None
+
+
+class CreditPoints(Strict):
+    cumulative_for_pangkat: Number
+    cumulative_for_jenjang: Number
+    pak_date: Date
+
+
+class Waiver(Strict):
+    position: str
+    requirement: str
+    authority: Literal["PRESIDEN", "MENTERI_PANRB", "KEPALA_BKN", "PPK"]
+    document: str
+    date: Date
+    reason: str
+
+
+class Candidate(Strict):
+    """One civil servant; histories are lists in any order (facts sort them by date)."""
+
+    nip: Annotated[str, Field(pattern=r"^\d{18}$")]
+    name: Annotated[str, Field(min_length=1)]
+    birth_date: Date
+    instansi_id: str
+    employee_status: Literal["CPNS", "PNS", "PPPK"]
+    tmt_cpns: Date
+    tmt_pns: Date | None = None
+    pangkat: Annotated[list[Rank], Field(min_length=1)]
+    education: list[Education] = Field(default_factory=list)
+    positions: list[Position] = Field(default_factory=list)
+    performance: list[Performance] = Field(default_factory=list)
+    competency_assessments: list[Assessment] = Field(default_factory=list)
+    talent: Talent | None = None
+    discipline: list[Sanction] = Field(default_factory=list)
+    trainings: list[Training] = Field(default_factory=list)
+    angka_kredit: CreditPoints | None = None
+    health_certificate_date: Date | None = None
+    lhkpn_or_lhkasn_submitted_year: int | None = None
+    hukuman_pidana: Literal["NONE", "CONVICTED", "IN_PROCESS"] = "NONE"
+    waivers: list[Waiver] = Field(default_factory=list)

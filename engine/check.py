@@ -1,0 +1,74 @@
+"""The check pipeline: candidates → facts → plan → engine → decisions, for one position."""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Literal
+
+from engine import reference
+from engine.decide import Decision, decide, ranked, waiver_problems
+from engine.derive import Facts, derive
+from engine.errors import InputError, Problem
+from engine.intake import LoadedCandidate
+from engine.plan import Plan, compile_position, encode_row
+from engine.rulefile import PositionClass, Ruleset
+from engine.rules import Library, content_hash
+
+Backend = Literal["durable", "reference"]
+
+
+@dataclass
+class CheckRun:
+    """Decisions for every valid candidate, and the problems that kept others out."""
+
+    as_of: dt.date
+    ruleset: Ruleset
+    ruleset_hash: str
+    position: PositionClass
+    decisions: list[Decision]
+    problems: list[Problem] = field(default_factory=list)
+
+
+def select_position(ruleset: Ruleset, position_id: str) -> PositionClass:
+    position = ruleset.position(position_id)
+    if position is None:
+        known = [p.id for p in ruleset.positions]
+        close = difflib.get_close_matches(position_id, known, n=1)
+        raise InputError([Problem(code="unknown_position", message=(
+            f"ruleset '{ruleset.id}' {ruleset.version} has no position class '{position_id}'"),
+            hint=(f"did you mean '{close[0]}'? " if close else "") + f"known: {', '.join(known)}")])
+    return position
+
+
+def run_engine(plan: Plan, rows: Sequence[dict[str, int]], backend: Backend) -> list[frozenset[int]]:
+    if backend == "reference":
+        return reference.evaluate(plan, rows)
+    from engine.durable_adapter import DurableEvaluator
+
+    with DurableEvaluator(plan) as evaluator:
+        return evaluator.evaluate(rows)
+
+
+def check(library: Library, position_id: str, candidates: Sequence[LoadedCandidate], as_of: dt.date,
+          ruleset_id: str | None = None, backend: Backend = "durable") -> CheckRun:
+    """Decide every candidate for one position under the ruleset in force on ``as_of``."""
+    ruleset = library.resolve(ruleset_id, as_of)
+    digest = content_hash(ruleset)
+    position = select_position(ruleset, position_id)
+    plan = compile_position(ruleset, position, digest)
+    problems: list[Problem] = []
+    accepted: list[tuple[LoadedCandidate, Facts]] = []
+    for loaded in candidates:
+        found = waiver_problems(loaded.candidate, position, loaded.file)
+        if found:
+            problems.extend(found)
+            continue
+        accepted.append((loaded, derive(loaded.candidate, as_of)))
+    passed = run_engine(plan, [encode_row(plan, facts) for _l, facts in accepted], backend)
+    decisions = [decide(ruleset, digest, position, plan, loaded.candidate, facts, ok, loaded.file)
+                 for (loaded, facts), ok in zip(accepted, passed, strict=True)]
+    return CheckRun(as_of=as_of, ruleset=ruleset, ruleset_hash=digest, position=position,
+                    decisions=ranked(decisions), problems=problems)

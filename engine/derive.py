@@ -1,0 +1,226 @@
+"""Deriving the fact vocabulary from a candidate file as of a date."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict
+
+from engine.calendar import add_months, completed_months, span_months
+from engine.candidate import Candidate, Performance, Position
+from engine.facts import DECIMAL_PLACES, POST_KEYS, RATING_YEARS, family_name
+from engine.scales import EDUCATION, PREDIKAT, SANCTION_LEVEL, TRAINING_TYPES
+
+
+class Facts(BaseModel):
+    """What is known of a candidate on one date: values, and why others are unknown."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    as_of: dt.date
+    values: dict[str, Any]
+    missing: dict[str, str] = {}
+    invalid: dict[str, str] = {}
+
+
+# PermenPANRB 6/2022 matrix, hasil kerja × perilaku (domain.md §6).
+_MATRIX = {
+    ("DI_ATAS", "DI_BAWAH"): "KURANG_MISCONDUCT", ("DI_ATAS", "SESUAI"): "BAIK", ("DI_ATAS", "DI_ATAS"): "SANGAT_BAIK",
+    ("SESUAI", "DI_BAWAH"): "KURANG_MISCONDUCT", ("SESUAI", "SESUAI"): "BAIK", ("SESUAI", "DI_ATAS"): "BAIK",
+    ("DI_BAWAH", "DI_BAWAH"): "SANGAT_KURANG", ("DI_BAWAH", "SESUAI"): "BUTUH_PERBAIKAN",
+    ("DI_BAWAH", "DI_ATAS"): "BUTUH_PERBAIKAN",
+}
+
+# Numeric bands per scheme, highest first (domain.md §6). PP 30/2019 "Sangat Baik" also needs a new
+# idea or method, which a score cannot show, so 110-120 reads as "Baik" unless a predikat is given.
+_BANDS: dict[str, list[tuple[int, str]]] = {
+    "DP3_PP10_1979": [(91, "AMAT_BAIK"), (76, "BAIK"), (61, "CUKUP"), (51, "SEDANG"), (0, "BURUK")],
+    "PP46_2011": [(91, "SANGAT_BAIK"), (76, "BAIK"), (61, "CUKUP"), (51, "KURANG"), (0, "BURUK")],
+    "PP30_2019": [(90, "BAIK"), (70, "CUKUP"), (50, "KURANG"), (0, "SANGAT_KURANG")],
+}
+_ACTIVE_STATUSES = {"DECIDED", "FINAL", "COMPLETED"}
+_PENDING_STATUSES = {"UNDER_EXAMINATION", "OBJECTION_PENDING", "APPEAL_PENDING"}
+
+
+def _predikat(entry: Performance) -> str | None:
+    if entry.predikat is not None:
+        return entry.predikat
+    if entry.rating_hasil_kerja and entry.rating_perilaku:
+        return _MATRIX[(entry.rating_hasil_kerja, entry.rating_perilaku)]
+    if entry.numeric_score is not None and entry.scheme in _BANDS:
+        for floor, word in _BANDS[entry.scheme]:
+            if entry.numeric_score >= floor:
+                return word
+    return None
+
+
+def _post_key(position: Position) -> str:
+    return (position.jf_jenjang or position.jenis).lower()
+
+
+class _Deriver:
+    def __init__(self, candidate: Candidate, as_of: dt.date) -> None:
+        self.c = candidate
+        self.as_of = as_of
+        self.values: dict[str, Any] = {}
+        self.missing: dict[str, str] = {}
+        self.invalid: dict[str, str] = {}
+
+    def months_since(self, start: dt.date) -> int:
+        return completed_months(start, self.as_of)
+
+    def run(self) -> Facts:
+        c, as_of = self.c, self.as_of
+        if c.birth_date > as_of:
+            self.invalid["age_years"] = f"birth date {c.birth_date} is after {as_of}"
+        else:
+            self.values["age_years"] = self.months_since(c.birth_date) // 12
+        ranks = sorted((r for r in c.pangkat if r.tmt <= as_of), key=lambda r: r.tmt)
+        if ranks:
+            self.values["golongan"] = ranks[-1].golongan
+            self.values["months_in_rank"] = self.months_since(ranks[-1].tmt)
+        else:
+            for name in ("golongan", "months_in_rank"):
+                self.missing[name] = f"no rank with TMT on or before {as_of}"
+        if c.tmt_cpns <= as_of:
+            self.values["months_of_service"] = self.months_since(c.tmt_cpns)
+        else:
+            self.missing["months_of_service"] = f"TMT CPNS {c.tmt_cpns} is after {as_of}"
+        self.values["employee_status"] = c.employee_status
+        self.values["criminal_record"] = c.hukuman_pidana
+        self._education()
+        self._positions()
+        self._ratings()
+        self._assessment()
+        self._discipline()
+        for kind in TRAINING_TYPES:
+            self.values[f"training.{kind}"] = any(t.type == kind and t.passed <= as_of for t in c.trainings)
+        self._optional()
+        return Facts(as_of=as_of, values=self.values, missing=self.missing, invalid=self.invalid)
+
+    def _education(self) -> None:
+        held = [e for e in self.c.education if e.graduated <= self.as_of]
+        valid = [e.level for e in held if not e.foreign or e.equivalence_decree]
+        for name, levels in (("education", valid), ("education_for_rank",
+                                                     [e.level for e in held if e.recognised_for_rank])):
+            if levels:
+                self.values[name] = max(levels, key=EDUCATION.rank)
+            else:
+                self.missing[name] = "no recognised diploma on file"
+
+    def _positions(self) -> None:
+        periods: dict[tuple[str, bool], list[tuple[dt.date, dt.date]]] = {}
+        current: Position | None = None
+        for p in self.c.positions:
+            if p.tmt_start > self.as_of:
+                continue
+            end = min(p.tmt_end, self.as_of) if p.tmt_end else self.as_of
+            definitive = p.appointment == "DEFINITIF"
+            periods.setdefault((_post_key(p), definitive), []).append((p.tmt_start, end))
+            is_open = p.tmt_end is None or p.tmt_end > self.as_of
+            if definitive and is_open and (current is None or p.tmt_start >= current.tmt_start):
+                current = p
+        for key in POST_KEYS:
+            definitive = periods.get((key, True), [])
+            self.values[f"months_in_post.{key}"] = span_months(definitive)
+            self.values[f"months_in_post_incl_acting.{key}"] = span_months(definitive + periods.get((key, False), []))
+        if current is not None:
+            self.values["current_post"] = _post_key(current).upper()
+        else:
+            self.missing["current_post"] = "no definitive post open on the date"
+
+    def _ratings(self) -> None:
+        by_year: dict[int, list[Performance]] = {}
+        for entry in self.c.performance:
+            by_year.setdefault(int(entry.period[:4]), []).append(entry)
+        worst: int | None = None
+        gap = ""
+        for n in range(1, max(RATING_YEARS) + 1):
+            year = self.as_of.year - n
+            words = [w for w in (_predikat(e) for e in by_year.get(year, [])) if w]
+            if not words and not gap:
+                reasons = sorted({e.missing_reason for e in by_year.get(year, []) if e.missing_reason})
+                gap = f"no usable rating for {year}" + (f" ({', '.join(reasons)})" if reasons else "")
+            if words:
+                low = min(PREDIKAT.rank(w) for w in words)
+                worst = low if worst is None else min(worst, low)
+            name = family_name("rating_min_last", str(n))
+            if gap or worst is None:
+                self.missing[name] = gap
+            else:
+                self.values[name] = PREDIKAT.label(worst)
+
+    def _assessment(self) -> None:
+        done = sorted((a for a in self.c.competency_assessments if a.date <= self.as_of), key=lambda a: a.date)
+        names = ("jpm", "assessment_age_months", "assessment_accredited")
+        if not done:
+            for name in names:
+                self.missing[name] = "no competency assessment on file"
+            return
+        latest = done[-1]
+        self.values["assessment_age_months"] = self.months_since(latest.date)
+        self.values["assessment_accredited"] = latest.provider_accredited
+        for score in latest.scores:
+            self._decimal(f"competency.{score.code}", score.attained)
+        if latest.jpm_percent is not None:
+            self._decimal("jpm", latest.jpm_percent)
+        elif latest.scores and all(s.standard for s in latest.scores):
+            total = sum((s.attained for s in latest.scores), Decimal(0))
+            standard = sum(int(s.standard or 0) for s in latest.scores)
+            jpm = (total / standard * 100).quantize(Decimal(1).scaleb(-DECIMAL_PLACES), rounding=ROUND_HALF_UP)
+            self.values["jpm"] = jpm
+        else:
+            self.missing["jpm"] = f"assessment {latest.assessment_id} has no JPM and no standards to compute it"
+
+    def _decimal(self, name: str, value: Decimal) -> None:
+        if value != value.quantize(Decimal(1).scaleb(-DECIMAL_PLACES), rounding=ROUND_HALF_UP):
+            self.invalid[name] = f"{value} has more than {DECIMAL_PLACES} decimal places"
+        else:
+            self.values[name] = value
+
+    def _discipline(self) -> None:
+        as_of = self.as_of
+        window_start = add_months(as_of, -24)
+        active = pending = False
+        worst = 1
+        for s in self.c.discipline:
+            if s.decided > as_of:
+                continue
+            if s.status in _PENDING_STATUSES:
+                pending = True
+                continue
+            if s.status not in _ACTIVE_STATUSES:
+                continue
+            start = s.effective_start or s.decided
+            end = s.effective_end or (s.decided if s.status == "COMPLETED" else None)
+            if start <= as_of and (end is None or end >= as_of) and s.status != "COMPLETED":
+                active = True
+            if start <= as_of and (end is None or end >= window_start):
+                worst = max(worst, SANCTION_LEVEL.rank(s.level))
+        self.values["sanction_active"] = active
+        self.values["sanction_pending"] = pending
+        self.values["worst_sanction_last_24m"] = SANCTION_LEVEL.label(worst)
+
+    def _optional(self) -> None:
+        c, as_of = self.c, self.as_of
+        if c.angka_kredit and c.angka_kredit.pak_date <= as_of:
+            self._decimal("credit_points_jenjang", c.angka_kredit.cumulative_for_jenjang)
+            self._decimal("credit_points_pangkat", c.angka_kredit.cumulative_for_pangkat)
+        else:
+            for name in ("credit_points_jenjang", "credit_points_pangkat"):
+                self.missing[name] = "no credit-point assessment (PAK) on file"
+        if c.talent and c.talent.box is not None:
+            self.values["talent_box"] = c.talent.box
+        else:
+            self.missing["talent_box"] = "no talent box on file"
+        if c.health_certificate_date and c.health_certificate_date <= as_of:
+            self.values["health_certificate_age_months"] = self.months_since(c.health_certificate_date)
+        else:
+            self.missing["health_certificate_age_months"] = "no health certificate on file"
+
+
+def derive(candidate: Candidate, as_of: dt.date) -> Facts:
+    """Every fact of the vocabulary that the file supports on ``as_of``; the rest with a reason."""
+    return _Deriver(candidate, as_of).run()

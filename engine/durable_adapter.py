@@ -1,0 +1,151 @@
+"""The one module that imports durable-rules: plans become C rulesets; candidates are asserted as facts.
+
+Invariants (../shared/durable_rules.md §8, §10), each under a test in tests/test_durable_invariants.py:
+facts are asserted, never posted; every rule is guarded by ``$ex _c`` so nothing matches the engine's
+state fact; a catch-all rule fires once per candidate (it prevents the delete_state crash and proves
+the candidate was evaluated); no arithmetic, so no ``$div``; a ``$ex`` presence check on every field
+compared; only integers reach the engine; at most 50 rules per compiled chunk; one fresh state id per
+batch, drained and deleted in ``finally``; the C module is driven directly, so no Host timer threads.
+"""
+
+from __future__ import annotations
+
+import itertools
+import os
+from collections.abc import Sequence
+from typing import Any
+
+import durable_rules_engine as dre
+import orjson
+
+from engine.errors import EngineFault
+from engine.plan import Plan, PlanCheck
+
+MAX_RULES_PER_CHUNK = 50
+BATCH_SIZE = 500
+CATCH_ALL = "__evaluated__"
+GUARD = "_c"
+INDEX = "_n"
+
+# Each rule fires when its requirement is violated: far fewer firings (and JSON sent back) than
+# rules firing on pass (../shared/perf.md §3a). Presence is a separate guard, so absent fields
+# fire nothing and are classified as missing outside the engine.
+_VIOLATION = {"eq": "$neq", "gt": "$lte", "gte": "$lt", "lt": "$gte", "lte": "$gt"}
+
+_sids = itertools.count()
+
+
+def violation(check: PlanCheck) -> dict[str, Any]:
+    """The durable condition that holds when the check fails on a present integer field."""
+    field = f"f{check.fact}"
+    if check.op in _VIOLATION:
+        return {_VIOLATION[check.op]: {field: check.value}}
+    if check.op == "ne":
+        return {field: check.value}
+    values = check.value if isinstance(check.value, tuple) else (check.value,)
+    if check.op == "in":
+        parts = [{"$neq": {field: v}} for v in values]
+        return parts[0] if len(parts) == 1 else {"$and": parts}
+    parts = [{field: v} for v in values]
+    return parts[0] if len(parts) == 1 else {"$or": parts}
+
+
+def ruleset_json(plan: Plan, indices: Sequence[int]) -> dict[str, Any]:
+    """The durable ruleset of one chunk of checks, named by check index."""
+    rules: dict[str, Any] = {}
+    for index in indices:
+        check = plan.checks[index]
+        rules[f"c{index}"] = {"all": [{"m": {"$and": [
+            {"$ex": {GUARD: 1}}, {"$ex": {f"f{check.fact}": 1}}, violation(check)]}}]}
+    rules[CATCH_ALL] = {"all": [{"m": {"$ex": {GUARD: 1}}}]}
+    return rules
+
+
+class DurableEvaluator:
+    """A plan compiled into C rulesets of at most 50 rules each, reused for every batch."""
+
+    def __init__(self, plan: Plan, *, batch_size: int = BATCH_SIZE) -> None:
+        self.plan = plan
+        self.batch_size = batch_size
+        every = range(len(plan.checks))
+        self.chunks: list[tuple[int, list[int]]] = []
+        for start in range(0, max(len(plan.checks), 1), MAX_RULES_PER_CHUNK):
+            indices = list(every[start:start + MAX_RULES_PER_CHUNK])
+            name = f"{plan.name}#{plan.digest}#{start // MAX_RULES_PER_CHUNK}#{os.getpid()}-{next(_sids)}"
+            try:
+                handle = dre.create_ruleset(name, orjson.dumps(ruleset_json(plan, indices)).decode())
+            except Exception as error:
+                raise EngineFault(f"durable-rules refused the compiled plan {name}: {error}") from error
+            self.chunks.append((handle, indices))
+
+    def close(self) -> None:
+        """Free the C rulesets (no state is left alive between batches)."""
+        for handle, _indices in self.chunks:
+            dre.delete_ruleset(handle)
+        self.chunks = []
+
+    def __enter__(self) -> DurableEvaluator:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def evaluate(self, rows: Sequence[dict[str, int]]) -> list[frozenset[int]]:
+        """For each row, the indices of the checks that pass (present and not violated)."""
+        out: list[frozenset[int]] = []
+        for start in range(0, len(rows), self.batch_size):
+            out.extend(self._batch(rows[start:start + self.batch_size]))
+        return out
+
+    def _batch(self, rows: Sequence[dict[str, int]]) -> list[frozenset[int]]:
+        present = [frozenset(int(k[1:]) for k in row) for row in rows]
+        violated: list[set[int]] = [set() for _ in rows]
+        for handle, indices in self.chunks:
+            seen = self._run_chunk(handle, rows, violated)
+            if seen != len(rows):
+                raise EngineFault(f"durable-rules evaluated {seen} of {len(rows)} candidates in {self.plan.name}")
+            del indices
+        facts_of = [c.fact for c in self.plan.checks]
+        return [frozenset(i for i, f in enumerate(facts_of) if f in present[n] and i not in violated[n])
+                for n in range(len(rows))]
+
+    def _run_chunk(self, handle: int, rows: Sequence[dict[str, int]], violated: list[set[int]]) -> int:
+        sid = f"{os.getpid()}-{next(_sids)}"
+        facts = [{GUARD: 1, INDEX: n, "sid": sid, **row} for n, row in enumerate(rows)]
+        evaluated = 0
+        state: int | None = None
+        try:
+            code, state = dre.assert_facts(handle, orjson.dumps(facts).decode())
+            if code != 0:
+                raise EngineFault(f"durable-rules did not handle the batch (result code {code})")
+            result = dre.start_action_for_state(handle, state)
+            message = result[1] if result else None
+            while message is not None:
+                evaluated += self._record(message, violated)
+                message = dre.complete_and_start_action(handle, state)
+        except dre.error as error:
+            raise EngineFault(f"durable-rules failed: {error}") from error
+        finally:
+            if state is not None:
+                _drain(handle, state)
+            dre.delete_state(handle, sid)
+        return evaluated
+
+    @staticmethod
+    def _record(message: str, violated: list[set[int]]) -> int:
+        fired = orjson.loads(message)
+        rule, body = next(iter(fired.items()))
+        index = body["m"][INDEX]
+        if rule == CATCH_ALL:
+            return 1
+        violated[index].add(int(rule[1:]))
+        return 0
+
+
+def _drain(handle: int, state: int) -> None:
+    # Deleting a state with queued actions aborts the process; finish whatever is left first.
+    try:
+        while dre.complete_and_start_action(handle, state) is not None:
+            pass
+    except Exception:  # noqa: S110 - the queue is already empty or the state is gone
+        pass

@@ -1,0 +1,154 @@
+"""The fixed vocabulary of facts rules may name: types, ranges, descriptions, value encoding."""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict
+
+from engine.calendar import iso_duration
+from engine.scales import COMPETENCIES, POSTS, SCALES, TRAINING_TYPES, Scale
+
+Kind = Literal["int", "decimal", "bool", "months", "scale"]
+DECIMAL_PLACES = 2
+_SCALE_FACTOR = 10**DECIMAL_PLACES
+
+
+class FactSpec(BaseModel):
+    """One fact of the vocabulary (or one member of a fact family such as competency.M01)."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    name: str
+    kind: Kind
+    scale: str | None = None
+    minimum: Decimal | None = None
+    maximum: Decimal | None = None
+    en: str
+    id: str
+
+    @property
+    def ordered(self) -> bool:
+        return self.kind != "bool" and (self.kind != "scale" or SCALES[str(self.scale)].ordered)
+
+    def scale_obj(self) -> Scale:
+        return SCALES[str(self.scale)]
+
+
+def _f(name: str, kind: Kind, en: str, id_: str, *, scale: str | None = None,
+       lo: int | str | None = None, hi: int | str | None = None) -> FactSpec:
+    return FactSpec(name=name, kind=kind, scale=scale, en=en, id=id_,
+                    minimum=None if lo is None else Decimal(lo), maximum=None if hi is None else Decimal(hi))
+
+
+POST_KEYS = tuple(v.lower() for v in POSTS.values)
+RATING_YEARS = (1, 2, 3)
+
+_FIXED = [
+    _f("age_years", "int", "Age in completed years", "Usia dalam tahun penuh", lo=0, hi=100),
+    _f("golongan", "scale", "Current rank (golongan ruang)", "Golongan ruang saat ini", scale="golongan"),
+    _f("months_in_rank", "months", "Time in the current rank since its TMT", "Masa kerja dalam golongan sejak TMT",
+       lo=0, hi=720),
+    _f("months_of_service", "months", "Service since TMT CPNS", "Masa kerja sejak TMT CPNS", lo=0, hi=720),
+    _f("employee_status", "scale", "Employment status", "Status kepegawaian", scale="employee_status"),
+    _f("education", "scale", "Highest recognised education (foreign degrees need an equivalence decree)",
+       "Pendidikan tertinggi yang diakui (ijazah luar negeri perlu penyetaraan)", scale="education"),
+    _f("education_for_rank", "scale", "Highest education recognised for rank (penyesuaian ijazah)",
+       "Pendidikan tertinggi yang diakui untuk pangkat", scale="education"),
+    _f("current_post", "scale", "Current definitive post", "Jabatan definitif saat ini", scale="post"),
+    _f("jpm", "decimal", "Job Person Match of the latest assessment, percent",
+       "Job Person Match penilaian kompetensi terakhir, persen", lo=0, hi=200),
+    _f("assessment_age_months", "months", "Age of the latest competency assessment",
+       "Umur hasil penilaian kompetensi terakhir", lo=0, hi=720),
+    _f("assessment_accredited", "bool", "The latest assessment was made by an accredited provider",
+       "Penilaian terakhir dilakukan oleh penyelenggara terakreditasi"),
+    _f("sanction_active", "bool", "A disciplinary sanction is running on the date",
+       "Sedang menjalani hukuman disiplin pada tanggal tersebut"),
+    _f("sanction_pending", "bool", "A disciplinary examination, objection or appeal is pending",
+       "Sedang diperiksa, atau keberatan/banding hukuman disiplin belum diputus"),
+    _f("worst_sanction_last_24m", "scale", "Heaviest sanction in force during the last 24 months (NONE if none)",
+       "Hukuman disiplin terberat yang berlaku dalam 24 bulan terakhir (NONE bila tidak ada)",
+       scale="sanction_level"),
+    _f("credit_points_jenjang", "decimal", "Cumulative credit points for the next jenjang",
+       "Angka kredit kumulatif untuk kenaikan jenjang", lo=0, hi=10000),
+    _f("credit_points_pangkat", "decimal", "Cumulative credit points for the next rank",
+       "Angka kredit kumulatif untuk kenaikan pangkat", lo=0, hi=10000),
+    _f("talent_box", "int", "Talent box (nine-box, PermenPANRB 3/2020)", "Kotak talenta (PermenPANRB 3/2020)",
+       lo=1, hi=9),
+    _f("health_certificate_age_months", "months", "Age of the latest health certificate",
+       "Umur surat keterangan sehat terakhir", lo=0, hi=720),
+    _f("criminal_record", "scale", "Criminal record", "Catatan pidana", scale="criminal_record"),
+]
+
+FAMILIES: dict[str, tuple[Kind, str | None, int | None, int | None, str, str]] = {
+    # family: kind, scale, min, max, english description, Indonesian description ({} = member)
+    "months_in_post": ("months", None, 0, 720, "Definitive service in post {}", "Masa jabatan definitif {}"),
+    "months_in_post_incl_acting": ("months", None, 0, 720, "Service in post {} including Plt/Plh",
+                                   "Masa jabatan {} termasuk Plt/Plh"),
+    "rating_min_last": ("scale", "predikat", None, None,
+                        "Lowest performance rating of the last {} calendar year(s); missing if a year has none",
+                        "Predikat kinerja terendah {} tahun kalender terakhir; kosong bila ada tahun tanpa nilai"),
+    "competency": ("decimal", None, 0, 5, "Attained level of competency {} in the latest assessment",
+                   "Level kompetensi {} pada penilaian terakhir"),
+    "training": ("bool", None, None, None, "Has passed training {}", "Telah lulus pelatihan {}"),
+}
+
+_MEMBER = {
+    "months_in_post": rf"({'|'.join(POST_KEYS)})",
+    "months_in_post_incl_acting": rf"({'|'.join(POST_KEYS)})",
+    "rating_min_last": rf"({'|'.join(str(n) for n in RATING_YEARS)})y",
+    "competency": r"(M0[1-8]|SK01|T_[A-Z0-9_]+)",
+    "training": rf"({'|'.join(TRAINING_TYPES)})",
+}
+
+VOCABULARY = {spec.name: spec for spec in _FIXED}
+
+
+def family_name(family: str, member: str) -> str:
+    return f"{family}.{member}" if family != "rating_min_last" else f"{family}_{member}y"
+
+
+def lookup(name: str) -> FactSpec | None:
+    """The spec of a fact name, including family members (``competency.M01``)."""
+    if name in VOCABULARY:
+        return VOCABULARY[name]
+    for family, (kind, scale, lo, hi, en, id_) in FAMILIES.items():
+        sep = "_" if family == "rating_min_last" else r"\."
+        match = re.fullmatch(rf"{family}{sep}{_MEMBER[family]}", name)
+        if match:
+            member = match.group(1)
+            shown = member if family != "competency" else f"{member} ({COMPETENCIES.get(member, (member,))[0]})"
+            return _f(name, kind, en.format(shown), id_.format(shown), scale=scale, lo=lo, hi=hi)
+    return None
+
+
+def listing() -> list[FactSpec | tuple[str, str, str, str]]:
+    """Every fixed fact, and every family as (pattern, kind, en, id), for ``layak facts --list``."""
+    out: list[FactSpec | tuple[str, str, str, str]] = list(_FIXED)
+    for family, (kind, scale, _lo, _hi, en, id_) in FAMILIES.items():
+        pattern = f"{family}.<{_MEMBER[family]}>" if family != "rating_min_last" else "rating_min_last_<1|2|3>y"
+        out.append((pattern, scale or kind, en.format("<member>"), id_.format("<member>")))
+    return out
+
+
+def encode(spec: FactSpec, value: Any) -> int:
+    """The integer the engines compare: ranks for scales, hundredths for decimals, 0/1 for bools."""
+    if spec.kind == "scale":
+        return spec.scale_obj().rank(value)
+    if spec.kind == "decimal":
+        return int(Decimal(value) * _SCALE_FACTOR)
+    if spec.kind == "bool":
+        return 1 if value else 0
+    return int(value)
+
+
+def display(spec: FactSpec, value: Any) -> Any:
+    """A fact value as JSON output shows it (durations in ISO 8601, decimals as numbers)."""
+    if spec.kind == "months":
+        return iso_duration(int(value))
+    if spec.kind == "decimal":
+        number = Decimal(value)
+        return int(number) if number == number.to_integral_value() else float(number)
+    return value

@@ -1,0 +1,103 @@
+"""Ordered and unordered vocabularies of the civil service (ranks, education, ratings, posts, ...).
+
+Each scale maps a value as written in files to the integer the rule engine compares; the order
+of the list is the legal order (low to high) where the scale is ordered.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Scale:
+    """A closed vocabulary; ``ordered`` scales support <, <=, >, >=."""
+
+    name: str
+    values: tuple[str, ...]
+    ordered: bool
+    # Several spellings can share a rank (D4 and S1 are equal for every requirement).
+    ranks: dict[str, int]
+
+    def rank(self, value: str) -> int:
+        return self.ranks[value]
+
+    def label(self, rank: int) -> str:
+        """The first value written for a rank (the canonical spelling)."""
+        for value in self.values:
+            if self.ranks[value] == rank:
+                return value
+        raise KeyError(rank)
+
+
+def _scale(name: str, values: list[str], *, ordered: bool, same: dict[str, str] | None = None) -> Scale:
+    ranks: dict[str, int] = {}
+    next_rank = 1
+    for value in values:
+        if same and value in same:
+            ranks[value] = ranks[same[value]]
+        else:
+            ranks[value] = next_rank
+            next_rank += 1
+    return Scale(name=name, values=tuple(values), ordered=ordered, ranks=ranks)
+
+
+# PP 99/2000 rank ladder, 17 ordinal steps (domain.md §4.1).
+GOLONGAN = _scale(
+    "golongan",
+    [f"{group}/{room}" for group, rooms in (("I", "abcd"), ("II", "abcd"), ("III", "abcd"), ("IV", "abcde"))
+     for room in rooms],
+    ordered=True,
+)
+
+# Education as compared by position requirements: D4 equals S1 (domain.md §9 case 6); a professional
+# degree (dokter, apoteker) ranks with S2 as it does for the starting rank (domain.md §4.2).
+EDUCATION = _scale(
+    "education",
+    ["SD", "SLTP", "SLTP_KEJURUAN", "SLTA", "D1", "D2", "D3", "S1", "D4", "S2", "PROFESI", "S3"],
+    ordered=True,
+    same={"SLTP_KEJURUAN": "SLTP", "D4": "S1", "PROFESI": "S2"},
+)
+
+# One normalised performance scale across the appraisal regimes (domain.md §6); the legacy words
+# map onto the PermenPANRB 6/2022 vocabulary by their position below or above "Baik".
+PREDIKAT = _scale(
+    "predikat",
+    ["SANGAT_KURANG", "BURUK", "KURANG", "KURANG_MISCONDUCT", "SEDANG", "BUTUH_PERBAIKAN", "CUKUP",
+     "BAIK", "SANGAT_BAIK", "AMAT_BAIK"],
+    ordered=True,
+    same={"BURUK": "SANGAT_KURANG", "KURANG_MISCONDUCT": "KURANG", "SEDANG": "KURANG",
+          "CUKUP": "BUTUH_PERBAIKAN", "AMAT_BAIK": "SANGAT_BAIK"},
+)
+
+# PP 94/2021 sanction levels, with NONE below the lightest.
+SANCTION_LEVEL = _scale("sanction_level", ["NONE", "RINGAN", "SEDANG", "BERAT"], ordered=True)
+
+POSTS = _scale(
+    "post",
+    ["JPT_UTAMA", "JPT_MADYA", "JPT_PRATAMA", "ADMINISTRATOR", "PENGAWAS", "PELAKSANA",
+     "AHLI_PERTAMA", "AHLI_MUDA", "AHLI_MADYA", "AHLI_UTAMA", "PEMULA", "TERAMPIL", "MAHIR", "PENYELIA"],
+    ordered=False,
+)
+
+EMPLOYEE_STATUS = _scale("employee_status", ["CPNS", "PNS", "PPPK"], ordered=False)
+CRIMINAL_RECORD = _scale("criminal_record", ["NONE", "IN_PROCESS", "CONVICTED"], ordered=False)
+
+TRAINING_TYPES = ("LATSAR", "PKP", "PKA", "PKN_II", "PKN_I", "DIKLATPIM_IV", "DIKLATPIM_III",
+                  "DIKLATPIM_II", "TEKNIS", "FUNGSIONAL")
+
+# PermenPANRB 38/2017 managerial (M01..M08) and socio-cultural (SK01) competencies (domain.md §2.2).
+COMPETENCIES: dict[str, tuple[str, str]] = {
+    "M01": ("Integritas", "Integrity"),
+    "M02": ("Kerjasama", "Teamwork"),
+    "M03": ("Komunikasi", "Communication"),
+    "M04": ("Orientasi pada Hasil", "Results orientation"),
+    "M05": ("Pelayanan Publik", "Public service"),
+    "M06": ("Pengembangan Diri dan Orang Lain", "Developing self and others"),
+    "M07": ("Mengelola Perubahan", "Managing change"),
+    "M08": ("Pengambilan Keputusan", "Decision making"),
+    "SK01": ("Perekat Bangsa", "National unifier"),
+}
+
+SCALES = {s.name: s for s in (GOLONGAN, EDUCATION, PREDIKAT, SANCTION_LEVEL, POSTS, EMPLOYEE_STATUS,
+                              CRIMINAL_RECORD)}

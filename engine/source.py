@@ -1,0 +1,117 @@
+"""Reading YAML and JSON input files into plain data, keeping the line of every field."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from ruamel.yaml import YAML
+from ruamel.yaml.comments import CommentedMap, CommentedSeq
+from ruamel.yaml.constructor import DuplicateKeyError
+from ruamel.yaml.error import MarkedYAMLError
+
+from engine.errors import Problem
+
+Loc = tuple[str | int, ...]
+
+SUFFIXES = (".yaml", ".yml", ".json")
+
+
+@dataclass
+class Document:
+    """A parsed file: plain Python data plus the 1-based line of each field path."""
+
+    file: str
+    data: Any
+    lines: dict[Loc, int] = field(default_factory=dict)
+
+    def line_of(self, loc: Loc) -> int | None:
+        """The line of the deepest known prefix of ``loc`` (a pydantic error loc fits)."""
+        probe = tuple(loc)
+        while probe:
+            if probe in self.lines:
+                return self.lines[probe]
+            probe = probe[:-1]
+        return self.lines.get((), None)
+
+
+def _plain(node: Any, loc: Loc, lines: dict[Loc, int]) -> Any:
+    if isinstance(node, CommentedMap):
+        out: dict[Any, Any] = {}
+        for key, value in node.items():
+            child = (*loc, key)
+            line, _col = node.lc.key(key)
+            lines[child] = line + 1
+            out[key] = _plain(value, child, lines)
+        return out
+    if isinstance(node, CommentedSeq):
+        items: list[Any] = []
+        for index, value in enumerate(node):
+            child = (*loc, index)
+            line, _col = node.lc.item(index)
+            lines[child] = line + 1
+            items.append(_plain(value, child, lines))
+        return items
+    if isinstance(node, bool) or node is None:
+        return node
+    # ruamel hands out subclasses (ScalarFloat, ScalarInt, quoted strings); models want the base types.
+    for base in (int, float, str):
+        if isinstance(node, base):
+            return base(node)
+    return node
+
+
+def parse_text(text: str, file: str) -> Document | Problem:
+    """Parse YAML (JSON is read as the YAML subset it is); a syntax error becomes a Problem."""
+    yaml = YAML(typ="rt")
+    try:
+        raw = yaml.load(text)
+    except DuplicateKeyError as error:
+        mark = error.problem_mark
+        return Problem(
+            code="duplicate_key",
+            file=file,
+            line=mark.line + 1 if mark else None,
+            message=str(error.problem).strip(),
+            hint="each key may appear only once in a mapping",
+        )
+    except MarkedYAMLError as error:
+        mark = error.problem_mark or error.context_mark
+        return Problem(
+            code="syntax_error",
+            file=file,
+            line=mark.line + 1 if mark else None,
+            message=str(error.problem or error.context or "cannot parse the file").strip(),
+            hint="check indentation, colons and quotes near this line",
+        )
+    except Exception as error:  # ruamel raises assorted errors on binary or odd input
+        return Problem(code="syntax_error", file=file, message=str(error).strip() or "cannot parse")
+    lines: dict[Loc, int] = {(): 1}
+    return Document(file=file, data=_plain(raw, (), lines), lines=lines)
+
+
+def read_document(path: Path) -> Document | Problem:
+    """Read and parse one file."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError:
+        return Problem(code="not_text", file=str(path), message="the file is not UTF-8 text")
+    except OSError as error:
+        return Problem(code="unreadable", file=str(path), message=error.strerror or str(error))
+    return parse_text(text, str(path))
+
+
+def expand_paths(paths: list[Path], *, exclude_suffix: str = "") -> Iterator[Path]:
+    """Files named directly, and every YAML/JSON file under a named directory, sorted."""
+    for path in paths:
+        if path.is_dir():
+            for child in sorted(path.rglob("*")):
+                name = child.name
+                if child.is_file() and name.endswith(SUFFIXES) and not name.startswith("."):
+                    if exclude_suffix and name.endswith(exclude_suffix):
+                        continue
+                    yield child
+        else:
+            yield path
