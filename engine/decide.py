@@ -9,11 +9,11 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict
 
 from engine.candidate import Candidate
-from engine.derive import Facts
+from engine.derive import Facts, Note, note
 from engine.errors import Problem
 from engine.facts import display
 from engine.plan import ACTING_SUFFIX, Plan, check_fact, spec_of, threshold
-from engine.rulefile import AllOf, AnyOf, Check, PositionClass, Requirement, Ruleset, Text
+from engine.rulefile import AnyOf, Check, PositionClass, Requirement, Ruleset, Text
 from engine.scales import GOLONGAN
 
 Status = Literal["pass", "fail", "missing", "invalid", "waived"]
@@ -41,7 +41,7 @@ class Outcome(Frozen):
     basis: str
     text: Text
     mandatory: bool = True
-    note: str = ""
+    note: Note | None = None
     kind: Literal["check", "any_of", "all_of"] = "check"
     children: tuple[Outcome, ...] = ()
 
@@ -114,18 +114,17 @@ class _Judge:
         if fact in facts.invalid:
             return Outcome(status="invalid", note=facts.invalid[fact], **common)
         if fact not in facts.values:
-            reason = facts.missing.get(fact, "no evidence on file")
+            reason = facts.missing.get(fact, note("no_evidence"))
             if req.missing == "fail":
-                return Outcome(status="fail", note=f"{reason} (missing evidence fails this requirement)", **common)
+                return Outcome(status="fail", note=note("missing_fails", **reason.args, why=reason.code), **common)
             return Outcome(status="missing", note=reason, **common)
         observed = display(spec, facts.values[fact])
         if req.id in self.passed:
             return Outcome(status="pass", observed=observed, **common)
         if req.acting == "review" and req.id + ACTING_SUFFIX in self.passed:
             acting = fact.replace("months_in_post.", "months_in_post_incl_acting.", 1)
-            return Outcome(status="missing", observed=observed, note=(
-                f"met only with acting (Plt/Plh) service ({display(spec, facts.values[acting])}); the board decides"),
-                **common)
+            return Outcome(status="missing", observed=observed, note=note(
+                "acting_only", with_acting=facts.values[acting]), **common)
         return Outcome(status="fail", observed=observed, **common)
 
     def requirement(self, req: Requirement, basis: str) -> Outcome:
@@ -165,8 +164,9 @@ def decide(ruleset: Ruleset, ruleset_hash: str, position: PositionClass, plan: P
         outcome = judge.requirement(req, position.basis)
         waiver = waivers.get(req.id)
         if waiver and outcome.status != "pass" and waiver.authority in req.waivable_by:
-            outcome = outcome.model_copy(update={"status": "waived", "note": (
-                f"waived by {waiver.authority}, {waiver.document} of {waiver.date}: {waiver.reason}")})
+            outcome = outcome.model_copy(update={"status": "waived", "note": note(
+                "waived", authority=waiver.authority, document=waiver.document, date=waiver.date,
+                reason=waiver.reason)})
         outcomes.append(outcome)
     return Decision(
         candidate=CandidateRef(nip=candidate.nip, name=candidate.name, file=file), position=position.id,

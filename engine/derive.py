@@ -14,6 +14,19 @@ from engine.facts import DECIMAL_PLACES, POST_KEYS, RATING_YEARS, family_name
 from engine.scales import EDUCATION, PREDIKAT, SANCTION_LEVEL, TRAINING_TYPES
 
 
+class Note(BaseModel):
+    """Why something is unknown or special, as a code with arguments (rendered per language)."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    code: str
+    args: dict[str, str] = {}
+
+
+def note(code: str, **args: object) -> Note:
+    return Note(code=code, args={k: str(v) for k, v in args.items()})
+
+
 class Facts(BaseModel):
     """What is known of a candidate on one date: values, and why others are unknown."""
 
@@ -21,8 +34,8 @@ class Facts(BaseModel):
 
     as_of: dt.date
     values: dict[str, Any]
-    missing: dict[str, str] = {}
-    invalid: dict[str, str] = {}
+    missing: dict[str, Note] = {}
+    invalid: dict[str, Note] = {}
 
 
 # PermenPANRB 6/2022 matrix, hasil kerja × perilaku (domain.md §6).
@@ -65,8 +78,8 @@ class _Deriver:
         self.c = candidate
         self.as_of = as_of
         self.values: dict[str, Any] = {}
-        self.missing: dict[str, str] = {}
-        self.invalid: dict[str, str] = {}
+        self.missing: dict[str, Note] = {}
+        self.invalid: dict[str, Note] = {}
 
     def months_since(self, start: dt.date) -> int:
         return completed_months(start, self.as_of)
@@ -74,7 +87,7 @@ class _Deriver:
     def run(self) -> Facts:
         c, as_of = self.c, self.as_of
         if c.birth_date > as_of:
-            self.invalid["age_years"] = f"birth date {c.birth_date} is after {as_of}"
+            self.invalid["age_years"] = note("birth_after_date", birth=c.birth_date, date=as_of)
         else:
             self.values["age_years"] = self.months_since(c.birth_date) // 12
         ranks = sorted((r for r in c.pangkat if r.tmt <= as_of), key=lambda r: r.tmt)
@@ -83,11 +96,11 @@ class _Deriver:
             self.values["months_in_rank"] = self.months_since(ranks[-1].tmt)
         else:
             for name in ("golongan", "months_in_rank"):
-                self.missing[name] = f"no rank with TMT on or before {as_of}"
+                self.missing[name] = note("no_rank", date=as_of)
         if c.tmt_cpns <= as_of:
             self.values["months_of_service"] = self.months_since(c.tmt_cpns)
         else:
-            self.missing["months_of_service"] = f"TMT CPNS {c.tmt_cpns} is after {as_of}"
+            self.missing["months_of_service"] = note("cpns_after_date", tmt=c.tmt_cpns, date=as_of)
         self.values["employee_status"] = c.employee_status
         self.values["criminal_record"] = c.hukuman_pidana
         self._education()
@@ -108,7 +121,7 @@ class _Deriver:
             if levels:
                 self.values[name] = max(levels, key=EDUCATION.rank)
             else:
-                self.missing[name] = "no recognised diploma on file"
+                self.missing[name] = note("no_diploma")
 
     def _positions(self) -> None:
         periods: dict[tuple[str, bool], list[tuple[dt.date, dt.date]]] = {}
@@ -123,32 +136,32 @@ class _Deriver:
             if definitive and is_open and (current is None or p.tmt_start >= current.tmt_start):
                 current = p
         for key in POST_KEYS:
-            definitive = periods.get((key, True), [])
-            self.values[f"months_in_post.{key}"] = span_months(definitive)
-            self.values[f"months_in_post_incl_acting.{key}"] = span_months(definitive + periods.get((key, False), []))
+            own = periods.get((key, True), [])
+            self.values[f"months_in_post.{key}"] = span_months(own)
+            self.values[f"months_in_post_incl_acting.{key}"] = span_months(own + periods.get((key, False), []))
         if current is not None:
             self.values["current_post"] = _post_key(current).upper()
         else:
-            self.missing["current_post"] = "no definitive post open on the date"
+            self.missing["current_post"] = note("no_current_post", date=self.as_of)
 
     def _ratings(self) -> None:
         by_year: dict[int, list[Performance]] = {}
         for entry in self.c.performance:
             by_year.setdefault(int(entry.period[:4]), []).append(entry)
         worst: int | None = None
-        gap = ""
+        gap: Note | None = None
         for n in range(1, max(RATING_YEARS) + 1):
             year = self.as_of.year - n
             words = [w for w in (_predikat(e) for e in by_year.get(year, [])) if w]
             if not words and not gap:
                 reasons = sorted({e.missing_reason for e in by_year.get(year, []) if e.missing_reason})
-                gap = f"no usable rating for {year}" + (f" ({', '.join(reasons)})" if reasons else "")
+                gap = note("no_rating", year=year, reason=", ".join(reasons) or "-")
             if words:
                 low = min(PREDIKAT.rank(w) for w in words)
                 worst = low if worst is None else min(worst, low)
             name = family_name("rating_min_last", str(n))
-            if gap or worst is None:
-                self.missing[name] = gap
+            if gap is not None or worst is None:
+                self.missing[name] = gap or note("no_rating", year=year, reason="-")
             else:
                 self.values[name] = PREDIKAT.label(worst)
 
@@ -157,7 +170,7 @@ class _Deriver:
         names = ("jpm", "assessment_age_months", "assessment_accredited")
         if not done:
             for name in names:
-                self.missing[name] = "no competency assessment on file"
+                self.missing[name] = note("no_assessment")
             return
         latest = done[-1]
         self.values["assessment_age_months"] = self.months_since(latest.date)
@@ -172,11 +185,11 @@ class _Deriver:
             jpm = (total / standard * 100).quantize(Decimal(1).scaleb(-DECIMAL_PLACES), rounding=ROUND_HALF_UP)
             self.values["jpm"] = jpm
         else:
-            self.missing["jpm"] = f"assessment {latest.assessment_id} has no JPM and no standards to compute it"
+            self.missing["jpm"] = note("no_jpm", assessment=latest.assessment_id)
 
     def _decimal(self, name: str, value: Decimal) -> None:
         if value != value.quantize(Decimal(1).scaleb(-DECIMAL_PLACES), rounding=ROUND_HALF_UP):
-            self.invalid[name] = f"{value} has more than {DECIMAL_PLACES} decimal places"
+            self.invalid[name] = note("too_precise", value=value, places=DECIMAL_PLACES)
         else:
             self.values[name] = value
 
@@ -210,15 +223,15 @@ class _Deriver:
             self._decimal("credit_points_pangkat", c.angka_kredit.cumulative_for_pangkat)
         else:
             for name in ("credit_points_jenjang", "credit_points_pangkat"):
-                self.missing[name] = "no credit-point assessment (PAK) on file"
+                self.missing[name] = note("no_pak")
         if c.talent and c.talent.box is not None:
             self.values["talent_box"] = c.talent.box
         else:
-            self.missing["talent_box"] = "no talent box on file"
+            self.missing["talent_box"] = note("no_talent_box")
         if c.health_certificate_date and c.health_certificate_date <= as_of:
             self.values["health_certificate_age_months"] = self.months_since(c.health_certificate_date)
         else:
-            self.missing["health_certificate_age_months"] = "no health certificate on file"
+            self.missing["health_certificate_age_months"] = note("no_health_certificate")
 
 
 def derive(candidate: Candidate, as_of: dt.date) -> Facts:

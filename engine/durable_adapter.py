@@ -30,7 +30,7 @@ INDEX = "_n"
 # Each rule fires when its requirement is violated: far fewer firings (and JSON sent back) than
 # rules firing on pass (../shared/perf.md §3a). Presence is a separate guard, so absent fields
 # fire nothing and are classified as missing outside the engine.
-_VIOLATION = {"eq": "$neq", "gt": "$lte", "gte": "$lt", "lt": "$gte", "lte": "$gt"}
+_VIOLATION: dict[str, str] = {"eq": "$neq", "gt": "$lte", "gte": "$lt", "lt": "$gte", "lte": "$gt"}
 
 _sids = itertools.count()
 
@@ -44,10 +44,10 @@ def violation(check: PlanCheck) -> dict[str, Any]:
         return {field: check.value}
     values = check.value if isinstance(check.value, tuple) else (check.value,)
     if check.op == "in":
-        parts = [{"$neq": {field: v}} for v in values]
-        return parts[0] if len(parts) == 1 else {"$and": parts}
-    parts = [{field: v} for v in values]
-    return parts[0] if len(parts) == 1 else {"$or": parts}
+        unequal: list[dict[str, Any]] = [{"$neq": {field: v}} for v in values]
+        return unequal[0] if len(unequal) == 1 else {"$and": unequal}
+    equal: list[dict[str, Any]] = [{field: v} for v in values]
+    return equal[0] if len(equal) == 1 else {"$or": equal}
 
 
 def ruleset_json(plan: Plan, indices: Sequence[int]) -> dict[str, Any]:
@@ -100,11 +100,10 @@ class DurableEvaluator:
     def _batch(self, rows: Sequence[dict[str, int]]) -> list[frozenset[int]]:
         present = [frozenset(int(k[1:]) for k in row) for row in rows]
         violated: list[set[int]] = [set() for _ in rows]
-        for handle, indices in self.chunks:
+        for handle, _indices in self.chunks:
             seen = self._run_chunk(handle, rows, violated)
             if seen != len(rows):
                 raise EngineFault(f"durable-rules evaluated {seen} of {len(rows)} candidates in {self.plan.name}")
-            del indices
         facts_of = [c.fact for c in self.plan.checks]
         return [frozenset(i for i, f in enumerate(facts_of) if f in present[n] and i not in violated[n])
                 for n in range(len(rows))]

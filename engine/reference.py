@@ -4,14 +4,13 @@ from __future__ import annotations
 
 import operator
 from collections.abc import Callable, Sequence
+from typing import Any
 
 from engine.plan import Plan
 
-_OPS: dict[str, Callable[[int, object], bool]] = {
+_OPS: dict[str, Callable[[Any, Any], bool]] = {
     "eq": operator.eq, "ne": operator.ne, "gt": operator.gt, "gte": operator.ge, "lt": operator.lt,
-    "lte": operator.le,
-    "in": lambda a, b: a in b,  # type: ignore[operator]
-    "not_in": lambda a, b: a not in b,  # type: ignore[operator]
+    "lte": operator.le, "in": lambda a, b: a in b, "not_in": lambda a, b: a not in b,
 }
 
 

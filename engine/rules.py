@@ -60,7 +60,7 @@ def _scalar(spec: FactSpec, raw: Any) -> tuple[Any, str]:
             return raw, ""
         close = difflib.get_close_matches(str(raw), scale.values, n=1)
         hint = f" (did you mean '{close[0]}'?)" if close else ""
-        return None, f"{raw!r} is not a {scale.name}; expected one of {', '.join(scale.values)}{hint}"
+        return None, f"{raw!r} is not a valid {scale.name} value; expected one of {', '.join(scale.values)}{hint}"
     if kind == "months":
         match = _MONTHS.match(raw) if isinstance(raw, str) and raw else None
         if not match:

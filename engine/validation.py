@@ -49,11 +49,26 @@ def _model_inside(annotation: Any) -> Any:
     return None
 
 
+# pydantic puts the tag of a discriminated union (rule-file requirement shapes) into the error path,
+# right after the list index; people never wrote it, so it must not show.
+_UNION_TAGS = frozenset({"check", "any_of", "all_of"})
+
+
+def _clean_loc(raw: tuple[Any, ...]) -> tuple[Any, ...]:
+    out: list[Any] = []
+    for part in raw:
+        if isinstance(part, str) and (part.startswith("function-") or
+                                      (part in _UNION_TAGS and out and isinstance(out[-1], int))):
+            continue
+        out.append(part)
+    return tuple(out)
+
+
 def problems_of(error: ValidationError, doc: Document, model: type[BaseModel], code: str) -> list[Problem]:
     """One Problem per pydantic error, with line and field path; nothing dropped."""
     problems = []
     for item in error.errors(include_url=False):
-        loc = tuple(p for p in item["loc"] if not (isinstance(p, str) and p.startswith("function-")))
+        loc = _clean_loc(item["loc"])
         kind = item["type"]
         message = _MESSAGES.get(kind, item["msg"])
         hint = ""
