@@ -1,0 +1,165 @@
+"""The command line: output contracts, formats, languages and every documented exit code."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+import cli as layak_cli
+from cli import cli
+
+ROOT = Path(__file__).parent.parent
+FIXTURES = ROOT / "fixtures" / "candidates"
+SITI = FIXTURES / "siti-rahma.yaml"
+AS_OF = ["--as-of", "2026-12-01"]
+
+
+def run(*args: str) -> tuple[int, str, str]:
+    result = CliRunner().invoke(cli, list(args))
+    return result.exit_code, result.stdout, result.stderr
+
+
+def test_check_json_gives_every_requirement_of_every_candidate() -> None:
+    code, out, err = run("check", str(FIXTURES), "--position", "administrator", "--format", "json", *AS_OF)
+    assert code == 0, err
+    doc = json.loads(out)
+    assert doc["as_of"] == "2026-12-01" and doc["position"] == "administrator"
+    assert doc["ruleset"]["id"] == "national" and len(doc["ruleset"]["hash"]) == 64
+    files = [p for p in FIXTURES.iterdir() if p.suffix in (".yaml", ".json")]
+    assert len(doc["decisions"]) == len(files)
+    for decision in doc["decisions"]:
+        assert set(decision["candidate"]) >= {"nip", "name"}
+        assert decision["verdict"] in ("eligible", "needs_review", "not_eligible")
+        # administrator: 5 national requirements + 9 competency standards (PermenPANRB 38/2017)
+        assert len(decision["requirements"]) == 14
+        for req in decision["requirements"]:
+            assert set(req) >= {"id", "status", "observed", "expected", "basis", "text"}
+            assert req["basis"] and req["text"]
+
+
+def test_malformed_file_among_valid_ones(tmp_path: Path) -> None:
+    shutil.copy(SITI, tmp_path / "siti.yaml")
+    bad = SITI.read_text().replace("employee_status: PNS", "employee_status: PNS\nnick: Siti")
+    bad = bad.replace('nip: "198203152006042001"', 'nip: "198203152006042009"')
+    (tmp_path / "typo.yaml").write_text(bad)
+    code, out, err = run("check", str(tmp_path), "--position", "administrator", "--format", "json", *AS_OF)
+    assert code == 3
+    doc = json.loads(out)
+    assert [d["candidate"]["name"] for d in doc["decisions"]] == ["Siti Rahma"]  # the valid one is decided
+    # `nick` was inserted right after employee_status, which is line 6 of siti-rahma.yaml → line 7.
+    assert f"{tmp_path / 'typo.yaml'}:7: nick: candidate_invalid: unknown field" in err
+    assert doc["problems"][0]["line"] == 7
+    assert "Traceback" not in err + out
+
+
+def test_table_and_languages() -> None:
+    code, out, _err = run("check", str(FIXTURES), "--position", "administrator", *AS_OF)
+    assert code == 0 and "Siti Rahma" in out and "eligible" in out
+    code, out, _err = run("check", str(SITI), "--position", "administrator", "--lang", "id", *AS_OF)
+    assert code == 0 and "memenuhi syarat" in out and "keputusan" in out
+    code, out, _err = run("explain", str(SITI), "--position", "administrator", "--lang", "id", *AS_OF)
+    assert code == 0 and "Integritas (M01) paling rendah level 3" in out and "PermenPANRB 38/2017" in out
+    code, out, _err = run("explain", str(SITI), "--position", "administrator", "--format", "json", "--lang", "id",
+                          *AS_OF)
+    doc = json.loads(out)
+    assert doc["requirements"][1]["text"] == "Pendidikan paling rendah S1/D-IV"
+    assert doc["facts"]["values"]["golongan"] == "III/d"
+
+
+def test_explain_shows_the_gap(tmp_path: Path) -> None:
+    # Pengawas from 2021-01-04 → only 2 years 10 months on 2023-11-15: short of 3 years by 2 months.
+    code, out, _err = run("explain", str(SITI), "--position", "administrator", "--as-of", "2023-11-15")
+    assert code == 0
+    assert "needs ≥ 3 years, has 2 years 10 months (2 months short)" in out
+    assert "NOT ELIGIBLE" in out
+
+
+def test_csv_and_markdown() -> None:
+    code, out, _err = run("check", str(FIXTURES), "--position", "pengawas", "--format", "csv", *AS_OF)
+    assert code == 0
+    rows = list(csv.DictReader(io.StringIO(out)))
+    assert rows and set(rows[0]) >= {"NIP", "verdict", "passed"}
+    code, out, _err = run("check", str(SITI), "--position", "pengawas", "--format", "markdown", *AS_OF)
+    assert code == 0 and out.startswith("| #")
+
+
+def test_positions_facts_schema() -> None:
+    code, out, _err = run("positions", "--format", "json", *AS_OF)
+    doc = json.loads(out)
+    assert code == 0 and {p["id"] for p in doc["positions"]} >= {"administrator", "pengawas"}
+    code, out, _err = run("positions", "--lang", "id", *AS_OF)
+    assert code == 0 and "PP 11/2017 Pasal 54" in out and "Pendidikan paling rendah D-III" in out
+    code, out, _err = run("facts", "--list", "--format", "json")
+    names = {row["fact"] for row in json.loads(out)}
+    assert code == 0 and {"age_years", "golongan", "months_in_rank", "education", "jpm"} <= names
+    code, out, _err = run("facts", str(SITI), *AS_OF, "--format", "json")
+    assert code == 0 and json.loads(out)["values"]["months_in_post.pengawas"] == "P5Y10M"
+    for kind in ("candidate", "rules"):
+        code, out, _err = run("schema", kind)
+        assert code == 0 and "properties" in json.loads(out)
+
+
+@pytest.mark.parametrize("args", [
+    ["check", str(SITI)],  # --position is required
+    ["check", str(SITI), "--position", "administrator", "--as-of", "2026-13-01"],
+    ["check", str(SITI), "--position", "administrator", "--format", "xml"],
+    ["check", str(SITI), "--position", "administrator", "--lang", "fr"],
+    ["facts"],  # neither --list nor a file
+    ["frobnicate"],
+])
+def test_usage_errors_exit_2(args: list[str]) -> None:
+    code, _out, err = run(*args)
+    assert code == 2 and "Traceback" not in err
+
+
+def test_invalid_input_exits_3(tmp_path: Path) -> None:
+    code, _out, err = run("check", str(SITI), "--position", "administratr", *AS_OF)
+    assert code == 3 and "did you mean 'administrator'" in err
+    (tmp_path / "r.yaml").write_text("ruleset: [")
+    code, _out, err = run("positions", "--rules", str(tmp_path))
+    assert code == 3 and "r.yaml:1" in err
+    code, _out, err = run("check", str(tmp_path / "nothing.yaml"), "--position", "administrator")
+    assert code == 3 and "no such file" in err
+
+
+def test_internal_error_exits_4_without_traceback(monkeypatch: pytest.MonkeyPatch) -> None:
+    def broken(*_args: object, **_kw: object) -> None:
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr("engine.check.run_engine", broken)
+    code, _out, err = run("check", str(SITI), "--position", "administrator", *AS_OF)
+    assert code == 4 and "internal error" in err and "boom" in err and "Traceback" not in err
+    code, _out, err = run("--debug", "check", str(SITI), "--position", "administrator", *AS_OF)
+    assert code == 4 and "Traceback" in err
+
+
+def test_reference_engine_gives_the_same_answer() -> None:
+    _c, durable, _e = run("check", str(FIXTURES), "--position", "administrator", "--format", "json", *AS_OF)
+    _c, ref, _e = run("check", str(FIXTURES), "--position", "administrator", "--format", "json", "--engine",
+                      "reference", *AS_OF)
+    assert json.loads(durable) == json.loads(ref)
+
+
+def test_exit_codes_are_documented() -> None:
+    code, out, _err = run("--help")
+    assert code == 0
+    for number in (0, 2, 3, 4):
+        assert f"  {number}  " in out
+    assert [c.value for c in layak_cli.ExitCode] == [0, 2, 3, 4]
+
+
+def test_default_rules_checkout_then_bundled(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch.delenv("LAYAK_RULES", raising=False)
+    assert layak_cli.default_rules() == ROOT / "rules"
+    # Installed elsewhere (no rules/ beside cli.py): the rule pack shipped as package data.
+    monkeypatch.setattr(layak_cli, "__file__", str(tmp_path / "cli.py"))
+    bundled = layak_cli.default_rules()
+    assert (bundled / "national" / "managerial.yaml").is_file()
+    monkeypatch.setenv("LAYAK_RULES", str(tmp_path))
+    assert layak_cli.default_rules() == tmp_path
