@@ -9,7 +9,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict
 
 from engine.calendar import add_months, completed_months, span_months
-from engine.candidate import Candidate, Performance, Position
+from engine.candidate import Candidate, Performance, Position, Sanction
 from engine.facts import DECIMAL_PLACES, POST_KEYS, RATING_YEARS, family_name
 from engine.scales import EDUCATION, PREDIKAT, SANCTION_LEVEL, TRAINING_TYPES
 
@@ -54,6 +54,11 @@ _BANDS: dict[str, list[tuple[int, str]]] = {
     "PP30_2019": [(90, "BAIK"), (70, "CUKUP"), (50, "KURANG"), (0, "SANGAT_KURANG")],
 }
 _ACTIVE_STATUSES = {"DECIDED", "FINAL", "COMPLETED"}
+# How long a PP 94/2021 sanction runs when the file gives no end (domain.md §3.4): reprimands have no
+# duration; tukin cuts run 6/9/12 months; demotion and release to pelaksana 12 months; dismissal never ends.
+_SANCTION_MONTHS = {"TEGURAN_LISAN": 0, "TEGURAN_TERTULIS": 0, "PERNYATAAN_TIDAK_PUAS": 0, "POTONG_TUKIN_6": 6,
+                    "POTONG_TUKIN_9": 9, "POTONG_TUKIN_12": 12, "PENURUNAN_JABATAN_12": 12,
+                    "PEMBEBASAN_KE_PELAKSANA_12": 12}
 _PENDING_STATUSES = {"UNDER_EXAMINATION", "OBJECTION_PENDING", "APPEAL_PENDING"}
 
 
@@ -67,6 +72,18 @@ def _predikat(entry: Performance) -> str | None:
             if entry.numeric_score >= floor:
                 return word
     return None
+
+
+def _sanction_end(sanction: Sanction, start: dt.date) -> dt.date | None:
+    """The last day a sanction runs (None: it never ends)."""
+    if sanction.effective_end is not None:
+        return sanction.effective_end
+    if sanction.status == "COMPLETED":
+        return sanction.decided
+    months = _SANCTION_MONTHS.get(sanction.type)
+    if months is None:
+        return None
+    return start if months == 0 else add_months(start, months) - dt.timedelta(days=1)
 
 
 def _post_key(position: Position) -> str:
@@ -148,7 +165,7 @@ class _Deriver:
         by_year: dict[int, list[Performance]] = {}
         for entry in self.c.performance:
             by_year.setdefault(int(entry.period[:4]), []).append(entry)
-        worst: int | None = None
+        worst: str | None = None  # the word as rated, so a legacy CUKUP is shown as CUKUP
         gap: Note | None = None
         for n in range(1, max(RATING_YEARS) + 1):
             year = self.as_of.year - n
@@ -156,14 +173,14 @@ class _Deriver:
             if not words and not gap:
                 reasons = sorted({e.missing_reason for e in by_year.get(year, []) if e.missing_reason})
                 gap = note("no_rating", year=year, reason=", ".join(reasons) or "-")
-            if words:
-                low = min(PREDIKAT.rank(w) for w in words)
-                worst = low if worst is None else min(worst, low)
+            for word in words:
+                if worst is None or PREDIKAT.rank(word) < PREDIKAT.rank(worst):
+                    worst = word
             name = family_name("rating_min_last", str(n))
             if gap is not None or worst is None:
                 self.missing[name] = gap or note("no_rating", year=year, reason="-")
             else:
-                self.values[name] = PREDIKAT.label(worst)
+                self.values[name] = worst
 
     def _assessment(self) -> None:
         done = sorted((a for a in self.c.competency_assessments if a.date <= self.as_of), key=lambda a: a.date)
@@ -207,7 +224,7 @@ class _Deriver:
             if s.status not in _ACTIVE_STATUSES:
                 continue
             start = s.effective_start or s.decided
-            end = s.effective_end or (s.decided if s.status == "COMPLETED" else None)
+            end = _sanction_end(s, start)
             if start <= as_of and (end is None or end >= as_of) and s.status != "COMPLETED":
                 active = True
             if start <= as_of and (end is None or end >= window_start):

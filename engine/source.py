@@ -9,7 +9,7 @@ from typing import Any
 
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
-from ruamel.yaml.constructor import DuplicateKeyError
+from ruamel.yaml.constructor import DuplicateKeyError, RoundTripConstructor
 from ruamel.yaml.error import MarkedYAMLError
 
 from engine.errors import Problem
@@ -63,9 +63,20 @@ def _plain(node: Any, loc: Loc, lines: dict[Loc, int]) -> Any:
     return node
 
 
+class _DatesAsText(RoundTripConstructor):
+    """Keeps dates as written, so an impossible one (2020-02-30) is a located field error, not a crash."""
+
+    def construct_yaml_timestamp(self, node: Any, values: Any = None) -> Any:
+        return self.construct_scalar(node)
+
+
+_DatesAsText.add_constructor("tag:yaml.org,2002:timestamp", _DatesAsText.construct_yaml_timestamp)
+
+
 def parse_text(text: str, file: str) -> Document | Problem:
     """Parse YAML (JSON is read as the YAML subset it is); a syntax error becomes a Problem."""
     yaml = YAML(typ="rt")
+    yaml.Constructor = _DatesAsText
     try:
         raw = yaml.load(text)
     except DuplicateKeyError as error:
