@@ -77,15 +77,22 @@ def check_json(run: CheckRun, lang: str) -> dict[str, Any]:
     }
 
 
+SHOWN_FAILING = 3  # the table stays readable; JSON and explain list them all
+
+
 def check_rows(run: CheckRun, lang: str) -> list[dict[str, Any]]:
     rows = []
     for i, d in enumerate(run.decisions, 1):
-        failing = ", ".join(f"{o.id} ({label(o.status, lang)})" for o in d.failing())
+        open_items = [f"{o.id} ({label(o.status, lang)})" for o in d.failing()]
+        failing = ", ".join(open_items[:SHOWN_FAILING])
+        if len(open_items) > SHOWN_FAILING:
+            failing += f" +{len(open_items) - SHOWN_FAILING} " + ("more" if lang == "en" else "lainnya")
+        jpm = d.facts.values.get("jpm")
         rows.append({
             label("rank", lang): i, label("nip", lang): d.candidate.nip, label("name", lang): d.candidate.name,
             label("verdict", lang): label(d.verdict, lang),
             label("passed", lang): f"{d.passed_count()}/{len(d.requirements)}",
-            label("jpm", lang): shown(None, d.facts.values.get("jpm"), lang),
+            label("jpm", lang): f"{jpm:.2f}" if jpm is not None else "",
             label("golongan", lang): d.facts.values.get("golongan", ""),
             label("failing", lang): failing})
     return rows

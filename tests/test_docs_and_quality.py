@@ -41,3 +41,13 @@ def test_ruff_is_clean() -> None:
 def test_mypy_strict_is_clean() -> None:
     result = subprocess.run([_tool("mypy")], cwd=ROOT, capture_output=True, text=True)
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_readme_quickstart_output_is_current() -> None:
+    from click.testing import CliRunner
+
+    block = README.split("The first command prints", 1)[1].split("```text\n", 1)[1].split("\n```", 1)[0]
+    result = CliRunner().invoke(cli, ["check", str(ROOT / "fixtures" / "candidates"), "--position",
+                                      "administrator", "--as-of", "2026-12-01"])
+    assert result.exit_code == 0
+    assert result.stdout.rstrip("\n") == block, "README quickstart output is stale: paste the new output"
