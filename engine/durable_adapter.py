@@ -13,6 +13,7 @@ from __future__ import annotations
 import itertools
 import os
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 
 import durable_rules_engine as dre
@@ -61,6 +62,18 @@ def ruleset_json(plan: Plan, indices: Sequence[int]) -> dict[str, Any]:
     return rules
 
 
+INT64 = 2**63
+
+
+@dataclass(frozen=True)
+class _Chunk:
+    handle: int
+    indices: list[int]
+    # The fields this chunk compares; a fact carrying every field of a large plan would pass the
+    # engine's 252-property limit (error 302 or worse), so each chunk gets only its own.
+    fields: frozenset[str]
+
+
 class DurableEvaluator:
     """A plan compiled into C rulesets of at most 50 rules each, reused for every batch."""
 
@@ -68,7 +81,7 @@ class DurableEvaluator:
         self.plan = plan
         self.batch_size = batch_size
         every = range(len(plan.checks))
-        self.chunks: list[tuple[int, list[int]]] = []
+        self.chunks: list[_Chunk] = []
         for start in range(0, max(len(plan.checks), 1), MAX_RULES_PER_CHUNK):
             indices = list(every[start:start + MAX_RULES_PER_CHUNK])
             name = f"{plan.name}#{plan.digest}#{start // MAX_RULES_PER_CHUNK}#{os.getpid()}-{next(_sids)}"
@@ -76,12 +89,14 @@ class DurableEvaluator:
                 handle = dre.create_ruleset(name, orjson.dumps(ruleset_json(plan, indices)).decode())
             except Exception as error:
                 raise EngineFault(f"durable-rules refused the compiled plan {name}: {error}") from error
-            self.chunks.append((handle, indices))
+            self.chunks.append(_Chunk(handle, indices, frozenset(f"f{plan.checks[i].fact}" for i in indices)))
+        self._facts_of = [c.fact for c in plan.checks]
+        self._all_fields = frozenset(f"f{i}" for i in range(len(plan.facts)))
 
     def close(self) -> None:
         """Free the C rulesets (no state is left alive between batches)."""
-        for handle, _indices in self.chunks:
-            dre.delete_ruleset(handle)
+        for chunk in self.chunks:
+            dre.delete_ruleset(chunk.handle)
         self.chunks = []
 
     def __enter__(self) -> DurableEvaluator:
@@ -98,26 +113,40 @@ class DurableEvaluator:
         return out
 
     def _batch(self, rows: Sequence[dict[str, int]]) -> list[frozenset[int]]:
-        present = [frozenset(int(k[1:]) for k in row) for row in rows]
+        for row in rows:
+            # Only integers may reach the engine: it compares a string with a number as text and
+            # takes a null as present; the types are ours to guarantee, not the caller's.
+            for key, value in row.items():
+                if type(value) is not int or not -INT64 <= value < INT64 or key not in self._all_fields:
+                    raise EngineFault(f"refusing to send {key}={value!r} to durable-rules: not a plan integer")
         violated: list[set[int]] = [set() for _ in rows]
-        for handle, _indices in self.chunks:
-            seen = self._run_chunk(handle, rows, violated)
+        for chunk in self.chunks:
+            seen = self._run_chunk(chunk, rows, violated)
             if seen != len(rows):
                 raise EngineFault(f"durable-rules evaluated {seen} of {len(rows)} candidates in {self.plan.name}")
-        facts_of = [c.fact for c in self.plan.checks]
-        return [frozenset(i for i, f in enumerate(facts_of) if f in present[n] and i not in violated[n])
-                for n in range(len(rows))]
+        facts_of = self._facts_of
+        return [frozenset(i for i, f in enumerate(facts_of) if f"f{f}" in row and i not in violated[n])
+                for n, row in enumerate(rows)]
 
-    def _run_chunk(self, handle: int, rows: Sequence[dict[str, int]], violated: list[set[int]]) -> int:
+    def _run_chunk(self, chunk: _Chunk, rows: Sequence[dict[str, int]], violated: list[set[int]]) -> int:
         sid = f"{os.getpid()}-{next(_sids)}"
-        facts = [{GUARD: 1, INDEX: n, "sid": sid, **row} for n, row in enumerate(rows)]
+        fields = chunk.fields
+        payload = orjson.dumps([{GUARD: 1, INDEX: n, "sid": sid, **{k: v for k, v in row.items() if k in fields}}
+                                for n, row in enumerate(rows)]).decode()
+        handle = chunk.handle
         evaluated = 0
-        state: int | None = None
+        dispatched = False
         try:
-            code, state = dre.assert_facts(handle, orjson.dumps(facts).decode())
+            try:
+                code, state = dre.assert_facts(handle, payload)
+            except dre.error as error:
+                # The state may exist without ever having dispatched an action; deleting such a state
+                # can crash the process (durable_rules.md §5), so it is left to the ruleset's end.
+                raise EngineFault(f"durable-rules refused the batch: {error}") from error
             if code != 0:
                 raise EngineFault(f"durable-rules did not handle the batch (result code {code})")
             result = dre.start_action_for_state(handle, state)
+            dispatched = result is not None
             message = result[1] if result else None
             while message is not None:
                 evaluated += self._record(message, violated)
@@ -125,9 +154,9 @@ class DurableEvaluator:
         except dre.error as error:
             raise EngineFault(f"durable-rules failed: {error}") from error
         finally:
-            if state is not None:
+            if dispatched:
                 _drain(handle, state)
-            dre.delete_state(handle, sid)
+                dre.delete_state(handle, sid)
         return evaluated
 
     @staticmethod
