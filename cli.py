@@ -33,6 +33,7 @@ from engine.views import (
     positions_json,
     positions_rows,
     problems_json,
+    summary_line,
 )
 
 
@@ -166,6 +167,7 @@ def check_cmd(ctx: click.Context, paths: tuple[Path, ...], position_id: str, rul
         click.echo(to_json(check_json(run, lang)))
     else:
         click.echo(rows_text(check_rows(run, lang), fmt))
+    click.echo(summary_line(run, lang), err=True)
     _emit_problems(run.problems)
     ctx.exit(ExitCode.INVALID_INPUT if run.problems else ExitCode.OK)
 

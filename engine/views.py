@@ -191,3 +191,12 @@ def fact_rows(f: Facts, lang: str) -> list[dict[str, Any]]:
             value += note_text(f.invalid.get(name) or f.missing.get(name), lang) + ")"
         rows.append({label("fact", lang): name, label("value", lang): value})
     return rows
+
+
+def summary_line(run: CheckRun, lang: str) -> str:
+    """'20 candidates for administrator on 2026-12-01: 9 eligible, 4 needs review, 7 not eligible'."""
+    counts = {v: sum(1 for d in run.decisions if d.verdict == v) for v in ("eligible", "needs_review", "not_eligible")}
+    parts = ", ".join(f"{n} {label(v, lang)}" for v, n in counts.items())
+    if lang == "id":
+        return f"{len(run.decisions)} kandidat untuk {run.position.id} per {run.as_of}: {parts}"
+    return f"{len(run.decisions)} candidates for {run.position.id} on {run.as_of}: {parts}"
