@@ -35,7 +35,11 @@ def add_months(start: dt.date, months: int) -> dt.date:
 
 
 def span_months(periods: list[tuple[dt.date, dt.date]]) -> int:
-    """Total completed months of several periods (overlaps merged; leftover days carried at 30)."""
+    """Total completed months of several periods (overlaps merged).
+
+    One continuous period counts calendar months exactly, so its anniversary is the boundary. Across
+    separate periods the left-over days of each are added and carried at 30 days per month.
+    """
     merged: list[list[dt.date]] = []
     for start, end in sorted(periods):
         if end <= start:
@@ -50,7 +54,7 @@ def span_months(periods: list[tuple[dt.date, dt.date]]) -> int:
         whole = completed_months(start, end)
         months += whole
         days += (end - add_months(start, whole)).days
-    return months + days // DAYS_PER_MONTH_CARRY
+    return months + (days // DAYS_PER_MONTH_CARRY if len(merged) > 1 else 0)
 
 
 def duration_text(months: int, lang: str = "en") -> str:

@@ -68,3 +68,9 @@ def test_completed_months_is_monotone(start: dt.date, a: dt.date, b: dt.date) ->
     low, high = sorted((a, b))
     if low >= start:
         assert completed_months(start, low) <= completed_months(start, high)
+
+
+def test_one_period_never_carries_days() -> None:
+    # 2021-01-04 → 2024-01-03 is 35 months and 30 days: still short of 36 (the anniversary is 2024-01-04).
+    assert span_months([(D(2021, 1, 4), D(2024, 1, 3))]) == 35
+    assert span_months([(D(2021, 1, 4), D(2024, 1, 4))]) == 36
