@@ -219,14 +219,19 @@ def explain(path: Path, position_id: str, rules_dir: Path | None, ruleset_id: st
 @click.option("--position", "position_id", default=None, metavar="ID", help="Show one position class only.")
 def positions(rules_dir: Path | None, ruleset_id: str | None, as_of: dt.date, fmt: str, lang: str,
               position_id: str | None) -> None:
-    """Position classes of the ruleset in force, with every requirement and its legal basis."""
-    ruleset = _library(rules_dir).resolve(ruleset_id, as_of)
+    """Position classes of the rulesets in force, with every requirement and its legal basis."""
+    library = _library(rules_dir)
     if position_id:
-        ruleset = ruleset.model_copy(update={"positions": (select_position(ruleset, position_id),)})
-    if fmt == "json":
-        click.echo(to_json(positions_json(ruleset, content_hash(ruleset), lang)))
+        rulesets = [library.for_position(position_id, ruleset_id, as_of)]
+        rulesets = [r.model_copy(update={"positions": (select_position(r, position_id),)}) for r in rulesets]
+    elif ruleset_id:
+        rulesets = [library.resolve(ruleset_id, as_of)]
     else:
-        click.echo(rows_text(positions_rows(ruleset, lang), fmt))
+        rulesets = library.in_force_bases(as_of)
+    if fmt == "json":
+        click.echo(to_json([positions_json(r, content_hash(r), lang) for r in rulesets]))
+    else:
+        click.echo(rows_text([row for r in rulesets for row in positions_rows(r, lang)], fmt))
 
 
 @cli.command(epilog=EXIT_CODES_HELP)

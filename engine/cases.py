@@ -165,3 +165,60 @@ def run_case(library: Library, case: LoadedCase) -> CaseResult:
     return CaseResult(case, decision, differences)
 
 
+
+
+@dataclass
+class Coverage:
+    """Which side of each requirement the cases exercised (the comparison held / did not hold)."""
+
+    position: str
+    ruleset: str
+    requirement: str
+    passed: bool = False
+    failed: bool = False
+
+
+def _exercised(outcome: Outcome) -> tuple[bool, bool]:
+    # A comparison that did not hold but was routed to the board (acting service, on_fail: review)
+    # still exercised the fail side; missing evidence exercises neither.
+    failed = outcome.status == "fail" or (outcome.status == "missing" and outcome.observed is not None)
+    return outcome.status == "pass", failed
+
+
+def coverage(library: Library, results: list[CaseResult]) -> list[Coverage]:
+    """Per requirement of every position the cases name: was each side exercised by some case?"""
+    table: dict[tuple[str, str, str], Coverage] = {}
+    for result in results:
+        case = result.case
+        try:
+            ruleset = library.for_position(case.position, case.ruleset, case.case.as_of)
+        except InputError:
+            continue
+        position = ruleset.position(case.position)
+        if position is None:
+            continue
+        label = f"{ruleset.id}@{ruleset.version}"
+        for req_id in _ids(position.requirements):
+            table.setdefault((case.position, label, req_id), Coverage(case.position, label, req_id))
+        if result.decision is None:
+            continue
+        for req_id, outcome in _flatten(result.decision.requirements).items():
+            row = table[(case.position, label, req_id)]
+            passed, failed = _exercised(outcome)
+            row.passed |= passed
+            row.failed |= failed
+    return sorted(table.values(), key=lambda c: (c.position, c.ruleset, c.requirement))
+
+
+def _ids(requirements: tuple[Any, ...]) -> list[str]:
+    out: list[str] = []
+    for req in requirements:
+        out.append(req.id)
+        out.extend(_ids(getattr(req, "any_of", ()) or getattr(req, "all_of", ())))
+    return out
+
+
+def coverage_percent(rows: list[Coverage]) -> float:
+    if not rows:
+        return 100.0
+    return 100.0 * sum(int(r.passed) + int(r.failed) for r in rows) / (2 * len(rows))

@@ -55,7 +55,7 @@ def run_engine(plan: Plan, rows: Sequence[dict[str, int]], backend: Backend) -> 
 def check(library: Library, position_id: str, candidates: Sequence[LoadedCandidate], as_of: dt.date,
           ruleset_id: str | None = None, backend: Backend = "durable") -> CheckRun:
     """Decide every candidate for one position under the ruleset in force on ``as_of``."""
-    ruleset = library.resolve(ruleset_id, as_of)
+    ruleset = library.for_position(position_id, ruleset_id, as_of)
     digest = content_hash(ruleset)
     position = select_position(ruleset, position_id)
     plan = compile_position(ruleset, position, digest)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
+from decimal import Decimal
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict
@@ -46,6 +47,35 @@ class Outcome(Frozen):
     children: tuple[Outcome, ...] = ()
 
 
+class JpmCategory(Frozen):
+    """The JPM category under the position's scheme, recorded because schemes disagree (domain.md §5.2)."""
+
+    scheme: str
+    value: Any
+    capped: bool
+    category: str
+    basis: str
+
+
+# Inclusive lower bounds, highest first (domain.md §5.2).
+JPM_SCHEMES: dict[str, list[tuple[Decimal, str]]] = {
+    "SELEKSI": [(Decimal(80), "MEMENUHI_SYARAT"), (Decimal(68), "MASIH_MEMENUHI_SYARAT"),
+                (Decimal(0), "KURANG_MEMENUHI_SYARAT")],
+    "PEMETAAN": [(Decimal(90), "OPTIMAL"), (Decimal(78), "CUKUP_OPTIMAL"), (Decimal(0), "KURANG_OPTIMAL")],
+}
+
+
+def jpm_category(position: PositionClass, facts: Facts) -> JpmCategory | None:
+    policy = position.jpm
+    value = facts.values.get("jpm")
+    if policy is None or value is None:
+        return None
+    capped = policy.cap_at_100 and value > 100
+    shown = min(value, Decimal(100)) if policy.cap_at_100 else value
+    category = next(name for floor, name in JPM_SCHEMES[policy.scheme] if shown >= floor)
+    return JpmCategory(scheme=policy.scheme, value=shown, capped=capped, category=category, basis=policy.basis)
+
+
 class CandidateRef(Frozen):
     nip: str
     name: str
@@ -69,6 +99,7 @@ class Decision(Frozen):
     verdict: Verdict
     requirements: tuple[Outcome, ...]
     facts: Facts
+    jpm: JpmCategory | None = None
 
     def passed_count(self) -> int:
         return sum(1 for o in self.requirements if o.status in ("pass", "waived"))
@@ -125,6 +156,8 @@ class _Judge:
             acting = fact.replace("months_in_post.", "months_in_post_incl_acting.", 1)
             return Outcome(status="missing", observed=observed, note=note(
                 "acting_only", with_acting=facts.values[acting]), **common)
+        if req.on_fail == "review":
+            return Outcome(status="missing", observed=observed, note=note("fail_is_review"), **common)
         return Outcome(status="fail", observed=observed, **common)
 
     def requirement(self, req: Requirement, basis: str) -> Outcome:
@@ -172,7 +205,7 @@ def decide(ruleset: Ruleset, ruleset_hash: str, position: PositionClass, plan: P
         candidate=CandidateRef(nip=candidate.nip, name=candidate.name, file=file), position=position.id,
         as_of=facts.as_of, ruleset=RulesetRef(id=ruleset.id, version=ruleset.version, hash=ruleset_hash,
                                               layers=ruleset.layers),
-        verdict=verdict_of(outcomes), requirements=tuple(outcomes), facts=facts)
+        verdict=verdict_of(outcomes), requirements=tuple(outcomes), facts=facts, jpm=jpm_category(position, facts))
 
 
 def rank_key(decision: Decision) -> tuple[Any, ...]:

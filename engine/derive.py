@@ -184,7 +184,7 @@ class _Deriver:
 
     def _assessment(self) -> None:
         done = sorted((a for a in self.c.competency_assessments if a.date <= self.as_of), key=lambda a: a.date)
-        names = ("jpm", "assessment_age_months", "assessment_accredited")
+        names = ("jpm", "jpm_capped", "assessment_age_months", "assessment_accredited")
         if not done:
             for name in names:
                 self.missing[name] = note("no_assessment")
@@ -203,6 +203,11 @@ class _Deriver:
             self.values["jpm"] = jpm
         else:
             self.missing["jpm"] = note("no_jpm", assessment=latest.assessment_id)
+        if "jpm" in self.values:
+            self.values["jpm_capped"] = min(self.values["jpm"], Decimal(100))
+        else:
+            self.missing["jpm_capped"] = self.missing.get("jpm") or self.invalid.get("jpm") or note("no_jpm",
+                                                                                                   assessment="-")
 
     def _decimal(self, name: str, value: Decimal) -> None:
         if value != value.quantize(Decimal(1).scaleb(-DECIMAL_PLACES), rounding=ROUND_HALF_UP):

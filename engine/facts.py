@@ -60,6 +60,8 @@ _FIXED = [
     _f("current_post", "scale", "Current definitive post", "Jabatan definitif saat ini", scale="post"),
     _f("jpm", "decimal", "Job Person Match of the latest assessment, percent",
        "Job Person Match penilaian kompetensi terakhir, persen", lo=0, hi=200),
+    _f("jpm_capped", "decimal", "JPM of the latest assessment, capped at 100 percent",
+       "JPM penilaian kompetensi terakhir, paling tinggi 100 persen", lo=0, hi=100),
     _f("assessment_age_months", "months", "Age of the latest competency assessment",
        "Umur hasil penilaian kompetensi terakhir", lo=0, hi=720),
     _f("assessment_accredited", "bool", "The latest assessment was made by an accredited provider",

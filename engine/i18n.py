@@ -65,6 +65,8 @@ NOTES: dict[str, tuple[str, str]] = {
     "missing_fails": ("evidence missing, which fails this requirement", "bukti tidak ada, sehingga syarat gagal"),
     "acting_only": ("met only when acting (Plt/Plh) service counts ({with_acting} months in all); the board decides",
                     "hanya terpenuhi bila masa Plt/Plh dihitung (seluruhnya {with_acting} bulan); diputuskan tim"),
+    "fail_is_review": ("not final yet (e.g. a pending examination or appeal); the board reviews it",
+                       "belum final (misalnya pemeriksaan atau banding belum diputus); ditinjau tim"),
     "waived": ("waived by {authority}, {document} of {date}: {reason}",
                "dikecualikan oleh {authority}, {document} tanggal {date}: {reason}"),
 }

@@ -47,6 +47,9 @@ class Check(_Common):
     # Service-time facts count definitive appointments only; acting (Plt/Plh) service can be
     # included, or can send the requirement to the board when only acting service would meet it.
     acting: Literal["exclude", "include", "review"] = "exclude"
+    # A failed comparison that is not final (a pending disciplinary examination) goes to the board
+    # as `missing` instead of failing the candidate.
+    on_fail: Literal["fail", "review"] = "fail"
 
 
 class AnyOf(_Common):
@@ -68,10 +71,19 @@ Requirement = Annotated[
 ]
 
 
+class JpmPolicy(Frozen):
+    """Which JPM category scheme a position records (domain.md §5.2) and whether JPM is capped at 100."""
+
+    scheme: Literal["SELEKSI", "PEMETAAN"]
+    cap_at_100: bool = False
+    basis: Annotated[str, Field(min_length=1)]
+
+
 class PositionClass(Frozen):
     id: Slug
     title: Text
     basis: Annotated[str, Field(min_length=1)]
+    jpm: JpmPolicy | None = None
     requirements: tuple[Requirement, ...] = ()
 
 

@@ -199,13 +199,45 @@ class Library:
         raise InputError([Problem(code="not_in_force", message=f"no version of '{ruleset_id}' is in force on {as_of}",
                                   hint=spans)])
 
+    def base_ids(self) -> list[str]:
+        """Rulesets that extend nothing (the national packs); overlays are chosen with --ruleset."""
+        return sorted(i for i, vs in self.files.items() if all(rf.ruleset.extends is None for _f, rf in vs))
+
     def default_id(self) -> str:
-        """The one base ruleset (extending nothing), when there is exactly one."""
-        bases = sorted({i for i, vs in self.files.items() if all(rf.ruleset.extends is None for _f, rf in vs)})
+        """The one base ruleset, when there is exactly one."""
+        bases = self.base_ids()
         if len(bases) != 1:
             raise InputError([Problem(code="ruleset_ambiguous", message="choose a ruleset with --ruleset",
                                       hint=f"available: {', '.join(self.ids()) or 'none'}")])
         return bases[0]
+
+    def in_force_bases(self, as_of: dt.date) -> list[Ruleset]:
+        """Every base ruleset with a version in force on ``as_of``, resolved."""
+        out = []
+        for ruleset_id in self.base_ids():
+            try:
+                out.append(self.resolve(ruleset_id, as_of))
+            except InputError:
+                continue
+        return out
+
+    def for_position(self, position_id: str, ruleset_id: str | None, as_of: dt.date) -> Ruleset:
+        """The ruleset to decide ``position_id`` with: the one named, else the base ruleset defining it."""
+        if ruleset_id is not None:
+            return self.resolve(ruleset_id, as_of)
+        bases = self.in_force_bases(as_of)
+        owners = [r for r in bases if r.position(position_id) is not None]
+        if len(owners) == 1:
+            return owners[0]
+        if len(owners) > 1:
+            raise InputError([Problem(code="ruleset_ambiguous", message=(
+                f"position '{position_id}' is defined by several rulesets"),
+                hint=f"choose one with --ruleset: {', '.join(r.id for r in owners)}")])
+        known = sorted({p.id for r in bases for p in r.positions})
+        close = difflib.get_close_matches(position_id, known, n=1)
+        raise InputError([Problem(code="unknown_position", message=(
+            f"no ruleset in force on {as_of} defines position class '{position_id}'"),
+            hint=(f"did you mean '{close[0]}'? " if close else "") + f"known: {', '.join(known)}")])
 
     def resolve(self, ruleset_id: str | None, as_of: dt.date) -> Ruleset:
         """The ruleset in force on ``as_of``, with overlays applied and tables expanded."""

@@ -39,6 +39,8 @@ def decision_json(d: Decision, lang: str, *, rank: int | None = None, facts: boo
         "verdict": d.verdict, "passed": d.passed_count(), "total": len(d.requirements),
         "requirements": [outcome_json(o, lang) for o in d.requirements],
     }
+    if d.jpm is not None:
+        out["jpm"] = d.jpm.model_dump()
     if rank is not None:
         out["rank"] = rank
     if facts:
