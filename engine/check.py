@@ -56,6 +56,12 @@ def check(library: Library, position_id: str, candidates: Sequence[LoadedCandida
           ruleset_id: str | None = None, backend: Backend = "durable") -> CheckRun:
     """Decide every candidate for one position under the ruleset in force on ``as_of``."""
     ruleset = library.for_position(position_id, ruleset_id, as_of)
+    return check_with(ruleset, position_id, candidates, as_of, backend)
+
+
+def check_with(ruleset: Ruleset, position_id: str, candidates: Sequence[LoadedCandidate], as_of: dt.date,
+               backend: Backend = "durable") -> CheckRun:
+    """Decide candidates under a given resolved ruleset (today's files, or one stored in the audit log)."""
     digest = content_hash(ruleset)
     position = select_position(ruleset, position_id)
     plan = compile_position(ruleset, position, digest)
