@@ -11,9 +11,10 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from engine.candidate import Date
 from engine.check import check
-from engine.decide import Decision, Outcome
+from engine.decide import Decision
 from engine.errors import InputError, Problem
 from engine.intake import LoadedCandidate, load_candidate_doc
+from engine.layout import Outcome
 from engine.rules import CASES_SUFFIX, Library
 from engine.source import Document, read_document
 from engine.validation import validate

@@ -13,6 +13,7 @@ from engine.decide import Decision, decide, ranked, waiver_problems
 from engine.derive import Facts, derive
 from engine.errors import InputError, Problem
 from engine.intake import LoadedCandidate
+from engine.layout import compile_layout
 from engine.plan import Plan, compile_position, encode_row
 from engine.rulefile import PositionClass, Ruleset
 from engine.rules import Library, content_hash
@@ -74,7 +75,8 @@ def check_with(ruleset: Ruleset, position_id: str, candidates: Sequence[LoadedCa
             continue
         accepted.append((loaded, derive(loaded.candidate, as_of)))
     passed = run_engine(plan, [encode_row(plan, facts) for _l, facts in accepted], backend)
-    decisions = [decide(ruleset, digest, position, plan, loaded.candidate, facts, ok, loaded.file)
+    layout = compile_layout(ruleset, digest, position, plan)
+    decisions = [decide(layout, loaded.candidate, facts, ok, loaded.file)
                  for (loaded, facts), ok in zip(accepted, passed, strict=True)]
     return CheckRun(as_of=as_of, ruleset=ruleset, ruleset_hash=digest, position=position,
                     decisions=ranked(decisions), problems=problems)

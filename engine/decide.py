@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 from decimal import Decimal
+from functools import cached_property
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict
@@ -12,39 +13,16 @@ from pydantic import BaseModel, ConfigDict
 from engine.candidate import Candidate
 from engine.derive import Facts, Note, note
 from engine.errors import Problem
-from engine.facts import display
-from engine.plan import ACTING_SUFFIX, Plan, check_fact, spec_of, threshold
-from engine.rulefile import AnyOf, Check, PositionClass, Requirement, Ruleset, Text
+from engine.layout import Layout, Outcome, RulesetRef, Status, registered
+from engine.rulefile import PositionClass
 from engine.scales import GOLONGAN
 
-Status = Literal["pass", "fail", "missing", "invalid", "waived"]
 Verdict = Literal["eligible", "needs_review", "not_eligible"]
 VERDICT_ORDER: dict[str, int] = {"eligible": 0, "needs_review": 1, "not_eligible": 2}
 
 
 class Frozen(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
-
-
-class Expected(Frozen):
-    op: str
-    value: Any
-
-
-class Outcome(Frozen):
-    """How one requirement (or group of requirements) ended for one candidate."""
-
-    id: str
-    status: Status
-    fact: str | None = None
-    observed: Any = None
-    expected: Expected | None = None
-    basis: str
-    text: Text
-    mandatory: bool = True
-    note: Note | None = None
-    kind: Literal["check", "any_of", "all_of"] = "check"
-    children: tuple[Outcome, ...] = ()
 
 
 class JpmCategory(Frozen):
@@ -82,27 +60,38 @@ class CandidateRef(Frozen):
     file: str = ""
 
 
-class RulesetRef(Frozen):
-    id: str
-    version: str
-    hash: str
-    layers: tuple[str, ...] = ()
-
-
 class Decision(Frozen):
-    """Everything decided for one candidate and one position, with the facts it rested on."""
+    """Everything decided for one candidate and one position, with the facts it rested on.
+
+    Per requirement (pre-order over the tree, children after their group) it holds the status, the
+    observed fact value and a note; ``requirements`` joins them with the rule texts for showing.
+    """
 
     candidate: CandidateRef
     position: str
     as_of: dt.date
     ruleset: RulesetRef
     verdict: Verdict
-    requirements: tuple[Outcome, ...]
+    ids: tuple[str, ...]
+    statuses: tuple[Status, ...]
+    observed: tuple[Any, ...]
+    notes: tuple[Note | None, ...]
     facts: Facts
     jpm: JpmCategory | None = None
 
+    @property
+    def layout(self) -> Layout:
+        return registered(self.ruleset.hash, self.position)
+
+    @cached_property
+    def requirements(self) -> tuple[Outcome, ...]:
+        return self.layout.outcomes(self.statuses, self.observed, self.notes)
+
     def passed_count(self) -> int:
-        return sum(1 for o in self.requirements if o.status in ("pass", "waived"))
+        return sum(1 for i in self.layout.top if self.statuses[i] in ("pass", "waived"))
+
+    def total(self) -> int:
+        return len(self.layout.top)
 
     def failing(self) -> list[Outcome]:
         return [o for o in self.requirements if o.status != "pass" and o.status != "waived"]
@@ -128,58 +117,21 @@ def waiver_problems(candidate: Candidate, position: PositionClass, file: str) ->
     return problems
 
 
-class _Judge:
-    def __init__(self, plan: Plan, facts: Facts, passed: frozenset[int], basis: str) -> None:
-        self.facts = facts
-        self.passed = {c.key for i, c in enumerate(plan.checks) if i in passed}
-        self.basis = basis
-
-    def check(self, req: Check, basis: str) -> Outcome:
-        fact = check_fact(req)
-        spec = spec_of(fact)
-        raw = threshold(req)
-        shown = [display(spec, v) for v in raw] if isinstance(raw, list) else display(spec, raw)
-        common = {"id": req.id, "fact": fact, "expected": Expected(op=req.op, value=shown), "basis": basis,
-                  "text": req.text, "mandatory": req.mandatory}
-        facts = self.facts
-        if fact in facts.invalid:
-            return Outcome(status="invalid", note=facts.invalid[fact], **common)
-        if fact not in facts.values:
-            reason = facts.missing.get(fact, note("no_evidence"))
-            if req.missing == "fail":
-                return Outcome(status="fail", note=note("missing_fails", **reason.args, why=reason.code), **common)
-            return Outcome(status="missing", note=reason, **common)
-        observed = display(spec, facts.values[fact])
-        if req.id in self.passed:
-            return Outcome(status="pass", observed=observed, **common)
-        if req.acting == "review" and req.id + ACTING_SUFFIX in self.passed:
-            acting = fact.replace("months_in_post.", "months_in_post_incl_acting.", 1)
-            return Outcome(status="missing", observed=observed, note=note(
-                "acting_only", with_acting=facts.values[acting]), **common)
-        if req.on_fail == "review":
-            return Outcome(status="missing", observed=observed, note=note("fail_is_review"), **common)
-        return Outcome(status="fail", observed=observed, **common)
-
-    def requirement(self, req: Requirement, basis: str) -> Outcome:
-        basis = req.basis or basis
-        if isinstance(req, Check):
-            return self.check(req, basis)
-        kind: Literal["any_of", "all_of"] = "any_of" if isinstance(req, AnyOf) else "all_of"
-        children = tuple(self.requirement(c, basis) for c in (req.any_of if isinstance(req, AnyOf) else req.all_of))
-        statuses = {c.status for c in children}
-        if kind == "any_of":
-            status: Status = ("pass" if statuses & {"pass", "waived"} else
-                              "missing" if statuses & {"missing", "invalid"} else "fail")
-        else:
-            status = ("fail" if "fail" in statuses else
-                      "missing" if statuses & {"missing", "invalid"} else "pass")
-        return Outcome(id=req.id, status=status, basis=basis, text=req.text, mandatory=req.mandatory, kind=kind,
-                       children=children)
+_NO_EVIDENCE = note("no_evidence")
+_FAIL_IS_REVIEW = note("fail_is_review")
+_OPEN = ("missing", "invalid")
 
 
-def verdict_of(outcomes: Sequence[Outcome]) -> Verdict:
+def _group(is_any: bool, statuses: list[Any], children: tuple[int, ...]) -> Status:
+    seen = {statuses[c] for c in children}
+    if is_any:
+        return "pass" if "pass" in seen or "waived" in seen else "missing" if seen & {"missing", "invalid"} else "fail"
+    return "fail" if "fail" in seen else "missing" if seen & {"missing", "invalid"} else "pass"
+
+
+def verdict_of(layout: Layout, statuses: Sequence[str]) -> Verdict:
     """not_eligible if a mandatory requirement fails, else needs_review if one is open, else eligible."""
-    mandatory = [o.status for o in outcomes if o.mandatory]
+    mandatory = [statuses[i] for i in layout.top if layout.nodes[i].req.mandatory]
     if "fail" in mandatory:
         return "not_eligible"
     if "missing" in mandatory or "invalid" in mandatory:
@@ -187,25 +139,55 @@ def verdict_of(outcomes: Sequence[Outcome]) -> Verdict:
     return "eligible"
 
 
-def decide(ruleset: Ruleset, ruleset_hash: str, position: PositionClass, plan: Plan, candidate: Candidate,
-           facts: Facts, passed: frozenset[int], file: str = "") -> Decision:
+def decide(layout: Layout, candidate: Candidate, facts: Facts, passed: frozenset[int], file: str = "") -> Decision:
     """The decision for one candidate, given which plan checks the engine found passing."""
-    judge = _Judge(plan, facts, passed, position.basis)
-    waivers = {w.requirement: w for w in candidate.waivers if w.position == position.id}
-    outcomes = []
-    for req in position.requirements:
-        outcome = judge.requirement(req, position.basis)
-        waiver = waivers.get(req.id)
-        if waiver and outcome.status != "pass" and waiver.authority in req.waivable_by:
-            outcome = outcome.model_copy(update={"status": "waived", "note": note(
-                "waived", authority=waiver.authority, document=waiver.document, date=waiver.date,
-                reason=waiver.reason)})
-        outcomes.append(outcome)
+    values, missing, invalid = facts.values, facts.missing, facts.invalid
+    count = len(layout.nodes)
+    statuses: list[Any] = [None] * count
+    observed: list[Any] = [None] * count
+    notes: list[Note | None] = [None] * count
+    for index, fact, check, acting, acting_fact, missing_fails, review in layout.checks:
+        value = values.get(fact)
+        if value is not None:
+            observed[index] = value
+            if check in passed:
+                statuses[index] = "pass"
+            elif acting >= 0 and acting in passed:
+                statuses[index] = "missing"
+                notes[index] = note("acting_only", with_acting=values[acting_fact])
+            elif review:
+                statuses[index], notes[index] = "missing", _FAIL_IS_REVIEW
+            else:
+                statuses[index] = "fail"
+        elif fact in invalid:
+            statuses[index], notes[index] = "invalid", invalid[fact]
+        else:
+            reason = missing.get(fact, _NO_EVIDENCE)
+            if missing_fails:
+                statuses[index] = "fail"
+                notes[index] = note("missing_fails", **reason.args, why=reason.code)
+            else:
+                statuses[index], notes[index] = "missing", reason
+    for index, is_any, children in layout.groups:
+        statuses[index] = _group(is_any, statuses, children)
+    if candidate.waivers:
+        _apply_waivers(layout, candidate, statuses, notes)
     return Decision(
-        candidate=CandidateRef(nip=candidate.nip, name=candidate.name, file=file), position=position.id,
-        as_of=facts.as_of, ruleset=RulesetRef(id=ruleset.id, version=ruleset.version, hash=ruleset_hash,
-                                              layers=ruleset.layers),
-        verdict=verdict_of(outcomes), requirements=tuple(outcomes), facts=facts, jpm=jpm_category(position, facts))
+        candidate=CandidateRef(nip=candidate.nip, name=candidate.name, file=file), position=layout.position.id,
+        as_of=facts.as_of, ruleset=layout.ref, verdict=verdict_of(layout, statuses), ids=layout.ids,
+        statuses=tuple(statuses), observed=tuple(observed), notes=tuple(notes), facts=facts,
+        jpm=jpm_category(layout.position, facts) if layout.position.jpm else None)
+
+
+def _apply_waivers(layout: Layout, candidate: Candidate, statuses: list[Any], notes: list[Note | None]) -> None:
+    waivers = {w.requirement: w for w in candidate.waivers if w.position == layout.position.id}
+    for index in layout.top:
+        req = layout.nodes[index].req
+        waiver = waivers.get(req.id)
+        if waiver and statuses[index] != "pass" and waiver.authority in req.waivable_by:
+            statuses[index] = "waived"
+            notes[index] = note("waived", authority=waiver.authority, document=waiver.document, date=waiver.date,
+                                reason=waiver.reason)
 
 
 def rank_key(decision: Decision) -> tuple[Any, ...]:

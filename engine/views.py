@@ -5,11 +5,12 @@ from __future__ import annotations
 from typing import Any
 
 from engine.check import CheckRun
-from engine.decide import Decision, Outcome
+from engine.decide import Decision
 from engine.derive import Facts
 from engine.errors import Problem
 from engine.facts import FactSpec, listing, lookup
 from engine.i18n import OPS, gap_text, label, note_text, shown
+from engine.layout import Outcome
 from engine.plan import leaves
 from engine.rulefile import AllOf, AnyOf, Check, Requirement, Ruleset
 

@@ -1,0 +1,152 @@
+"""A position's requirement tree compiled once for deciding: nodes in pre-order with their static parts.
+
+Decisions keep only what differs per candidate (status, observed value, note per node); the texts,
+thresholds and citations live here once per position and are joined back when outcomes are shown.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict
+
+from engine.derive import Note
+from engine.facts import FactSpec, display
+from engine.plan import ACTING_SUFFIX, Plan, check_fact, spec_of, threshold
+from engine.rulefile import AllOf, AnyOf, Check, PositionClass, Requirement, Ruleset, Text
+
+Status = Literal["pass", "fail", "missing", "invalid", "waived"]
+
+
+class Frozen(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class Expected(Frozen):
+    op: str
+    value: Any
+
+
+class Outcome(Frozen):
+    """How one requirement (or group of requirements) ended for one candidate, with its static parts."""
+
+    id: str
+    status: Status
+    fact: str | None = None
+    observed: Any = None
+    expected: Expected | None = None
+    basis: str
+    text: Text
+    mandatory: bool = True
+    note: Note | None = None
+    kind: Literal["check", "any_of", "all_of"] = "check"
+    children: tuple[Outcome, ...] = ()
+
+
+class RulesetRef(Frozen):
+    """Which rules decided: the resolved ruleset's id, version, content hash and layers."""
+
+    id: str
+    version: str
+    hash: str
+    layers: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Node:
+    """One requirement of the tree; ``children`` and ``check``/``acting`` are indices."""
+
+    req: Requirement
+    basis: str
+    kind: Literal["check", "any_of", "all_of"]
+    children: tuple[int, ...] = ()
+    fact: str = ""
+    spec: FactSpec | None = None
+    expected: Expected | None = None
+    check: int = -1
+    acting: int = -1
+    acting_fact: str = ""
+
+
+@dataclass(frozen=True)
+class Layout:
+    """Everything static about deciding one position under one ruleset version."""
+
+    ruleset: Ruleset
+    ruleset_hash: str
+    position: PositionClass
+    plan: Plan
+    nodes: tuple[Node, ...]
+    top: tuple[int, ...]
+    ids: tuple[str, ...]
+    ref: RulesetRef
+    # Flat tuples for the per-candidate loop in decide(): checks as (index, fact, plan check, acting
+    # check, acting fact, missing fails, failure goes to review); groups children-first as
+    # (index, is any_of, children).
+    checks: tuple[tuple[int, str, int, int, str, bool, bool], ...]
+    groups: tuple[tuple[int, bool, tuple[int, ...]], ...]
+
+    def outcomes(self, statuses: tuple[Status, ...], observed: tuple[Any, ...],
+                 notes: tuple[Note | None, ...]) -> tuple[Outcome, ...]:
+        """Outcome objects of the top-level requirements (children nested), for showing and checking."""
+
+        def build(index: int) -> Outcome:
+            node = self.nodes[index]
+            value = observed[index]
+            return Outcome(
+                id=node.req.id, status=statuses[index], fact=node.fact or None,
+                observed=None if value is None or node.spec is None else display(node.spec, value),
+                expected=node.expected, basis=node.basis, text=node.req.text, mandatory=node.req.mandatory,
+                note=notes[index], kind=node.kind, children=tuple(build(c) for c in node.children))
+
+        return tuple(build(i) for i in self.top)
+
+
+def compile_layout(ruleset: Ruleset, ruleset_hash: str, position: PositionClass, plan: Plan) -> Layout:
+    """Number the requirement tree in pre-order and resolve each check's fact, threshold and plan index."""
+    keys = {c.key: i for i, c in enumerate(plan.checks)}
+    nodes: list[Node] = []
+
+    def add(req: Requirement, basis: str) -> int:
+        basis = req.basis or basis
+        index = len(nodes)
+        nodes.append(Node(req=req, basis=basis, kind="check"))  # placeholder keeps pre-order numbering
+        if isinstance(req, AnyOf | AllOf):
+            kids = req.any_of if isinstance(req, AnyOf) else req.all_of
+            children = tuple(add(child, basis) for child in kids)
+            nodes[index] = Node(req=req, basis=basis, kind="any_of" if isinstance(req, AnyOf) else "all_of",
+                                children=children)
+            return index
+        assert isinstance(req, Check)
+        fact = check_fact(req)
+        spec = spec_of(fact)
+        raw = threshold(req)
+        shown = [display(spec, v) for v in raw] if isinstance(raw, list) else display(spec, raw)
+        acting_fact = req.fact.replace("months_in_post.", "months_in_post_incl_acting.", 1)
+        nodes[index] = Node(
+            req=req, basis=basis, kind="check", fact=fact, spec=spec, expected=Expected(op=req.op, value=shown),
+            check=keys[req.id], acting=keys.get(req.id + ACTING_SUFFIX, -1),
+            acting_fact=acting_fact if req.acting == "review" else "")
+        return index
+
+    top = tuple(add(req, position.basis) for req in position.requirements)
+    checks = tuple((i, n.fact, n.check, n.acting, n.acting_fact, n.req.missing == "fail", n.req.on_fail == "review")
+                   for i, n in enumerate(nodes) if isinstance(n.req, Check))
+    groups = tuple((i, n.kind == "any_of", n.children) for i, n in reversed(list(enumerate(nodes))) if n.children)
+    layout = Layout(ruleset=ruleset, ruleset_hash=ruleset_hash, position=position, plan=plan, nodes=tuple(nodes),
+                    top=top, ids=tuple(n.req.id for n in nodes), checks=checks, groups=groups,
+                    ref=RulesetRef(id=ruleset.id, version=ruleset.version, hash=ruleset_hash, layers=ruleset.layers))
+    _REGISTRY[(ruleset_hash, position.id)] = layout
+    return layout
+
+
+# Layouts by (ruleset content hash, position): a decision finds the static half of its outcomes here.
+_REGISTRY: dict[tuple[str, str], Layout] = {}
+
+
+def registered(ruleset_hash: str, position_id: str) -> Layout:
+    layout = _REGISTRY.get((ruleset_hash, position_id))
+    if layout is None:
+        raise LookupError(f"no compiled layout for {position_id} under ruleset {ruleset_hash[:12]}")
+    return layout
