@@ -65,9 +65,6 @@ def ruleset_json(plan: Plan, indices: Sequence[int]) -> dict[str, Any]:
     return rules
 
 
-INT64 = 2**63
-
-
 @dataclass(frozen=True)
 class _Chunk:
     handle: int
@@ -95,7 +92,8 @@ class DurableEvaluator:
             except Exception as error:
                 raise EngineFault(f"durable-rules refused the compiled plan {name}: {error}") from error
             self.chunks.append(_Chunk(handle, indices, frozenset(f"f{plan.checks[i].fact}" for i in indices)))
-        self._facts_of = [c.fact for c in plan.checks]
+        self._check_fields = [f"f{c.fact}" for c in plan.checks]
+        self._every_check = frozenset(range(len(plan.checks)))
         self._all_fields = frozenset(f"f{i}" for i in range(len(plan.facts)))
 
     def close(self) -> None:
@@ -118,32 +116,40 @@ class DurableEvaluator:
         return out
 
     def _batch(self, rows: Sequence[dict[str, int]]) -> list[frozenset[int]]:
+        all_fields = self._all_fields
         for row in rows:
-            # Only integers may reach the engine: it compares a string with a number as text and
-            # takes a null as present; the types are ours to guarantee, not the caller's.
-            for key, value in row.items():
-                if type(value) is not int or not -INT64 <= value < INT64 or key not in self._all_fields:
-                    raise EngineFault(f"refusing to send {key}={value!r} to durable-rules: not a plan integer")
+            # Only plan integers may reach the engine: it compares a string with a number as text and
+            # takes a null as present. Ints beyond 64 bits are refused by orjson in _run_chunk.
+            if not row.keys() <= all_fields or not all(type(v) is int for v in row.values()):
+                raise EngineFault(f"refusing to send {row!r} to durable-rules: not plan integers")
         violated: list[set[int]] = [set() for _ in rows]
         for chunk in self.chunks:
             seen = self._run_chunk(chunk, rows, violated)
             if seen != len(rows):
                 raise EngineFault(f"durable-rules evaluated {seen} of {len(rows)} candidates in {self.plan.name}")
-        facts_of = self._facts_of
-        return [frozenset(i for i, f in enumerate(facts_of) if f"f{f}" in row and i not in violated[n])
+        fields = self._check_fields
+        every = self._every_check
+        return [every.difference(violated[n], (i for i, f in enumerate(fields) if f not in row))
                 for n, row in enumerate(rows)]
 
     def _run_chunk(self, chunk: _Chunk, rows: Sequence[dict[str, int]], violated: list[set[int]]) -> int:
         sid = f"{os.getpid()}-{next(_sids)}"
         fields = chunk.fields
-        payload = orjson.dumps([{GUARD: 1, INDEX: n, "sid": sid, **{k: v for k, v in row.items() if k in fields}}
-                                for n, row in enumerate(rows)]).decode()
+        try:
+            if fields >= self._all_fields:
+                payload = orjson.dumps([{GUARD: 1, INDEX: n, "sid": sid, **row} for n, row in enumerate(rows)])
+            else:
+                payload = orjson.dumps([{GUARD: 1, INDEX: n, "sid": sid,
+                                         **{k: v for k, v in row.items() if k in fields}}
+                                        for n, row in enumerate(rows)])
+        except orjson.JSONEncodeError as error:  # an int beyond 64 bits
+            raise EngineFault(f"refusing to send a batch to durable-rules: {error}") from error
         handle = chunk.handle
         evaluated = 0
         dispatched = False
         try:
             try:
-                code, state = dre.assert_facts(handle, payload)
+                code, state = dre.assert_facts(handle, payload.decode())
             except dre.error as error:
                 # The state may exist without ever having dispatched an action; deleting such a state
                 # can crash the process (durable_rules.md §5), so it is left to the ruleset's end.
