@@ -130,12 +130,18 @@ def _check_table(check: _FileCheck, rule_file: RuleFile) -> None:
 
 def read_rule_file(path: Path) -> tuple[RuleFile | None, list[Problem]]:
     """Parse, validate and type-check one rule file; every problem of the file in one list."""
+    _doc, rule_file, problems = read_rule_doc(path)
+    return rule_file, problems
+
+
+def read_rule_doc(path: Path) -> tuple[Document | None, RuleFile | None, list[Problem]]:
+    """Like read_rule_file, also returning the parsed document (for line numbers)."""
     doc = read_document(path)
     if isinstance(doc, Problem):
-        return None, [doc]
+        return None, None, [doc]
     result = validate(RuleFile, doc, "rule_invalid")
     if isinstance(result, list):
-        return None, result
+        return doc, None, result
     check = _FileCheck(doc)
     header = result.ruleset
     if header.effective_to is not None and header.effective_to < header.effective_from:
@@ -145,7 +151,7 @@ def read_rule_file(path: Path) -> tuple[RuleFile | None, list[Problem]]:
         for r_index, req in enumerate(position.requirements):
             check.requirement(req, ("positions", p_index, "requirements", r_index), seen, top=True)
     _check_table(check, result)
-    return (result if not check.problems else None), check.problems
+    return doc, (result if not check.problems else None), check.problems
 
 
 def _expand(table_owner: RuleFile | None, positions: dict[str, PositionClass],
@@ -290,25 +296,47 @@ def _overlaps(files: dict[str, list[tuple[str, RuleFile]]]) -> list[Problem]:
     return problems
 
 
-def load_library(root: Path) -> Library:
-    """Read every rule file under ``root``; raise one InputError listing every problem found."""
-    if not root.is_dir():
-        raise InputError([Problem(code="no_rules", file=str(root), message="rules directory not found")])
+@dataclass
+class Scan:
+    """Everything read from a rules directory: valid files by ruleset id, documents, problems."""
+
+    files: dict[str, list[tuple[str, RuleFile]]]
+    docs: dict[str, Document]
+    problems: list[Problem]
+
+
+def scan(root: Path) -> Scan:
+    """Read every rule file under ``root`` (a directory or one file) without stopping at problems."""
+    if not root.exists():
+        return Scan({}, {}, [Problem(code="no_rules", file=str(root), message="rules directory not found")])
     files: dict[str, list[tuple[str, RuleFile]]] = {}
+    docs: dict[str, Document] = {}
     problems: list[Problem] = []
     for path in expand_paths([root], exclude_suffix=CASES_SUFFIX):
-        rule_file, found = read_rule_file(path)
+        doc, rule_file, found = read_rule_doc(path)
         problems.extend(found)
+        if doc is not None:
+            docs[str(path)] = doc
         if rule_file is not None:
             files.setdefault(rule_file.ruleset.id, []).append((str(path), rule_file))
-    problems.extend(_overlaps(files))
+    for problem in _overlaps(files):
+        doc = docs.get(problem.file)
+        line = doc.line_of(("ruleset", "effective_from")) if doc else None
+        problems.append(problem.model_copy(update={"line": line, "path": "ruleset.effective_from"}))
     for ruleset_id, versions in files.items():
         for file, rf in versions:
             if rf.ruleset.extends and rf.ruleset.extends not in files:
                 problems.append(Problem(code="unknown_ruleset", file=file, path="ruleset.extends",
+                                        line=docs[file].line_of(("ruleset", "extends")) if file in docs else None,
                                         message=f"'{ruleset_id}' extends unknown ruleset '{rf.ruleset.extends}'"))
-    if problems:
-        raise InputError(problems)
-    if not files:
-        raise InputError([Problem(code="no_rules", file=str(root), message="no rule files found")])
-    return Library(files)
+    if not files and not problems:
+        problems.append(Problem(code="no_rules", file=str(root), message="no rule files found"))
+    return Scan(files, docs, problems)
+
+
+def load_library(root: Path) -> Library:
+    """Read every rule file under ``root``; raise one InputError listing every problem found."""
+    found = scan(root)
+    if found.problems:
+        raise InputError(found.problems)
+    return Library(found.files)

@@ -1,0 +1,140 @@
+"""Generating boundary cases: each threshold just below, at and just above, with the status it implies."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import os
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from ruamel.yaml import YAML
+
+from engine.cases import LoadedCase
+from engine.derive import derive
+from engine.facts import FactSpec, encode
+from engine.plan import leaves, spec_of, threshold
+from engine.rulefile import Check
+from engine.rules import Library
+
+HORIZON_DAYS = 50 * 366
+_HOLDS = {"gte": lambda a, b: a >= b, "gt": lambda a, b: a > b, "lte": lambda a, b: a <= b,
+          "lt": lambda a, b: a < b}
+
+
+def _holds(check: Check, spec: FactSpec, case: LoadedCase, day: dt.date) -> bool | None:
+    value = derive(case.candidate.candidate, day).values.get(check.fact)
+    if value is None:
+        return None
+    return bool(_HOLDS[check.op](encode(spec, value), encode(spec, threshold(check))))
+
+
+def _flip_date(check: Check, spec: FactSpec, case: LoadedCase) -> dt.date | None:
+    """The first day the check's outcome differs from its outcome 50 years earlier (time facts only grow)."""
+    start = case.case.as_of - dt.timedelta(days=HORIZON_DAYS)
+    end = case.case.as_of + dt.timedelta(days=HORIZON_DAYS)
+    before = _holds(check, spec, case, start)
+    if before is None or _holds(check, spec, case, end) in (None, before):
+        return None
+    low, high = start.toordinal(), end.toordinal()  # outcome(low) == before, outcome(high) != before
+    while high - low > 1:
+        middle = (low + high) // 2
+        if _holds(check, spec, case, dt.date.fromordinal(middle)) == before:
+            low = middle
+        else:
+            high = middle
+    return dt.date.fromordinal(high)
+
+
+def _plain(value: Any) -> Any:
+    """Model data as a person would write it in YAML: numbers as numbers, dates as dates."""
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_plain(v) for v in value]
+    if isinstance(value, Decimal):
+        return int(value) if value == value.to_integral_value() else float(value)
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return value
+
+
+def _score_cases(check: Check, case: LoadedCase) -> list[tuple[str, dict[str, Any], str]]:
+    """Competency levels and JPM: the latest assessment's value set below, at and above the threshold."""
+    assessments = sorted(case.candidate.candidate.competency_assessments, key=lambda a: a.date)
+    if not assessments or check.op not in ("gte", "gt"):
+        return []
+    latest = _plain(assessments[-1].model_dump(exclude_none=True))
+    level = Decimal(str(threshold(check)))
+    step = Decimal("0.01")
+    out = []
+    for label, value in (("just below", level - step), ("at", level), ("just above", level + step)):
+        patched = dict(latest)
+        if check.fact == "jpm":
+            patched["jpm_percent"] = float(value)
+        else:
+            code = check.fact.split(".", 1)[1]
+            if not any(s["code"] == code for s in latest["scores"]):
+                return []
+            patched["scores"] = [dict(s, attained=float(value)) if s["code"] == code else s for s in latest["scores"]]
+        status = "pass" if _HOLDS[check.op](value, level) else "fail"
+        history = [_plain(a.model_dump(exclude_none=True)) for a in assessments[:-1]] + [patched]
+        out.append((f"{check.fact} {label} {check.op} {level}", {"competency_assessments": history}, status))
+    return out
+
+
+def _time_cases(check: Check, spec: FactSpec, base: LoadedCase, shown: str) -> list[dict[str, Any]]:
+    if check.op not in _HOLDS:
+        return []
+    day = _flip_date(check, spec, base)
+    if day is None:
+        return []
+    out = []
+    for as_of, label in ((day - dt.timedelta(days=1), "the day before it changes"), (day, "the day it changes")):
+        status = "pass" if _holds(check, spec, base, as_of) else "fail"
+        if status == "fail" and check.acting == "review":
+            acting = check.model_copy(update={"fact": check.fact.replace("months_in_post.",
+                                                                         "months_in_post_incl_acting.", 1)})
+            status = "missing" if _holds(acting, spec, base, as_of) else "fail"
+        out.append({"note": f"{check.id}: {label} ({check.fact} {check.op} {check.value})", "candidate": shown,
+                    "as_of": as_of.isoformat(), "requirements": {check.id: status}})
+    return out
+
+
+def generate(library: Library, cases: list[LoadedCase], relative_to: Path) -> str:
+    """A case file (YAML text) of boundary cases for every position the given cases cover."""
+    bases: dict[str, LoadedCase] = {}
+    for case in cases:
+        if case.position not in bases or (case.case.verdict == "eligible"
+                                          and bases[case.position].case.verdict != "eligible"):
+            bases[case.position] = case
+    out: list[dict[str, Any]] = []
+    for position_id, base in sorted(bases.items()):
+        ruleset = library.for_position(position_id, base.ruleset, base.case.as_of)
+        position = ruleset.position(position_id)
+        if position is None:
+            continue
+        file = base.candidate.file
+        shown = os.path.relpath(file, relative_to) if Path(file).exists() else file
+        for check in leaves(position.requirements):
+            spec = spec_of(check.fact)
+            if check.acting == "include":
+                continue
+            if spec.kind == "months" or check.fact == "age_years":
+                found = _time_cases(check, spec, base, shown)
+            elif spec.kind == "decimal":
+                found = [{"note": f"{check.id}: {label}", "candidate": shown, "with": patch,
+                          "as_of": base.case.as_of.isoformat(), "requirements": {check.id: status}}
+                         for label, patch, status in _score_cases(check, base)]
+            else:
+                found = []
+            out.extend({"position": position_id, **case} for case in found)
+    yaml = YAML(typ="safe", pure=True)
+    yaml.default_flow_style = None
+    yaml.representer.ignore_aliases = lambda _data: True
+    stream = io.StringIO()
+    stream.write("# Generated boundary cases: review every expectation against the regulation before keeping it.\n")
+    if out:
+        yaml.dump({"position": out[0]["position"], "cases": out}, stream)
+    return stream.getvalue()

@@ -1,0 +1,175 @@
+"""`layak validate`: every load error of a rules directory, then warnings a person should look at."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+from pathlib import Path
+from typing import Any, Literal
+
+from engine.errors import Problem, path_text
+from engine.facts import FactSpec, encode, lookup
+from engine.rulefile import AllOf, AnyOf, Check, Requirement, RuleFile
+from engine.rules import parse_threshold, scan
+from engine.source import Document, Loc
+
+Severity = Literal["error", "warning"]
+
+# Position classes from low to high (domain.md §1): a higher class should never ask for less than
+# the class below it on the same fact. Ids not present in a file are skipped.
+LADDERS = (
+    ("pelaksana", "pengawas", "administrator", "jpt-pratama", "jpt-madya", "jpt-utama"),
+    ("jf-ahli-pertama", "jf-ahli-muda", "jf-ahli-madya", "jf-ahli-utama"),
+    ("jf-pemula", "jf-terampil", "jf-mahir", "jf-penyelia"),
+)
+
+
+@dataclass(frozen=True)
+class Finding:
+    severity: Severity
+    problem: Problem
+
+
+@dataclass(frozen=True)
+class _Bound:
+    """One check as an integer interval on its fact (for contradictions and never-pass/fail)."""
+
+    check: Check
+    loc: Loc
+    low: int | None
+    high: int | None
+    allowed: frozenset[int] | None
+
+
+def _bound(spec: FactSpec, check: Check, loc: Loc) -> _Bound | None:
+    native, message = parse_threshold(spec, check.op, check.value)
+    if message:
+        return None
+    if isinstance(native, list):
+        codes = frozenset(encode(spec, v) for v in native)
+        return _Bound(check, loc, None, None, codes if check.op == "in" else None)
+    value = encode(spec, native)
+    step = 1  # encoded values are integers: ranks, months, hundredths
+    low = {"gte": value, "gt": value + step, "eq": value}.get(check.op)
+    high = {"lte": value, "lt": value - step, "eq": value}.get(check.op)
+    return _Bound(check, loc, low, high, None)
+
+
+def _range(spec: FactSpec) -> tuple[int | None, int | None, frozenset[int] | None]:
+    if spec.kind == "bool":
+        return 0, 1, frozenset({0, 1})
+    if spec.kind == "scale":
+        ranks = frozenset(spec.scale_obj().ranks.values())
+        return min(ranks), max(ranks), ranks
+    low = None if spec.minimum is None else encode(spec, Decimal(spec.minimum))
+    high = None if spec.maximum is None else encode(spec, Decimal(spec.maximum))
+    return low, high, None
+
+
+def _walk(requirements: tuple[Requirement, ...], loc: Loc, conjunctive: bool) -> list[tuple[Check, Loc, bool]]:
+    """Every check with its location; ``conjunctive`` is False inside an any_of (alternatives)."""
+    out: list[tuple[Check, Loc, bool]] = []
+    for index, req in enumerate(requirements):
+        here = (*loc, index)
+        if isinstance(req, AnyOf):
+            out.extend(_walk(req.any_of, (*here, "any_of"), False))
+        elif isinstance(req, AllOf):
+            out.extend(_walk(req.all_of, (*here, "all_of"), conjunctive))
+        else:
+            out.append((req, here, conjunctive and req.mandatory))
+    return out
+
+
+class _Linter:
+    def __init__(self, doc: Document) -> None:
+        self.doc = doc
+        self.findings: list[Finding] = []
+
+    def add(self, severity: Severity, code: str, loc: Loc, message: str, hint: str = "") -> None:
+        self.findings.append(Finding(severity, Problem(code=code, file=self.doc.file, line=self.doc.line_of(loc),
+                                                       path=path_text(loc), message=message, hint=hint)))
+
+    def position(self, index: int, requirements: tuple[Requirement, ...]) -> None:
+        by_fact: dict[str, list[_Bound]] = {}
+        for check, loc, conjunctive in _walk(requirements, ("positions", index, "requirements"), True):
+            spec = lookup(check.fact)
+            if spec is None:
+                continue
+            bound = _bound(spec, check, loc)
+            if bound is None:
+                continue
+            self.trivial(spec, bound)
+            if conjunctive and check.acting == "exclude":
+                by_fact.setdefault(check.fact, []).append(bound)
+        for fact, bounds in by_fact.items():
+            self.contradiction(fact, bounds)
+
+    def trivial(self, spec: FactSpec, bound: _Bound) -> None:
+        low, high, values = _range(spec)
+        check = bound.check
+        never_pass = ((bound.low is not None and high is not None and bound.low > high)
+                      or (bound.high is not None and low is not None and bound.high < low)
+                      or (bound.allowed is not None and values is not None and not bound.allowed & values))
+        never_fail = ((check.op in ("gte", "gt") and bound.low is not None and low is not None and bound.low <= low)
+                      or (check.op in ("lte", "lt") and bound.high is not None and high is not None
+                          and bound.high >= high)
+                      or (bound.allowed is not None and values is not None and values <= bound.allowed))
+        if never_pass:
+            self.add("warning", "never_passes", (*bound.loc, "value"), (
+                f"requirement '{check.id}' can never pass: no value of '{spec.name}' satisfies {check.op} "
+                f"{check.value}"), "check the threshold against the fact's range (`layak facts --list`)")
+        elif never_fail:
+            self.add("warning", "never_fails", (*bound.loc, "value"), (
+                f"requirement '{check.id}' can never fail: every value of '{spec.name}' satisfies {check.op} "
+                f"{check.value}"), "a requirement that always passes checks nothing")
+
+    def contradiction(self, fact: str, bounds: list[_Bound]) -> None:
+        lows = [b for b in bounds if b.low is not None]
+        highs = [b for b in bounds if b.high is not None]
+        for low in lows:
+            for high in highs:
+                if low is not high and low.low is not None and high.high is not None and low.low > high.high:
+                    self.add("error", "contradiction", (*high.loc, "value"), (
+                        f"'{high.check.id}' ({fact} {high.check.op} {high.check.value}) contradicts "
+                        f"'{low.check.id}' ({fact} {low.check.op} {low.check.value}): no candidate can meet both"))
+                    return
+
+    def ladder(self, rule_file: RuleFile) -> None:
+        minima: dict[str, dict[str, tuple[int, Any, Loc]]] = {}
+        for index, position in enumerate(rule_file.positions):
+            for check, loc, conjunctive in _walk(position.requirements, ("positions", index, "requirements"), True):
+                spec = lookup(check.fact)
+                if spec is None or not conjunctive or check.op not in ("gte", "gt"):
+                    continue
+                bound = _bound(spec, check, loc)
+                if bound is not None and bound.low is not None:
+                    minima.setdefault(position.id, {})[check.fact] = (bound.low, check.value, (*loc, "value"))
+        table = rule_file.competency_standards
+        if table is not None:
+            for position_id, cells in table.levels.items():
+                for code, level in cells.items():
+                    cell: Loc = ("competency_standards", "levels", position_id, code)
+                    minima.setdefault(position_id, {})[f"competency.{code}"] = (level * 100, level, cell)
+        for ladder in LADDERS:
+            present = [p for p in ladder if p in minima]
+            for lower, higher in zip(present, present[1:], strict=False):
+                for fact, (low_value, low_text, _loc) in minima[lower].items():
+                    if fact in minima[higher] and minima[higher][fact][0] < low_value:
+                        high_value, high_text, high_loc = minima[higher][fact]
+                        self.add("warning", "ladder", high_loc, (
+                            f"'{higher}' asks less than the class below it, '{lower}', on {fact}: "
+                            f"{high_text} < {low_text}"), "a higher class should require at least as much")
+
+
+def lint(root: Path) -> list[Finding]:
+    """Errors (what stops the rules from loading, and contradictions), then warnings."""
+    found = scan(root)
+    findings = [Finding("error", p) for p in found.problems]
+    for versions in found.files.values():
+        for file, rule_file in versions:
+            linter = _Linter(found.docs[file])
+            for index, position in enumerate(rule_file.positions):
+                linter.position(index, position.requirements)
+            linter.ladder(rule_file)
+            findings.extend(linter.findings)
+    return sorted(findings, key=lambda f: (f.severity != "error", f.problem.file, f.problem.line or 0))
