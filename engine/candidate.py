@@ -156,6 +156,15 @@ class Training(Strict):
     name: str | None = None
 
 
+class Exam(Strict):
+    """A passed rank-promotion examination (PP 99/2000 jo PP 12/2002): ujian dinas tingkat I (II/d → III/a),
+    tingkat II (III/d → IV/a), or the ujian penyesuaian kenaikan pangkat (UPKP) for a new diploma."""
+
+    type: Literal["UJIAN_DINAS_TK_I", "UJIAN_DINAS_TK_II", "UPKP"]
+    passed: Date
+    certificate: str | None = None
+
+
 class CreditPoints(Strict):
     cumulative_for_pangkat: Number
     cumulative_for_jenjang: Number
@@ -189,6 +198,7 @@ class Candidate(Strict):
     talent: Talent | None = None
     discipline: list[Sanction] = Field(default_factory=list)
     trainings: list[Training] = Field(default_factory=list)
+    exams: list[Exam] = Field(default_factory=list)
     angka_kredit: CreditPoints | None = None
     health_certificate_date: Date | None = None
     lhkpn_or_lhkasn_submitted_year: int | None = None

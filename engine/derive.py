@@ -11,7 +11,8 @@ from pydantic import BaseModel, ConfigDict
 from engine.calendar import add_months, completed_months, span_months
 from engine.candidate import Candidate, Performance, Position, Sanction
 from engine.facts import DECIMAL_PLACES, POST_KEYS, RATING_YEARS, family_name
-from engine.scales import EDUCATION, PREDIKAT, SANCTION_LEVEL, TRAINING_TYPES
+from engine.promotion import below_ceiling, exam_passed, penyetaraan_periods
+from engine.scales import EDUCATION, EXAM_TYPES, PENYETARAAN, PREDIKAT, SANCTION_LEVEL, TRAINING_TYPES
 
 
 class Note(BaseModel):
@@ -128,6 +129,7 @@ class _Deriver:
         for kind in TRAINING_TYPES:
             self.values[f"training.{kind}"] = any(t.type == kind and t.passed <= as_of for t in c.trainings)
         self._optional()
+        self._promotion()
         return Facts(as_of=as_of, values=self.values, missing=self.missing, invalid=self.invalid)
 
     def _education(self) -> None:
@@ -254,6 +256,22 @@ class _Deriver:
             self.values["health_certificate_age_months"] = self.months_since(c.health_certificate_date)
         else:
             self.missing["health_certificate_age_months"] = note("no_health_certificate")
+
+
+    def _promotion(self) -> None:
+        c, as_of, values = self.c, self.as_of, self.values
+        if "golongan" not in values:
+            self.missing["below_education_ceiling"] = note("no_rank", date=as_of)
+        elif "education_for_rank" not in values:
+            self.missing["below_education_ceiling"] = note("no_diploma")
+        else:
+            values["below_education_ceiling"] = below_ceiling(values["golongan"], values["education_for_rank"])
+        values["as_of_day"] = as_of.day
+        values["as_of_month"] = as_of.month
+        for kind in EXAM_TYPES:
+            values[f"exam.{kind}"] = exam_passed(c, kind, as_of)
+        for post in PENYETARAAN:
+            values[f"months_in_post_with_penyetaraan.{post.lower()}"] = span_months(penyetaraan_periods(c, post, as_of))
 
 
 def derive(candidate: Candidate, as_of: dt.date) -> Facts:

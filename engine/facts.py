@@ -9,7 +9,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict
 
 from engine.calendar import iso_duration
-from engine.scales import COMPETENCIES, POSTS, SCALES, TRAINING_TYPES, Scale
+from engine.scales import COMPETENCIES, EXAM_TYPES, PENYETARAAN, POSTS, SCALES, TRAINING_TYPES, Scale
 
 Kind = Literal["int", "decimal", "bool", "months", "scale"]
 DECIMAL_PLACES = 2
@@ -82,6 +82,13 @@ _FIXED = [
     _f("health_certificate_age_months", "months", "Age of the latest health certificate",
        "Umur surat keterangan sehat terakhir", lo=0, hi=720),
     _f("criminal_record", "scale", "Criminal record", "Catatan pidana", scale="criminal_record"),
+    _f("below_education_ceiling", "bool",
+       "Current rank is below the regular-promotion ceiling of the education recognised for rank (PP 99/2000)",
+       "Golongan saat ini di bawah batas kenaikan pangkat reguler menurut pendidikan yang diakui (PP 99/2000)"),
+    _f("as_of_day", "int", "Day of month of the as-of date (the proposed TMT)",
+       "Tanggal (hari) dari tanggal penilaian (TMT yang diusulkan)", lo=1, hi=31),
+    _f("as_of_month", "int", "Month of the as-of date (the proposed TMT)",
+       "Bulan dari tanggal penilaian (TMT yang diusulkan)", lo=1, hi=12),
 ]
 
 FAMILIES: dict[str, tuple[Kind, str | None, int | None, int | None, str, str]] = {
@@ -95,6 +102,10 @@ FAMILIES: dict[str, tuple[Kind, str | None, int | None, int | None, str, str]] =
     "competency": ("decimal", None, 0, 5, "Attained level of competency {} in the latest assessment",
                    "Level kompetensi {} pada penilaian terakhir"),
     "training": ("bool", None, None, None, "Has passed training {}", "Telah lulus pelatihan {}"),
+    "exam": ("bool", None, None, None, "Has passed rank-promotion examination {}", "Telah lulus ujian {}"),
+    "months_in_post_with_penyetaraan": (
+        "months", None, 0, 720, "Definitive service in post {} plus the JF jenjang it was converted to",
+        "Masa jabatan definitif {} ditambah jenjang JF hasil penyetaraannya"),
 }
 
 _MEMBER = {
@@ -103,6 +114,8 @@ _MEMBER = {
     "rating_min_last": rf"({'|'.join(str(n) for n in RATING_YEARS)})y",
     "competency": r"(M0[1-8]|SK01|T_[A-Z0-9_]+)",
     "training": rf"({'|'.join(TRAINING_TYPES)})",
+    "exam": rf"({'|'.join(EXAM_TYPES)})",
+    "months_in_post_with_penyetaraan": rf"({'|'.join(k.lower() for k in PENYETARAAN)})",
 }
 
 VOCABULARY = {spec.name: spec for spec in _FIXED}

@@ -92,6 +92,7 @@ class CompetencyTable(Frozen):
 
     basis: Annotated[str, Field(min_length=1)]
     missing: Literal["fail", "review"] = "review"
+    waivable_by: tuple[Authority, ...] = ()
     levels: dict[Slug, dict[str, Annotated[int, Field(strict=True)]]]
 
 

@@ -15,7 +15,7 @@ import rfc8785
 
 from engine.errors import InputError, Problem, path_text
 from engine.facts import DECIMAL_PLACES, VOCABULARY, FactSpec, lookup
-from engine.rulefile import AllOf, AnyOf, Check, PositionClass, Requirement, RuleFile, Ruleset, Text
+from engine.rulefile import AllOf, AnyOf, Check, CompetencyTable, PositionClass, Requirement, RuleFile, Ruleset, Text
 from engine.scales import COMPETENCIES
 from engine.source import Document, Loc, expand_paths, read_document
 from engine.validation import validate
@@ -154,22 +154,20 @@ def read_rule_doc(path: Path) -> tuple[Document | None, RuleFile | None, list[Pr
     return doc, (result if not check.problems else None), check.problems
 
 
-def _expand(table_owner: RuleFile | None, positions: dict[str, PositionClass],
-            levels: dict[str, dict[str, int]]) -> dict[str, PositionClass]:
-    if table_owner is None or table_owner.competency_standards is None:
-        return positions
-    table = table_owner.competency_standards
+def _expand(positions: dict[str, PositionClass],
+            cells: dict[str, dict[str, tuple[int, CompetencyTable]]]) -> dict[str, PositionClass]:
+    """One requirement per table cell, citing the table (base or overlay) the cell's level came from."""
     out = dict(positions)
-    for position_id, cells in levels.items():
+    for position_id, row in cells.items():
         if position_id not in out:
             continue
         position = out[position_id]
         extra: list[Requirement] = []
-        for code, level in cells.items():
+        for code, (level, table) in row.items():
             name_id, name_en = COMPETENCIES.get(code, (code, code))
             extra.append(Check(
                 id=f"competency-{code.lower().replace('_', '-')}", fact=f"competency.{code}", op="gte", value=level,
-                basis=table.basis, missing=table.missing,
+                basis=table.basis, missing=table.missing, waivable_by=table.waivable_by,
                 text=Text(en=f"{name_en} ({code}) at level {level} or higher",
                           id=f"{name_id} ({code}) paling rendah level {level}")))
         kept = [r for r in position.requirements if r.id not in {e.id for e in extra}]
@@ -257,8 +255,7 @@ class Library:
             current = rf.ruleset.extends
         chain.reverse()
         positions: dict[str, PositionClass] = {}
-        levels: dict[str, dict[str, int]] = {}
-        table_owner: RuleFile | None = None
+        cells: dict[str, dict[str, tuple[int, CompetencyTable]]] = {}
         for rf in chain:
             for position in rf.positions:
                 base = positions.get(position.id)
@@ -269,10 +266,10 @@ class Library:
                 merged = [replaced.pop(r.id, r) for r in base.requirements]
                 positions[position.id] = base.model_copy(update={"requirements": (*merged, *replaced.values())})
             if rf.competency_standards:
-                table_owner = rf
-                for pos, cells in rf.competency_standards.levels.items():
-                    levels.setdefault(pos, {}).update(cells)
-        positions = _expand(table_owner, positions, levels)
+                table = rf.competency_standards
+                for pos, row in table.levels.items():
+                    cells.setdefault(pos, {}).update({code: (level, table) for code, level in row.items()})
+        positions = _expand(positions, cells)
         top = chain[-1].ruleset
         return Ruleset(
             id=top.id, version=top.version, title=top.title, effective_from=top.effective_from,

@@ -86,6 +86,20 @@ CRIMINAL_RECORD = _scale("criminal_record", ["NONE", "IN_PROCESS", "CONVICTED"],
 TRAINING_TYPES = ("LATSAR", "PKP", "PKA", "PKN_II", "PKN_I", "DIKLATPIM_IV", "DIKLATPIM_III",
                   "DIKLATPIM_II", "TEKNIS", "FUNGSIONAL")
 
+EXAM_TYPES = ("UJIAN_DINAS_TK_I", "UJIAN_DINAS_TK_II", "UPKP")
+
+# Highest rank a regular promotion (KP reguler) can reach with the education recognised for rank,
+# PP 99/2000 jo PP 12/2002 (domain.md §4.2, VERIFIED). D1 shares the SLTA row; PROFESI (dokter,
+# apoteker) shares the S2 row.
+RANK_CEILING: dict[str, str] = {
+    "SD": "II/a", "SLTP": "II/c", "SLTP_KEJURUAN": "II/d", "SLTA": "III/b", "D1": "III/b", "D2": "III/b",
+    "D3": "III/c", "S1": "III/d", "D4": "III/d", "S2": "IV/a", "PROFESI": "IV/a", "S3": "IV/b",
+}
+
+# Administration posts and the JF jenjang they were converted to by penyetaraan (PermenPANRB 17/2021,
+# domain.md §1): service on both sides of the conversion date counts together (domain.md §9 case 2).
+PENYETARAAN: dict[str, str] = {"ADMINISTRATOR": "AHLI_MADYA", "PENGAWAS": "AHLI_MUDA"}
+
 # PermenPANRB 38/2017 managerial (M01..M08) and socio-cultural (SK01) competencies (domain.md §2.2).
 COMPETENCIES: dict[str, tuple[str, str]] = {
     "M01": ("Integritas", "Integrity"),

@@ -278,6 +278,245 @@ EXPECTED: dict[str, dict[str, tuple[str, dict[str, str]]]] = {
             **comp(PASS),         # 2.5 >= 2
         }),
     },
+
+    # --- JF holders (functional rule pack), JPT candidates and rank-promotion candidates ----------------
+    "rina-kusumawati.yaml": {
+        "administrator": ("not_eligible", {
+            "experience": FAIL,   # never Pengawas; JF AHLI_PERTAMA, not Ahli Muda: 0 and 0 < 36
+            **comp(FAIL),         # all 2.5 < 3
+        }),
+        "pengawas": ("eligible", {
+            "experience": PASS,   # PELAKSANA 12 < 48, but AHLI_PERTAMA 2018-03-01..2026-12-01 = 8y9m = 105 >= 48
+            **comp(PASS),         # 2.5 >= 2
+        }),
+    },
+    "dimas-saputra.yaml": {
+        "administrator": ("not_eligible", {
+            "experience": FAIL,   # Pengawas 0, Ahli Muda 0
+            **comp(FAIL),         # all 2 < 3
+        }),
+        "pengawas": ("eligible", {
+            "experience": PASS,   # AHLI_PERTAMA 2020-03-02..2026-12-01 = 80 months (+29 days) >= 48
+            **comp(PASS),         # all exactly 2 (boundary)
+        }),
+    },
+    "yanti-susilowati.yaml": {
+        "administrator": ("eligible", {
+            "experience": PASS,   # Pengawas 0, but AHLI_MUDA 2016-04-01..2026-12-01 = 10y8m = 128 >= 36 (OR)
+            **comp(PASS),         # all exactly 3
+        }),
+        "pengawas": ("eligible", {
+            "experience": PASS,   # PELAKSANA 2008-01-01..2010-01-04 = 24; AHLI_PERTAMA 2010-01-04..2016-04-01
+                                  # = 74 months (+28 days) >= 48
+        }),
+    },
+    "hadi-wibowo.yaml": {
+        "administrator": ("not_eligible", {
+            "education": PASS,    # S2
+            "experience": PASS,   # AHLI_MUDA 2006-04-03..2014-04-01 = 95 months (+29 days) >= 36
+            **comp(FAIL, m01=PASS),  # M01 3 >= 3; the other eight 2.5 < 3
+        }),
+        "pengawas": ("eligible", {
+            "experience": PASS,   # AHLI_PERTAMA 1999-03-01..2006-04-03 = 85 months (+2 days) >= 48
+            **comp(PASS),         # 3 and 2.5 >= 2
+        }),
+    },
+    "sari-wulandari.yaml": {
+        "administrator": ("not_eligible", {
+            "education": FAIL,    # SLTA < S1
+            "experience": FAIL,   # JF PEMULA counts for neither branch
+            **comp(FAIL),         # 1.5 < 3
+        }),
+        "pengawas": ("not_eligible", {
+            "education": FAIL,    # SLTA < D3
+            "experience": FAIL,   # PELAKSANA 2021-03-01..2022-07-01 = 16 < 48; Ahli Pertama 0
+            **comp(FAIL),         # 1.5 < 2
+        }),
+    },
+    "joko-susanto.yaml": {
+        "administrator": ("not_eligible", {
+            "education": FAIL,    # D3 < S1
+            "experience": FAIL,
+            **comp(FAIL),         # 1.5 < 3
+        }),
+        "pengawas": ("not_eligible", {
+            "education": PASS,    # D3 >= D3
+            "experience": FAIL,   # PELAKSANA 2014-04-01..2015-06-01 = 14 < 48; his Terampil counts for neither
+            **comp(FAIL),         # 1.5 < 2
+        }),
+    },
+    "wulan-sari.yaml": {
+        "administrator": ("not_eligible", {
+            "education": FAIL,    # D3
+            "experience": FAIL,
+            "performance": FAIL,  # 2025 DI_BAWAH x SESUAI = BUTUH_PERBAIKAN < BAIK
+            **comp(FAIL),         # 2 < 3
+        }),
+        "pengawas": ("not_eligible", {
+            "experience": FAIL,   # never Pelaksana nor Ahli Pertama (Terampil, Mahir)
+            "performance": FAIL,
+            **comp(PASS),         # exactly 2
+        }),
+    },
+    "fajar-nugroho.yaml": {
+        "administrator": ("not_eligible", {
+            "experience": FAIL,
+            **comp(FAIL),         # 1.5 < 3
+        }),
+        "pengawas": ("not_eligible", {
+            "experience": PASS,   # PELAKSANA 2022-03-01..2026-12-01 = 4y9m = 57 >= 48
+            **comp(FAIL),         # 1.5 < 2
+        }),
+    },
+    "ahmad-fauzi.yaml": {
+        "administrator": ("eligible", {
+            "education": PASS,    # S2
+            "experience": PASS,   # PENGAWAS 2008-01-02..2019-01-02 = 132 >= 36
+            **comp(PASS),         # M01 4.5, the rest 4
+        }),
+        "pengawas": ("eligible", {
+            "experience": PASS,   # PELAKSANA 2000-03-01..2008-01-02 = 94 months (+1 day) >= 48
+        }),
+    },
+    "endang-purwanti.yaml": {
+        "administrator": ("eligible", {
+            "experience": PASS,   # PENGAWAS 2010-01-04..2017-07-03 = 89 months (+29 days) >= 36
+            **comp(PASS),         # all 4
+        }),
+        "pengawas": ("eligible", {
+            "experience": PASS,   # PELAKSANA 1997-03-01..2010-01-04 = 154 months (+3 days) >= 48
+        }),
+    },
+    "yohanes-kristanto.yaml": {
+        "administrator": ("eligible", {
+            "experience": PASS,   # PENGAWAS 2003-01-02..2011-01-03 = 96 (+1 day) >= 36
+            **comp(PASS),         # all 4.5
+        }),
+        "pengawas": ("eligible", {
+            "experience": PASS,   # PELAKSANA 1994-03-01..2003-01-02 = 106 (+1 day) >= 48
+        }),
+    },
+    "suryadi-pranoto.yaml": {
+        "administrator": ("eligible", {
+            "education": PASS,    # S3
+            "experience": PASS,   # PENGAWAS 1999-01-04..2006-01-02 = 83 months (+29 days) >= 36
+            **comp(PASS),         # all 5
+        }),
+        "pengawas": ("eligible", {
+            "experience": PASS,   # PELAKSANA 1993-03-01..1999-01-04 = 70 (+3 days) >= 48
+        }),
+    },
+    "rahmat-hidayat.yaml": {
+        "administrator": ("eligible", {
+            "experience": PASS,   # PENGAWAS 2010-01-04..2020-07-01 = 125 months (+27 days) >= 36
+            **comp(PASS),         # all 4
+        }),
+        "pengawas": ("eligible", {
+            "experience": PASS,   # PELAKSANA 1996-03-01..2010-01-04 = 166 (+3 days) >= 48
+        }),
+    },
+    "indra-kurniawan.yaml": {
+        "administrator": ("eligible", {   # his waiver names jpt-pratama, not these positions
+            "experience": PASS,   # PENGAWAS 2009-01-05..2018-01-02 = 107 months (+28 days) >= 36
+            **comp(PASS),
+        }),
+        "pengawas": ("eligible", {
+            "experience": PASS,   # PELAKSANA 1993-03-01..2009-01-05 = 190 (+4 days) >= 48
+        }),
+    },
+    "slamet-riyadi.yaml": {
+        "administrator": ("not_eligible", {
+            "education": FAIL,    # SLTA
+            "experience": FAIL,
+            **comp(MISSING),      # no assessment
+        }),
+        "pengawas": ("not_eligible", {
+            "education": FAIL,    # SLTA < D3
+            "experience": PASS,   # PELAKSANA 2013-03-01..2026-12-01 = 165 >= 48
+            **comp(MISSING),
+        }),
+    },
+    "agung-prasetya.yaml": {
+        "administrator": ("not_eligible", {
+            "experience": FAIL,   # always a Pelaksana
+            **comp(MISSING),
+        }),
+        "pengawas": ("needs_review", {
+            "experience": PASS,   # PELAKSANA 2008-03-01..2026-12-01 = 225 >= 48
+            **comp(MISSING),      # nothing fails; the competencies are unknown
+        }),
+    },
+    "tri-handayani.yaml": {
+        "administrator": ("not_eligible", {
+            "education": FAIL, "experience": FAIL, **comp(MISSING),
+        }),
+        "pengawas": ("not_eligible", {
+            "education": FAIL,    # SLTA
+            "experience": PASS,   # PELAKSANA since 2003-01-01 = 287 >= 48
+            **comp(MISSING),
+        }),
+    },
+    "heru-santoso.yaml": {
+        "administrator": ("not_eligible", {
+            "education": FAIL, "experience": FAIL, **comp(MISSING),
+        }),
+        "pengawas": ("not_eligible", {
+            "education": FAIL,    # SLTA
+            "experience": PASS,   # PELAKSANA since 2009-03-01 = 213 >= 48
+            **comp(MISSING),
+        }),
+    },
+    "nanik-rahayu.yaml": {
+        "administrator": ("not_eligible", {
+            "education": FAIL,    # D3 < S1
+            "experience": FAIL,
+            **comp(MISSING),
+        }),
+        "pengawas": ("needs_review", {
+            "education": PASS,    # D3
+            "experience": PASS,   # PELAKSANA 2016-03-01..2026-12-01 = 129 >= 48
+            **comp(MISSING),
+        }),
+    },
+    "gunawan-wibisono.yaml": {
+        "administrator": ("not_eligible", {
+            "education": FAIL, "experience": FAIL,
+            "no-running-sanction": PASS,  # the objection is pending: the sanction is not running
+            **comp(MISSING),
+        }),
+        "pengawas": ("not_eligible", {
+            "education": FAIL,
+            "experience": PASS,   # PELAKSANA since 2011-01-01 = 191 >= 48
+            **comp(MISSING),
+        }),
+    },
+    "lestari-ningsih.yaml": {
+        "administrator": ("not_eligible", {
+            "education": FAIL, "experience": FAIL,
+            "performance": PASS,          # 2024 BAIK, 2025 BAIK (the 2023 Butuh Perbaikan is outside)
+            "no-running-sanction": PASS,  # tukin cut ended 2024-06-30
+            **comp(MISSING),
+        }),
+        "pengawas": ("not_eligible", {
+            "education": FAIL,
+            "experience": PASS,   # PELAKSANA since 2014-03-01 = 153 >= 48
+            **comp(MISSING),
+        }),
+    },
+    "putri-amelia.yaml": {
+        "administrator": ("not_eligible", {
+            "pns-status": FAIL,   # CPNS
+            "education": FAIL, "experience": FAIL,
+            "performance": MISSING,  # 2025 is her CPNS year (no rating), 2024 has no entry
+            **comp(MISSING),
+        }),
+        "pengawas": ("not_eligible", {
+            "pns-status": FAIL, "education": FAIL,
+            "experience": FAIL,   # PELAKSANA 2025-06-02..2026-12-01 = 17 months (+29 days) < 48
+            "performance": MISSING,
+            **comp(MISSING),
+        }),
+    },
 }
 
 # Administrator board order: eligible, then needs_review, then not_eligible; within each group JPM
@@ -288,10 +527,17 @@ ADMINISTRATOR_ORDER = [
     "Lina Marlina",       # 29/27 = 107.41
     "Teguh Santoso",      # 28/27 = 103.70
     "Maya Anggraini",     # 27.5/27 = 101.85
-    "Irwan Syahputra",    # 100.00, IV/a
+    "Ahmad Fauzi",        # 101.39 as reported
+    "Suryadi Pranoto",    # 45/45 = 100.00, IV/e
+    "Indra Kurniawan",    # 100.00, IV/b
+    "Irwan Syahputra",    # 100.00, IV/a since 2019-04-01 = 92 months
+    "Endang Purwanti",    # 100.00, IV/a since 2020-04-01 = 80 months
+    "Rahmat Hidayat",     # 100.00, IV/a since 2021-04-01 = 68 months
     "Hendra Gunawan",     # 100.00, III/d since 2021-04-01 = 68 months
     "Dewi Lestari",       # 100.00, III/d since 2022-10-01 = 50 months
     "Nur Aini",           # 100 (report caps at 100), III/c (74 months in rank do not beat a higher golongan)
+    "Yanti Susilowati",   # 92.5 as reported
+    "Yohanes Kristanto",  # 40.5/45 = 90.00
     "Siti Rahma",         # 86.11 as reported
     # needs_review
     "Sri Wahyuni",        # 28.5/27 = 105.56, III/d since 2021-10-01 = 62 months
@@ -306,6 +552,22 @@ ADMINISTRATOR_ORDER = [
     "Andi Pratama",       # 101.85, III/c since 2022-10-01 = 50 months
     "Yusuf Maulana",      # 26.5/27 = 98.148 -> 98.15
     "Ni Luh Putu Ariani",  # 25/27 = 92.59
+    "Wulan Sari",         # 88.0 as reported
+    "Rina Kusumawati",    # 84.5
+    "Sari Wulandari",     # 81.0
+    "Joko Susanto",       # 79.0
+    "Dimas Saputra",      # 76.39
+    "Fajar Nugroho",      # 72.5
+    "Hadi Wibowo",        # 23/36 = 63.89
+    # no JPM: by golongan, then months in rank
+    "Agung Prasetya",     # III/d
+    "Tri Handayani",      # III/b
+    "Nanik Rahayu",       # II/d since 2020-04-01 = 80 months
+    "Heru Santoso",       # II/d since 2021-10-01 = 62 months
+    "Slamet Riyadi",      # II/c since 2021-03-01 = 69 months
+    "Gunawan Wibisono",   # II/c since 2021-10-01 = 62 months
+    "Lestari Ningsih",    # II/b
+    "Putri Amelia",       # II/a
 ]
 
 
@@ -343,7 +605,7 @@ def outcome(decision: Decision, requirement: str) -> Outcome:
 def test_every_fixture_has_expectations(loaded: list[LoadedCandidate]) -> None:
     files = sorted(Path(c.file).name for c in loaded)
     assert files == sorted(EXPECTED), "a fixture without a hand-computed expectation (or the reverse)"
-    assert len(files) >= 15
+    assert len(files) >= 40
     assert any(f.endswith(".json") for f in files)
 
 
@@ -403,17 +665,23 @@ def test_administrator_ranking(runs: dict[str, CheckRun]) -> None:
     assert [d.candidate.name for d in decisions] == ADMINISTRATOR_ORDER
     verdicts = [d.verdict for d in decisions]
     assert verdicts == sorted(verdicts, key=["eligible", "needs_review", "not_eligible"].index)
-    assert verdicts.count("eligible") == 9
+    assert verdicts.count("eligible") == 16
     assert verdicts.count("needs_review") == 4
-    assert verdicts.count("not_eligible") == 7
+    assert verdicts.count("not_eligible") == 22
 
 
 def test_pengawas_groups(runs: dict[str, CheckRun]) -> None:
     names = [d.candidate.name for d in runs["pengawas"].decisions]
     # eligible: Rudi (116.67, 35 months of Pengawas do not matter here) right after Budi (120.37)
     assert names[:2] == ["Budi Santoso", "Rudi Hartono"]
-    assert names[13:16] == ["Sri Wahyuni", "Ratna Sari", "Bambang Sutrisno"]  # needs_review
-    assert names[16:] == ["Wahyu Prasetyo", "Fitri Handayani", "Andi Pratama", "Ni Luh Putu Ariani"]
+    # 23 eligible, then needs_review: by JPM, then (no JPM) golongan and months in rank
+    assert names[23:28] == ["Sri Wahyuni", "Ratna Sari", "Bambang Sutrisno",  # III/d for 116 months
+                            "Agung Prasetya",  # III/d for 74 months
+                            "Nanik Rahayu"]    # II/d
+    assert names[28:] == ["Wahyu Prasetyo", "Fitri Handayani", "Andi Pratama", "Ni Luh Putu Ariani",
+                          "Wulan Sari", "Sari Wulandari", "Joko Susanto", "Fajar Nugroho",  # 88, 81, 79, 72.5
+                          "Tri Handayani", "Heru Santoso", "Slamet Riyadi", "Gunawan Wibisono",  # III/b, II/d, II/c x2
+                          "Lestari Ningsih", "Putri Amelia"]
 
 
 @pytest.mark.parametrize("position", POSITIONS)

@@ -35,3 +35,44 @@ def test_coverage_counts_both_sides() -> None:
     # definitive service failed, so the fail side counts although the status is `missing`.
     assert rows["experience-pengawas"].failed
     assert 0 < coverage_percent(list(rows.values())) <= 100
+
+
+def test_layak_test_command_and_coverage_gate(tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from cli import cli
+
+    runner = CliRunner()
+    result = runner.invoke(cli, ["test", str(RULES)])
+    assert result.exit_code == 0, result.stdout + result.stderr
+    assert "PASS:" in result.stderr
+    # A case whose expectation is wrong fails the run and shows the differing requirement.
+    (tmp_path / "wrong.cases.yaml").write_text(f"""position: administrator
+cases:
+  - note: D-III is wrongly expected to pass the S1 floor
+    candidate: {RULES.parent / 'fixtures' / 'candidates' / 'agus-setiawan.yaml'}
+    as_of: 2026-12-01
+    verdict: eligible
+    requirements: {{education: pass}}
+""")
+    result = runner.invoke(cli, ["test", str(tmp_path), "--rules", str(RULES)])
+    assert result.exit_code == 1
+    assert "education: expected pass, got fail" in result.stdout
+
+
+def test_generated_boundaries_straddle_the_threshold(tmp_path: Path) -> None:
+    from engine.boundaries import generate
+    from engine.cases import load_case_file
+
+    text = generate(LIBRARY, [c for c in CASES if c.position == "administrator"], tmp_path)
+    (tmp_path / "b.cases.yaml").write_text(text)
+    generated, problems = load_case_file(tmp_path / "b.cases.yaml")
+    assert not problems
+    # siti-rahma became Pengawas on 2021-01-04: three years are reached on 2024-01-04, not on 2024-01-03.
+    pengawas = {c.case.as_of.isoformat(): c.case.requirements["experience-pengawas"] for c in generated
+                if "experience-pengawas" in c.case.requirements}
+    assert pengawas == {"2024-01-03": "fail", "2024-01-04": "pass"}
+    # competency standards: just below (level - 0.01) fails, at and just above pass.
+    m01 = [c.case.requirements["competency-m01"] for c in generated if "competency-m01" in c.case.requirements]
+    assert m01 == ["fail", "pass", "pass"]
+    assert all(run_case(LIBRARY, case).passed for case in generated)

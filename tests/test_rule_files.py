@@ -158,6 +158,10 @@ competency_standards:
     assert len(ids) == len(base.requirements) + 2  # one added rule, one added table cell
     integrity = next(r for r in position.requirements if r.id == "competency-m01")
     assert integrity.value == 4  # tightened from the national 3  # type: ignore[union-attr]
+    # each cell cites the table its level came from: the overlay for M01, the national table for M02
+    assert integrity.basis == "Example decree Pasal 4"
+    teamwork = next(r for r in position.requirements if r.id == "competency-m02")
+    assert teamwork.basis == "PermenPANRB 38/2017"
     assert overlay.layers == ("national@2020.1", "kab-contoh@2026.1")
     assert overlay.position("pengawas") is not None  # untouched classes carry over
 
