@@ -131,7 +131,7 @@ def _group(is_any: bool, statuses: list[Any], children: tuple[int, ...]) -> Stat
 
 def verdict_of(layout: Layout, statuses: Sequence[str]) -> Verdict:
     """not_eligible if a mandatory requirement fails, else needs_review if one is open, else eligible."""
-    mandatory = [statuses[i] for i in layout.top if layout.nodes[i].req.mandatory]
+    mandatory = [statuses[i] for i in layout.mandatory]
     if "fail" in mandatory:
         return "not_eligible"
     if "missing" in mandatory or "invalid" in mandatory:

@@ -6,7 +6,7 @@ thresholds and citations live here once per position and are joined back when ou
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict
@@ -86,21 +86,40 @@ class Layout:
     # (index, is any_of, children).
     checks: tuple[tuple[int, str, int, int, str, bool, bool], ...]
     groups: tuple[tuple[int, bool, tuple[int, ...]], ...]
+    mandatory: tuple[int, ...]
+    shared: dict[tuple[Any, ...], Outcome] = field(default_factory=dict, compare=False, repr=False)
 
     def outcomes(self, statuses: tuple[Status, ...], observed: tuple[Any, ...],
                  notes: tuple[Note | None, ...]) -> tuple[Outcome, ...]:
-        """Outcome objects of the top-level requirements (children nested), for showing and checking."""
+        """Outcome objects of the top-level requirements (children nested), for showing and recording.
+
+        Outcomes are frozen and candidates share most of them (the same status on the same value), so
+        they are built once per distinct (requirement, status, value, note) and reused.
+        """
+        cache = self.shared
+        if len(cache) > _OUTCOME_CACHE_LIMIT:
+            cache.clear()
 
         def build(index: int) -> Outcome:
             node = self.nodes[index]
+            children = tuple(build(c) for c in node.children)
+            note = notes[index]
             value = observed[index]
-            return Outcome(
-                id=node.req.id, status=statuses[index], fact=node.fact or None,
-                observed=None if value is None or node.spec is None else display(node.spec, value),
-                expected=node.expected, basis=node.basis, text=node.req.text, mandatory=node.req.mandatory,
-                note=notes[index], kind=node.kind, children=tuple(build(c) for c in node.children))
+            key = (index, statuses[index], type(value), value, note and (note.code, tuple(sorted(note.args.items()))),
+                   tuple(map(id, children)))
+            found = cache.get(key)
+            if found is None:
+                found = cache[key] = Outcome(
+                    id=node.req.id, status=statuses[index], fact=node.fact or None,
+                    observed=None if value is None or node.spec is None else display(node.spec, value),
+                    expected=node.expected, basis=node.basis, text=node.req.text, mandatory=node.req.mandatory,
+                    note=note, kind=node.kind, children=children)
+            return found
 
         return tuple(build(i) for i in self.top)
+
+
+_OUTCOME_CACHE_LIMIT = 100_000
 
 
 def compile_layout(ruleset: Ruleset, ruleset_hash: str, position: PositionClass, plan: Plan) -> Layout:
@@ -136,6 +155,7 @@ def compile_layout(ruleset: Ruleset, ruleset_hash: str, position: PositionClass,
     groups = tuple((i, n.kind == "any_of", n.children) for i, n in reversed(list(enumerate(nodes))) if n.children)
     layout = Layout(ruleset=ruleset, ruleset_hash=ruleset_hash, position=position, plan=plan, nodes=tuple(nodes),
                     top=top, ids=tuple(n.req.id for n in nodes), checks=checks, groups=groups,
+                    mandatory=tuple(i for i in top if nodes[i].req.mandatory),
                     ref=RulesetRef(id=ruleset.id, version=ruleset.version, hash=ruleset_hash, layers=ruleset.layers))
     _REGISTRY[(ruleset_hash, position.id)] = layout
     return layout

@@ -571,7 +571,16 @@ def test_the_state_is_deleted_after_a_failure_mid_batch(spy: DurableSpy, monkeyp
     rows = [FAIL_ALL, PASS_ALL, FAIL_ALL]
     with DurableEvaluator(plan) as evaluator:
         # the 2nd action message fails to parse, with more actions still queued
-        monkeypatch.setattr(adapter, "orjson", _OrjsonFailing("loads", on_call=2))
+        row_pattern = adapter._ROW
+        calls = iter(range(1, 1000))
+
+        class _FailingPattern:
+            def findall(self, text: str) -> list[str]:
+                if next(calls) == 2:
+                    raise RuntimeError("injected failure")
+                return row_pattern.findall(text)
+
+        monkeypatch.setattr(adapter, "_ROW", _FailingPattern())
         with pytest.raises(RuntimeError, match="injected failure"):
             evaluator.evaluate(rows)
         ((handle, facts),) = spy.asserted()
@@ -579,7 +588,7 @@ def test_the_state_is_deleted_after_a_failure_mid_batch(spy: DurableSpy, monkeyp
         assert spy.deleted() == [(handle, sid)]
         with pytest.raises(dre.error, match="309"):
             dre.get_state(handle, sid)
-        monkeypatch.setattr(adapter, "orjson", orjson)
+        monkeypatch.setattr(adapter, "_ROW", row_pattern)
         assert evaluator.evaluate(rows) == reference.evaluate(plan, rows)
 
 
