@@ -4,7 +4,7 @@ The same seed always gives the same candidates, so runs are comparable. Each dos
 as plain data and validated through the real ``Candidate`` model (as a candidate file would be),
 with career histories that exercise the derivations: rank ladders, definitive and acting (Plt)
 posts, functional jenjang, two rating schemes, assessments with and without a JPM, sanctions,
-waivers, and about 3-5 % of dossiers with a gap (no assessment, a rating year without a usable
+waivers, and about 5 % of dossiers with a gap (no assessment, a rating year without a usable
 rating, a foreign diploma without equivalence).
 """
 
@@ -87,7 +87,7 @@ class _Dossier:
     def education(self) -> list[dict[str, Any]]:
         graduated = _years(self.tmt_cpns, -self.rng.uniform(0.5, 3))
         entry: dict[str, Any] = {"level": self.diploma, "graduated": graduated, "recognised_for_rank": True}
-        if self.rng.random() < 0.01:  # a foreign diploma still waiting for its equivalence decree
+        if self.rng.random() < 0.007:  # a foreign diploma still waiting for its equivalence decree
             entry.update(foreign=True, recognised_for_rank=False)
         out = [entry]
         if self.diploma == "S1" and self.rng.random() < 0.2:  # a master's earned while in service
@@ -120,7 +120,7 @@ class _Dossier:
         rng = self.rng
         out: list[dict[str, Any]] = []
         for year in range(AS_OF.year - 3, AS_OF.year):
-            if rng.random() < 0.015:  # the year has an entry but no usable rating
+            if rng.random() < 0.008:  # the year has an entry but no usable rating
                 out.append({"period": str(year), "scheme": "PERMENPANRB_6_2022",
                             "missing_reason": rng.choice(("CLTN", "TUGAS_BELAJAR", "NOT_SUBMITTED"))})
             elif rng.random() < 0.5:  # the 2022 matrix, written as its two ratings
@@ -134,14 +134,14 @@ class _Dossier:
 
     def assessments(self) -> list[dict[str, Any]]:
         rng = self.rng
-        if rng.random() < 0.04:  # never assessed
+        if rng.random() < 0.025:  # never assessed
             return []
         scores = [{"code": code, "attained": Decimal(rng.choices(("2", "2.5", "3", "3.25", "3.5", "4"),
                                                                  weights=(5, 6, 50, 10, 19, 10))[0]),
                    "standard": 3} for code in _COMPETENCY_CODES]
         entry: dict[str, Any] = {
             "assessment_id": f"PK-{self.index:06d}", "provider": "UPT Penilaian Kompetensi",
-            "provider_accredited": rng.random() < 0.9, "date": _date_between(rng, _years(AS_OF, -4), AS_OF),
+            "provider_accredited": rng.random() < 0.9, "date": _date_between(rng, _years(AS_OF, -3), AS_OF),
             "purpose": "PEMETAAN", "scores": scores}
         if rng.random() < 0.7:
             entry["jpm_percent"] = Decimal(rng.randint(5500, 9900)) / 100

@@ -34,6 +34,16 @@ class Timing:
         return statistics.median(self.wall_ns) / self.candidates / 1_000
 
     @property
+    def median_cpu_us(self) -> float:
+        """Median process CPU time per candidate: not inflated while the process waits for a core."""
+        return statistics.median(self.cpu_ns) / self.candidates / 1_000
+
+    @property
+    def min_us(self) -> float:
+        """Fastest round per candidate: the least disturbed by other load on the machine."""
+        return min(self.wall_ns) / self.candidates / 1_000
+
+    @property
     def spread(self) -> float:
         """Slowest round over fastest round (1.00 = perfectly steady)."""
         return max(self.wall_ns) / min(self.wall_ns)

@@ -1,17 +1,19 @@
-"""The benchmark's untimed setup: ruleset, plan, generated candidates, derived facts, encoded rows."""
+"""The benchmark's untimed setup: ruleset, plan, layout, generated candidates, derived facts, encoded rows."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
+
+from gen import AS_OF, generate
 
 from engine.candidate import Candidate
 from engine.decide import Decision, decide
 from engine.derive import Facts, derive
+from engine.layout import Layout, compile_layout
 from engine.plan import Plan, compile_position, encode_row
-from engine.rulefile import PositionClass, Ruleset
+from engine.rulefile import PositionClass
 from engine.rules import content_hash, load_library
-from gen import AS_OF, generate
 
 RULES = Path(__file__).resolve().parent / "rules"
 POSITION = "administrator-bench"
@@ -21,18 +23,23 @@ POSITION = "administrator-bench"
 class Workload:
     """Everything the timed loops read; built once and shared by every backend."""
 
-    ruleset: Ruleset
-    ruleset_hash: str
     position: PositionClass
     plan: Plan
+    # Compiled once per position, as check.py does before deciding a batch.
+    layout: Layout
     candidates: list[Candidate]
     facts: list[Facts]
     rows: list[dict[str, int]]
 
+    def slice(self, start: int, stop: int) -> Workload:
+        """The same setup for candidates ``start:stop`` only (warm-up, memory batches)."""
+        return replace(self, candidates=self.candidates[start:stop], facts=self.facts[start:stop],
+                       rows=self.rows[start:stop])
+
     def decisions(self, passed: list[frozenset[int]]) -> list[Decision]:
         """Full decisions from an engine's per-row passing checks: the part of a run after the engine."""
-        ruleset, digest, position, plan = self.ruleset, self.ruleset_hash, self.position, self.plan
-        return [decide(ruleset, digest, position, plan, candidate, facts, ok)
+        layout = self.layout
+        return [decide(layout, candidate, facts, ok)
                 for candidate, facts, ok in zip(self.candidates, self.facts, passed, strict=True)]
 
 
@@ -44,7 +51,8 @@ def build(n: int, seed: int) -> Workload:
         raise SystemExit(f"{RULES} has no position '{POSITION}'")
     digest = content_hash(ruleset)
     plan = compile_position(ruleset, position, digest)
+    layout = compile_layout(ruleset, digest, position, plan)
     candidates = generate(n, seed)
     facts = [derive(candidate, AS_OF) for candidate in candidates]
     rows = [encode_row(plan, f) for f in facts]
-    return Workload(ruleset, digest, position, plan, candidates, facts, rows)
+    return Workload(position, plan, layout, candidates, facts, rows)
