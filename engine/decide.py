@@ -141,33 +141,22 @@ def verdict_of(layout: Layout, statuses: Sequence[str]) -> Verdict:
 
 def decide(layout: Layout, candidate: Candidate, facts: Facts, passed: frozenset[int], file: str = "") -> Decision:
     """The decision for one candidate, given which plan checks the engine found passing."""
-    values, missing, invalid = facts.values, facts.missing, facts.invalid
-    count = len(layout.nodes)
-    statuses: list[Any] = [None] * count
-    observed: list[Any] = [None] * count
-    notes: list[Note | None] = [None] * count
-    for index, fact, check, acting, acting_fact, missing_fails, review in layout.checks:
-        value = values.get(fact)
-        if value is not None:
-            observed[index] = value
-            if check in passed:
-                statuses[index] = "pass"
-            elif acting >= 0 and acting in passed:
+    values = facts.values
+    get = values.get
+    observed = [get(fact) for fact in layout.node_facts]  # groups read the fact "" and get None
+    notes: list[Note | None] = [None] * len(observed)
+    # Common case first: every fact present, so a check passes or fails outright; the rest below.
+    statuses: list[Any] = ["pass" if c in passed else "fail" for c in layout.node_checks]
+    for index in [i for i in layout.check_nodes if statuses[i] == "fail"]:
+        _index, fact, _check, acting, acting_fact, missing_fails, review = layout.check_info[index]
+        if observed[index] is None:
+            statuses[index], notes[index] = _without_value(facts, fact, missing_fails)
+        elif statuses[index] == "fail":
+            if acting >= 0 and acting in passed:
                 statuses[index] = "missing"
                 notes[index] = note("acting_only", with_acting=values[acting_fact])
             elif review:
                 statuses[index], notes[index] = "missing", _FAIL_IS_REVIEW
-            else:
-                statuses[index] = "fail"
-        elif fact in invalid:
-            statuses[index], notes[index] = "invalid", invalid[fact]
-        else:
-            reason = missing.get(fact, _NO_EVIDENCE)
-            if missing_fails:
-                statuses[index] = "fail"
-                notes[index] = note("missing_fails", **reason.args, why=reason.code)
-            else:
-                statuses[index], notes[index] = "missing", reason
     for index, is_any, children in layout.groups:
         statuses[index] = _group(is_any, statuses, children)
     if candidate.waivers:
@@ -177,6 +166,15 @@ def decide(layout: Layout, candidate: Candidate, facts: Facts, passed: frozenset
         as_of=facts.as_of, ruleset=layout.ref, verdict=verdict_of(layout, statuses), ids=layout.ids,
         statuses=tuple(statuses), observed=tuple(observed), notes=tuple(notes), facts=facts,
         jpm=jpm_category(layout.position, facts) if layout.position.jpm else None)
+
+
+def _without_value(facts: Facts, fact: str, missing_fails: bool) -> tuple[Status, Note]:
+    if fact in facts.invalid:
+        return "invalid", facts.invalid[fact]
+    reason = facts.missing.get(fact, _NO_EVIDENCE)
+    if missing_fails:
+        return "fail", note("missing_fails", **reason.args, why=reason.code)
+    return "missing", reason
 
 
 def _apply_waivers(layout: Layout, candidate: Candidate, statuses: list[Any], notes: list[Note | None]) -> None:

@@ -87,6 +87,10 @@ class Layout:
     checks: tuple[tuple[int, str, int, int, str, bool, bool], ...]
     groups: tuple[tuple[int, bool, tuple[int, ...]], ...]
     mandatory: tuple[int, ...]
+    node_facts: tuple[str, ...]
+    node_checks: tuple[int, ...]
+    check_nodes: tuple[int, ...]
+    check_info: dict[int, tuple[int, str, int, int, str, bool, bool]]
     shared: dict[tuple[Any, ...], Outcome] = field(default_factory=dict, compare=False, repr=False)
 
     def outcomes(self, statuses: tuple[Status, ...], observed: tuple[Any, ...],
@@ -156,6 +160,8 @@ def compile_layout(ruleset: Ruleset, ruleset_hash: str, position: PositionClass,
     layout = Layout(ruleset=ruleset, ruleset_hash=ruleset_hash, position=position, plan=plan, nodes=tuple(nodes),
                     top=top, ids=tuple(n.req.id for n in nodes), checks=checks, groups=groups,
                     mandatory=tuple(i for i in top if nodes[i].req.mandatory),
+                    node_facts=tuple(n.fact for n in nodes), node_checks=tuple(n.check for n in nodes),
+                    check_nodes=tuple(c[0] for c in checks), check_info={c[0]: c for c in checks},
                     ref=RulesetRef(id=ruleset.id, version=ruleset.version, hash=ruleset_hash, layers=ruleset.layers))
     _REGISTRY[(ruleset_hash, position.id)] = layout
     return layout
