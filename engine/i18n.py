@@ -127,3 +127,106 @@ def gap_text(spec: FactSpec | None, op: str, observed: Any, expected: Any, lang:
         amount = shown(spec, short, lang) if spec.kind == "months" else str(short)
         text += f" ({amount} short)" if lang == "en" else f" (kurang {amount})"
     return text
+
+
+# ---- layak diff and explain's what-if section ------------------------------------------------------
+
+LABELS.update({
+    "verdict_before": ("verdict before", "keputusan sebelum"),
+    "verdict_after": ("verdict after", "keputusan sesudah"),
+    "needs_before": ("needs before", "syarat sebelum"),
+    "needs_after": ("needs after", "syarat sesudah"),
+    "candidates": ("candidates", "kandidat"),
+    "flips": ("verdict changes", "perubahan keputusan"),
+    "other_changes": ("other requirement changes", "perubahan persyaratan lain"),
+    "diff_summary": ("summary per position class", "ringkasan per jabatan"),
+    "absent": ("(not in these rules)", "(tidak ada dalam aturan ini)"),
+    "what_if": ("What would make the candidate eligible", "Yang diperlukan agar kandidat memenuhi syarat"),
+    "change_needed": ("change needed", "perubahan yang diperlukan"),
+    "time_alone": ("by time alone", "dengan berjalannya waktu"),
+})
+
+WHATIF: dict[str, tuple[str, str]] = {
+    "needed_has": ("{what} needed, has {has}", "{what} diperlukan, dimiliki {has}"),
+    "needed_missing": ("{what} needed; not on file: {why}", "{what} diperlukan; belum ada data: {why}"),
+    "needed_invalid": ("{what} needed; the evidence is not valid: {why}", "{what} diperlukan; bukti tidak sah: {why}"),
+    "needed_review": ("{what} needed, has {has}; {why}", "{what} diperlukan, dimiliki {has}; {why}"),
+    "needed_text": ("needed: {what} (has {has})", "diperlukan: {what} (dimiliki {has})"),
+    "needed_text_missing": ("needed: {what}; not on file: {why}", "diperlukan: {what}; belum ada data: {why}"),
+    "no_value": ("no value of {fact} can pass", "tidak ada nilai {fact} yang dapat memenuhi"),
+    "reached_on": ("{what} on {date}", "{what} pada {date}"),
+    "any_of": ("one of the alternatives below", "salah satu alternatif di bawah"),
+    "all_of": ("every part below", "semua bagian di bawah"),
+    "at_most": ("at most {value}", "paling tinggi {value}"),
+    "one_of": ("one of {values}", "salah satu dari {values}"),
+    "other_than": ("other than {values}", "selain {values}"),
+    "eligible_now": ("Eligible now.", "Memenuhi syarat sekarang."),
+    "eligible_until": ("Eligible now; if nothing else changes, eligible until {date}.",
+                       "Memenuhi syarat sekarang; bila tidak ada perubahan lain, sampai {date}."),
+    "eligible_throughout": ("Eligible now and, if nothing else changes, throughout the next {years} years "
+                            "(until {date}).",
+                            "Memenuhi syarat sekarang dan, bila tidak ada perubahan lain, selama {years} tahun "
+                            "ke depan (sampai {date})."),
+    "eligible_on": ("Earliest date of eligibility if only time passes: {date}.",
+                    "Tanggal paling awal memenuhi syarat bila hanya waktu yang berjalan: {date}."),
+    "never": ("No date within {years} years (until {date}) on which time alone makes the candidate eligible: "
+              "the changes above are needed.",
+              "Tidak ada tanggal dalam {years} tahun (sampai {date}) yang membuat kandidat memenuhi syarat hanya "
+              "dengan berjalannya waktu: perubahan di atas diperlukan."),
+    "lapse": ("{id} stops being met on {date}: {why}", "{id} tidak terpenuhi lagi mulai {date}: {why}"),
+    "version_from": ("From {date} the rules in force are {ruleset} {version}; days from then are decided under them.",
+                     "Mulai {date} aturan yang berlaku adalah {ruleset} {version}; hari-hari sejak itu diputus "
+                     "menurut aturan tersebut."),
+    "no_version": ("From {date} no version of the rules for this position is in force.",
+                   "Mulai {date} tidak ada versi aturan yang berlaku untuk jabatan ini."),
+}
+
+# What each fact's requirement asks for, with {value} the nearest passing value ({post}, {name}, {code}, {n}
+# filled from the fact name); facts not listed are described by the requirement's own text.
+WHATIF_FACTS: dict[str, tuple[str, str]] = {
+    "months_in_rank": ("{value} in rank", "{value} dalam pangkat"),
+    "months_of_service": ("{value} of service", "masa kerja {value}"),
+    "months_in_post": ("{value} as {post} (definitive)", "{value} sebagai {post} (definitif)"),
+    "months_in_post_incl_acting": ("{value} as {post} (Plt/Plh included)", "{value} sebagai {post} (termasuk Plt/Plh)"),
+    "months_in_post_with_penyetaraan": ("{value} as {post} and the JF it was converted to",
+                                        "{value} sebagai {post} dan JF hasil penyetaraannya"),
+    "assessment_age_months": ("a competency assessment {value} old", "hasil penilaian kompetensi berumur {value}"),
+    "health_certificate_age_months": ("a health certificate {value} old", "surat keterangan sehat berumur {value}"),
+    "age_years": ("age {value}", "usia {value}"),
+    "competency": ("{name} ({code}) level {value}", "{name} ({code}) level {value}"),
+    "education": ("{value}", "{value}"),
+    "education_for_rank": ("{value} recognised for rank", "{value} yang diakui untuk pangkat"),
+    "golongan": ("rank {value}", "golongan {value}"),
+    "rating_min_last": ("rating {value} in each of the last {n} year(s)", "predikat {value} pada {n} tahun terakhir"),
+    "jpm": ("JPM {value}%", "JPM {value}%"),
+    "jpm_capped": ("JPM {value}%", "JPM {value}%"),
+    "credit_points_jenjang": ("{value} credit points for the jenjang", "angka kredit kenaikan jenjang {value}"),
+    "credit_points_pangkat": ("{value} credit points for the rank", "angka kredit kenaikan pangkat {value}"),
+    "talent_box": ("talent box {value}", "kotak talenta {value}"),
+    "worst_sanction_last_24m": ("heaviest sanction of the last 24 months {value}",
+                                "hukuman disiplin terberat 24 bulan terakhir {value}"),
+}
+
+
+def whatif_text(key: str, lang: str, **args: object) -> str:
+    en, id_ = WHATIF[key]
+    return (id_ if lang == "id" else en).format_map(_Default({k: str(v) for k, v in args.items()}))
+
+
+def whatif_subject(spec: FactSpec, fact: str, op: str, target: Any, lang: str) -> str | None:
+    """'4 years in rank', 'Integritas (M01) level 3', 'S1', 'age at most 56'; None: use the requirement's text."""
+    from engine.scales import COMPETENCIES
+
+    family, _, member = fact.partition(".")
+    if fact.startswith("rating_min_last_"):
+        family, member = "rating_min_last", fact.removeprefix("rating_min_last_").removesuffix("y")
+    phrase = WHATIF_FACTS.get(family if member else fact)
+    if phrase is None or op not in ("gte", "gt", "lte", "lt", "eq"):
+        return None
+    value = shown(spec, target, lang)
+    if op in ("lte", "lt"):
+        value = whatif_text("at_most", lang, value=value)
+    name = COMPETENCIES.get(member, (member,))[0]  # the official (Indonesian) name, as boards use it
+    post = member.replace("_", " ").title()
+    return (phrase[1] if lang == "id" else phrase[0]).format(value=value, post=post, code=member, n=member,
+                                                             name=name)

@@ -1,0 +1,1 @@
+"""The audit trail: every decision recorded, hash-chained, verifiable and replayable (README, "Audit trail")."""

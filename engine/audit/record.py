@@ -1,0 +1,177 @@
+"""The decision record: what the chain covers, personal data sealed by salted digests, and its chain hash."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from functools import cache
+from importlib import metadata
+from typing import Any
+
+import orjson
+from pydantic_core import to_jsonable_python
+
+from engine import __version__
+from engine.audit.canonical import canonical, canonical_pair, compose, digest, sha256_hex
+from engine.decide import Decision
+from engine.layout import Outcome
+from engine.rulefile import Ruleset
+
+RECORD_VERSION = 1
+GENESIS = "0" * 64  # the previous hash of record 1
+# Where personal data sit in a record, and which disclosed value each place holds.
+SEALED: tuple[tuple[tuple[str, ...], str], ...] = (
+    (("decision", "candidate", "file"), "file"),
+    (("decision", "candidate", "name"), "name"),
+    (("decision", "candidate", "nip"), "nip"),
+    (("candidate", "snapshot", "name"), "name"),
+    (("candidate", "snapshot", "nip"), "nip"),
+)
+PERSONAL_FIELDS = ("file", "name", "nip")
+_JSON_SCALARS = (str, int, float, bool, type(None))
+
+
+@cache
+def versions() -> dict[str, str]:
+    """The layak and durable-rules versions a decision was made with."""
+    try:
+        durable = metadata.version("durable_rules")
+    except metadata.PackageNotFoundError:
+        durable = "unknown"
+    return {"durable_rules": durable, "layak": __version__}
+
+
+@cache
+def _versions_json() -> bytes:
+    return canonical(versions())
+
+
+@dataclass(frozen=True)
+class StoredRuleset:
+    """A resolved ruleset as stored once by content hash."""
+
+    hash: str
+    id: str
+    version: str
+    body: bytes
+
+    @classmethod
+    def of(cls, ruleset: Ruleset) -> StoredRuleset:
+        body = canonical(ruleset.model_dump(mode="json"))
+        return cls(hash=sha256_hex(body), id=ruleset.id, version=ruleset.version, body=body)
+
+
+@dataclass(frozen=True)
+class Draft:
+    """A record before the store gives it a place: canonical members, sealed values, query columns."""
+
+    parts: dict[str, bytes]
+    personal: bytes
+    columns: dict[str, Any]
+    ruleset: StoredRuleset
+
+
+def seal_digest(salt: str, field: str, value: str) -> str:
+    """The digest a record holds in place of one personal value (SD-JWT style salted disclosure)."""
+    return digest([salt, field, value])
+
+
+def outcomes_json(outcomes: Sequence[Outcome]) -> list[dict[str, Any]]:
+    """Per requirement what this candidate got: status, observed value, note (the rule texts are in the ruleset)."""
+    out = []
+    for o in outcomes:
+        observed = o.observed if isinstance(o.observed, _JSON_SCALARS) else to_jsonable_python(o.observed)
+        item: dict[str, Any] = {"id": o.id, "status": o.status, "observed": observed,
+                                "note": None if o.note is None else {"code": o.note.code, "args": dict(o.note.args)}}
+        if o.children:
+            item["children"] = outcomes_json(o.children)
+        out.append(item)
+    return out
+
+
+def decision_json(decision: Decision) -> dict[str, Any]:
+    """A decision as recorded: every requirement outcome, the facts, the verdict, the ruleset reference."""
+    return {
+        "as_of": decision.as_of.isoformat(),
+        "candidate": {"file": decision.candidate.file, "name": decision.candidate.name,
+                      "nip": decision.candidate.nip},
+        "facts": decision.facts.model_dump(mode="json"),
+        "jpm": None if decision.jpm is None else decision.jpm.model_dump(mode="json"),
+        "position": decision.position,
+        "requirements": outcomes_json(decision.requirements),
+        "ruleset": decision.ruleset.model_dump(mode="json"),
+        "verdict": decision.verdict,
+    }
+
+
+def draft(decision: Decision, snap: Mapping[str, Any], ruleset: StoredRuleset, *, actor: str,
+          board: str | None, engine: str, run_id: str, replay_of: str | None = None,
+          random: Callable[[int], bytes] = os.urandom) -> Draft:
+    """Everything of a record that does not depend on its place in the log (``snap``: the candidate snapshot)."""
+    values = {"file": decision.candidate.file, "name": decision.candidate.name, "nip": decision.candidate.nip}
+    disclosures = {field: [random(16).hex(), values[field]] for field in PERSONAL_FIELDS}
+    markers = {field: {"sealed": seal_digest(salt, field, value)} for field, (salt, value) in disclosures.items()}
+    decided = decision_json(decision)
+    decided["candidate"] = markers
+    whole, sealed_snap = canonical_pair(dict(snap), {"name": markers["name"], "nip": markers["nip"]})
+    parts = {
+        "actor": canonical(actor), "board": canonical(board), "engine": canonical(engine),
+        "candidate": compose({"hash": canonical(sha256_hex(whole)), "snapshot": sealed_snap}),
+        "decision": canonical(decided), "replay_of": canonical(replay_of), "run_id": canonical(run_id),
+        "schema_version": canonical(RECORD_VERSION), "versions": _versions_json(),
+    }
+    columns = {"as_of": decided["as_of"], "position": decision.position, "verdict": decision.verdict,
+               "board": board, "actor": actor, "nip": values["nip"], "name": values["name"],
+               "ruleset_hash": decision.ruleset.hash}
+    return Draft(parts=parts, personal=canonical(disclosures), columns=columns, ruleset=ruleset)
+
+
+def place(draft: Draft, seq: int, decision_id: str, recorded_at: str, prev_hash: str) -> dict[str, Any]:
+    """The row of a draft at ``seq`` after ``prev_hash``: the record and its chain hash."""
+    record = compose({**draft.parts, "decision_id": canonical(decision_id), "recorded_at": canonical(recorded_at),
+                      "seq": canonical(seq)})
+    return {**draft.columns, "seq": seq, "decision_id": decision_id, "recorded_at": recorded_at,
+            "record": record.decode(), "personal": draft.personal.decode(), "prev_hash": prev_hash,
+            "chain_hash": chain_hash(prev_hash, record)}
+
+
+def chain_hash(prev_hash: str, record: bytes) -> str:
+    """sha256(previous chain hash, as 64 hex characters ‖ the record's canonical JSON)."""
+    return sha256_hex(prev_hash.encode("ascii") + record)
+
+
+def sealed_problems(record: Mapping[str, Any], disclosures: Mapping[str, Any]) -> list[str]:
+    """Places where a disclosed personal value does not match the digest the record holds."""
+    problems = []
+    for path, field in SEALED:
+        marker = _at(record, path)
+        disclosure = disclosures.get(field)
+        if not (isinstance(disclosure, list) and len(disclosure) == 2 and all(isinstance(x, str) for x in disclosure)):
+            problems.append(f"the sealed value of '{field}' is not disclosed")
+            continue
+        if not isinstance(marker, dict) or marker.get("sealed") != seal_digest(disclosure[0], field, disclosure[1]):
+            problems.append(f"'{'.'.join(path)}' does not match its sealed digest")
+    return problems
+
+
+def unseal(record: Mapping[str, Any], disclosures: Mapping[str, Any]) -> dict[str, Any]:
+    """The record with personal values put back (a deep copy; the input is left as it is)."""
+    out: dict[str, Any] = orjson.loads(orjson.dumps(record))
+    for path, field in SEALED:
+        disclosure = disclosures.get(field)
+        parent = _at(out, path[:-1])
+        if isinstance(parent, dict) and isinstance(disclosure, list) and len(disclosure) == 2:
+            parent[path[-1]] = disclosure[1]
+    return out
+
+
+def redact(record: Mapping[str, Any], tokens: Mapping[str, str]) -> dict[str, Any]:
+    """The record with each sealed place showing its pseudonym token (for reading; not what is hashed)."""
+    return unseal(record, {field: ["", token] for field, token in tokens.items()})
+
+
+def _at(tree: Any, path: tuple[str, ...]) -> Any:
+    for key in path:
+        tree = tree.get(key) if isinstance(tree, dict) else None
+    return tree

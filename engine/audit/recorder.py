@@ -1,0 +1,60 @@
+"""Recording a check run: one draft per decision, appended to the store in one transaction."""
+
+from __future__ import annotations
+
+import getpass
+import os
+from collections.abc import Callable, Sequence
+
+from engine.audit.ids import Clock, UlidFactory, utc_now
+from engine.audit.record import Draft, StoredRuleset, draft
+from engine.audit.replay import Replayed
+from engine.audit.snapshot import snapshot
+from engine.audit.store import Appended, Store
+from engine.check import CheckRun
+from engine.errors import EngineFault
+from engine.intake import LoadedCandidate
+
+
+def os_user() -> str:
+    """Who runs layak, as the operating system knows them."""
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):  # no login name and no passwd entry (some containers)
+        return f"uid:{os.getuid()}" if hasattr(os, "getuid") else "unknown"
+
+
+def drafts(run: CheckRun, candidates: Sequence[LoadedCandidate], *, actor: str, board: str | None, engine: str,
+           run_id: str, random: Callable[[int], bytes] = os.urandom) -> list[Draft]:
+    """One draft per decision of ``run``, in ranking order, each with its candidate's snapshot."""
+    stored = StoredRuleset.of(run.ruleset)
+    if stored.hash != run.ruleset_hash:
+        raise EngineFault(f"ruleset hash {run.ruleset_hash[:12]} differs from its stored form {stored.hash[:12]}")
+    by_file = {(c.file, c.candidate.nip): c.candidate for c in candidates}
+    out = []
+    for decision in run.decisions:
+        candidate = by_file[(decision.candidate.file, decision.candidate.nip)]
+        out.append(draft(decision, snapshot(candidate), stored, actor=actor, board=board, engine=engine,
+                         run_id=run_id, random=random))
+    return out
+
+
+def record_run(store: Store, run: CheckRun, candidates: Sequence[LoadedCandidate], *, actor: str | None = None,
+               board: str | None = None, engine: str = "durable", clock: Clock = utc_now) -> Appended:
+    """Append every decision of ``run`` to ``store`` (all or none); the run id is a ULID of the moment."""
+    run_id = UlidFactory()(clock())
+    made = drafts(run, candidates, actor=actor or os_user(), board=board, engine=engine, run_id=run_id)
+    return store.append(made, clock=clock)
+
+
+
+
+def record_replays(store: Store, items: Sequence[Replayed], *, actor: str | None = None,
+                   clock: Clock = utc_now) -> Appended | None:
+    """Append the replayed decisions as new records pointing at the ones they replay (``replay --record``)."""
+    run_id = UlidFactory()(clock())
+    made = [draft(item.decision, item.record["candidate"]["snapshot"], StoredRuleset.of(item.ruleset),
+                  actor=actor or os_user(), board=item.record["board"], engine=item.record["engine"], run_id=run_id,
+                  replay_of=item.decision_id)
+            for item in items if item.decision is not None and item.ruleset is not None]
+    return store.append(made, clock=clock) if made else None

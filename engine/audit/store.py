@@ -1,0 +1,240 @@
+"""The audit store: one code path for SQLite and PostgreSQL, appends serialised under a write lock."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import Connection, Engine, create_engine, event, func, select, text
+from sqlalchemy.exc import DBAPIError, SQLAlchemyError
+from sqlalchemy.pool import NullPool
+
+from engine.audit import location
+from engine.audit.ids import Clock, UlidFactory, timestamp, utc_now
+from engine.audit.record import GENESIS, Draft, place
+from engine.audit.schema import SCHEMA_VERSION, current_version, decisions, migrate, rulesets
+from engine.errors import InputError, Problem
+
+# Key of the PostgreSQL advisory lock that serialises appends ("layak_au" in ASCII).
+LOCK_KEY = 0x6C61796B5F617564
+BUSY_TIMEOUT_S = 120  # SQLite: how long a writer waits for another one's transaction
+Row = dict[str, Any]  # one stored record: the columns of audit_decisions
+
+
+@dataclass(frozen=True)
+class Head:
+    """The last record: its sequence number and chain hash (0 and the genesis hash when empty)."""
+
+    seq: int
+    chain_hash: str
+    decision_id: str = ""
+    recorded_at: str = ""
+
+    @property
+    def token(self) -> str:
+        """``SEQ:HASH``, what ``audit verify --expect-head`` takes."""
+        return f"{self.seq}:{self.chain_hash}"
+
+
+@dataclass(frozen=True)
+class Appended:
+    """Where one append put its records."""
+
+    first: int
+    last: int
+    head: str
+
+    @property
+    def count(self) -> int:
+        return self.last - self.first + 1
+
+
+@dataclass(frozen=True)
+class Filters:
+    """Which records ``audit list`` (and ``replay --all``) read."""
+
+    position: str | None = None
+    since: str | None = None  # recorded on or after this date or time (UTC, ISO 8601)
+    verdict: str | None = None
+    board: str | None = None
+
+
+def _sqlite_engine(url: str) -> Engine:
+    engine = create_engine(url, poolclass=NullPool, connect_args={"timeout": BUSY_TIMEOUT_S})
+
+    @event.listens_for(engine, "connect")
+    def _connect(dbapi_connection: Any, _record: Any) -> None:
+        # layak issues BEGIN itself (below): pysqlite's implicit transactions cannot take the write
+        # lock up front, and a writer must hold it from reading the head to committing.
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA synchronous=FULL")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _begin(conn: Connection) -> None:
+        conn.exec_driver_sql("BEGIN IMMEDIATE" if conn.get_execution_options().get("layak_write") else "BEGIN")
+
+    return engine
+
+
+class Store:
+    """An opened audit store. Use ``Store.open``; close it (or use ``with``) when done."""
+
+    def __init__(self, where: str, engine: Engine) -> None:
+        self.where = where
+        self.engine = engine
+        self.dialect = engine.dialect.name
+
+    @classmethod
+    def open(cls, given: str | None = None, *, create: bool = False, clock: Clock = utc_now) -> Store:
+        """Open the store named by ``given``/``$LAYAK_DB``/the default, creating or migrating its schema."""
+        where = location.target(given)
+        url = location.to_url(where)
+        path = location.sqlite_file(url)
+        if path is not None:
+            if not path.exists() and not create:
+                raise location.unreadable(where, "no audit store here", "nothing recorded yet? `layak check` "
+                                          "records decisions; --db or LAYAK_DB names another store")
+            try:
+                path.parent.mkdir(parents=True, exist_ok=True)
+            except OSError as error:
+                raise location.unreadable(where, f"cannot create its directory: {error.strerror}") from None
+        try:
+            engine = _sqlite_engine(url) if path is not None else create_engine(
+                url, poolclass=NullPool, connect_args={"connect_timeout": 10})
+        except (SQLAlchemyError, ImportError) as error:
+            raise location.unreadable(where, str(error)) from None
+        store = cls(where, engine)
+        store._ensure_schema(clock)
+        return store
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self.close()
+
+    @contextmanager
+    def _guard(self) -> Iterator[None]:
+        try:
+            yield
+        except SQLAlchemyError as error:
+            cause = error.orig if isinstance(error, DBAPIError) else error
+            message = str(cause).strip().splitlines()[0] if str(cause).strip() else type(cause).__name__
+            raise location.unreadable(self.where, message) from None
+
+    @contextmanager
+    def _locked(self) -> Iterator[Connection]:
+        """A transaction holding the store's write lock until it commits or rolls back."""
+        with self.engine.connect() as conn:
+            conn.execution_options(layak_write=True)
+            with conn.begin():
+                if self.dialect == "postgresql":
+                    conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": LOCK_KEY})
+                yield conn
+
+    def _ensure_schema(self, clock: Clock) -> None:
+        with self._guard():
+            with self.engine.connect() as conn:
+                found = current_version(conn)
+            if found < SCHEMA_VERSION:
+                with self._locked() as conn:
+                    found = current_version(conn)
+                    migrate(conn, found, timestamp(clock()))
+        if found > SCHEMA_VERSION:
+            raise location.unreadable(self.where, f"the store has schema version {found}; this layak reads up to "
+                                      f"{SCHEMA_VERSION}", "upgrade layak")
+
+    def append(self, drafts: Iterable[Draft], *, clock: Clock = utc_now, new_id: UlidFactory | None = None,
+               chunk: int = 500) -> Appended:
+        """Append records in one transaction: all of them or none, gapless after the current head."""
+        new_id = new_id or UlidFactory()
+        with self._guard(), self._locked() as conn:
+            head = self._head(conn)
+            seq, prev = head.seq, head.chain_hash
+            moment = clock()
+            recorded_at = timestamp(moment)
+            stored: set[str] = set()
+            batch: list[dict[str, Any]] = []
+            for item in drafts:
+                if item.ruleset.hash not in stored:
+                    self._store_ruleset(conn, item, recorded_at)
+                    stored.add(item.ruleset.hash)
+                seq += 1
+                row = place(item, seq, new_id(moment), recorded_at, prev)
+                prev = row["chain_hash"]
+                batch.append(row)
+                if len(batch) >= chunk:
+                    conn.execute(decisions.insert(), batch)
+                    batch = []
+            if batch:
+                conn.execute(decisions.insert(), batch)
+        return Appended(first=head.seq + 1, last=seq, head=prev)
+
+    @staticmethod
+    def _store_ruleset(conn: Connection, item: Draft, stored_at: str) -> None:
+        ruleset = item.ruleset
+        if conn.execute(select(rulesets.c.hash).where(rulesets.c.hash == ruleset.hash)).first() is None:
+            conn.execute(rulesets.insert().values(hash=ruleset.hash, ruleset_id=ruleset.id, version=ruleset.version,
+                                                  body=ruleset.body.decode(), stored_at=stored_at))
+
+    @staticmethod
+    def _head(conn: Connection) -> Head:
+        row = conn.execute(select(decisions.c.seq, decisions.c.chain_hash, decisions.c.decision_id,
+                                  decisions.c.recorded_at).order_by(decisions.c.seq.desc()).limit(1)).first()
+        return Head(0, GENESIS) if row is None else Head(int(row.seq), row.chain_hash, row.decision_id,
+                                                          row.recorded_at)
+
+    def head(self) -> Head:
+        """The last record's sequence number and chain hash."""
+        with self._guard(), self.engine.connect() as conn:
+            return self._head(conn)
+
+    def count(self) -> int:
+        with self._guard(), self.engine.connect() as conn:
+            return int(conn.execute(select(func.count()).select_from(decisions)).scalar() or 0)
+
+    def rows(self, filters: Filters | None = None, *, after: int = 0, full: bool = True) -> Iterator[Row]:
+        """Records in sequence order (streamed), optionally filtered; ``full=False`` leaves out the record bodies."""
+        columns = decisions.c if full else [c for c in decisions.c if c.name not in ("record", "personal")]
+        query = select(*columns).where(decisions.c.seq > after).order_by(decisions.c.seq)
+        if filters is not None:
+            for column, value in (("position", filters.position), ("verdict", filters.verdict),
+                                  ("board", filters.board)):
+                if value is not None:
+                    query = query.where(decisions.c[column] == value)
+            if filters.since is not None:
+                query = query.where(decisions.c.recorded_at >= filters.since)
+        with self._guard(), self.engine.connect() as conn:
+            for row in conn.execution_options(yield_per=500).execute(query).mappings():
+                yield dict(row)
+
+    def find(self, ident: str) -> Row:
+        """The record with this decision id, or the one whose id starts with it (at least 6 characters)."""
+        with self._guard(), self.engine.connect() as conn:
+            found = conn.execute(select(decisions).where(decisions.c.decision_id == ident.upper())).mappings().all()
+            if not found and len(ident) >= 6:
+                pattern = ident.upper().replace("%", "").replace("_", "") + "%"
+                found = conn.execute(select(decisions).where(decisions.c.decision_id.like(pattern))
+                                     .limit(2)).mappings().all()
+        if len(found) == 1:
+            return dict(found[0])
+        message = f"no decision '{ident}'" if not found else f"'{ident}' names several decisions"
+        raise InputError([Problem(code="unknown_decision", file=location.shown(self.where), message=message,
+                                  hint="give the decision id from `layak audit list`")])
+
+    def ruleset_bodies(self) -> dict[str, str]:
+        """Every stored ruleset body by its hash key."""
+        with self._guard(), self.engine.connect() as conn:
+            return {row.hash: row.body for row in conn.execute(select(rulesets.c.hash, rulesets.c.body))}
+
+    def ruleset_body(self, digest: str) -> str | None:
+        with self._guard(), self.engine.connect() as conn:
+            return conn.execute(select(rulesets.c.body).where(rulesets.c.hash == digest)).scalar()

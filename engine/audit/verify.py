@@ -1,0 +1,179 @@
+"""Checking a log (stored or exported): sequence, chain, record contents, sealed values, stored rulesets."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+import orjson
+
+from engine.audit.canonical import canonical, sha256_hex
+from engine.audit.record import GENESIS, chain_hash, sealed_problems
+from engine.errors import InputError, Problem
+
+MAX_LISTED = 50  # problems kept for the report; all are counted
+# Query columns and where the record holds the same value.
+COLUMNS: dict[str, tuple[str, ...]] = {
+    "decision_id": ("decision_id",), "recorded_at": ("recorded_at",), "board": ("board",), "actor": ("actor",),
+    "as_of": ("decision", "as_of"), "position": ("decision", "position"), "verdict": ("decision", "verdict"),
+    "ruleset_hash": ("decision", "ruleset", "hash"),
+}
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One record as read from a store or an export; ``disclosures`` is None when redacted."""
+
+    seq: int
+    record: str
+    prev_hash: str
+    chain_hash: str
+    disclosures: Mapping[str, Any] | None
+    columns: Mapping[str, Any]
+
+
+@dataclass(frozen=True)
+class Finding:
+    """Something wrong at one sequence number, as a code with arguments (rendered per language)."""
+
+    seq: int
+    code: str
+    args: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass
+class Report:
+    """The outcome of a verification."""
+
+    records: int = 0
+    head_seq: int = 0
+    head_hash: str = GENESIS
+    findings: list[Finding] = field(default_factory=list)
+    found: int = 0
+
+    @property
+    def ok(self) -> bool:
+        return self.found == 0
+
+    @property
+    def first_bad(self) -> int | None:
+        return min((f.seq for f in self.findings), default=None)
+
+    def add(self, seq: int, code: str, **args: Any) -> None:
+        self.found += 1
+        if len(self.findings) < MAX_LISTED:
+            self.findings.append(Finding(seq, code, args))
+
+
+def parse_head(text: str) -> tuple[int, str]:
+    """``SEQ:HASH`` as written by ``audit head``; raises InputError otherwise."""
+    seq, _, digest = text.partition(":")
+    digest = digest.strip().lower()
+    if not seq.strip().isdigit() or len(digest) != 64 or any(c not in "0123456789abcdef" for c in digest):
+        raise InputError([Problem(code="bad_head", message=f"expected SEQ:HASH as printed by `layak audit head`, "
+                                  f"got {text!r}")])
+    return int(seq), digest
+
+
+class _Rulesets:
+    def __init__(self, bodies: Mapping[str, str] | None) -> None:
+        self.bodies = bodies
+        self.actual: dict[str, str | None] = {}
+
+    def check(self, report: Report, seq: int, digest: str) -> None:
+        if self.bodies is None:  # an export without rulesets (CSV)
+            return
+        if digest not in self.actual:
+            body = self.bodies.get(digest)
+            try:
+                self.actual[digest] = None if body is None else sha256_hex(canonical(orjson.loads(body)))
+            except orjson.JSONDecodeError:
+                self.actual[digest] = "unreadable"
+        actual = self.actual[digest]
+        if actual is None:
+            report.add(seq, "ruleset_missing", hash=digest)
+        elif actual != digest:
+            report.add(seq, "ruleset_changed", hash=digest, actual=actual)
+
+
+def verify(entries: Iterable[Entry], rulesets: Mapping[str, str] | None,
+           expect_head: tuple[int, str] | None = None) -> Report:
+    """Walk the log in order; every finding is listed with the sequence number it is first seen at."""
+    report = Report()
+    stored = _Rulesets(rulesets)
+    expected, prev = 1, GENESIS
+    seen: dict[str, int] = {}
+    head_checked = False
+    for entry in entries:
+        seq = entry.seq
+        report.records += 1
+        if seq > expected:
+            report.add(expected, "missing", before=expected - 1, after=seq)
+        elif seq < expected:
+            report.add(seq, "out_of_order", before=expected - 1)
+        if entry.prev_hash != prev:
+            report.add(seq, "chain_broken", before=seq - 1)
+        _check_record(report, stored, entry, seen)
+        if expect_head is not None and seq == expect_head[0]:
+            head_checked = True
+            if entry.chain_hash != expect_head[1]:
+                report.add(seq, "head_mismatch", expected=expect_head[1])
+        prev, expected = entry.chain_hash, max(expected, seq + 1)
+        report.head_seq, report.head_hash = seq, entry.chain_hash
+    if expect_head is not None and not head_checked:
+        report.add(report.head_seq + 1, "truncated", last=report.head_seq, expected=expect_head[0])
+    return report
+
+
+def _check_record(report: Report, stored: _Rulesets, entry: Entry, seen: dict[str, int]) -> None:
+    seq = entry.seq
+    try:
+        record = orjson.loads(entry.record)
+    except orjson.JSONDecodeError:
+        report.add(seq, "unreadable")
+        return
+    if not isinstance(record, dict):
+        report.add(seq, "unreadable")
+        return
+    if chain_hash(entry.prev_hash, canonical(record)) != entry.chain_hash:
+        report.add(seq, "content_changed")
+    if record.get("seq") != seq:
+        report.add(seq, "moved", claimed=record.get("seq"))
+    decision_id = str(record.get("decision_id"))
+    if decision_id in seen:
+        report.add(seq, "duplicate_id", id=decision_id, other=seen[decision_id])
+    seen.setdefault(decision_id, seq)
+    for column, value in entry.columns.items():
+        path = COLUMNS.get(column)
+        held = _at(record, path) if path else _disclosed(entry.disclosures, column)
+        if (path or entry.disclosures is not None) and value != held:
+            report.add(seq, "column_changed", column=column, found=value, expected=held)
+    if entry.disclosures is not None:
+        bad = sealed_problems(record, entry.disclosures)
+        if bad:
+            report.add(seq, "personal_changed", fields="; ".join(bad))
+    digest = _at(record, COLUMNS["ruleset_hash"])
+    stored.check(report, seq, str(digest))
+
+
+def _disclosed(disclosures: Mapping[str, Any] | None, column: str) -> Any:
+    value = (disclosures or {}).get(column)
+    return value[1] if isinstance(value, list) and len(value) == 2 else None
+
+
+def _at(tree: Any, path: tuple[str, ...]) -> Any:
+    for key in path:
+        tree = tree.get(key) if isinstance(tree, dict) else None
+    return tree
+
+
+def entry_of_row(row: Mapping[str, Any]) -> Entry:
+    """A stored row as an entry: every query column is checked against the record."""
+    try:
+        disclosures = orjson.loads(row["personal"])
+    except orjson.JSONDecodeError:
+        disclosures = {}
+    columns = {name: row[name] for name in (*COLUMNS, "nip", "name")}
+    return Entry(seq=int(row["seq"]), record=row["record"], prev_hash=row["prev_hash"], chain_hash=row["chain_hash"],
+                 disclosures=disclosures if isinstance(disclosures, dict) else {}, columns=columns)

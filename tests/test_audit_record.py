@@ -1,0 +1,274 @@
+"""The audit store and record format: what `check` records, checked with hashlib and rfc8785 directly."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import shutil
+from importlib import metadata
+from pathlib import Path
+from typing import Any
+
+import pytest
+import rfc8785
+from click.testing import CliRunner
+from conftest import raw_sql
+from sqlalchemy import create_engine, text
+from sqlalchemy.exc import DBAPIError
+from sqlalchemy.pool import NullPool
+
+from cli import cli
+from engine import __version__
+from engine.audit.ids import UlidFactory, timestamp
+from engine.audit.location import default_path, to_url
+from engine.audit.recorder import record_run
+from engine.audit.store import Store
+from engine.check import check
+from engine.intake import load_candidates
+from engine.rules import load_library
+
+ROOT = Path(__file__).parent.parent
+FIXTURES = ROOT / "fixtures" / "candidates"
+AS_OF = "2026-12-01"
+GENESIS = "0" * 64
+
+
+def run(*args: str) -> tuple[int, str, str]:
+    result = CliRunner().invoke(cli, list(args))
+    return result.exit_code, result.stdout, result.stderr
+
+
+def batch(folder: Path, n: int = 4) -> Path:
+    """The first n valid fixture files, copied (fixtures change; the tests only need some valid dossiers)."""
+    folder.mkdir(exist_ok=True)
+    loaded, _problems = load_candidates([FIXTURES])
+    for item in sorted(loaded, key=lambda c: c.file)[:n]:
+        shutil.copy(item.file, folder / Path(item.file).name)
+    return folder
+
+
+def rows(url: str, query: str = "SELECT * FROM audit_decisions ORDER BY seq") -> list[dict[str, Any]]:
+    engine = create_engine(to_url(url), poolclass=NullPool)
+    with engine.connect() as conn:
+        found = [dict(r) for r in conn.execute(text(query)).mappings()]
+    engine.dispose()
+    return found
+
+
+def unsealed(record: dict[str, Any], personal: dict[str, list[str]]) -> dict[str, Any]:
+    snapshot = dict(record["candidate"]["snapshot"])
+    snapshot.update(nip=personal["nip"][1], name=personal["name"][1])
+    return snapshot
+
+
+def test_check_records_every_decision_chained_and_canonical(store_url: str, tmp_path: Path) -> None:
+    folder = batch(tmp_path / "in")
+    code, out, err = run("check", str(folder), "--position", "administrator", "--as-of", AS_OF, "--db", store_url,
+                         "--board", "SK-BKPSDM/2026/041", "--actor", "kepala-bidang", "--format", "json")
+    assert code == 0, err
+    assert "recorded 4 decisions" in err and "#1-#4" in err
+    shown = {d["candidate"]["nip"]: d for d in json.loads(out)["decisions"]}
+    found = rows(store_url)
+    assert [r["seq"] for r in found] == [1, 2, 3, 4]
+    prev = GENESIS
+    for row in found:
+        record = json.loads(row["record"])
+        # The chain hash, computed here with nothing but hashlib and the rfc8785 package.
+        assert row["prev_hash"] == prev
+        assert row["chain_hash"] == hashlib.sha256(prev.encode() + rfc8785.dumps(record)).hexdigest()
+        assert row["record"].encode() == rfc8785.dumps(record)  # stored canonical
+        prev = row["chain_hash"]
+        assert record["seq"] == row["seq"] and record["decision_id"] == row["decision_id"]
+        assert record["schema_version"] == 1 and record["actor"] == "kepala-bidang"
+        assert record["board"] == "SK-BKPSDM/2026/041" and record["engine"] == "durable"
+        assert record["versions"] == {"layak": __version__, "durable_rules": metadata.version("durable_rules")}
+        assert record["recorded_at"].endswith("Z") and record["replay_of"] is None
+        decided = record["decision"]
+        assert decided["as_of"] == AS_OF and decided["position"] == "administrator"
+        # Personal data are sealed: each place holds sha256(rfc8785([salt, field, value])).
+        personal = json.loads(row["personal"])
+        for place, field in ((decided["candidate"], "nip"), (decided["candidate"], "name"),
+                             (decided["candidate"], "file"), (record["candidate"]["snapshot"], "nip"),
+                             (record["candidate"]["snapshot"], "name")):
+            salt, value = personal[field]
+            assert place[field] == {"sealed": hashlib.sha256(rfc8785.dumps([salt, field, value])).hexdigest()}
+        assert personal["nip"][1] == row["nip"] and personal["name"][1] == row["name"]
+        snapshot = unsealed(record, personal)
+        assert record["candidate"]["hash"] == hashlib.sha256(rfc8785.dumps(snapshot)).hexdigest()
+        # The outcome of every requirement is what `check` printed for this candidate.
+        printed = shown[row["nip"]]
+        assert decided["verdict"] == printed["verdict"] == row["verdict"]
+
+        def statuses(outcomes: list[dict[str, Any]]) -> list[Any]:
+            return [(o["id"], o["status"], statuses(o.get("children") or [])) for o in outcomes]
+
+        assert statuses(decided["requirements"]) == statuses(printed["requirements"])
+        assert decided["ruleset"]["hash"] == json.loads(out)["ruleset"]["hash"]
+    ids = [r["decision_id"] for r in found]
+    assert ids == sorted(ids) and len(set(ids)) == 4 and all(len(i) == 26 for i in ids)
+
+
+def test_rulesets_are_stored_once_by_content_hash(store_url: str, tmp_path: Path) -> None:
+    folder = batch(tmp_path / "in", 2)
+    for position in ("administrator", "pengawas", "administrator"):
+        code, _out, err = run("check", str(folder), "--position", position, "--as-of", AS_OF, "--db", store_url)
+        assert code == 0, err
+    stored = rows(store_url, "SELECT hash, body FROM audit_rulesets")
+    assert len(stored) == 1  # one national ruleset serves both positions, stored once
+    body = json.loads(stored[0]["body"])
+    assert stored[0]["hash"] == hashlib.sha256(rfc8785.dumps(body)).hexdigest()
+    _c, out, _e = run("positions", "--as-of", AS_OF, "--format", "json")
+    assert stored[0]["hash"] in {r["ruleset"]["hash"] for r in json.loads(out)}
+    # Edited rules are another ruleset: stored beside the first, which stays as it was.
+    rules = tmp_path / "rules"
+    shutil.copytree(ROOT / "rules", rules)
+    for path in rules.rglob("*.yaml"):
+        path.write_text(path.read_text().replace("Berstatus PNS", "Berstatus PNS (diubah)"))
+    code, _out, err = run("check", str(folder), "--position", "administrator", "--as-of", AS_OF, "--db", store_url,
+                          "--rules", str(rules))
+    assert code == 0, err
+    after = rows(store_url, "SELECT hash, body FROM audit_rulesets")
+    assert len(after) == 2 and stored[0] in after
+    versions = rows(store_url, "SELECT version FROM audit_schema_version")
+    assert versions == [{"version": 1}]
+
+
+def test_no_record_writes_nothing(tmp_path: Path) -> None:
+    folder = batch(tmp_path / "in", 2)
+    db = str(tmp_path / "a.db")
+    code, _out, err = run("check", str(folder), "--position", "administrator", "--as-of", AS_OF, "--db", db,
+                          "--no-record")
+    assert code == 0 and "recorded" not in err and not Path(db).exists()
+    code, _out, err = run("audit", "list", "--db", db)
+    assert code == 3 and "no audit store here" in err and db in err
+
+
+def test_default_store_location(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch.delenv("LAYAK_DB")
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg"))
+    assert default_path() == tmp_path / "xdg" / "layak" / "audit.db"
+    monkeypatch.delenv("XDG_DATA_HOME")
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))
+    assert default_path() == tmp_path / "home" / ".local" / "share" / "layak" / "audit.db"
+    code, _out, err = run("check", str(batch(tmp_path / "in", 1)), "--position", "administrator", "--as-of", AS_OF)
+    assert code == 0 and "share/layak/audit.db" in err
+    assert (tmp_path / "home" / ".local" / "share" / "layak" / "audit.db").is_file()
+
+
+def test_injected_clock_and_ulid_known_vector(tmp_path: Path) -> None:
+    # The ULID spec's example: ulid(1469918176385) starts with 01ARYZ6S41.
+    moment = dt.datetime.fromtimestamp(1469918176.385, dt.UTC)
+    assert UlidFactory(random=lambda n: b"\0" * n)(moment) == "01ARYZ6S41" + "0" * 16
+    assert timestamp(dt.datetime(2026, 12, 1, 8, 30, tzinfo=dt.UTC)) == "2026-12-01T08:30:00.000000Z"
+    loaded, _p = load_candidates([batch(tmp_path / "in", 2)])
+    result = check(load_library(ROOT / "rules"), "administrator", loaded, dt.date(2026, 12, 1))
+    fixed = dt.datetime(2026, 12, 1, 8, 30, tzinfo=dt.UTC)
+    with Store.open(str(tmp_path / "a.db"), create=True) as store:
+        appended = record_run(store, result, loaded, actor="t", clock=lambda: fixed)
+        assert (appended.first, appended.last) == (1, 2)
+        stored = list(store.rows())
+    assert {r["recorded_at"] for r in stored} == {"2026-12-01T08:30:00.000000Z"}
+    # 2026-12-01T08:30Z is 1796113800000 ms after the epoch: Crockford base 32 of it leads every id.
+    millis = 1796113800000
+    assert int(fixed.timestamp() * 1000) == millis
+    alphabet = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
+    lead = "".join(alphabet[(millis >> (45 - 5 * i)) & 31] for i in range(10))
+    assert all(r["decision_id"].startswith(lead) for r in stored)
+
+
+def test_audit_list_show_head(store_url: str, tmp_path: Path) -> None:
+    folder = batch(tmp_path / "in", 3)
+    for position, board in (("administrator", "SK/1"), ("pengawas", "SK/2")):
+        code, _o, err = run("check", str(folder), "--position", position, "--as-of", AS_OF, "--db", store_url,
+                            "--board", board)
+        assert code == 0, err
+    code, out, _e = run("audit", "list", "--db", store_url, "--format", "json")
+    listed = json.loads(out)
+    assert code == 0 and [r["seq"] for r in listed] == [1, 2, 3, 4, 5, 6]
+    code, out, _e = run("audit", "list", "--db", store_url, "--position", "pengawas", "--format", "json")
+    assert {r["position"] for r in json.loads(out)} == {"pengawas"} and len(json.loads(out)) == 3
+    code, out, _e = run("audit", "list", "--db", store_url, "--board", "SK/1", "--format", "json")
+    assert [r["seq"] for r in json.loads(out)] == [1, 2, 3]
+    verdict = listed[0]["verdict"]
+    code, out, _e = run("audit", "list", "--db", store_url, "--verdict", verdict, "--format", "json")
+    assert {r["verdict"] for r in json.loads(out)} == {verdict}
+    assert len(json.loads(out)) == sum(1 for r in listed if r["verdict"] == verdict)
+    today = dt.datetime.now(dt.UTC).date()
+    code, out, _e = run("audit", "list", "--db", store_url, "--since", str(today - dt.timedelta(days=1)),
+                        "--format", "json")
+    assert len(json.loads(out)) == 6
+    code, out, _e = run("audit", "list", "--db", store_url, "--since", str(today + dt.timedelta(days=2)),
+                        "--format", "json")
+    assert json.loads(out) == []
+    code, out, _e = run("audit", "list", "--db", store_url, "--lang", "id")
+    assert code == 0 and "id keputusan" in out and "SK/2" in out
+    code, out, _e = run("audit", "list", "--db", store_url, "--format", "csv")
+    assert code == 0 and out.splitlines()[0].startswith("seq,decision id")
+
+    first = listed[0]
+    code, out, _e = run("audit", "show", first["decision_id"], "--db", store_url, "--format", "json")
+    shown = json.loads(out)
+    assert code == 0 and shown["seq"] == 1 and shown["record"]["decision"]["candidate"]["nip"] == first["nip"]
+    assert all(r["text"] and r["basis"] for r in shown["requirements"])
+    ids = [r["decision_id"] for r in listed]
+    unique = next(n for n in range(6, 27) if sum(i.startswith(first["decision_id"][:n]) for i in ids) == 1)
+    code, out, _e = run("audit", "show", first["decision_id"][:unique], "--db", store_url)
+    assert code == 0 and first["name"] in out.splitlines()[0] and "SK/1" in out
+    if sum(i.startswith(first["decision_id"][:6]) for i in ids) > 1:  # 6 characters: the same ~17 minutes
+        code, _o, err = run("audit", "show", first["decision_id"][:6], "--db", store_url)
+        assert code == 3 and "names several decisions" in err
+    code, out, _e = run("audit", "show", first["decision_id"], "--db", store_url, "--lang", "id")
+    assert code == 0 and "persyaratan" in out
+    code, _o, err = run("audit", "show", "01NOSUCHDECISION", "--db", store_url)
+    assert code == 3 and "no decision" in err
+
+    code, out, _e = run("audit", "head", "--db", store_url, "--format", "json")
+    head = json.loads(out)
+    last = rows(store_url)[-1]
+    assert code == 0 and head["seq"] == 6 and head["head"] == f"6:{last['chain_hash']}"
+    code, out, _e = run("audit", "head", "--db", store_url)
+    assert f"6:{last['chain_hash']}" in out
+
+
+def test_decision_tables_refuse_update_and_delete(store_url: str, tmp_path: Path) -> None:
+    code, _o, err = run("check", str(batch(tmp_path / "in", 1)), "--position", "administrator", "--as-of", AS_OF,
+                        "--db", store_url)
+    assert code == 0, err
+    engine = create_engine(to_url(store_url), poolclass=NullPool)
+    statements = ["UPDATE audit_decisions SET verdict = 'eligible'", "DELETE FROM audit_decisions",
+                  "UPDATE audit_rulesets SET body = '{}'", "DELETE FROM audit_rulesets"]
+    if engine.dialect.name == "postgresql":
+        statements += ["TRUNCATE audit_decisions", "TRUNCATE audit_rulesets"]
+    for statement in statements:
+        with engine.connect() as conn, pytest.raises(DBAPIError, match="append-only"):
+            conn.exec_driver_sql(statement)
+    engine.dispose()
+    assert len(rows(store_url)) == 1
+    raw_sql(store_url).close()  # the tests below switch the guards off like this before tampering
+
+
+def test_unreadable_stores_exit_3_naming_them(tmp_path: Path) -> None:
+    garbage = tmp_path / "garbage.db"
+    garbage.write_bytes(bytes(range(256)) * 20)
+    folder = batch(tmp_path / "in", 1)
+    for args in (["audit", "verify"], ["audit", "list"], ["audit", "head"], ["replay", "--all"],
+                 ["check", str(folder), "--position", "administrator", "--as-of", AS_OF]):
+        code, _o, err = run(*args, "--db", str(garbage))
+        assert code == 3, args
+        assert str(garbage) in err and "audit_unreadable" in err and "Traceback" not in err
+    code, _o, err = run("audit", "list", "--db", "postgresql://layak:secret@127.0.0.1:9/none")
+    assert code == 3 and "127.0.0.1:9" in err and "secret" not in err
+    code, _o, err = run("audit", "list", "--db", "nosuchdriver://x/y")
+    assert code == 3 and "nosuchdriver" in err
+
+
+def test_usage_errors_exit_2() -> None:
+    for args in (["replay"], ["replay", "01ABC", "--all"], ["audit", "export", "--salt", "x"],
+                 ["audit", "export", "--format", "xml"], ["audit", "verify", "--format", "xml"],
+                 ["audit", "list", "--since", "2026-13-01"]):
+        code, _o, err = run(*args)
+        assert code == 2, args
+        assert "Traceback" not in err
+    code, _o, err = run("audit", "verify", "--expect-head", "12:nothex")
+    assert code == 3 and "SEQ:HASH" in err

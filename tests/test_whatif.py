@@ -1,0 +1,215 @@
+"""`layak explain`'s what-if section: the smallest change per unmet requirement, the day time alone meets it,
+and the earliest day the candidate is eligible if only time passes.
+
+Every date below is computed by hand from the candidate's TMT dates and the rules (README: service counts in
+completed calendar months, a month completing on the same day of a later month, or when the next month begins
+if that day does not exist; ratings of the last two calendar years before the as-of year; KP dates per
+Peraturan BKN 4/2023 and 4/2025), then checked against `explain --as-of` on that day and the day before.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import time
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import pytest
+from click.testing import CliRunner
+
+from cli import cli
+from engine.facts import lookup
+from engine.whatif import nearest
+
+COMPETENT = ", ".join(f"{{code: {c}, attained: 3, standard: 3}}" for c in
+                      ("M01", "M02", "M03", "M04", "M05", "M06", "M07", "M08", "SK01"))
+
+
+def candidate(tmp_path: Path, name: str, *, education: str = "S1", pangkat: str, positions: str,
+              ratings: tuple[int, ...] = (2024, 2025), m01: str = "3") -> Path:
+    """A PNS who meets every Administrator requirement except what the arguments change."""
+    rows = "\n".join(f'  - {{period: "{y}", scheme: PERMENPANRB_6_2022, predikat: BAIK}}' for y in ratings)
+    text = f"""\
+nip: "198607122012011001"
+name: {name}
+birth_date: 1986-07-12
+instansi_id: test
+employee_status: PNS
+tmt_cpns: 2012-01-01
+pangkat: {pangkat}
+education: [{{level: {education}, graduated: 2010-08-01, recognised_for_rank: true}}]
+positions:
+{positions}
+performance:
+{rows}
+competency_assessments:
+  - {{assessment_id: T-1, provider: BKN, provider_accredited: true, date: 2025-05-05, purpose: PEMETAAN,
+     scores: [{COMPETENT.replace("M01, attained: 3", "M01, attained: " + m01)}]}}
+"""
+    path = tmp_path / f"{name.lower().replace(' ', '-')}.yaml"
+    path.write_text(text)
+    return path
+
+
+def explain(path: Path, position: str, as_of: dt.date, *more: str) -> dict[str, Any]:
+    result = CliRunner().invoke(cli, ["explain", str(path), "--position", position, "--as-of", as_of.isoformat(),
+                                      "--format", "json", *more])
+    assert result.exit_code == 0, result.output
+    doc: dict[str, Any] = json.loads(result.stdout)
+    return doc
+
+
+def text_of(path: Path, position: str, as_of: dt.date, *more: str) -> str:
+    result = CliRunner().invoke(cli, ["explain", str(path), "--position", position, "--as-of", as_of.isoformat(),
+                                      *more])
+    assert result.exit_code == 0, result.output
+    return result.stdout
+
+
+def changes(doc: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    out = {}
+
+    def add(change: dict[str, Any]) -> None:
+        out[change["id"]] = change
+        for child in change.get("children", []):
+            add(child)
+
+    for change in doc["what_if"]["changes"]:
+        add(change)
+    return out
+
+
+@pytest.fixture
+def leap_pengawas(tmp_path: Path) -> Path:
+    # Pengawas from 29 February 2024; ratings for 2024-2026 already on file.
+    return candidate(tmp_path, "Kabisat", pangkat="[{golongan: III/d, tmt: 2024-04-01}]", ratings=(2024, 2025, 2026),
+                     positions="  - {jenis: PELAKSANA, tmt_start: 2012-01-01, tmt_end: 2024-02-29}\n"
+                               "  - {jenis: PENGAWAS, tmt_start: 2024-02-29}")
+
+
+def test_earliest_eligibility_is_exact_to_the_day(leap_pengawas: Path) -> None:
+    # On 2026-12-15 she has 33 completed months as Pengawas (2024-02-29 + 33 months = 2026-11-29). The 36th
+    # month would complete on 2027-02-29, which does not exist, so it completes when March begins: 2027-03-01.
+    # Ratings then are those of 2026 and 2025 (both Baik, on file): nothing else stands in the way.
+    as_of, expected = dt.date(2026, 12, 15), dt.date(2027, 3, 1)
+    doc = explain(leap_pengawas, "administrator", as_of)
+    assert doc["verdict"] == "not_eligible"
+    what = doc["what_if"]
+    assert what["eligible_on"] == expected.isoformat()
+    found = changes(doc)
+    assert set(found) == {"experience", "experience-pengawas", "experience-ahli-muda"}
+    assert found["experience"]["passes_on"] == found["experience-pengawas"]["passes_on"] == expected.isoformat()
+    assert found["experience-ahli-muda"]["passes_on"] is None  # never an Ahli Muda
+    assert found["experience-pengawas"]["text"] == "3 years as Pengawas (definitive) needed, has 2 years 9 months"
+    assert found["experience-pengawas"]["passes_on_text"] == "3 years as Pengawas (definitive) on 2027-03-01"
+    assert found["experience-pengawas"]["needed"] == {"op": "gte", "value": "P3Y"}
+    assert what["summary"][0] == "Earliest date of eligibility if only time passes: 2027-03-01."
+    # Re-checking on that day and on the day before.
+    assert explain(leap_pengawas, "administrator", expected)["verdict"] == "eligible"
+    assert explain(leap_pengawas, "administrator", expected - dt.timedelta(days=1))["verdict"] == "not_eligible"
+
+
+@pytest.fixture
+def kp_candidate(tmp_path: Path) -> Path:
+    # A pelaksana at III/b since 15 April 2022, S1 recognised for rank (ceiling III/d), rated Baik 2023-2025.
+    return candidate(tmp_path, "Pangkat", ratings=(2023, 2024, 2025),
+                     pangkat="[{golongan: III/a, tmt: 2012-01-01}, {golongan: III/b, tmt: 2022-04-15}]",
+                     positions="  - {jenis: PELAKSANA, tmt_start: 2012-01-01}")
+
+
+def test_two_time_requirements_meet_on_the_next_kp_date(kp_candidate: Path) -> None:
+    # KP reguler under Peraturan BKN 4/2025 (monthly periods from 2025-10-01). On 2026-03-10: 4 years in rank
+    # are reached on 2026-04-15 (2022-04-15 + 48 months); the KP date must be the 1st of a month: the first
+    # after 2026-03-10 is 2026-04-01, but both hold together first on 2026-05-01.
+    as_of = dt.date(2026, 3, 10)
+    doc = explain(kp_candidate, "kenaikan-pangkat-reguler", as_of)
+    found = changes(doc)
+    assert set(found) == {"time-in-rank", "kp-period"}
+    assert found["time-in-rank"]["passes_on"] == "2026-04-15"
+    assert found["time-in-rank"]["passes_on_text"] == "4 years in rank on 2026-04-15"
+    assert found["kp-period"]["passes_on"] == "2026-04-01"
+    assert doc["what_if"]["eligible_on"] == "2026-05-01"
+    assert explain(kp_candidate, "kenaikan-pangkat-reguler", dt.date(2026, 5, 1))["verdict"] == "eligible"
+    assert explain(kp_candidate, "kenaikan-pangkat-reguler", dt.date(2026, 4, 30))["verdict"] == "not_eligible"
+
+
+def test_days_after_a_new_version_takes_effect_are_decided_under_it(kp_candidate: Path) -> None:
+    # On 2025-06-10 Peraturan BKN 4/2023 applies (version 2023.1, until 2025-09-30): KP dates are the 1st of
+    # an even month (June is even: only the day is wrong, and the next 1st is 2025-07-01), so the next KP date
+    # is 2025-08-01. From 2025-10-01 version 2025.1 allows every month, and 4 years
+    # in rank come on 2026-04-15: eligible on 2026-05-01 (under 2023.1 alone it would have been 2026-06-01).
+    doc = explain(kp_candidate, "kenaikan-pangkat-reguler", dt.date(2025, 6, 10))
+    what = doc["what_if"]
+    assert doc["ruleset"]["version"] == "2023.1"
+    found = changes(doc)
+    assert found["kp-period"]["passes_on"] == "2025-08-01"
+    assert found["kp-period-day"]["passes_on"] == "2025-07-01"
+    assert "kp-period-month" not in found  # met already
+    assert found["time-in-rank"]["passes_on"] == "2026-04-15"
+    assert what["eligible_on"] == "2026-05-01"
+    assert [(v["from"], v["version"]) for v in what["rulesets"]] == [("2025-06-10", "2023.1"), ("2025-10-01", "2025.1")]
+    assert "From 2025-10-01 the rules in force are kenaikan-pangkat 2025.1" in " ".join(what["summary"])
+
+
+def test_smallest_changes_and_no_date_within_the_horizon(tmp_path: Path) -> None:
+    # A D3 holder with Integritas 2: neither changes with time. Ratings 2024-2025 only, so from 2027-01-01 the
+    # 2026 rating is missing too. Horizon: ten years from 2026-12-15.
+    path = candidate(tmp_path, "Perlu Ubah", education="D3", m01="2", pangkat="[{golongan: III/d, tmt: 2022-04-01}]",
+                     positions="  - {jenis: PELAKSANA, tmt_start: 2012-01-01, tmt_end: 2020-01-06}\n"
+                               "  - {jenis: PENGAWAS, tmt_start: 2020-01-06}")
+    as_of = dt.date(2026, 12, 15)
+    started = time.perf_counter()
+    doc = explain(path, "administrator", as_of)
+    elapsed = time.perf_counter() - started
+    what = doc["what_if"]
+    found = changes(doc)
+    assert set(found) == {"education", "competency-m01"}
+    assert found["education"]["text"] == "S1 needed, has D3"
+    assert found["competency-m01"]["text"] == "Integritas (M01) level 3 needed, has 2"
+    assert found["competency-m01"]["needed"] == {"op": "gte", "value": 3}
+    assert found["education"]["passes_on"] is None and found["competency-m01"]["passes_on"] is None
+    assert what["eligible_on"] is None and what["horizon"] == "2036-12-15"
+    assert what["summary"][0].startswith("No date within 10 years (until 2036-12-15)")
+    assert what["lapses"] == [{"id": "performance", "on": "2027-01-01", "status": "missing",
+                               "note": "no usable rating for 2026 (reason: -)"}]
+    assert elapsed < 5, f"a ten-year scan took {elapsed:.1f} s"  # about 1 s on a laptop; generous for CI
+    indonesian = changes(explain(path, "administrator", as_of, "--lang", "id"))
+    assert indonesian["education"]["text"] == "S1 diperlukan, dimiliki D3"
+    assert indonesian["competency-m01"]["text"] == "Integritas (M01) level 3 diperlukan, dimiliki 2"
+
+
+def test_eligible_now_says_until_when(tmp_path: Path) -> None:
+    # Pengawas since 2020-01-06, ratings 2024-2025: eligible on 2026-12-15 and through 2026-12-31; on
+    # 2027-01-01 the last two years are 2026 and 2025, and 2026 has no rating on file.
+    path = candidate(tmp_path, "Sudah Layak", pangkat="[{golongan: III/d, tmt: 2022-04-01}]",
+                     positions="  - {jenis: PELAKSANA, tmt_start: 2012-01-01, tmt_end: 2020-01-06}\n"
+                               "  - {jenis: PENGAWAS, tmt_start: 2020-01-06}")
+    what = explain(path, "administrator", dt.date(2026, 12, 15))["what_if"]
+    assert what["changes"] == []
+    assert (what["eligible_on"], what["eligible_until"]) == ("2026-12-15", "2026-12-31")
+    assert what["summary"][0] == "Eligible now; if nothing else changes, eligible until 2026-12-31."
+
+
+def test_table_and_markdown_show_the_section_csv_stays_one_table(leap_pengawas: Path) -> None:
+    as_of = dt.date(2026, 12, 15)
+    table = text_of(leap_pengawas, "administrator", as_of)
+    assert "What would make the candidate eligible:" in table
+    assert "3 years as Pengawas (definitive) on 2027-03-01" in table
+    assert table.rstrip().endswith("Earliest date of eligibility if only time passes: 2027-03-01.")
+    markdown = text_of(leap_pengawas, "administrator", as_of, "--format", "markdown", "--lang", "id")
+    assert "**Yang diperlukan agar kandidat memenuhi syarat**" in markdown
+    assert "Tanggal paling awal memenuhi syarat bila hanya waktu yang berjalan: 2027-03-01." in markdown
+    csv_text = text_of(leap_pengawas, "administrator", as_of, "--format", "csv")
+    assert "2027-03-01" not in csv_text and len(csv_text.strip().splitlines()) > 5
+
+
+def test_nearest_passing_values() -> None:
+    golongan, jpm, months = lookup("golongan"), lookup("jpm"), lookup("months_in_rank")
+    assert golongan is not None and jpm is not None and months is not None
+    assert nearest(golongan, "gte", "III/b") == "III/b"
+    assert nearest(golongan, "gt", "III/d") == "IV/a"
+    assert nearest(golongan, "lt", "I/a") is None  # nothing below the bottom of the ladder
+    assert nearest(jpm, "gt", Decimal(68)) == Decimal("68.01")
+    assert nearest(months, "lt", 6) == 5
