@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import platform
+import shutil
 import statistics
 import sys
 import tempfile
@@ -104,6 +105,7 @@ def main(argv: list[str] | None = None) -> int:
         report = verify((entry_of_row(row) for row in store.rows()), store.ruleset_bodies())
         verify_s = time.perf_counter() - start
         size_mb = (scratch / "r0.db").stat().st_size / 1e6
+    shutil.rmtree(scratch)
     for line in _report(timings, args, report.ok and report.records == args.n, verify_s, size_mb, appended_s):
         print(line)
     return 0
