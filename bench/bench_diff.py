@@ -81,7 +81,7 @@ def main() -> None:
               f"rules/ with administrator experience 3y -> 4y; {len(positions)} position class(es): "
               f"{', '.join(positions)}")
         print("timed (median of rounds; each candidate decided under both rule sets, then compared):")
-        print(f"  {'load_candidates (ruamel, 1 round)':<34} {load_s:8.2f} s  {count / load_s:9,.0f} candidates/s")
+        print(f"  {'load_candidates (1 round)':<34} {load_s:8.2f} s  {count / load_s:9,.0f} candidates/s")
         reports: dict[str, DiffReport] = {}
         for backend in ("durable", "reference"):
             _log(f"diff with the {backend} engine ...")
