@@ -170,7 +170,7 @@ def cli(ctx: click.Context, debug: bool) -> None:
     ctx.obj = {"debug": debug}
 
 
-@cli.command(epilog=EXIT_CODES_HELP)
+@cli.command("check", epilog=EXIT_CODES_HELP)
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
 @position_option
 @rules_option
@@ -213,9 +213,6 @@ def check_cmd(ctx: click.Context, paths: tuple[Path, ...], position_id: str, rul
     click.echo(summary_line(run, lang), err=True)
     _emit_problems(run.problems)
     ctx.exit(ExitCode.INVALID_INPUT if run.problems else ExitCode.OK)
-
-
-cli.add_command(check_cmd, name="check")
 
 
 @cli.command(epilog=EXIT_CODES_HELP)
