@@ -9,10 +9,8 @@ import subprocess
 import sys
 from pathlib import Path
 
-from click.testing import CliRunner
+from cli_runner import run
 from test_audit_record import AS_OF, ROOT, batch, rows
-
-from cli import cli
 
 WRITERS, PER_WRITER = 4, 200
 
@@ -65,9 +63,6 @@ else:  # "killed": commit `total` in two transactions, then hang in the middle o
 """
 
 
-def run(*args: str) -> tuple[int, str, str]:
-    result = CliRunner().invoke(cli, list(args))
-    return result.exit_code, result.stdout, result.stderr
 
 
 def writer(url: str, tag: str, total: int, mode: str, folder: Path) -> subprocess.Popen[str]:

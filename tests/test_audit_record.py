@@ -12,13 +12,12 @@ from typing import Any
 
 import pytest
 import rfc8785
-from click.testing import CliRunner
+from cli_runner import run
 from conftest import raw_sql
 from sqlalchemy import create_engine, text
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.pool import NullPool
 
-from cli import cli
 from engine import __version__
 from engine.audit.ids import UlidFactory, timestamp
 from engine.audit.location import default_path, to_url
@@ -34,9 +33,6 @@ AS_OF = "2026-12-01"
 GENESIS = "0" * 64
 
 
-def run(*args: str) -> tuple[int, str, str]:
-    result = CliRunner().invoke(cli, list(args))
-    return result.exit_code, result.stdout, result.stderr
 
 
 def batch(folder: Path, n: int = 4) -> Path:

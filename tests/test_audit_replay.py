@@ -7,20 +7,16 @@ import shutil
 from pathlib import Path
 from typing import Any
 
-from click.testing import CliRunner
+from cli_runner import run
 from conftest import raw_sql
 from test_audit_record import AS_OF, ROOT, rows
 
-from cli import cli
 from engine.audit.replay import compare
 from engine.intake import load_candidates
 
 FIXTURES = ROOT / "fixtures" / "candidates"
 
 
-def run(*args: str) -> tuple[int, str, str]:
-    result = CliRunner().invoke(cli, list(args))
-    return result.exit_code, result.stdout, result.stderr
 
 
 def record_fixtures(db: str, rules: Path | None = None) -> int:

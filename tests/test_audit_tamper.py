@@ -8,20 +8,15 @@ from pathlib import Path
 
 import pytest
 import rfc8785
-from click.testing import CliRunner
+from cli_runner import run
 from conftest import raw_sql
 from sqlalchemy import Connection
 from test_audit_record import AS_OF, batch, rows
-
-from cli import cli
 
 COLUMNS = ("seq, decision_id, recorded_at, as_of, position, verdict, board, actor, nip, name, ruleset_hash, record, "
            "personal, prev_hash, chain_hash")
 
 
-def run(*args: str) -> tuple[int, str, str]:
-    result = CliRunner().invoke(cli, list(args))
-    return result.exit_code, result.stdout, result.stderr
 
 
 @pytest.fixture

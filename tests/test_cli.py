@@ -9,10 +9,9 @@ import shutil
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
+from cli_runner import run
 
 import cli as layak_cli
-from cli import cli
 
 ROOT = Path(__file__).parent.parent
 FIXTURES = ROOT / "fixtures" / "candidates"
@@ -34,9 +33,6 @@ def _top_level() -> int:
 TOP_LEVEL = _top_level()
 
 
-def run(*args: str) -> tuple[int, str, str]:
-    result = CliRunner().invoke(cli, list(args))
-    return result.exit_code, result.stdout, result.stderr
 
 
 def test_check_json_gives_every_requirement_of_every_candidate() -> None:
