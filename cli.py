@@ -21,20 +21,16 @@ from engine.audit.replay import opened
 from engine.audit.replay import replay as replay_rows
 from engine.audit.store import Filters, Store
 from engine.audit.verify import entry_of_row, parse_head, verify
-from engine.boundaries import generate as generate_boundaries_text
-from engine.candidate import Candidate
-from engine.cases import coverage, coverage_percent, load_cases, run_case
-from engine.check import CheckRun, check, select_position
-from engine.derive import derive
-from engine.diff import common_positions, diff
+from engine.decide.pipeline import CheckRun, check, select_position
 from engine.errors import InputError, LayakError, Problem
-from engine.i18n import label
-from engine.intake import load_candidates
-from engine.lint import lint
-from engine.render import FORMATS, rows_text, to_json
-from engine.rulefile import RuleFile
-from engine.rules import Library, content_hash, load_library
-from engine.views import (
+from engine.facts.derive import derive
+from engine.load.candidate import Candidate
+from engine.load.intake import load_candidates
+from engine.load.library import Library, content_hash, load_library
+from engine.load.rulefile import RuleFile
+from engine.present.i18n import label
+from engine.present.render import FORMATS, rows_text, to_json
+from engine.present.views import (
     check_json,
     check_rows,
     coverage_rows,
@@ -60,7 +56,11 @@ from engine.views import (
     whatif_lines,
     whatif_rows,
 )
-from engine.whatif import HORIZON_YEARS, what_if
+from engine.tools.boundaries import generate as generate_boundaries_text
+from engine.tools.cases import coverage, coverage_percent, load_cases, run_case
+from engine.tools.diff import common_positions, diff
+from engine.tools.lint import lint
+from engine.tools.whatif import HORIZON_YEARS, what_if
 
 
 class ExitCode(IntEnum):

@@ -27,11 +27,11 @@ from cli import cli
 from engine.audit.recorder import record_run
 from engine.audit.store import Store
 from engine.audit.verify import entry_of_row, verify
-from engine.check import CheckRun, check_with
-from engine.intake import LoadedCandidate
-from engine.render import to_json
-from engine.rules import load_library
-from engine.views import check_json
+from engine.decide.pipeline import CheckRun, check_with
+from engine.load.intake import LoadedCandidate
+from engine.load.library import load_library
+from engine.present.render import to_json
+from engine.present.views import check_json
 
 TARGET_RATIO = 1.5
 

@@ -18,10 +18,10 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from engine.check import Backend
-from engine.diff import DiffReport, common_positions, diff
-from engine.intake import LoadedCandidate, load_candidates
-from engine.rules import Library, load_library
+from engine.decide.pipeline import Backend
+from engine.load.intake import LoadedCandidate, load_candidates
+from engine.load.library import Library, load_library
+from engine.tools.diff import DiffReport, common_positions, diff
 
 ROOT = Path(__file__).resolve().parent.parent
 POPULATION = ROOT / "fixtures" / "population"

@@ -23,8 +23,8 @@ from timing import Case, Timing, measure
 from workload import Workload, build
 from zen_backend import CHUNK, ZenEvaluator
 
-from engine import reference
-from engine.durable_adapter import DurableEvaluator
+from engine.evaluate import reference
+from engine.evaluate.durable import DurableEvaluator
 
 TARGET_RATIO = 1.5
 WARMUP = 2_000

@@ -15,7 +15,7 @@ import random
 from decimal import Decimal
 from typing import Any
 
-from engine.candidate import Candidate
+from engine.load.candidate import Candidate
 
 AS_OF = dt.date(2026, 1, 1)
 SEED = 20250601

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 import psutil  # type: ignore[import-untyped]  # no stubs in the venv
 from workload import Workload
 
-from engine.durable_adapter import DurableEvaluator
+from engine.evaluate.durable import DurableEvaluator
 
 MB = 1024 * 1024
 TARGET_MB = 5.0

@@ -11,7 +11,7 @@ import pstats
 
 from workload import Workload
 
-from engine.durable_adapter import DurableEvaluator
+from engine.evaluate.durable import DurableEvaluator
 
 
 def run(workload: Workload, top: int) -> str:

@@ -7,13 +7,13 @@ from pathlib import Path
 
 from gen import AS_OF, generate
 
-from engine.candidate import Candidate
-from engine.decide import Decision, decide
-from engine.derive import Facts, derive
-from engine.layout import Layout, compile_layout
-from engine.plan import Plan, compile_position, encode_row
-from engine.rulefile import PositionClass
-from engine.rules import content_hash, load_library
+from engine.compiler.layout import Layout, compile_layout
+from engine.compiler.plan import Plan, compile_position, encode_row
+from engine.decide.decision import Decision, decide
+from engine.facts.derive import Facts, derive
+from engine.load.candidate import Candidate
+from engine.load.library import content_hash, load_library
+from engine.load.rulefile import PositionClass
 
 RULES = Path(__file__).resolve().parent / "rules"
 POSITION = "administrator-bench"

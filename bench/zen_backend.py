@@ -20,7 +20,7 @@ from typing import Any
 
 import zen
 
-from engine.plan import Plan, PlanCheck
+from engine.compiler.plan import Plan, PlanCheck
 
 CHUNK = 2_000
 _INFIX = {"eq": "==", "ne": "!=", "gt": ">", "gte": ">=", "lt": "<", "lte": "<="}

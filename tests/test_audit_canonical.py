@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 from engine.audit.canonical import canonical, canonical_pair, compose
 from engine.audit.ids import UlidFactory, encode
 from engine.audit.snapshot import revive, snapshot
-from engine.intake import load_candidates
+from engine.load.intake import load_candidates
 
 FIXTURES = Path(__file__).parent.parent / "fixtures" / "candidates"
 

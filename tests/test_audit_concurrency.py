@@ -22,9 +22,9 @@ from pathlib import Path
 from engine.audit.record import StoredRuleset, draft
 from engine.audit.snapshot import snapshot
 from engine.audit.store import Store
-from engine.check import check
-from engine.intake import load_candidates
-from engine.rules import load_library
+from engine.decide.pipeline import check
+from engine.load.intake import load_candidates
+from engine.load.library import load_library
 
 url, tag, total, mode = sys.argv[1], sys.argv[2], int(sys.argv[3]), sys.argv[4]
 loaded, _ = load_candidates([Path(sys.argv[5])])

@@ -23,9 +23,9 @@ from engine.audit.ids import UlidFactory, timestamp
 from engine.audit.location import default_path, to_url
 from engine.audit.recorder import record_run
 from engine.audit.store import Store
-from engine.check import check
-from engine.intake import load_candidates
-from engine.rules import load_library
+from engine.decide.pipeline import check
+from engine.load.intake import load_candidates
+from engine.load.library import load_library
 
 ROOT = Path(__file__).parent.parent
 FIXTURES = ROOT / "fixtures" / "candidates"

@@ -12,7 +12,7 @@ from conftest import raw_sql
 from test_audit_record import AS_OF, ROOT, rows
 
 from engine.audit.replay import compare
-from engine.intake import load_candidates
+from engine.load.intake import load_candidates
 
 FIXTURES = ROOT / "fixtures" / "candidates"
 

@@ -7,7 +7,7 @@ import datetime as dt
 from hypothesis import given
 from hypothesis import strategies as st
 
-from engine.calendar import add_months, completed_months, duration_text, iso_duration, span_months
+from engine.facts.calendar import add_months, completed_months, duration_text, iso_duration, span_months
 
 D = dt.date
 

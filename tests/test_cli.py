@@ -22,7 +22,7 @@ AS_OF = ["--as-of", "2026-12-01"]
 def _top_level() -> int:
     import datetime as dt
 
-    from engine.rules import load_library
+    from engine.load.library import load_library
 
     ruleset = load_library(ROOT / "rules").for_position("administrator", None, dt.date(2026, 12, 1))
     position = ruleset.position("administrator")
@@ -143,7 +143,7 @@ def test_internal_error_exits_4_without_traceback(monkeypatch: pytest.MonkeyPatc
     def broken(*_args: object, **_kw: object) -> None:
         raise RuntimeError("boom")
 
-    monkeypatch.setattr("engine.check.run_engine", broken)
+    monkeypatch.setattr("engine.decide.pipeline.run_engine", broken)
     code, _out, err = run("check", str(SITI), "--position", "administrator", *AS_OF)
     assert code == 4 and "internal error" in err and "boom" in err and "Traceback" not in err
     code, _out, err = run("--debug", "check", str(SITI), "--position", "administrator", *AS_OF)

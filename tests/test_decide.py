@@ -7,12 +7,12 @@ from typing import Any
 
 import pytest
 
-from engine.candidate import Candidate
-from engine.check import check
-from engine.decide import Decision
+from engine.decide.decision import Decision
+from engine.decide.pipeline import check
 from engine.errors import InputError
-from engine.intake import LoadedCandidate
-from engine.rules import load_library
+from engine.load.candidate import Candidate
+from engine.load.intake import LoadedCandidate
+from engine.load.library import load_library
 
 AS_OF = dt.date(2026, 12, 1)
 

@@ -22,10 +22,10 @@ import pytest
 from click.testing import CliRunner
 
 from cli import cli
-from engine.check import check
-from engine.decide import Decision
-from engine.intake import load_candidates
-from engine.rules import load_library
+from engine.decide.decision import Decision
+from engine.decide.pipeline import check
+from engine.load.intake import load_candidates
+from engine.load.library import load_library
 
 ROOT = Path(__file__).resolve().parent.parent
 RULES = ROOT / "rules"

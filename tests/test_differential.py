@@ -15,13 +15,13 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import engine
-from engine import reference
-from engine.check import check
-from engine.durable_adapter import BATCH_SIZE, DurableEvaluator
+from engine.compiler.plan import Plan, PlanCheck
+from engine.decide.pipeline import check
 from engine.errors import InputError
-from engine.intake import load_candidates
-from engine.plan import Plan, PlanCheck
-from engine.rules import load_library
+from engine.evaluate import reference
+from engine.evaluate.durable import BATCH_SIZE, DurableEvaluator
+from engine.load.intake import load_candidates
+from engine.load.library import load_library
 
 ROOT = Path(engine.__file__).resolve().parents[1]
 OPS = ("eq", "ne", "gt", "gte", "lt", "lte", "in", "not_in")

@@ -24,14 +24,14 @@ import orjson
 import pytest
 
 import engine
-import engine.durable_adapter as adapter
-from engine import reference
-from engine.derive import derive
-from engine.durable_adapter import CATCH_ALL, GUARD, MAX_RULES_PER_CHUNK, DurableEvaluator, ruleset_json
+import engine.evaluate.durable as adapter
+from engine.compiler.plan import Plan, PlanCheck, compile_position, encode_row
 from engine.errors import EngineFault
-from engine.intake import load_candidates
-from engine.plan import Plan, PlanCheck, compile_position, encode_row
-from engine.rules import load_library
+from engine.evaluate import reference
+from engine.evaluate.durable import CATCH_ALL, GUARD, MAX_RULES_PER_CHUNK, DurableEvaluator, ruleset_json
+from engine.facts.derive import derive
+from engine.load.intake import load_candidates
+from engine.load.library import load_library
 
 ROOT = Path(engine.__file__).resolve().parents[1]
 ADAPTER_SOURCE = Path(adapter.__file__).read_text()
@@ -182,15 +182,15 @@ def test_adapter_asserts_facts_and_never_posts_events() -> None:
 
 def test_only_the_adapter_imports_durable() -> None:
     importers = []
-    for path in [*sorted((ROOT / "engine").glob("*.py")), ROOT / "cli.py"]:
+    for path in [*sorted((ROOT / "engine").rglob("*.py")), ROOT / "cli.py"]:
         if not path.exists():
             continue
         for node in ast.walk(ast.parse(path.read_text())):
             names = ([a.name for a in node.names] if isinstance(node, ast.Import)
                      else [node.module or ""] if isinstance(node, ast.ImportFrom) else [])
             if any(n.split(".")[0] in ("durable", "durable_rules_engine") for n in names):
-                importers.append((path.name, names))
-    assert importers == [("durable_adapter.py", ["durable_rules_engine"])]
+                importers.append((path.relative_to(ROOT).as_posix(), names))
+    assert importers == [("engine/evaluate/durable.py", ["durable_rules_engine"])]
 
 
 def test_a_row_violating_three_checks_reports_all_three(spy: DurableSpy) -> None:
@@ -267,9 +267,9 @@ def test_rows_matching_no_rule_are_still_evaluated(spy: DurableSpy) -> None:
 
 _CRASH_SCENARIO = """
     import sys
-    import engine.durable_adapter as adapter
+    import engine.evaluate.durable as adapter
     from engine.errors import EngineFault
-    from engine.plan import Plan, PlanCheck
+    from engine.compiler.plan import Plan, PlanCheck
 
     if sys.argv[1:] == ["without-catch-all"]:
         compile_chunk = adapter.ruleset_json
@@ -480,9 +480,9 @@ def test_more_than_64_conditions_true_at_once() -> None:
     never dispatched an action, which segfaults (shared/durable_rules.md §5).
     """
     result = python("""
-        from engine import reference
-        from engine.durable_adapter import DurableEvaluator
-        from engine.plan import Plan, PlanCheck
+        from engine.evaluate import reference
+        from engine.evaluate.durable import DurableEvaluator
+        from engine.compiler.plan import Plan, PlanCheck
         plan = Plan(name="wide", ruleset_hash="h", facts=tuple(f"x{i}" for i in range(120)),
                     checks=tuple(PlanCheck(key=f"k{i}", fact=i, op="gte", value=5) for i in range(120)))
         violate_all = {f"f{i}": 0 for i in range(120)}
@@ -505,10 +505,10 @@ def test_a_plan_with_300_facts_evaluates_without_crashing() -> None:
     Agreeing with the reference passes; so does a clean EngineFault refusal. A crash does not.
     """
     result = python("""
-        from engine import reference
-        from engine.durable_adapter import DurableEvaluator
+        from engine.evaluate import reference
+        from engine.evaluate.durable import DurableEvaluator
         from engine.errors import EngineFault
-        from engine.plan import Plan, PlanCheck
+        from engine.compiler.plan import Plan, PlanCheck
         plan = Plan(name="wide", ruleset_hash="h", facts=tuple(f"x{i}" for i in range(300)),
                     checks=tuple(PlanCheck(key=f"k{i}", fact=i, op="gte", value=5) for i in range(300)))
         rows = [{f"f{i}": 9 for i in range(300)}, {f"f{i}": i % 10 for i in range(300)}, {}]
@@ -631,8 +631,8 @@ def test_no_background_threads() -> None:
 def test_the_host_api_is_never_loaded() -> None:
     result = python("""
         import sys, threading
-        from engine.durable_adapter import DurableEvaluator
-        from engine.plan import Plan, PlanCheck
+        from engine.evaluate.durable import DurableEvaluator
+        from engine.compiler.plan import Plan, PlanCheck
         plan = Plan(name="t", ruleset_hash="h", facts=("x",), checks=(PlanCheck(key="k", fact=0, op="gt", value=1),))
         with DurableEvaluator(plan) as evaluator:
             assert evaluator.evaluate([{"f0": 2}, {}]) == [frozenset({0}), frozenset()]

@@ -1,7 +1,7 @@
 """The candidate fixtures against the national managerial rules, for a board sitting on 2026-12-01.
 
 Every expectation below was computed by hand from the fixture files and the regulations (domain.md
-§3.2, §6, §9), not copied from engine output. Arithmetic conventions (engine/calendar.py):
+§3.2, §6, §9), not copied from engine output. Arithmetic conventions (engine/facts/calendar.py):
 completed calendar months, 2021-03-01 -> 2025-03-01 = 48 and the day before = 47; a post's service
 runs tmt_start .. tmt_end (tmt_end = the day the next post takes effect; open-ended = the board date);
 several periods are summed with leftover days carried at 30 per month. "Last 2 years" of ratings =
@@ -21,13 +21,13 @@ from pathlib import Path
 
 import pytest
 
-from engine.candidate import Candidate
-from engine.check import CheckRun, check
-from engine.decide import Decision, Outcome
-from engine.derive import derive
-from engine.intake import LoadedCandidate, load_candidates
-from engine.rules import Library, load_library
-from engine.scales import EDUCATION, PREDIKAT
+from engine.decide.decision import Decision, Outcome
+from engine.decide.pipeline import CheckRun, check
+from engine.facts.derive import derive
+from engine.facts.scales import EDUCATION, PREDIKAT
+from engine.load.candidate import Candidate
+from engine.load.intake import LoadedCandidate, load_candidates
+from engine.load.library import Library, load_library
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = ROOT / "fixtures" / "candidates"

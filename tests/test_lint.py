@@ -9,7 +9,7 @@ import pytest
 from click.testing import CliRunner
 
 from cli import cli
-from engine.lint import lint
+from engine.tools.lint import lint
 
 DATA = Path(__file__).parent / "data"
 LINT = DATA / "lint"

@@ -10,9 +10,9 @@ from collections.abc import Iterator
 
 import pytest
 
-from engine import reference
-from engine.durable_adapter import DurableEvaluator
-from engine.plan import Plan, PlanCheck
+from engine.compiler.plan import Plan, PlanCheck
+from engine.evaluate import reference
+from engine.evaluate.durable import DurableEvaluator
 
 MISSING = object()
 BIG = 2**40

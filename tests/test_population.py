@@ -16,10 +16,10 @@ from typing import Any
 
 import pytest
 
-from engine.check import check
-from engine.derive import derive
-from engine.intake import LoadedCandidate, load_candidates
-from engine.rules import load_library
+from engine.decide.pipeline import check
+from engine.facts.derive import derive
+from engine.load.intake import LoadedCandidate, load_candidates
+from engine.load.library import load_library
 
 ROOT = Path(__file__).resolve().parent.parent
 POPULATION = ROOT / "fixtures" / "population"

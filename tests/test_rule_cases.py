@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from engine.cases import LoadedCase, load_cases, run_case
-from engine.rules import load_library
+from engine.load.library import load_library
+from engine.tools.cases import LoadedCase, load_cases, run_case
 
 RULES = Path(__file__).parent.parent / "rules"
 LIBRARY = load_library(RULES)
@@ -25,7 +25,7 @@ def test_rule_case(case: LoadedCase) -> None:
 
 
 def test_coverage_counts_both_sides() -> None:
-    from engine.cases import coverage, coverage_percent
+    from engine.tools.cases import coverage, coverage_percent
 
     results = [run_case(LIBRARY, case) for case in CASES if case.position == "administrator"]
     rows = {r.requirement: r for r in coverage(LIBRARY, results)}
@@ -61,8 +61,8 @@ cases:
 
 
 def test_generated_boundaries_straddle_the_threshold(tmp_path: Path) -> None:
-    from engine.boundaries import generate
-    from engine.cases import load_case_file
+    from engine.tools.boundaries import generate
+    from engine.tools.cases import load_case_file
 
     text = generate(LIBRARY, [c for c in CASES if c.position == "administrator"], tmp_path)
     (tmp_path / "b.cases.yaml").write_text(text)

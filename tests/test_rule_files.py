@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from engine.errors import InputError
-from engine.rules import load_library, read_rule_file
+from engine.load.library import load_library, read_rule_file
 
 BAD = Path(__file__).parent / "data" / "bad_rules"
 RULES = Path(__file__).parent.parent / "rules"

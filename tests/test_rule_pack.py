@@ -12,13 +12,13 @@ from pathlib import Path
 
 import pytest
 
-from engine.candidate import Candidate
-from engine.cases import coverage, load_cases, run_case
-from engine.check import check
-from engine.derive import derive
-from engine.intake import LoadedCandidate, load_candidates
-from engine.promotion import below_ceiling
-from engine.rules import load_library
+from engine.decide.pipeline import check
+from engine.facts.derive import derive
+from engine.facts.promotion import below_ceiling
+from engine.load.candidate import Candidate
+from engine.load.intake import LoadedCandidate, load_candidates
+from engine.load.library import load_library
+from engine.tools.cases import coverage, load_cases, run_case
 
 ROOT = Path(__file__).resolve().parent.parent
 RULES = ROOT / "rules"

@@ -20,8 +20,8 @@ import pytest
 from click.testing import CliRunner
 
 from cli import cli
-from engine.facts import lookup
-from engine.whatif import nearest
+from engine.facts.vocabulary import lookup
+from engine.tools.whatif import nearest
 
 COMPETENT = ", ".join(f"{{code: {c}, attained: 3, standard: 3}}" for c in
                       ("M01", "M02", "M03", "M04", "M05", "M06", "M07", "M08", "SK01"))

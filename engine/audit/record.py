@@ -14,9 +14,9 @@ from pydantic_core import to_jsonable_python
 
 from engine import __version__
 from engine.audit.canonical import canonical, canonical_pair, compose, digest, sha256_hex
-from engine.decide import Decision
-from engine.layout import Outcome
-from engine.rulefile import Ruleset
+from engine.compiler.layout import Outcome
+from engine.decide.decision import Decision
+from engine.load.rulefile import Ruleset
 
 RECORD_VERSION = 1
 GENESIS = "0" * 64  # the previous hash of record 1

@@ -11,9 +11,9 @@ from engine.audit.record import Draft, StoredRuleset, draft
 from engine.audit.replay import Replayed
 from engine.audit.snapshot import snapshot
 from engine.audit.store import Appended, Store
-from engine.check import CheckRun
+from engine.decide.pipeline import CheckRun
 from engine.errors import EngineFault
-from engine.intake import LoadedCandidate
+from engine.load.intake import LoadedCandidate
 
 
 def os_user() -> str:

@@ -13,11 +13,11 @@ from pydantic import ValidationError
 from engine.audit.canonical import digest
 from engine.audit.record import decision_json, unseal
 from engine.audit.snapshot import revive
-from engine.check import check_with
-from engine.decide import Decision
+from engine.decide.decision import Decision
+from engine.decide.pipeline import check_with
 from engine.errors import InputError
-from engine.intake import LoadedCandidate
-from engine.rulefile import Ruleset
+from engine.load.intake import LoadedCandidate
+from engine.load.rulefile import Ruleset
 
 BATCH = 1000  # decisions re-decided per engine run
 

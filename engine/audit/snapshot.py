@@ -8,7 +8,7 @@ from typing import Annotated, Any, Union, get_args, get_origin
 
 from pydantic import BaseModel
 
-from engine.candidate import Candidate
+from engine.load.candidate import Candidate
 
 PERSONAL = ("nip", "name")  # the snapshot fields an export redacts (with the candidate's file path)
 

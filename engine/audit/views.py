@@ -14,11 +14,11 @@ from engine.audit import location
 from engine.audit.replay import Replayed
 from engine.audit.store import Appended, Head
 from engine.audit.verify import Finding, Report
-from engine.derive import Note
-from engine.facts import display, lookup
-from engine.i18n import OPS, gap_text, label, note_text, shown
-from engine.plan import check_fact, spec_of, threshold
-from engine.rulefile import AllOf, AnyOf, Check, Requirement, Ruleset, Text
+from engine.compiler.plan import check_fact, spec_of, threshold
+from engine.facts.derive import Note
+from engine.facts.vocabulary import display, lookup
+from engine.load.rulefile import AllOf, AnyOf, Check, Requirement, Ruleset, Text
+from engine.present.i18n import OPS, gap_text, label, note_text, shown
 
 WORDS: dict[str, tuple[str, str]] = {
     "seq": ("seq", "no."),

@@ -20,8 +20,8 @@ from typing import Any
 import durable_rules_engine as dre
 import orjson
 
+from engine.compiler.plan import Plan, PlanCheck
 from engine.errors import EngineFault
-from engine.plan import Plan, PlanCheck
 
 MAX_RULES_PER_CHUNK = 50
 BATCH_SIZE = 500

@@ -10,12 +10,12 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict
 
-from engine.candidate import Candidate
-from engine.derive import Facts, Note, note
+from engine.compiler.layout import Layout, Outcome, RulesetRef, Status, registered
 from engine.errors import Problem
-from engine.layout import Layout, Outcome, RulesetRef, Status, registered
-from engine.rulefile import PositionClass
-from engine.scales import GOLONGAN
+from engine.facts.derive import Facts, Note, note
+from engine.facts.scales import GOLONGAN
+from engine.load.candidate import Candidate
+from engine.load.rulefile import PositionClass
 
 Verdict = Literal["eligible", "needs_review", "not_eligible"]
 VERDICT_ORDER: dict[str, int] = {"eligible": 0, "needs_review": 1, "not_eligible": 2}

@@ -11,10 +11,10 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict
 
-from engine.derive import Note
-from engine.facts import FactSpec, display
-from engine.plan import ACTING_SUFFIX, Plan, check_fact, spec_of, threshold
-from engine.rulefile import AllOf, AnyOf, Check, PositionClass, Requirement, Ruleset, Text
+from engine.compiler.plan import ACTING_SUFFIX, Plan, check_fact, spec_of, threshold
+from engine.facts.derive import Note
+from engine.facts.vocabulary import FactSpec, display
+from engine.load.rulefile import AllOf, AnyOf, Check, PositionClass, Requirement, Ruleset, Text
 
 Status = Literal["pass", "fail", "missing", "invalid", "waived"]
 

@@ -11,12 +11,12 @@ from typing import Any
 
 from ruamel.yaml import YAML
 
-from engine.cases import LoadedCase
-from engine.derive import derive
-from engine.facts import FactSpec, encode
-from engine.plan import leaves, spec_of, threshold
-from engine.rulefile import Check
-from engine.rules import Library
+from engine.compiler.plan import leaves, spec_of, threshold
+from engine.facts.derive import derive
+from engine.facts.vocabulary import FactSpec, encode
+from engine.load.library import Library
+from engine.load.rulefile import Check
+from engine.tools.cases import LoadedCase
 
 HORIZON_DAYS = 50 * 366
 _HOLDS = {"gte": lambda a, b: a >= b, "gt": lambda a, b: a > b, "lte": lambda a, b: a <= b,

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import datetime as dt
 
-from engine.candidate import Candidate
-from engine.scales import GOLONGAN, PENYETARAAN, RANK_CEILING
+from engine.facts.scales import GOLONGAN, PENYETARAAN, RANK_CEILING
+from engine.load.candidate import Candidate
 
 
 def below_ceiling(golongan: str, education_for_rank: str) -> bool:

@@ -8,11 +8,11 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict
 
-from engine.calendar import add_months, completed_months, span_months
-from engine.candidate import Candidate, Performance, Position, Sanction
-from engine.facts import DECIMAL_PLACES, POST_KEYS, RATING_YEARS, family_name
-from engine.promotion import below_ceiling, exam_passed, penyetaraan_periods
-from engine.scales import EDUCATION, EXAM_TYPES, PENYETARAAN, PREDIKAT, SANCTION_LEVEL, TRAINING_TYPES
+from engine.facts.calendar import add_months, completed_months, span_months
+from engine.facts.promotion import below_ceiling, exam_passed, penyetaraan_periods
+from engine.facts.scales import EDUCATION, EXAM_TYPES, PENYETARAAN, PREDIKAT, SANCTION_LEVEL, TRAINING_TYPES
+from engine.facts.vocabulary import DECIMAL_PLACES, POST_KEYS, RATING_YEARS, family_name
+from engine.load.candidate import Candidate, Performance, Position, Sanction
 
 
 class Note(BaseModel):

@@ -4,19 +4,19 @@ from __future__ import annotations
 
 from typing import Any
 
-from engine.cases import CaseResult, Coverage
-from engine.check import CheckRun
-from engine.decide import Decision
-from engine.derive import Facts
-from engine.diff import VERDICTS, DiffReport, Side
+from engine.compiler.layout import Outcome
+from engine.compiler.plan import leaves
+from engine.decide.decision import Decision
+from engine.decide.pipeline import CheckRun
 from engine.errors import Problem
-from engine.facts import FactSpec, listing, lookup
-from engine.i18n import OPS, gap_text, label, note_text, shown, whatif_subject, whatif_text
-from engine.layout import Outcome
-from engine.lint import Finding
-from engine.plan import leaves
-from engine.rulefile import AllOf, AnyOf, Check, Requirement, Ruleset
-from engine.whatif import Change, WhatIf
+from engine.facts.derive import Facts
+from engine.facts.vocabulary import FactSpec, listing, lookup
+from engine.load.rulefile import AllOf, AnyOf, Check, Requirement, Ruleset
+from engine.present.i18n import OPS, gap_text, label, note_text, shown, whatif_subject, whatif_text
+from engine.tools.cases import CaseResult, Coverage
+from engine.tools.diff import VERDICTS, DiffReport, Side
+from engine.tools.lint import Finding
+from engine.tools.whatif import Change, WhatIf
 
 
 def outcome_json(o: Outcome, lang: str) -> dict[str, Any]:
@@ -64,7 +64,7 @@ def facts_json(f: Facts, lang: str) -> dict[str, Any]:
 
 
 def _fact_display(name: str, value: Any) -> Any:
-    from engine.facts import display
+    from engine.facts.vocabulary import display
 
     spec = lookup(name)
     return display(spec, value) if spec else value
@@ -368,7 +368,7 @@ def _time_text(c: Change, lang: str) -> str:
 
 
 def _change_json(c: Change, lang: str) -> dict[str, Any]:
-    from engine.facts import display
+    from engine.facts.vocabulary import display
 
     out: dict[str, Any] = {"id": c.id, "kind": c.kind, "status": c.status, "mandatory": c.mandatory,
                            "text": change_text(c, lang),

@@ -8,8 +8,8 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict
 
-from engine.calendar import iso_duration
-from engine.scales import COMPETENCIES, EXAM_TYPES, PENYETARAAN, POSTS, SCALES, TRAINING_TYPES, Scale
+from engine.facts.calendar import iso_duration
+from engine.facts.scales import COMPETENCIES, EXAM_TYPES, PENYETARAAN, POSTS, SCALES, TRAINING_TYPES, Scale
 
 Kind = Literal["int", "decimal", "bool", "months", "scale"]
 DECIMAL_PLACES = 2

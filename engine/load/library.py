@@ -14,11 +14,21 @@ from typing import Any
 import rfc8785
 
 from engine.errors import InputError, Problem, path_text
-from engine.facts import DECIMAL_PLACES, VOCABULARY, FactSpec, lookup
-from engine.rulefile import AllOf, AnyOf, Check, CompetencyTable, PositionClass, Requirement, RuleFile, Ruleset, Text
-from engine.scales import COMPETENCIES
-from engine.source import Document, Loc, expand_paths, read_document
-from engine.validation import validate
+from engine.facts.scales import COMPETENCIES
+from engine.facts.vocabulary import DECIMAL_PLACES, VOCABULARY, FactSpec, lookup
+from engine.load.rulefile import (
+    AllOf,
+    AnyOf,
+    Check,
+    CompetencyTable,
+    PositionClass,
+    Requirement,
+    RuleFile,
+    Ruleset,
+    Text,
+)
+from engine.load.source import Document, Loc, expand_paths, read_document
+from engine.load.validation import validate
 
 CASES_SUFFIX = ".cases.yaml"
 MAX_IN_VALUES = 25  # durable-rules allows 32 expressions per rule; guards take some

@@ -7,7 +7,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Discriminator, Field, Tag
 
-from engine.candidate import Date
+from engine.load.candidate import Date
 
 Op = Literal["eq", "ne", "gt", "gte", "lt", "lte", "in", "not_in"]
 Slug = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9_.-]*$", max_length=80)]

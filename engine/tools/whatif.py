@@ -7,17 +7,17 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from engine import reference
-from engine.calendar import add_months
-from engine.candidate import Candidate
-from engine.decide import Decision, Verdict, decide
-from engine.derive import Note, derive
+from engine.compiler.layout import Expected, Layout, Node, RulesetRef, Status, compile_layout
+from engine.compiler.plan import compile_position, spec_of, threshold
+from engine.decide.decision import Decision, Verdict, decide
 from engine.errors import InputError
-from engine.facts import FactSpec, encode
-from engine.layout import Expected, Layout, Node, RulesetRef, Status, compile_layout
-from engine.plan import compile_position, spec_of, threshold
-from engine.rulefile import Check, Text
-from engine.rules import Library, content_hash
+from engine.evaluate import reference
+from engine.facts.calendar import add_months
+from engine.facts.derive import Note, derive
+from engine.facts.vocabulary import FactSpec, encode
+from engine.load.candidate import Candidate
+from engine.load.library import Library, content_hash
+from engine.load.rulefile import Check, Text
 
 # How far ahead "if only time passes" looks. Exact to the day: every day's facts are derived again from the
 # unchanged file and decided under the ruleset version in force on that day (so a new KP period regime that

@@ -7,15 +7,15 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from engine.check import Backend, CheckRun, check_with
-from engine.decide import CandidateRef, Decision, Verdict
-from engine.derive import Note
+from engine.compiler.layout import Expected, RulesetRef, Status
+from engine.decide.decision import CandidateRef, Decision, Verdict
+from engine.decide.pipeline import Backend, CheckRun, check_with
 from engine.errors import InputError, Problem
-from engine.facts import display
-from engine.intake import LoadedCandidate
-from engine.layout import Expected, RulesetRef, Status
-from engine.rulefile import Ruleset, Text
-from engine.rules import Library
+from engine.facts.derive import Note
+from engine.facts.vocabulary import display
+from engine.load.intake import LoadedCandidate
+from engine.load.library import Library
+from engine.load.rulefile import Ruleset, Text
 
 VERDICTS: tuple[Verdict, ...] = ("eligible", "needs_review", "not_eligible")
 

@@ -7,10 +7,10 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict
 
-from engine.derive import Facts
-from engine.facts import FactSpec, encode, lookup
-from engine.rulefile import AllOf, AnyOf, Check, Op, PositionClass, Requirement, Ruleset
-from engine.rules import content_hash, parse_threshold
+from engine.facts.derive import Facts
+from engine.facts.vocabulary import FactSpec, encode, lookup
+from engine.load.library import content_hash, parse_threshold
+from engine.load.rulefile import AllOf, AnyOf, Check, Op, PositionClass, Requirement, Ruleset
 
 ACTING_SUFFIX = "~acting"
 

@@ -8,7 +8,7 @@ from typing import Any, TypeVar
 from pydantic import BaseModel, ValidationError
 
 from engine.errors import Problem, path_text
-from engine.source import Document
+from engine.load.source import Document
 
 M = TypeVar("M", bound=BaseModel)
 

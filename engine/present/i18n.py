@@ -5,9 +5,9 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
-from engine.calendar import duration_text
-from engine.derive import Note
-from engine.facts import FactSpec
+from engine.facts.calendar import duration_text
+from engine.facts.derive import Note
+from engine.facts.vocabulary import FactSpec
 
 LANGS = ("en", "id")
 
@@ -215,7 +215,7 @@ def whatif_text(key: str, lang: str, **args: object) -> str:
 
 def whatif_subject(spec: FactSpec, fact: str, op: str, target: Any, lang: str) -> str | None:
     """'4 years in rank', 'Integritas (M01) level 3', 'S1', 'age at most 56'; None: use the requirement's text."""
-    from engine.scales import COMPETENCIES
+    from engine.facts.scales import COMPETENCIES
 
     family, _, member = fact.partition(".")
     if fact.startswith("rating_min_last_"):

@@ -5,11 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from engine.candidate import Candidate
 from engine.errors import Problem
-from engine.rules import CASES_SUFFIX
-from engine.source import Document, expand_paths, read_document
-from engine.validation import validate
+from engine.load.candidate import Candidate
+from engine.load.library import CASES_SUFFIX
+from engine.load.source import Document, expand_paths, read_document
+from engine.load.validation import validate
 
 
 @dataclass(frozen=True)

@@ -9,15 +9,15 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from engine.candidate import Date
-from engine.check import check
-from engine.decide import Decision
+from engine.compiler.layout import Outcome
+from engine.decide.decision import Decision
+from engine.decide.pipeline import check
 from engine.errors import InputError, Problem
-from engine.intake import LoadedCandidate, load_candidate_doc
-from engine.layout import Outcome
-from engine.rules import CASES_SUFFIX, Library
-from engine.source import Document, read_document
-from engine.validation import validate
+from engine.load.candidate import Date
+from engine.load.intake import LoadedCandidate, load_candidate_doc
+from engine.load.library import CASES_SUFFIX, Library
+from engine.load.source import Document, read_document
+from engine.load.validation import validate
 
 Status = Literal["pass", "fail", "missing", "invalid", "waived"]
 

@@ -8,10 +8,10 @@ from pathlib import Path
 from typing import Any, Literal
 
 from engine.errors import Problem, path_text
-from engine.facts import FactSpec, encode, lookup
-from engine.rulefile import AllOf, AnyOf, Check, Requirement, RuleFile
-from engine.rules import parse_threshold, scan
-from engine.source import Document, Loc
+from engine.facts.vocabulary import FactSpec, encode, lookup
+from engine.load.library import parse_threshold, scan
+from engine.load.rulefile import AllOf, AnyOf, Check, Requirement, RuleFile
+from engine.load.source import Document, Loc
 
 Severity = Literal["error", "warning"]
 

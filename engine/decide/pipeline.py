@@ -8,15 +8,15 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Literal
 
-from engine import reference
-from engine.decide import Decision, decide, ranked, waiver_problems
-from engine.derive import Facts, derive
+from engine.compiler.layout import compile_layout
+from engine.compiler.plan import Plan, compile_position, encode_row
+from engine.decide.decision import Decision, decide, ranked, waiver_problems
 from engine.errors import InputError, Problem
-from engine.intake import LoadedCandidate
-from engine.layout import compile_layout
-from engine.plan import Plan, compile_position, encode_row
-from engine.rulefile import PositionClass, Ruleset
-from engine.rules import Library, content_hash
+from engine.evaluate import reference
+from engine.facts.derive import Facts, derive
+from engine.load.intake import LoadedCandidate
+from engine.load.library import Library, content_hash
+from engine.load.rulefile import PositionClass, Ruleset
 
 Backend = Literal["durable", "reference"]
 
@@ -47,7 +47,7 @@ def select_position(ruleset: Ruleset, position_id: str) -> PositionClass:
 def run_engine(plan: Plan, rows: Sequence[dict[str, int]], backend: Backend) -> list[frozenset[int]]:
     if backend == "reference":
         return reference.evaluate(plan, rows)
-    from engine.durable_adapter import DurableEvaluator
+    from engine.evaluate.durable import DurableEvaluator
 
     with DurableEvaluator(plan) as evaluator:
         return evaluator.evaluate(rows)

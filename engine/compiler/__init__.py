@@ -1,0 +1,1 @@
+"""Stage 3: compiling a position class to an engine-neutral plan and a decision layout."""

@@ -1,0 +1,1 @@
+"""Stage 5: statuses, verdicts and ranking; the check pipeline."""

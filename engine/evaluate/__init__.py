@@ -1,0 +1,1 @@
+"""Stage 4: evaluating a plan over candidates (durable-rules, and the pure-Python oracle)."""

@@ -1,0 +1,1 @@
+"""Stage 2: the fact vocabulary and deriving facts from a candidate as of a date."""

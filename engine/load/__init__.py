@@ -1,0 +1,1 @@
+"""Stage 1: reading rule and candidate files into validated models."""

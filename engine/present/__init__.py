@@ -1,0 +1,1 @@
+"""Output: words per language, views and formats."""

@@ -1,0 +1,1 @@
+"""Tools over the pipeline: lint, case tests, boundaries, what-if, population diff."""
