@@ -17,31 +17,29 @@ from engine import __version__
 from engine.audit import views as audit_views
 from engine.audit.export import csv_lines, jsonl_lines, read_export
 from engine.audit.recorder import record_replays, record_run
-from engine.audit.replay import opened
 from engine.audit.replay import replay as replay_rows
+from engine.audit.show import show as show_decision
 from engine.audit.store import Filters, Store
 from engine.audit.verify import entry_of_row, parse_head, verify
 from engine.decide.pipeline import CheckRun, check, select_position
+from engine.decide.record import DecisionRecord
 from engine.errors import InputError, LayakError, Problem
 from engine.facts.derive import derive
 from engine.load.candidate import Candidate
 from engine.load.intake import load_candidates
 from engine.load.library import Library, content_hash, load_library
 from engine.load.rulefile import RuleFile
+from engine.present.decisions import check_report, decision_header, explain_report, report_json, requirement_rows
 from engine.present.i18n import label
 from engine.present.render import FORMATS, rows_text, to_json
 from engine.present.views import (
-    check_json,
     check_rows,
     coverage_rows,
-    decision_json,
     diff_columns,
     diff_json,
     diff_rows,
     diff_summary_line,
     diff_summary_rows,
-    explain_header,
-    explain_rows,
     fact_list_rows,
     fact_rows,
     facts_json,
@@ -202,12 +200,13 @@ def check_cmd(ctx: click.Context, paths: tuple[Path, ...], position_id: str, rul
     run: CheckRun = check(library, position_id, candidates, as_of, ruleset_id,
                           backend="reference" if backend == "reference" else "durable")
     run.problems[:0] = problems
+    appended = None
     if not no_record and run.decisions:
         with Store.open(db, create=True) as store:
             appended = record_run(store, run, candidates, actor=actor, board=board, engine=backend)
         click.echo(audit_views.recorded_line(appended, store.where, lang), err=True)
     if fmt == "json":
-        click.echo(to_json(check_json(run, lang)))
+        click.echo(to_json(report_json(check_report(run, lang, appended.records if appended else ()))))
     else:
         click.echo(rows_text(check_rows(run, lang), fmt))
     click.echo(summary_line(run, lang), err=True)
@@ -247,13 +246,15 @@ def explain(path: Path, position_id: str, rules_dir: Path | None, ruleset_id: st
     if run.problems:
         raise InputError(run.problems)
     decision = run.decisions[0]
+    record = DecisionRecord.of(decision)
     whatif = what_if(decision, candidates[0].candidate, library, ruleset_id, horizon)
     if fmt == "json":
-        click.echo(to_json({**decision_json(decision, lang, facts=True), "what_if": whatif_json(whatif, lang)}))
+        click.echo(to_json({**report_json(explain_report(record, decision.layout, lang)),
+                            "what_if": whatif_json(whatif, lang)}))
         return
     if fmt == "table":
-        click.echo(explain_header(decision, lang))
-    click.echo(rows_text(explain_rows(decision, lang), fmt))
+        click.echo(decision_header(record, lang))
+    click.echo(rows_text(requirement_rows(decision.requirements, lang), fmt))
     if fmt in ("table", "markdown"):  # CSV stays one table
         click.echo(f"\n{label('what_if', lang)}:\n" if fmt == "table" else f"\n**{label('what_if', lang)}**\n")
         if whatif.changes:
@@ -410,19 +411,31 @@ def audit() -> None:
 @click.option("--verdict", type=click.Choice(["eligible", "needs_review", "not_eligible"]), default=None,
               help="Only decisions with this verdict.")
 @click.option("--board", default=None, metavar="REF", help="Only decisions recorded with this board reference.")
+@click.option("--until", callback=_optional_date, default=None, metavar="YYYY-MM-DD",
+              help="Only decisions recorded on or before this date (UTC).")
+@click.option("--nip", default=None, metavar="NIP", help="Only decisions about this NIP.")
+@click.option("--name", default=None, metavar="TEXT", help="Only candidates whose name contains TEXT (any case).")
+@click.option("--limit", type=click.IntRange(1), default=None, metavar="N", help="At most N records.")
+@click.option("--after", type=click.IntRange(0), default=0, metavar="SEQ",
+              help="Only records after sequence number SEQ (the next page: the last SEQ shown).")
 @format_option
 @lang_option
 def audit_list(db: str | None, position_id: str | None, since: dt.date | None, verdict: str | None,
-               board: str | None, fmt: str, lang: str) -> None:
+               board: str | None, until: dt.date | None, nip: str | None, name: str | None, limit: int | None,
+               after: int, fmt: str, lang: str) -> None:
     """Recorded decisions in order: number, id, when, as-of date, position, candidate, verdict, board, who.
 
     \b
     Example:
         layak audit list --position administrator --since 2026-01-01
+        layak audit list --name siti --limit 20 --after 40
     """
-    filters = Filters(position=position_id, since=since.isoformat() if since else None, verdict=verdict, board=board)
+    filters = Filters.of(position=position_id, since=since, until=until, verdict=verdict, board=board, nip=nip,
+                         name=name, limit=limit)
     with Store.open(db) as store:
-        rows = list(store.rows(filters, full=False))
+        rows = list(store.rows(filters, after=after, full=False))
+    if audit_views.list_more(len(rows), limit, lang):
+        click.echo(audit_views.list_more(len(rows), limit, lang), err=True)
     if fmt == "json":
         click.echo(to_json([audit_views.list_json(row) for row in rows]))
     else:
@@ -437,19 +450,18 @@ def audit_list(db: str | None, position_id: str | None, since: dt.date | None, v
 def audit_show(decision_id: str, db: str | None, fmt: str, lang: str) -> None:
     """One recorded decision as recorded: who, when, board, ruleset hash, every requirement, the facts.
 
-    DECISION_ID is the id from `layak audit list`, or a unique prefix of it (6 characters or more).
+    DECISION_ID is the id from `layak audit list`, a unique prefix of it (6 characters or more), or the
+    record's sequence number (#12 or 12). Shown with the same columns as `layak explain`.
     """
     with Store.open(db) as store:
-        row = store.find(decision_id)
-        record = opened(row)
-        decided = record["decision"]
-        index = audit_views.requirement_index(store.ruleset_body(decided["ruleset"]["hash"]), decided["position"])
+        shown = show_decision(store, decision_id)
     if fmt == "json":
-        click.echo(to_json(audit_views.show_json(row, record, index, lang)))
+        click.echo(to_json(audit_views.show_json(shown, lang)))
         return
+    outcomes = shown.outcomes()
     if fmt == "table":
-        click.echo(audit_views.show_header(row, record, lang))
-    click.echo(rows_text(audit_views.requirement_rows(decided["requirements"], index, lang), fmt))
+        click.echo(audit_views.show_header(shown, lang))
+    click.echo(rows_text(requirement_rows(outcomes, lang), fmt))
 
 
 @audit.command("verify", epilog=EXIT_CODES_HELP)
@@ -498,6 +510,8 @@ def audit_head(db: str | None, fmt: str, lang: str) -> None:
         head = store.head()
     if fmt == "json":
         click.echo(to_json(audit_views.head_json(head)))
+    elif fmt == "table":  # just SEQ:HASH, so that `--expect-head $(layak audit head)` works
+        click.echo(head.token)
     else:
         click.echo(rows_text([audit_views.head_row(head, lang)], fmt))
 

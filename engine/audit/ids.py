@@ -1,10 +1,13 @@
-"""Decision ids: ULIDs (time-ordered, 26 Crockford base-32 characters) from an injected clock."""
+"""Decision ids: ULIDs (time-ordered, 26 Crockford base-32 characters) from an injected clock, and the
+references people type for a decision: the id, a unique prefix of it, or the sequence number (#12)."""
 
 from __future__ import annotations
 
 import datetime as dt
 import os
 from collections.abc import Callable
+
+from engine.errors import LayakError
 
 Clock = Callable[[], dt.datetime]
 _ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
@@ -41,3 +44,46 @@ class UlidFactory:
             value = self._last + 1
         self._last = value
         return encode(value)
+
+
+SHORTEST_PREFIX = 6
+
+
+class UnknownDecision(LayakError):
+    """A decision reference that names no recorded decision, or several (exit 3)."""
+
+    code = "unknown_decision"
+
+    def __init__(self, message: str, code: str = "unknown_decision") -> None:
+        super().__init__(message)
+        self.code = code
+
+
+def sequence_number(reference: str) -> int | None:
+    """The sequence number a reference gives (``#12`` or ``12``), else None (an id or a prefix of one).
+
+    Unambiguous: a ULID of any time before the year 10889 starts with "0", a sequence number never does.
+    """
+    text = reference.strip().removeprefix("#")
+    if text.isascii() and text.isdigit() and not text.startswith("0"):
+        return int(text)
+    if reference.strip().startswith("#"):
+        raise UnknownDecision(f"'{reference}' is not a sequence number: give #1, #2, … as `layak audit list` shows")
+    return None
+
+
+def ambiguous(reference: str, matches: list[tuple[int, str]], where: str) -> UnknownDecision:
+    """The error for a prefix that starts several decision ids: it names them, and the way out."""
+    shown = ", ".join(f"#{seq} {ident}" for seq, ident in matches[:3]) + (", …" if len(matches) > 3 else "")
+    more = "at least" if len(matches) > 3 else ""
+    return UnknownDecision(
+        f"'{reference}' is the start of {more + ' ' if more else ''}{len(matches)} decision ids in {where} ({shown}); "
+        f"give more of the id, or the sequence number, e.g. #{matches[0][0]}", "ambiguous_decision")
+
+
+def not_found(reference: str, where: str) -> UnknownDecision:
+    if len(reference.strip()) < SHORTEST_PREFIX and sequence_number(reference) is None:
+        return UnknownDecision(f"'{reference}' is too short for a decision id prefix ({SHORTEST_PREFIX} characters "
+                               "or more); give the id, or the sequence number #N from `layak audit list`")
+    return UnknownDecision(f"no decision '{reference}' in {where}; give a decision id, a prefix of one, or the "
+                           "sequence number #N from `layak audit list`")

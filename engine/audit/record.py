@@ -3,19 +3,18 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from functools import cache
 from importlib import metadata
 from typing import Any
 
 import orjson
-from pydantic_core import to_jsonable_python
 
 from engine import __version__
 from engine.audit.canonical import canonical, canonical_pair, compose, digest, sha256_hex
-from engine.compiler.layout import Outcome
 from engine.decide.decision import Decision
+from engine.decide.record import DecisionRecord
 from engine.load.rulefile import Ruleset
 
 RECORD_VERSION = 1
@@ -29,7 +28,6 @@ SEALED: tuple[tuple[tuple[str, ...], str], ...] = (
     (("candidate", "snapshot", "nip"), "nip"),
 )
 PERSONAL_FIELDS = ("file", "name", "nip")
-_JSON_SCALARS = (str, int, float, bool, type(None))
 
 
 @cache
@@ -77,34 +75,6 @@ def seal_digest(salt: str, field: str, value: str) -> str:
     return digest([salt, field, value])
 
 
-def outcomes_json(outcomes: Sequence[Outcome]) -> list[dict[str, Any]]:
-    """Per requirement what this candidate got: status, observed value, note (the rule texts are in the ruleset)."""
-    out = []
-    for o in outcomes:
-        observed = o.observed if isinstance(o.observed, _JSON_SCALARS) else to_jsonable_python(o.observed)
-        item: dict[str, Any] = {"id": o.id, "status": o.status, "observed": observed,
-                                "note": None if o.note is None else {"code": o.note.code, "args": dict(o.note.args)}}
-        if o.children:
-            item["children"] = outcomes_json(o.children)
-        out.append(item)
-    return out
-
-
-def decision_json(decision: Decision) -> dict[str, Any]:
-    """A decision as recorded: every requirement outcome, the facts, the verdict, the ruleset reference."""
-    return {
-        "as_of": decision.as_of.isoformat(),
-        "candidate": {"file": decision.candidate.file, "name": decision.candidate.name,
-                      "nip": decision.candidate.nip},
-        "facts": decision.facts.model_dump(mode="json"),
-        "jpm": None if decision.jpm is None else decision.jpm.model_dump(mode="json"),
-        "position": decision.position,
-        "requirements": outcomes_json(decision.requirements),
-        "ruleset": decision.ruleset.model_dump(mode="json"),
-        "verdict": decision.verdict,
-    }
-
-
 def draft(decision: Decision, snap: Mapping[str, Any], ruleset: StoredRuleset, *, actor: str,
           board: str | None, engine: str, run_id: str, replay_of: str | None = None,
           random: Callable[[int], bytes] = os.urandom) -> Draft:
@@ -112,7 +82,7 @@ def draft(decision: Decision, snap: Mapping[str, Any], ruleset: StoredRuleset, *
     values = {"file": decision.candidate.file, "name": decision.candidate.name, "nip": decision.candidate.nip}
     disclosures = {field: [random(16).hex(), values[field]] for field in PERSONAL_FIELDS}
     markers = {field: {"sealed": seal_digest(salt, field, value)} for field, (salt, value) in disclosures.items()}
-    decided = decision_json(decision)
+    decided = DecisionRecord.of(decision).model_dump(mode="json")
     decided["candidate"] = markers
     whole, sealed_snap = canonical_pair(dict(snap), {"name": markers["name"], "nip": markers["nip"]})
     parts = {

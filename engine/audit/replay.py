@@ -2,20 +2,23 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 import orjson
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError
+from pydantic_core import to_jsonable_python
 
 from engine.audit.canonical import digest
-from engine.audit.record import decision_json, unseal
+from engine.audit.record import unseal
+from engine.audit.rulesets import RulesetUnavailable, StoredRulesets
 from engine.audit.snapshot import revive
+from engine.compiler.layout import LayoutCache
 from engine.decide.decision import Decision
 from engine.decide.pipeline import check_with
-from engine.errors import InputError
+from engine.decide.record import DecisionRecord, RequirementRecord
+from engine.errors import EngineFault, InputError, Problem, path_text
 from engine.load.intake import LoadedCandidate
 from engine.load.rulefile import Ruleset
 
@@ -40,7 +43,8 @@ class Replayed:
     decision_id: str
     nip: str
     name: str
-    record: dict[str, Any]
+    record: dict[str, Any]  # the whole record, personal values put back
+    recorded: DecisionRecord | None = None  # its "decision" member, typed (None if it does not read as one)
     differences: list[Difference] = field(default_factory=list)
     decision: Decision | None = None
     ruleset: Ruleset | None = None
@@ -56,42 +60,68 @@ def opened(row: Mapping[str, Any]) -> dict[str, Any]:
     return record
 
 
-def replay(rows: Iterable[Mapping[str, Any]], ruleset_body: Callable[[str], str | None]) -> Iterator[Replayed]:
-    """Replay rows in order, re-deciding runs of records that share ruleset, position, date and engine together."""
+def recorded_decision(record: Mapping[str, Any]) -> DecisionRecord:
+    """The typed decision of an opened record; ``InputError`` naming the field if it does not read as one."""
+    try:
+        return DecisionRecord.model_validate(record.get("decision"))
+    except ValidationError as error:
+        first = error.errors()[0]
+        raise InputError([Problem(code="record_unreadable", path=path_text(("decision", *first["loc"])),
+                                  message=first["msg"], hint="`layak audit verify` checks every record")]) from None
+
+
+def replay(rows: Iterable[Mapping[str, Any]], ruleset_body: Callable[[str], str | None],
+           layouts: LayoutCache | None = None) -> Iterator[Replayed]:
+    """Replay rows in order, re-deciding runs of records that share ruleset, position, date and engine together.
+
+    Each stored ruleset is parsed once and each layout compiled once (through ``layouts``) for the whole run.
+    """
+    stored = StoredRulesets(ruleset_body, layouts)
     group: list[Replayed] = []
     key: tuple[str, ...] = ()
     for row in rows:
         record = opened(row)
-        decided = record["decision"]
         item = Replayed(seq=int(row["seq"]), decision_id=row["decision_id"], nip=row["nip"], name=row["name"],
                         record=record)
-        here = (decided["ruleset"]["hash"], decided["position"], decided["as_of"], record["engine"])
+        try:
+            item.recorded = recorded = recorded_decision(record)
+        except InputError as error:
+            item.differences.append(Difference("(decision)", "readable", True, str(error.problems[0])))
+            yield from _replay_group(group, stored)
+            group, key = [], ()
+            yield item
+            continue
+        here = (recorded.ruleset.hash, recorded.position, recorded.as_of.isoformat(), str(record.get("engine")))
         if group and (here != key or len(group) >= BATCH):
-            yield from _replay_group(group, ruleset_body)
+            yield from _replay_group(group, stored)
             group = []
         key = here
         group.append(item)
-    if group:
-        yield from _replay_group(group, ruleset_body)
+    yield from _replay_group(group, stored)
 
 
-def _stored_ruleset(items: list[Replayed], body: str | None) -> Ruleset | None:
-    recorded = items[0].record["decision"]["ruleset"]["hash"]
-    if body is None:
-        for item in items:
-            item.differences.append(Difference("(ruleset)", "stored", recorded, None))
-        return None
+def _recorded(item: Replayed) -> DecisionRecord:
+    if item.recorded is None:
+        raise EngineFault(f"record #{item.seq} was grouped for replay without a readable decision")
+    return item.recorded
+
+
+def _stored_ruleset(items: list[Replayed], stored: StoredRulesets) -> Ruleset | None:
+    recorded = _recorded(items[0]).ruleset.hash
     try:
-        return Ruleset.model_validate(orjson.loads(body))
-    except (orjson.JSONDecodeError, ValidationError) as error:
+        return stored.ruleset(recorded)
+    except RulesetUnavailable as error:
         for item in items:
-            item.differences.append(Difference("(ruleset)", "readable", recorded, str(error).splitlines()[0]))
+            item.differences.append(Difference("(ruleset)", error.field, recorded,
+                                               None if error.field == "stored" else error.detail))
         return None
 
 
-def _replay_group(items: list[Replayed], ruleset_body: Callable[[str], str | None]) -> Iterator[Replayed]:
-    first = items[0].record
-    ruleset = _stored_ruleset(items, ruleset_body(first["decision"]["ruleset"]["hash"]))
+def _replay_group(items: list[Replayed], stored: StoredRulesets) -> Iterator[Replayed]:
+    if not items:
+        return
+    first = _recorded(items[0])
+    ruleset = _stored_ruleset(items, stored)
     if ruleset is None:
         yield from items
         return
@@ -108,9 +138,9 @@ def _replay_group(items: list[Replayed], ruleset_body: Callable[[str], str | Non
             item.differences.append(Difference("(candidate)", "readable", True, str(error).splitlines()[0]))
             unreadable.add(item.decision_id)
     try:
-        run = check_with(ruleset, first["decision"]["position"], loaded,
-                         dt.date.fromisoformat(first["decision"]["as_of"]),
-                         backend="reference" if first["engine"] == "reference" else "durable")
+        run = check_with(ruleset, first.position, loaded, first.as_of,
+                         backend="reference" if items[0].record["engine"] == "reference" else "durable",
+                         layouts=stored.layouts)
     except InputError as error:
         for item in items:
             item.differences.append(Difference("(decision)", "decided", True, str(error)))
@@ -125,25 +155,27 @@ def _replay_group(items: list[Replayed], ruleset_body: Callable[[str], str | Non
                 item.differences.append(Difference("(decision)", "decided", True,
                                                    problems.get(item.decision_id, False)))
         else:
-            recorded_ref = item.record["decision"]["candidate"]
+            recorded = _recorded(item)
             item.ruleset = ruleset
             item.decision = decision.model_copy(update={"candidate": decision.candidate.model_copy(
-                update={"file": recorded_ref["file"]})})
-            item.differences.extend(compare(item.record["decision"], decision_json(item.decision)))
+                update={"file": recorded.candidate.file})})
+            item.differences.extend(compare(recorded, DecisionRecord.of(item.decision)))
         yield item
 
 
-def compare(recorded: Mapping[str, Any], replayed: Mapping[str, Any]) -> list[Difference]:
-    """Every difference between two recorded decisions, requirement by requirement."""
+def compare(recorded: DecisionRecord, replayed: DecisionRecord) -> list[Difference]:
+    """Every difference between two decision records: its parts, requirement by requirement, fact by fact."""
     out: list[Difference] = []
     for part in ("ruleset", "verdict", "position", "as_of", "candidate", "jpm"):
-        if recorded.get(part) != replayed.get(part):
-            out.extend(_fields(f"({part})", recorded.get(part), replayed.get(part)))
-    old, new = _flatten(recorded.get("requirements", [])), _flatten(replayed.get("requirements", []))
+        before, after = getattr(recorded, part), getattr(replayed, part)
+        if before != after:
+            out.extend(_fields(f"({part})", _json(before), _json(after)))
+    old, new = dict(recorded.flat()), dict(replayed.flat())
     for where in [*old, *(w for w in new if w not in old)]:
-        if old.get(where) != new.get(where):
-            out.extend(_fields(where, old.get(where), new.get(where)))
-    old_facts, new_facts = recorded.get("facts") or {}, replayed.get("facts") or {}
+        before_req, after_req = old.get(where), new.get(where)
+        if before_req is None or after_req is None or _own(before_req) != _own(after_req):
+            out.extend(_fields(where, _own(before_req), _own(after_req)))
+    old_facts, new_facts = recorded.facts.model_dump(mode="json"), replayed.facts.model_dump(mode="json")
     for part in sorted(set(old_facts) | set(new_facts)):
         before, after = old_facts.get(part), new_facts.get(part)
         if before == after:
@@ -157,17 +189,21 @@ def compare(recorded: Mapping[str, Any], replayed: Mapping[str, Any]) -> list[Di
     return out
 
 
+def _json(value: Any) -> Any:
+    return value.model_dump(mode="json") if isinstance(value, BaseModel) else to_jsonable_python(value)
+
+
+def _own(item: RequirementRecord | None) -> dict[str, Any] | None:
+    """One requirement's own members (its children are compared in their own right)."""
+    if item is None:
+        return None
+    own: dict[str, Any] = item.model_dump(mode="json")
+    own.pop("children", None)
+    return own
+
+
 def _fields(where: str, before: Any, after: Any) -> list[Difference]:
     if not (isinstance(before, dict) and isinstance(after, dict)):
         return [Difference(where, "(present)" if before is None or after is None else "value", before, after)]
     return [Difference(where, name, before.get(name), after.get(name))
             for name in sorted(set(before) | set(after)) if before.get(name) != after.get(name)]
-
-
-def _flatten(outcomes: list[Any], prefix: str = "") -> dict[str, dict[str, Any]]:
-    out: dict[str, dict[str, Any]] = {}
-    for outcome in outcomes:
-        where = f"{prefix}{outcome.get('id')}"
-        out[where] = {k: v for k, v in outcome.items() if k != "children"}
-        out.update(_flatten(outcome.get("children") or [], where + "/"))
-    return out

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -11,11 +12,10 @@ from sqlalchemy import Connection, Engine, create_engine, event, func, select, t
 from sqlalchemy.exc import DBAPIError, SQLAlchemyError
 from sqlalchemy.pool import NullPool
 
-from engine.audit import location
+from engine.audit import ids, location
 from engine.audit.ids import Clock, UlidFactory, timestamp, utc_now
 from engine.audit.record import GENESIS, Draft, place
 from engine.audit.schema import SCHEMA_VERSION, current_version, decisions, migrate, rulesets
-from engine.errors import InputError, Problem
 
 # Key of the PostgreSQL advisory lock that serialises appends ("layak_au" in ASCII).
 LOCK_KEY = 0x6C61796B5F617564
@@ -45,10 +45,16 @@ class Appended:
     first: int
     last: int
     head: str
+    ids: tuple[str, ...] = ()  # the decision ids of first..last, in order
 
     @property
     def count(self) -> int:
         return self.last - self.first + 1
+
+    @property
+    def records(self) -> tuple[tuple[int, str], ...]:
+        """(sequence number, decision id) of each record appended, in order."""
+        return tuple(zip(range(self.first, self.last + 1), self.ids, strict=False))
 
 
 @dataclass(frozen=True)
@@ -59,6 +65,16 @@ class Filters:
     since: str | None = None  # recorded on or after this date or time (UTC, ISO 8601)
     verdict: str | None = None
     board: str | None = None
+    until: str | None = None  # recorded before this date or time (UTC, ISO 8601)
+    nip: str | None = None
+    name: str | None = None  # part of the name, any case
+    limit: int | None = None  # at most this many records (after ``after``)
+
+    @classmethod
+    def of(cls, *, since: dt.date | None = None, until: dt.date | None = None, **columns: Any) -> Filters:
+        """Filters from `audit list` options; ``since`` and ``until`` are UTC days, both included."""
+        return cls(since=since.isoformat() if since else None,
+                   until=(until + dt.timedelta(days=1)).isoformat() if until else None, **columns)
 
 
 def _sqlite_engine(url: str) -> Engine:
@@ -162,6 +178,7 @@ class Store:
             moment = clock()
             recorded_at = timestamp(moment)
             stored: set[str] = set()
+            made: list[str] = []
             batch: list[dict[str, Any]] = []
             for item in drafts:
                 if item.ruleset.hash not in stored:
@@ -170,13 +187,14 @@ class Store:
                 seq += 1
                 row = place(item, seq, new_id(moment), recorded_at, prev)
                 prev = row["chain_hash"]
+                made.append(row["decision_id"])
                 batch.append(row)
                 if len(batch) >= chunk:
                     conn.execute(decisions.insert(), batch)
                     batch = []
             if batch:
                 conn.execute(decisions.insert(), batch)
-        return Appended(first=head.seq + 1, last=seq, head=prev)
+        return Appended(first=head.seq + 1, last=seq, head=prev, ids=tuple(made))
 
     @staticmethod
     def _store_ruleset(conn: Connection, item: Draft, stored_at: str) -> None:
@@ -207,28 +225,39 @@ class Store:
         query = select(*columns).where(decisions.c.seq > after).order_by(decisions.c.seq)
         if filters is not None:
             for column, value in (("position", filters.position), ("verdict", filters.verdict),
-                                  ("board", filters.board)):
+                                  ("board", filters.board), ("nip", filters.nip)):
                 if value is not None:
                     query = query.where(decisions.c[column] == value)
             if filters.since is not None:
                 query = query.where(decisions.c.recorded_at >= filters.since)
+            if filters.until is not None:
+                query = query.where(decisions.c.recorded_at < filters.until)
+            if filters.name is not None:
+                query = query.where(func.lower(decisions.c.name).contains(filters.name.lower(), autoescape=True))
+            if filters.limit is not None:
+                query = query.limit(filters.limit)
         with self._guard(), self.engine.connect() as conn:
             for row in conn.execution_options(yield_per=500).execute(query).mappings():
                 yield dict(row)
 
     def find(self, ident: str) -> Row:
-        """The record with this decision id, or the one whose id starts with it (at least 6 characters)."""
+        """The record named by its decision id, a unique prefix of it, or its sequence number (#12 or 12)."""
+        seq = ids.sequence_number(ident)
         with self._guard(), self.engine.connect() as conn:
-            found = conn.execute(select(decisions).where(decisions.c.decision_id == ident.upper())).mappings().all()
-            if not found and len(ident) >= 6:
-                pattern = ident.upper().replace("%", "").replace("_", "") + "%"
-                found = conn.execute(select(decisions).where(decisions.c.decision_id.like(pattern))
-                                     .limit(2)).mappings().all()
+            if seq is not None:
+                found = conn.execute(select(decisions).where(decisions.c.seq == seq)).mappings().all()
+            else:
+                ident = ident.strip().upper()
+                found = conn.execute(select(decisions).where(decisions.c.decision_id == ident)).mappings().all()
+                if not found and len(ident) >= ids.SHORTEST_PREFIX:
+                    pattern = ident.replace("%", "").replace("_", "") + "%"
+                    found = conn.execute(select(decisions).where(decisions.c.decision_id.like(pattern))
+                                         .order_by(decisions.c.seq).limit(4)).mappings().all()
         if len(found) == 1:
             return dict(found[0])
-        message = f"no decision '{ident}'" if not found else f"'{ident}' names several decisions"
-        raise InputError([Problem(code="unknown_decision", file=location.shown(self.where), message=message,
-                                  hint="give the decision id from `layak audit list`")])
+        if found:
+            raise ids.ambiguous(ident, [(int(r["seq"]), r["decision_id"]) for r in found], location.shown(self.where))
+        raise ids.not_found(ident, location.shown(self.where))
 
     def ruleset_bodies(self) -> dict[str, str]:
         """Every stored ruleset body by its hash key."""

@@ -4,21 +4,17 @@ from __future__ import annotations
 
 import secrets
 from collections.abc import Mapping
-from dataclasses import dataclass
 from typing import Any
 
 import orjson
-from pydantic import ValidationError
 
 from engine.audit import location
 from engine.audit.replay import Replayed
+from engine.audit.show import Shown
 from engine.audit.store import Appended, Head
 from engine.audit.verify import Finding, Report
-from engine.compiler.plan import check_fact, spec_of, threshold
-from engine.facts.derive import Note
-from engine.facts.vocabulary import display, lookup
-from engine.load.rulefile import AllOf, AnyOf, Check, Requirement, Ruleset, Text
-from engine.present.i18n import OPS, gap_text, label, note_text, shown
+from engine.present.decisions import decision_header, requirement_info
+from engine.present.i18n import label
 
 WORDS: dict[str, tuple[str, str]] = {
     "seq": ("seq", "no."),
@@ -93,97 +89,33 @@ def list_row(row: Mapping[str, Any], lang: str) -> dict[str, Any]:
             word("actor", lang): row["actor"]}
 
 
-def show_json(row: Mapping[str, Any], record: dict[str, Any], index: Mapping[str, Static],
-              lang: str) -> dict[str, Any]:
+def show_json(shown: Shown, lang: str) -> dict[str, Any]:
+    """The record as stored (personal values put back), with the stored ruleset's texts once per requirement."""
+    row, decision = shown.row, shown.decision
     return {"seq": row["seq"], "decision_id": row["decision_id"], "prev_hash": row["prev_hash"],
-            "chain_hash": row["chain_hash"], "record": record,
-            "requirements": requirements_json(record["decision"]["requirements"], index, lang)}
+            "chain_hash": row["chain_hash"], "record": shown.record, "passed": decision.passed(),
+            "total": len(decision.requirements),
+            "requirements": None if shown.layout is None else
+            [info.model_dump(mode="json") for info in requirement_info(shown.layout, lang)]}
 
 
-def show_header(row: Mapping[str, Any], record: Mapping[str, Any], lang: str) -> str:
-    decided = record["decision"]
-    candidate, ruleset = decided["candidate"], decided["ruleset"]
-    passed = sum(1 for o in decided["requirements"] if o["status"] in ("pass", "waived"))
-    board = f", {word('board', lang)} {record['board']}" if record["board"] else ""
-    return (f"{candidate['name']} ({candidate['nip']}) → {decided['position']}: "
-            f"{label(decided['verdict'], lang).upper()}\n"
-            f"{word('decision_id', lang)} {row['decision_id']} (#{row['seq']}), {word('recorded_at', lang)} "
-            f"{record['recorded_at']}, {word('actor', lang)} {record['actor']}{board}\n"
-            f"{label('as_of', lang)} {decided['as_of']}; {label('ruleset', lang)} {ruleset['id']} {ruleset['version']} "
-            f"({ruleset['hash'][:12]}); {label('passed', lang)} {passed}/{len(decided['requirements'])}; "
-            f"{word('hash', lang)} {row['chain_hash']}")
+def show_header(shown: Shown, lang: str) -> str:
+    """explain's header, with where and by whom the decision was recorded."""
+    row, record = shown.row, shown.record
+    board = f", {word('board', lang)} {record['board']}" if record.get("board") else ""
+    recorded = (f"{word('decision_id', lang)} {row['decision_id']} (#{row['seq']}), {word('recorded_at', lang)} "
+                f"{record.get('recorded_at')}, {word('actor', lang)} {record.get('actor')}{board}; "
+                f"{word('hash', lang)} {row['chain_hash']}")
+    return decision_header(shown.decision, lang, recorded)
 
 
-@dataclass(frozen=True)
-class Static:
-    """What the ruleset says about one requirement: text, basis, and the fact and threshold of a check."""
-
-    text: Text
-    basis: str
-    fact: str | None = None
-    op: str | None = None
-    value: Any = None
-
-
-def requirement_index(body: str | None, position_id: str) -> dict[str, Static]:
-    """The static half of each requirement of a position, from a stored ruleset (empty if unreadable)."""
-    try:
-        ruleset = Ruleset.model_validate(orjson.loads(body or "null"))
-    except (orjson.JSONDecodeError, ValidationError):
-        return {}
-    position = ruleset.position(position_id)
-    index: dict[str, Static] = {}
-
-    def add(req: Requirement, basis: str) -> None:
-        basis = req.basis or basis
-        if isinstance(req, Check):
-            raw = threshold(req)
-            spec = spec_of(req.fact)
-            shown_value = [display(spec, v) for v in raw] if isinstance(raw, list) else display(spec, raw)
-            index[req.id] = Static(req.text, basis, check_fact(req), req.op, shown_value)
-            return
-        index[req.id] = Static(req.text, basis)
-        for child in req.any_of if isinstance(req, AnyOf) else req.all_of if isinstance(req, AllOf) else ():
-            add(child, basis)
-
-    for req in position.requirements if position else ():
-        add(req, position.basis if position else "")
-    return index
-
-
-def requirement_rows(outcomes: list[dict[str, Any]], index: Mapping[str, Static], lang: str,
-                     depth: int = 0) -> list[dict[str, Any]]:
-    """The recorded outcomes as `layak explain` shows outcomes: status, has, needs, gap, basis, text."""
-    rows: list[dict[str, Any]] = []
-    for o in outcomes:
-        static = index.get(o["id"])
-        spec = lookup(static.fact) if static and static.fact else None
-        needs = f"{OPS[static.op]} {shown(spec, static.value, lang)}" if static and static.op else ""
-        detail = note_text(Note(**o["note"]) if o.get("note") else None, lang)
-        if o["status"] == "fail" and static and static.op and o.get("observed") is not None:
-            detail = gap_text(spec, static.op, o["observed"], static.value, lang)
-        rows.append({
-            label("requirement", lang): ("  " * depth + "└ " if depth else "") + o["id"],
-            label("status", lang): label(o["status"], lang),
-            label("observed", lang): shown(spec, o.get("observed"), lang), label("expected", lang): needs,
-            label("gap", lang): detail, label("basis", lang): static.basis if static and not depth else "",
-            label("description", lang): static.text.get(lang) if static else ""})
-        rows.extend(requirement_rows(o.get("children") or [], index, lang, depth + 1))
-    return rows
-
-
-def requirements_json(outcomes: list[dict[str, Any]], index: Mapping[str, Static], lang: str) -> list[dict[str, Any]]:
-    """The recorded outcomes joined with their rule texts, for `audit show --format json`."""
-    out = []
-    for o in outcomes:
-        static = index.get(o["id"])
-        item = {**o, "text": static.text.get(lang) if static else None, "basis": static.basis if static else None,
-                "expected": {"op": static.op, "value": static.value} if static and static.op else None,
-                "note_text": note_text(Note(**o["note"]) if o.get("note") else None, lang) or None}
-        if o.get("children"):
-            item["children"] = requirements_json(o["children"], index, lang)
-        out.append(item)
-    return out
+def list_more(shown: int, limit: int | None, lang: str) -> str:
+    """The paging hint after a full page of `audit list`: how to ask for the next one."""
+    if limit is None or shown < limit:
+        return ""
+    if lang == "id":
+        return f"{shown} catatan ditampilkan; berikutnya: --after <no. terakhir>"
+    return f"{shown} records shown; next page: --after <last seq>"
 
 
 def head_json(head: Head) -> dict[str, Any]:

@@ -6,12 +6,14 @@ thresholds and citations live here once per position and are joined back when ou
 
 from __future__ import annotations
 
+from collections import OrderedDict
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict
 
-from engine.compiler.plan import ACTING_SUFFIX, Plan, check_fact, spec_of, threshold
+from engine.compiler.plan import ACTING_SUFFIX, Plan, check_fact, compile_position, spec_of, threshold
+from engine.errors import EngineFault
 from engine.facts.derive import Note
 from engine.facts.vocabulary import FactSpec, display
 from engine.load.rulefile import AllOf, AnyOf, Check, PositionClass, Requirement, Ruleset, Text
@@ -94,12 +96,16 @@ class Layout:
     shared: dict[tuple[Any, ...], Outcome] = field(default_factory=dict, compare=False, repr=False)
 
     def outcomes(self, statuses: tuple[Status, ...], observed: tuple[Any, ...],
-                 notes: tuple[Note | None, ...]) -> tuple[Outcome, ...]:
+                 notes: tuple[Note | None, ...], *, displayed: bool = False) -> tuple[Outcome, ...]:
         """Outcome objects of the top-level requirements (children nested), for showing and recording.
 
+        ``observed`` holds fact values, or with ``displayed`` the values as already shown (a record's).
         Outcomes are frozen and candidates share most of them (the same status on the same value), so
         they are built once per distinct (requirement, status, value, note) and reused.
         """
+        if not len(statuses) == len(observed) == len(notes) == len(self.nodes):
+            raise EngineFault(f"{len(statuses)} statuses for the {len(self.nodes)} requirements of "
+                              f"{self.position.id} under ruleset {self.ruleset_hash[:12]}")
         cache = self.shared
         if len(cache) > _OUTCOME_CACHE_LIMIT:
             cache.clear()
@@ -110,12 +116,12 @@ class Layout:
             note = notes[index]
             value = observed[index]
             key = (index, statuses[index], type(value), value, note and (note.code, tuple(sorted(note.args.items()))),
-                   tuple(map(id, children)))
+                   tuple(map(id, children)), displayed)
             found = cache.get(key)
             if found is None:
                 found = cache[key] = Outcome(
                     id=node.req.id, status=statuses[index], fact=node.fact or None,
-                    observed=None if value is None or node.spec is None else display(node.spec, value),
+                    observed=value if displayed or value is None or node.spec is None else display(node.spec, value),
                     expected=node.expected, basis=node.basis, text=node.req.text, mandatory=node.req.mandatory,
                     note=note, kind=node.kind, children=children)
             return found
@@ -141,7 +147,10 @@ def compile_layout(ruleset: Ruleset, ruleset_hash: str, position: PositionClass,
             nodes[index] = Node(req=req, basis=basis, kind="any_of" if isinstance(req, AnyOf) else "all_of",
                                 children=children)
             return index
-        assert isinstance(req, Check)
+        if not isinstance(req, Check):
+            raise EngineFault(f"requirement '{req.id}' is neither a check nor a group")
+        if req.id not in keys:
+            raise EngineFault(f"requirement '{req.id}' of {position.id} has no check in the compiled plan")
         fact = check_fact(req)
         spec = spec_of(fact)
         raw = threshold(req)
@@ -163,16 +172,39 @@ def compile_layout(ruleset: Ruleset, ruleset_hash: str, position: PositionClass,
                     node_facts=tuple(n.fact for n in nodes), node_checks=tuple(n.check for n in nodes),
                     check_nodes=tuple(c[0] for c in checks), check_info={c[0]: c for c in checks},
                     ref=RulesetRef(id=ruleset.id, version=ruleset.version, hash=ruleset_hash, layers=ruleset.layers))
-    _REGISTRY[(ruleset_hash, position.id)] = layout
     return layout
 
 
-# Layouts by (ruleset content hash, position): a decision finds the static half of its outcomes here.
-_REGISTRY: dict[tuple[str, str], Layout] = {}
+class LayoutCache:
+    """Compiled layouts by (ruleset content hash, position id), handed explicitly to whoever decides or shows.
 
+    One cache lives as long as one command (a check, a replay, an `audit show`): layouts of a stored
+    ruleset are rebuilt from the stored ruleset through it, never looked up in a module-level table.
+    """
 
-def registered(ruleset_hash: str, position_id: str) -> Layout:
-    layout = _REGISTRY.get((ruleset_hash, position_id))
-    if layout is None:
-        raise LookupError(f"no compiled layout for {position_id} under ruleset {ruleset_hash[:12]}")
-    return layout
+    def __init__(self, capacity: int = 64) -> None:
+        self.capacity = capacity
+        self._layouts: OrderedDict[tuple[str, str], Layout] = OrderedDict()
+
+    def __len__(self) -> int:
+        return len(self._layouts)
+
+    def __contains__(self, key: object) -> bool:
+        return key in self._layouts
+
+    def get(self, ruleset: Ruleset, ruleset_hash: str, position: PositionClass | str) -> Layout:
+        """The layout of ``position`` under ``ruleset`` (whose content hash is ``ruleset_hash``), compiled once."""
+        position_id = position if isinstance(position, str) else position.id
+        key = (ruleset_hash, position_id)
+        layout = self._layouts.get(key)
+        if layout is not None:
+            self._layouts.move_to_end(key)
+            return layout
+        found = ruleset.position(position_id) if isinstance(position, str) else position
+        if found is None:
+            raise EngineFault(f"ruleset '{ruleset.id}' {ruleset.version} has no position class '{position_id}'")
+        layout = compile_layout(ruleset, ruleset_hash, found, compile_position(ruleset, found, ruleset_hash))
+        self._layouts[key] = layout
+        if len(self._layouts) > self.capacity:
+            self._layouts.popitem(last=False)
+        return layout

@@ -8,9 +8,9 @@ from decimal import Decimal
 from functools import cached_property
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, Field
 
-from engine.compiler.layout import Layout, Outcome, RulesetRef, Status, registered
+from engine.compiler.layout import Layout, Outcome, RulesetRef, Status
 from engine.errors import Problem
 from engine.facts.derive import Facts, Note, note
 from engine.facts.scales import GOLONGAN
@@ -26,7 +26,8 @@ class Frozen(BaseModel):
 
 
 class JpmCategory(Frozen):
-    """The JPM category under the position's scheme, recorded because schemes disagree (domain.md §5.2)."""
+    """The JPM category under the position's scheme, recorded because schemes disagree (79 % is "masih memenuhi
+    syarat" in a selection, "cukup optimal" in a mapping)."""
 
     scheme: str
     value: Any
@@ -35,7 +36,8 @@ class JpmCategory(Frozen):
     basis: str
 
 
-# Inclusive lower bounds, highest first (domain.md §5.2).
+# Inclusive lower bounds, highest first: selection (uji kompetensi) MS ≥ 80, MMS ≥ 68; mapping (pemetaan)
+# optimal ≥ 90, cukup optimal ≥ 78, as assessment centres apply them under PerBKN 26/2019.
 JPM_SCHEMES: dict[str, list[tuple[Decimal, str]]] = {
     "SELEKSI": [(Decimal(80), "MEMENUHI_SYARAT"), (Decimal(68), "MASIH_MEMENUHI_SYARAT"),
                 (Decimal(0), "KURANG_MEMENUHI_SYARAT")],
@@ -64,8 +66,11 @@ class Decision(Frozen):
     """Everything decided for one candidate and one position, with the facts it rested on.
 
     Per requirement (pre-order over the tree, children after their group) it holds the status, the
-    observed fact value and a note; ``requirements`` joins them with the rule texts for showing.
+    observed fact value and a note; ``requirements`` joins them with the rule texts of its ``layout``
+    (held by the decision itself; left out of every serialised form, which is ``DecisionRecord``).
     """
+
+    model_config = ConfigDict(frozen=True, extra="forbid", arbitrary_types_allowed=True)
 
     candidate: CandidateRef
     position: str
@@ -78,10 +83,7 @@ class Decision(Frozen):
     notes: tuple[Note | None, ...]
     facts: Facts
     jpm: JpmCategory | None = None
-
-    @property
-    def layout(self) -> Layout:
-        return registered(self.ruleset.hash, self.position)
+    layout: Layout = Field(exclude=True, repr=False)
 
     @cached_property
     def requirements(self) -> tuple[Outcome, ...]:
@@ -119,7 +121,6 @@ def waiver_problems(candidate: Candidate, position: PositionClass, file: str) ->
 
 _NO_EVIDENCE = note("no_evidence")
 _FAIL_IS_REVIEW = note("fail_is_review")
-_OPEN = ("missing", "invalid")
 
 
 def _group(is_any: bool, statuses: list[Any], children: tuple[int, ...]) -> Status:
@@ -165,7 +166,7 @@ def decide(layout: Layout, candidate: Candidate, facts: Facts, passed: frozenset
         candidate=CandidateRef(nip=candidate.nip, name=candidate.name, file=file), position=layout.position.id,
         as_of=facts.as_of, ruleset=layout.ref, verdict=verdict_of(layout, statuses), ids=layout.ids,
         statuses=tuple(statuses), observed=tuple(observed), notes=tuple(notes), facts=facts,
-        jpm=jpm_category(layout.position, facts) if layout.position.jpm else None)
+        jpm=jpm_category(layout.position, facts) if layout.position.jpm else None, layout=layout)
 
 
 def _without_value(facts: Facts, fact: str, missing_fails: bool) -> tuple[Status, Note]:

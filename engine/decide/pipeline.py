@@ -8,8 +8,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Literal
 
-from engine.compiler.layout import compile_layout
-from engine.compiler.plan import Plan, compile_position, encode_row
+from engine.compiler.layout import LayoutCache
+from engine.compiler.plan import Plan, encode_row
 from engine.decide.decision import Decision, decide, ranked, waiver_problems
 from engine.errors import InputError, Problem
 from engine.evaluate import reference
@@ -61,11 +61,15 @@ def check(library: Library, position_id: str, candidates: Sequence[LoadedCandida
 
 
 def check_with(ruleset: Ruleset, position_id: str, candidates: Sequence[LoadedCandidate], as_of: dt.date,
-               backend: Backend = "durable") -> CheckRun:
-    """Decide candidates under a given resolved ruleset (today's files, or one stored in the audit log)."""
+               backend: Backend = "durable", layouts: LayoutCache | None = None) -> CheckRun:
+    """Decide candidates under a given resolved ruleset (today's files, or one stored in the audit log).
+
+    ``layouts`` keeps compiled layouts across calls (a replay re-deciding many batches under one ruleset).
+    """
     digest = content_hash(ruleset)
     position = select_position(ruleset, position_id)
-    plan = compile_position(ruleset, position, digest)
+    layout = (layouts if layouts is not None else LayoutCache()).get(ruleset, digest, position)
+    plan = layout.plan
     problems: list[Problem] = []
     accepted: list[tuple[LoadedCandidate, Facts]] = []
     for loaded in candidates:
@@ -75,7 +79,6 @@ def check_with(ruleset: Ruleset, position_id: str, candidates: Sequence[LoadedCa
             continue
         accepted.append((loaded, derive(loaded.candidate, as_of)))
     passed = run_engine(plan, [encode_row(plan, facts) for _l, facts in accepted], backend)
-    layout = compile_layout(ruleset, digest, position, plan)
     decisions = [decide(layout, loaded.candidate, facts, ok, loaded.file)
                  for (loaded, facts), ok in zip(accepted, passed, strict=True)]
     return CheckRun(as_of=as_of, ruleset=ruleset, ruleset_hash=digest, position=position,

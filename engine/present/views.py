@@ -4,9 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from engine.compiler.layout import Outcome
 from engine.compiler.plan import leaves
-from engine.decide.decision import Decision
 from engine.decide.pipeline import CheckRun
 from engine.errors import Problem
 from engine.facts.derive import Facts
@@ -17,43 +15,6 @@ from engine.tools.cases import CaseResult, Coverage
 from engine.tools.diff import VERDICTS, DiffReport, Side
 from engine.tools.lint import Finding
 from engine.tools.whatif import Change, WhatIf
-
-
-def outcome_json(o: Outcome, lang: str) -> dict[str, Any]:
-    spec = lookup(o.fact) if o.fact else None
-    out: dict[str, Any] = {
-        "id": o.id, "status": o.status, "observed": o.observed,
-        "expected": o.expected.model_dump() if o.expected else None,
-        "basis": o.basis, "text": o.text.get(lang), "mandatory": o.mandatory, "kind": o.kind,
-    }
-    if o.fact:
-        out["fact"] = o.fact
-    if o.note:
-        out["note"] = note_text(o.note, lang)
-        out["note_code"] = o.note.code
-    if o.status == "fail" and o.expected and o.observed is not None:
-        out["gap"] = gap_text(spec, o.expected.op, o.observed, o.expected.value, lang)
-    if o.children:
-        out["children"] = [outcome_json(c, lang) for c in o.children]
-    return out
-
-
-def decision_json(d: Decision, lang: str, *, rank: int | None = None, facts: bool = False) -> dict[str, Any]:
-    out: dict[str, Any] = {
-        "candidate": {"nip": d.candidate.nip, "name": d.candidate.name, "file": d.candidate.file},
-        "verdict": d.verdict, "passed": d.passed_count(), "total": len(d.requirements),
-        "requirements": [outcome_json(o, lang) for o in d.requirements],
-    }
-    if d.jpm is not None:
-        out["jpm"] = d.jpm.model_dump()
-    if rank is not None:
-        out["rank"] = rank
-    if facts:
-        out["facts"] = facts_json(d.facts, lang)
-        out["as_of"] = d.as_of.isoformat()
-        out["position"] = d.position
-        out["ruleset"] = d.ruleset.model_dump()
-    return out
 
 
 def facts_json(f: Facts, lang: str) -> dict[str, Any]:
@@ -72,16 +33,6 @@ def _fact_display(name: str, value: Any) -> Any:
 
 def problems_json(problems: list[Problem]) -> list[dict[str, Any]]:
     return [p.model_dump() for p in problems]
-
-
-def check_json(run: CheckRun, lang: str) -> dict[str, Any]:
-    return {
-        "as_of": run.as_of.isoformat(), "position": run.position.id,
-        "ruleset": {"id": run.ruleset.id, "version": run.ruleset.version, "hash": run.ruleset_hash,
-                    "layers": list(run.ruleset.layers)},
-        "decisions": [decision_json(d, lang, rank=i) for i, d in enumerate(run.decisions, 1)],
-        "problems": problems_json(run.problems),
-    }
 
 
 SHOWN_FAILING = 3  # the table stays readable; JSON and explain list them all
@@ -103,35 +54,6 @@ def check_rows(run: CheckRun, lang: str) -> list[dict[str, Any]]:
             label("golongan", lang): d.facts.values.get("golongan", ""),
             label("failing", lang): failing})
     return rows
-
-
-def explain_rows(d: Decision, lang: str) -> list[dict[str, Any]]:
-    rows: list[dict[str, Any]] = []
-
-    def add(o: Outcome, depth: int) -> None:
-        spec = lookup(o.fact) if o.fact else None
-        expected = (f"{OPS[o.expected.op]} {shown(spec, o.expected.value, lang)}" if o.expected else "")
-        detail = note_text(o.note, lang)
-        if o.status == "fail" and o.expected and o.observed is not None:
-            detail = gap_text(spec, o.expected.op, o.observed, o.expected.value, lang)
-        marker = ("  " * depth + "└ ") if depth else ""
-        rows.append({
-            label("requirement", lang): marker + o.id, label("status", lang): label(o.status, lang),
-            label("observed", lang): shown(spec, o.observed, lang), label("expected", lang): expected,
-            label("gap", lang): detail, label("basis", lang): o.basis if not depth else "",
-            label("description", lang): o.text.get(lang)})
-        for child in o.children:
-            add(child, depth + 1)
-
-    for outcome in d.requirements:
-        add(outcome, 0)
-    return rows
-
-
-def explain_header(d: Decision, lang: str) -> str:
-    return (f"{d.candidate.name} ({d.candidate.nip}) → {d.position}: {label(d.verdict, lang).upper()}\n"
-            f"{label('as_of', lang)} {d.as_of}; {label('ruleset', lang)} {d.ruleset.id} {d.ruleset.version} "
-            f"({d.ruleset.hash[:12]}); {label('passed', lang)} {d.passed_count()}/{len(d.requirements)}")
 
 
 def _req_rows(req: Requirement, position: str, lang: str, depth: int) -> list[dict[str, Any]]:

@@ -1,0 +1,41 @@
+"""One recorded decision opened for reading: its row, record, typed decision and the layout it is shown with."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from engine.audit.replay import opened, recorded_decision
+from engine.audit.rulesets import RulesetUnavailable, StoredRulesets
+from engine.audit.store import Row, Store
+from engine.compiler.layout import Layout, LayoutCache, Outcome
+from engine.decide.record import DecisionRecord
+
+
+@dataclass(frozen=True)
+class Shown:
+    """A record as `audit show` prints it; ``layout`` is None when its stored ruleset cannot be read."""
+
+    row: Row
+    record: dict[str, Any]  # personal values put back
+    decision: DecisionRecord
+    layout: Layout | None
+    unavailable: RulesetUnavailable | None = None
+
+    def outcomes(self) -> tuple[Outcome, ...]:
+        """The recorded outcomes with the stored ruleset's texts; the ruleset's error when it is unreadable."""
+        if self.layout is None:
+            raise self.unavailable or RulesetUnavailable(self.decision.ruleset.hash, "stored", "no layout")
+        return self.decision.outcomes(self.layout)
+
+
+def show(store: Store, reference: str, layouts: LayoutCache | None = None) -> Shown:
+    """The record named by ``reference`` (an id, a unique prefix, or #SEQ), typed and joined with its ruleset."""
+    row = store.find(reference)
+    record = opened(row)
+    decision = recorded_decision(record)
+    try:
+        layout = StoredRulesets(store.ruleset_body, layouts).layout(decision.ruleset.hash, decision.position)
+    except RulesetUnavailable as error:
+        return Shown(row, record, decision, None, error)
+    return Shown(row, record, decision, layout)

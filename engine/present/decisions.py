@@ -1,0 +1,147 @@
+"""Showing decisions: the requirement rows of `explain` and `audit show`, and the typed check/explain JSON.
+
+Every decision is printed as its ``DecisionRecord`` (what the audit log holds); what is static per
+position (texts, thresholds, citations) is printed once beside it as ``RequirementInfo``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict
+
+from engine.compiler.layout import Expected, Layout, Outcome, RulesetRef
+from engine.decide.pipeline import CheckRun
+from engine.decide.record import DecisionRecord
+from engine.errors import Problem
+from engine.facts.vocabulary import lookup
+from engine.present.i18n import OPS, gap_text, label, note_text, shown
+
+
+class _Shown(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class RequirementInfo(_Shown):
+    """What the ruleset says about one requirement of a position: the same for every candidate."""
+
+    id: str
+    kind: Literal["check", "any_of", "all_of"]
+    mandatory: bool
+    fact: str | None = None
+    expected: Expected | None = None
+    basis: str
+    text: str
+    children: tuple[RequirementInfo, ...] = ()
+
+
+class RankedDecision(_Shown):
+    """One decision of a shortlist: its place, where it is recorded, and the record itself."""
+
+    rank: int
+    seq: int | None = None  # None with --no-record
+    decision_id: str | None = None
+    passed: int
+    total: int
+    decision: DecisionRecord
+
+
+class CheckReport(_Shown):
+    """`layak check --format json`."""
+
+    as_of: dt.date
+    position: str
+    ruleset: RulesetRef
+    requirements: tuple[RequirementInfo, ...]
+    decisions: tuple[RankedDecision, ...]
+    problems: tuple[Problem, ...] = ()
+
+
+class ExplainReport(_Shown):
+    """`layak explain --format json`, before the what-if section is added."""
+
+    as_of: dt.date
+    position: str
+    ruleset: RulesetRef
+    requirements: tuple[RequirementInfo, ...]
+    passed: int
+    total: int
+    decision: DecisionRecord
+
+
+def requirement_info(layout: Layout, lang: str) -> tuple[RequirementInfo, ...]:
+    """The static half of every requirement of ``layout``'s position, children nested."""
+
+    def build(index: int) -> RequirementInfo:
+        node = layout.nodes[index]
+        return RequirementInfo(id=node.req.id, kind=node.kind, mandatory=node.req.mandatory, fact=node.fact or None,
+                               expected=node.expected, basis=node.basis, text=node.req.text.get(lang),
+                               children=tuple(build(c) for c in node.children))
+
+    return tuple(build(i) for i in layout.top)
+
+
+def check_report(run: CheckRun, lang: str, recorded: Sequence[tuple[int, str]] = ()) -> CheckReport:
+    """The shortlist as JSON; ``recorded`` gives (seq, decision id) per decision, in ranking order."""
+    if recorded and len(recorded) != len(run.decisions):
+        recorded = ()
+    entries = []
+    for rank, decision in enumerate(run.decisions, 1):
+        seq, ident = recorded[rank - 1] if recorded else (None, None)
+        entries.append(RankedDecision(rank=rank, seq=seq, decision_id=ident, passed=decision.passed_count(),
+                                      total=decision.total(), decision=DecisionRecord.of(decision)))
+    layout = run.decisions[0].layout if run.decisions else None
+    return CheckReport(as_of=run.as_of, position=run.position.id,
+                       ruleset=RulesetRef(id=run.ruleset.id, version=run.ruleset.version, hash=run.ruleset_hash,
+                                          layers=run.ruleset.layers),
+                       requirements=requirement_info(layout, lang) if layout else (), decisions=tuple(entries),
+                       problems=tuple(run.problems))
+
+
+def explain_report(record: DecisionRecord, layout: Layout, lang: str) -> ExplainReport:
+    return ExplainReport(as_of=record.as_of, position=record.position, ruleset=record.ruleset,
+                         requirements=requirement_info(layout, lang), passed=record.passed(),
+                         total=len(record.requirements), decision=record)
+
+
+def report_json(report: BaseModel) -> dict[str, Any]:
+    data: dict[str, Any] = report.model_dump(mode="json")
+    return data
+
+
+def requirement_rows(outcomes: Sequence[Outcome], lang: str) -> list[dict[str, Any]]:
+    """Per requirement (children indented): status, has, needs, gap or reason, basis, description."""
+    rows: list[dict[str, Any]] = []
+
+    def add(o: Outcome, depth: int) -> None:
+        spec = lookup(o.fact) if o.fact else None
+        expected = (f"{OPS[o.expected.op]} {shown(spec, o.expected.value, lang)}" if o.expected else "")
+        detail = note_text(o.note, lang)
+        if o.status == "fail" and o.expected and o.observed is not None:
+            detail = gap_text(spec, o.expected.op, o.observed, o.expected.value, lang)
+        marker = ("  " * depth + "└ ") if depth else ""
+        rows.append({
+            label("requirement", lang): marker + o.id, label("status", lang): label(o.status, lang),
+            label("observed", lang): shown(spec, o.observed, lang), label("expected", lang): expected,
+            label("gap", lang): detail, label("basis", lang): o.basis if not depth else "",
+            label("description", lang): o.text.get(lang)})
+        for child in o.children:
+            add(child, depth + 1)
+
+    for outcome in outcomes:
+        add(outcome, 0)
+    return rows
+
+
+def decision_header(record: DecisionRecord, lang: str, recorded: str = "") -> str:
+    """'Siti Rahma (1982…) → administrator: ELIGIBLE', ``recorded`` (where it is logged), then date and rules."""
+    ruleset = record.ruleset
+    lines = [f"{record.candidate.name} ({record.candidate.nip}) → {record.position}: "
+             f"{label(record.verdict, lang).upper()}"]
+    if recorded:
+        lines.append(recorded)
+    lines.append(f"{label('as_of', lang)} {record.as_of}; {label('ruleset', lang)} {ruleset.id} {ruleset.version} "
+                 f"({ruleset.hash[:12]}); {label('passed', lang)} {record.passed()}/{len(record.requirements)}")
+    return "\n".join(lines)
