@@ -12,6 +12,7 @@ from conftest import raw_sql
 from test_audit_record import AS_OF, ROOT, rows
 
 from engine.audit.replay import compare
+from engine.decide.record import DecisionRecord
 from engine.load.intake import load_candidates
 
 FIXTURES = ROOT / "fixtures" / "candidates"
@@ -96,7 +97,7 @@ def test_changed_stored_ruleset_shows_in_replay(store_url: str) -> None:
     decisions = json.loads(out)["decisions"]
     recorded_hash = json.loads(out)["ruleset"]["hash"]
     # The candidates whose education passed at exactly S1 must fail it against S2; S2 and above still pass.
-    at_s1 = {d["candidate"]["nip"] for d in decisions for r in d["requirements"]
+    at_s1 = {d["decision"]["candidate"]["nip"] for d in decisions for r in d["decision"]["requirements"]
              if r["id"] == "education" and r["status"] == "pass" and r["observed"] in ("S1", "D4")}
     assert at_s1, "the fixtures should hold someone with an S1"
     conn = raw_sql(store_url)
@@ -141,15 +142,19 @@ def test_replay_record_appends_new_records(store_url: str) -> None:
     assert code == 0
 
 
+def _record(verdict: str, golongan: str, status: str, observed: str) -> DecisionRecord:
+    return DecisionRecord.model_validate({
+        "as_of": "2026-12-01", "candidate": {"file": "a.yaml", "name": "A", "nip": "1"}, "position": "administrator",
+        "ruleset": {"id": "national", "version": "2020.1", "hash": "a", "layers": []}, "verdict": verdict,
+        "facts": {"as_of": "2026-12-01", "values": {"golongan": golongan}},
+        "requirements": [{"id": "experience", "status": status, "observed": None, "note": None,
+                          "children": [{"id": "experience-pengawas", "status": status, "observed": observed,
+                                        "note": None}]}]})
+
+
 def test_compare_reports_each_difference() -> None:
-    recorded = {"verdict": "eligible", "ruleset": {"hash": "a"}, "facts": {"values": {"golongan": "III/d"}},
-                "requirements": [{"id": "experience", "status": "pass", "observed": None, "note": None,
-                                  "children": [{"id": "experience-pengawas", "status": "pass", "observed": "P3Y",
-                                                "note": None}]}]}
-    replayed = {"verdict": "not_eligible", "ruleset": {"hash": "a"}, "facts": {"values": {"golongan": "III/c"}},
-                "requirements": [{"id": "experience", "status": "fail", "observed": None, "note": None,
-                                  "children": [{"id": "experience-pengawas", "status": "fail", "observed": "P2Y",
-                                                "note": None}]}]}
+    recorded = _record("eligible", "III/d", "pass", "P3Y")
+    replayed = _record("not_eligible", "III/c", "fail", "P2Y")
     found = {(d.where, d.field, str(d.recorded), str(d.replayed)) for d in compare(recorded, replayed)}
     assert found == {("(verdict)", "value", "eligible", "not_eligible"), ("experience", "status", "pass", "fail"),
                      ("experience/experience-pengawas", "status", "pass", "fail"),

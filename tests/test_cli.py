@@ -36,22 +36,34 @@ TOP_LEVEL = _top_level()
 
 
 def test_check_json_gives_every_requirement_of_every_candidate() -> None:
-    code, out, err = run("check", str(FIXTURES), "--position", "administrator", "--format", "json", *AS_OF)
+    code, out, err = run("check", str(FIXTURES), "--position", "administrator", "--format", "json", "--no-record",
+                         *AS_OF)
     assert code == 0, err
     doc = json.loads(out)
     assert doc["as_of"] == "2026-12-01" and doc["position"] == "administrator"
     assert doc["ruleset"]["id"] == "national" and len(doc["ruleset"]["hash"]) == 64
+    # What the rules say is printed once: every top-level requirement, the 9 competency standards among them,
+    # each with its text, legal basis and threshold; any_of/all_of with their children.
+    static = doc["requirements"]
+    assert len(static) == TOP_LEVEL and sum(r["id"].startswith("competency-") for r in static) == 9
+    for req in static:
+        assert req["basis"] and req["text"] and req["kind"] in ("check", "any_of", "all_of")
+        assert (req["expected"] is None) == (req["kind"] != "check") == bool(req["children"])
     files = [p for p in FIXTURES.iterdir() if p.suffix in (".yaml", ".json")]
     assert len(doc["decisions"]) == len(files)
-    for decision in doc["decisions"]:
-        assert set(decision["candidate"]) >= {"nip", "name"}
+    for rank, entry in enumerate(doc["decisions"], 1):
+        assert entry["rank"] == rank and entry["seq"] is None and entry["decision_id"] is None  # --no-record
+        decision = entry["decision"]
+        assert set(decision) == {"as_of", "candidate", "facts", "jpm", "position", "requirements", "ruleset",
+                                 "verdict"}
+        assert set(decision["candidate"]) == {"file", "name", "nip"}
         assert decision["verdict"] in ("eligible", "needs_review", "not_eligible")
-        # every top-level requirement of the position, the 9 competency standards among them
-        assert len(decision["requirements"]) == TOP_LEVEL
-        assert sum(r["id"].startswith("competency-") for r in decision["requirements"]) == 9
+        # the record's requirements follow the static list, id for id
+        assert [r["id"] for r in decision["requirements"]] == [r["id"] for r in static]
+        assert entry["passed"] == sum(r["status"] in ("pass", "waived") for r in decision["requirements"])
+        assert entry["total"] == TOP_LEVEL
         for req in decision["requirements"]:
-            assert set(req) >= {"id", "status", "observed", "expected", "basis", "text"}
-            assert req["basis"] and req["text"]
+            assert set(req) - {"children"} == {"id", "status", "observed", "note"}
 
 
 def test_malformed_file_among_valid_ones(tmp_path: Path) -> None:
@@ -62,7 +74,7 @@ def test_malformed_file_among_valid_ones(tmp_path: Path) -> None:
     code, out, err = run("check", str(tmp_path), "--position", "administrator", "--format", "json", *AS_OF)
     assert code == 3
     doc = json.loads(out)
-    assert [d["candidate"]["name"] for d in doc["decisions"]] == ["Siti Rahma"]  # the valid one is decided
+    assert [d["decision"]["candidate"]["name"] for d in doc["decisions"]] == ["Siti Rahma"]  # the valid one is decided
     # `nick` was inserted right after employee_status, which is line 6 of siti-rahma.yaml → line 7.
     assert f"{tmp_path / 'typo.yaml'}:7: nick: candidate_invalid: unknown field" in err
     assert doc["problems"][0]["line"] == 7
@@ -80,7 +92,9 @@ def test_table_and_languages() -> None:
                           *AS_OF)
     doc = json.loads(out)
     assert doc["requirements"][1]["text"] == "Pendidikan paling rendah S1/D-IV"
-    assert doc["facts"]["values"]["golongan"] == "III/d"
+    assert doc["decision"]["facts"]["values"]["golongan"] == "III/d"
+    assert doc["decision"]["requirements"][1] == {"id": "education", "status": "pass", "observed": "S1",
+                                                  "note": None}
 
 
 def test_explain_shows_the_gap(tmp_path: Path) -> None:
@@ -151,9 +165,10 @@ def test_internal_error_exits_4_without_traceback(monkeypatch: pytest.MonkeyPatc
 
 
 def test_reference_engine_gives_the_same_answer() -> None:
-    _c, durable, _e = run("check", str(FIXTURES), "--position", "administrator", "--format", "json", *AS_OF)
+    _c, durable, _e = run("check", str(FIXTURES), "--position", "administrator", "--format", "json", "--no-record",
+                          *AS_OF)
     _c, ref, _e = run("check", str(FIXTURES), "--position", "administrator", "--format", "json", "--engine",
-                      "reference", *AS_OF)
+                      "reference", "--no-record", *AS_OF)
     assert json.loads(durable) == json.loads(ref)
 
 

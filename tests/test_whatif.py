@@ -95,7 +95,7 @@ def test_earliest_eligibility_is_exact_to_the_day(leap_pengawas: Path) -> None:
     # Ratings then are those of 2026 and 2025 (both Baik, on file): nothing else stands in the way.
     as_of, expected = dt.date(2026, 12, 15), dt.date(2027, 3, 1)
     doc = explain(leap_pengawas, "administrator", as_of)
-    assert doc["verdict"] == "not_eligible"
+    assert doc["decision"]["verdict"] == "not_eligible"
     what = doc["what_if"]
     assert what["eligible_on"] == expected.isoformat()
     found = changes(doc)
@@ -107,8 +107,8 @@ def test_earliest_eligibility_is_exact_to_the_day(leap_pengawas: Path) -> None:
     assert found["experience-pengawas"]["needed"] == {"op": "gte", "value": "P3Y"}
     assert what["summary"][0] == "Earliest date of eligibility if only time passes: 2027-03-01."
     # Re-checking on that day and on the day before.
-    assert explain(leap_pengawas, "administrator", expected)["verdict"] == "eligible"
-    assert explain(leap_pengawas, "administrator", expected - dt.timedelta(days=1))["verdict"] == "not_eligible"
+    assert explain(leap_pengawas, "administrator", expected)["decision"]["verdict"] == "eligible"
+    assert explain(leap_pengawas, "administrator", expected - dt.timedelta(days=1))["decision"]["verdict"] == "not_eligible"
 
 
 @pytest.fixture
@@ -131,8 +131,8 @@ def test_two_time_requirements_meet_on_the_next_kp_date(kp_candidate: Path) -> N
     assert found["time-in-rank"]["passes_on_text"] == "4 years in rank on 2026-04-15"
     assert found["kp-period"]["passes_on"] == "2026-04-01"
     assert doc["what_if"]["eligible_on"] == "2026-05-01"
-    assert explain(kp_candidate, "kenaikan-pangkat-reguler", dt.date(2026, 5, 1))["verdict"] == "eligible"
-    assert explain(kp_candidate, "kenaikan-pangkat-reguler", dt.date(2026, 4, 30))["verdict"] == "not_eligible"
+    assert explain(kp_candidate, "kenaikan-pangkat-reguler", dt.date(2026, 5, 1))["decision"]["verdict"] == "eligible"
+    assert explain(kp_candidate, "kenaikan-pangkat-reguler", dt.date(2026, 4, 30))["decision"]["verdict"] == "not_eligible"
 
 
 def test_days_after_a_new_version_takes_effect_are_decided_under_it(kp_candidate: Path) -> None:
