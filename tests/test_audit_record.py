@@ -240,7 +240,7 @@ def test_audit_list_show_head(store_url: str, tmp_path: Path) -> None:
     assert "ambiguous_decision" in err and "in 1 file" not in err
     for reference in ("#2", "2"):
         code, out, _e = run("audit", "show", reference, "--db", store_url)
-        assert code == 0 and listed[1]["name"] in out.splitlines()[0] and f"(#2)" in out
+        assert code == 0 and listed[1]["name"] in out.splitlines()[0] and "(#2)" in out
     code, _o, err = run("audit", "show", "#99", "--db", store_url)
     assert code == 3 and "no decision '#99'" in err
     code, out, _e = run("audit", "show", first["decision_id"], "--db", store_url, "--lang", "id")

@@ -108,7 +108,8 @@ def test_earliest_eligibility_is_exact_to_the_day(leap_pengawas: Path) -> None:
     assert what["summary"][0] == "Earliest date of eligibility if only time passes: 2027-03-01."
     # Re-checking on that day and on the day before.
     assert explain(leap_pengawas, "administrator", expected)["decision"]["verdict"] == "eligible"
-    assert explain(leap_pengawas, "administrator", expected - dt.timedelta(days=1))["decision"]["verdict"] == "not_eligible"
+    day_before = explain(leap_pengawas, "administrator", expected - dt.timedelta(days=1))
+    assert day_before["decision"]["verdict"] == "not_eligible"
 
 
 @pytest.fixture
@@ -131,8 +132,10 @@ def test_two_time_requirements_meet_on_the_next_kp_date(kp_candidate: Path) -> N
     assert found["time-in-rank"]["passes_on_text"] == "4 years in rank on 2026-04-15"
     assert found["kp-period"]["passes_on"] == "2026-04-01"
     assert doc["what_if"]["eligible_on"] == "2026-05-01"
-    assert explain(kp_candidate, "kenaikan-pangkat-reguler", dt.date(2026, 5, 1))["decision"]["verdict"] == "eligible"
-    assert explain(kp_candidate, "kenaikan-pangkat-reguler", dt.date(2026, 4, 30))["decision"]["verdict"] == "not_eligible"
+    on_time = explain(kp_candidate, "kenaikan-pangkat-reguler", dt.date(2026, 5, 1))
+    assert on_time["decision"]["verdict"] == "eligible"
+    day_before = explain(kp_candidate, "kenaikan-pangkat-reguler", dt.date(2026, 4, 30))
+    assert day_before["decision"]["verdict"] == "not_eligible"
 
 
 def test_days_after_a_new_version_takes_effect_are_decided_under_it(kp_candidate: Path) -> None:
