@@ -30,8 +30,8 @@ from engine.audit.verify import entry_of_row, verify
 from engine.decide.pipeline import CheckRun, check_with
 from engine.load.intake import LoadedCandidate
 from engine.load.library import load_library
+from engine.present.decisions import check_report, report_json
 from engine.present.render import to_json
-from engine.present.views import check_json
 
 TARGET_RATIO = 1.5
 
@@ -43,7 +43,7 @@ def _log(message: str) -> None:
 def _decide(ruleset: Any, loaded: list[LoadedCandidate]) -> CheckRun:
     # What `check --format json --no-record` does after loading the files: decide, then render.
     run = check_with(ruleset, POSITION, loaded, AS_OF)
-    to_json(check_json(run, "en"))
+    to_json(report_json(check_report(run, "en")))
     return run
 
 

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import time
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -163,9 +162,7 @@ def test_smallest_changes_and_no_date_within_the_horizon(tmp_path: Path) -> None
                      positions="  - {jenis: PELAKSANA, tmt_start: 2012-01-01, tmt_end: 2020-01-06}\n"
                                "  - {jenis: PENGAWAS, tmt_start: 2020-01-06}")
     as_of = dt.date(2026, 12, 15)
-    started = time.perf_counter()
     doc = explain(path, "administrator", as_of)
-    elapsed = time.perf_counter() - started
     what = doc["what_if"]
     found = changes(doc)
     assert set(found) == {"education", "competency-m01"}
@@ -177,7 +174,6 @@ def test_smallest_changes_and_no_date_within_the_horizon(tmp_path: Path) -> None
     assert what["summary"][0].startswith("No date within 10 years (until 2036-12-15)")
     assert what["lapses"] == [{"id": "performance", "on": "2027-01-01", "status": "missing",
                                "note": "no usable rating for 2026 (reason: -)"}]
-    assert elapsed < 5, f"a ten-year scan took {elapsed:.1f} s"  # about 1 s on a laptop; generous for CI
     indonesian = changes(explain(path, "administrator", as_of, "--lang", "id"))
     assert indonesian["education"]["text"] == "S1 diperlukan, dimiliki D3"
     assert indonesian["competency-m01"]["text"] == "Integritas (M01) level 3 diperlukan, dimiliki 2"

@@ -94,6 +94,9 @@ class Layout:
     check_nodes: tuple[int, ...]
     check_info: dict[int, tuple[int, str, int, int, str, bool, bool]]
     shared: dict[tuple[Any, ...], Outcome] = field(default_factory=dict, compare=False, repr=False)
+    # The record of each shared outcome (a DecisionRecord part), by the outcome's id; the outcome is kept
+    # beside it so that id cannot be reused while the entry lives.
+    records: dict[int, tuple[Outcome, Any]] = field(default_factory=dict, compare=False, repr=False)
 
     def outcomes(self, statuses: tuple[Status, ...], observed: tuple[Any, ...],
                  notes: tuple[Note | None, ...], *, displayed: bool = False) -> tuple[Outcome, ...]:
@@ -109,6 +112,7 @@ class Layout:
         cache = self.shared
         if len(cache) > _OUTCOME_CACHE_LIMIT:
             cache.clear()
+            self.records.clear()
 
         def build(index: int) -> Outcome:
             node = self.nodes[index]

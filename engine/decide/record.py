@@ -13,14 +13,7 @@ from collections.abc import Iterator, Sequence
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from pydantic import (
-    BaseModel,
-    ConfigDict,
-    JsonValue,
-    SerializationInfo,
-    SerializerFunctionWrapHandler,
-    model_serializer,
-)
+from pydantic import BaseModel, ConfigDict, Field
 from pydantic_core import to_jsonable_python
 
 from engine.compiler.layout import Layout, Outcome, RulesetRef, Status
@@ -30,6 +23,9 @@ from engine.facts.derive import Facts, Note
 from engine.facts.vocabulary import lookup
 
 _JSON_SCALARS = (str, int, float, bool, type(None))
+# A JSON value (str, number, bool, null, list, object). Typed Any rather than pydantic's Json, whose
+# serialiser costs six times as much: a record is serialised for every decision recorded.
+Json = Any
 
 
 class _Record(BaseModel):
@@ -49,31 +45,37 @@ class RequirementRecord(_Record):
 
     id: str
     status: Status
-    observed: JsonValue = None
+    observed: Json = None
     note: Note | None = None
-    children: tuple[RequirementRecord, ...] = ()
-
-    @model_serializer(mode="wrap")
-    def _without_empty_children(self, handler: SerializerFunctionWrapHandler,
-                                _info: SerializationInfo) -> dict[str, Any]:
-        data: dict[str, Any] = handler(self)
-        if not self.children:  # record version 1 writes "children" for groups only
-            data.pop("children", None)
-        return data
+    # record version 1 writes "children" for groups only
+    children: tuple[RequirementRecord, ...] = Field(default=(), exclude_if=lambda children: not children)
 
     @classmethod
-    def of(cls, outcome: Outcome) -> RequirementRecord:
+    def of(cls, outcome: Outcome, memo: dict[int, tuple[Outcome, Any]] | None = None) -> RequirementRecord:
+        """The record of an outcome just decided (trusted: built without validating again).
+
+        Candidates share outcomes (``Layout.outcomes``), so ``memo`` (the layout's) builds each record once.
+        """
+        if memo is not None:
+            found = memo.get(id(outcome))
+            if found is not None and found[0] is outcome:
+                record: RequirementRecord = found[1]
+                return record
         observed = outcome.observed
-        return cls(id=outcome.id, status=outcome.status,
-                   observed=observed if isinstance(observed, _JSON_SCALARS) else to_jsonable_python(observed),
-                   note=outcome.note, children=tuple(cls.of(c) for c in outcome.children))
+        record = cls.model_construct(
+            id=outcome.id, status=outcome.status,
+            observed=observed if isinstance(observed, _JSON_SCALARS) else to_jsonable_python(observed),
+            note=outcome.note, children=tuple(cls.of(c, memo) for c in outcome.children))
+        if memo is not None:
+            memo[id(outcome)] = (outcome, record)
+        return record
 
 
 class FactsRecord(_Record):
     """The facts a decision rested on, as JSON (decimals as exact strings, durations in months)."""
 
     as_of: dt.date
-    values: dict[str, JsonValue]
+    values: dict[str, Json]
     missing: dict[str, Note] = {}
     invalid: dict[str, Note] = {}
 
@@ -87,7 +89,7 @@ class JpmRecord(_Record):
     """The JPM category recorded under the position's scheme."""
 
     scheme: str
-    value: JsonValue
+    value: Json
     capped: bool
     category: str
     basis: str
@@ -107,14 +109,21 @@ class DecisionRecord(_Record):
 
     @classmethod
     def of(cls, decision: Decision) -> DecisionRecord:
-        """The record of a decision just made."""
-        return cls(
+        """The record of a decision just made.
+
+        Built without validating again (every part comes from validated models; recording thousands of
+        decisions would otherwise pay for it twice); a test checks it equals the validated record.
+        """
+        facts = decision.facts
+        return cls.model_construct(
             as_of=decision.as_of,
-            candidate=CandidateRecord(file=decision.candidate.file, name=decision.candidate.name,
-                                      nip=decision.candidate.nip),
-            facts=FactsRecord.model_validate(decision.facts.model_dump(mode="json")),
-            jpm=None if decision.jpm is None else JpmRecord.model_validate(decision.jpm.model_dump(mode="json")),
-            position=decision.position, requirements=tuple(RequirementRecord.of(o) for o in decision.requirements),
+            candidate=CandidateRecord.model_construct(file=decision.candidate.file, name=decision.candidate.name,
+                                                      nip=decision.candidate.nip),
+            facts=FactsRecord.model_construct(as_of=facts.as_of, values=to_jsonable_python(facts.values),
+                                              missing=facts.missing, invalid=facts.invalid),
+            jpm=None if decision.jpm is None else JpmRecord.model_construct(**decision.jpm.model_dump(mode="json")),
+            position=decision.position,
+            requirements=tuple(RequirementRecord.of(o, decision.layout.records) for o in decision.requirements),
             ruleset=decision.ruleset, verdict=decision.verdict)
 
     def flat(self) -> Iterator[tuple[str, RequirementRecord]]:
@@ -166,12 +175,12 @@ class DecisionRecord(_Record):
         return items
 
 
-def _native(name: str, value: JsonValue) -> Any:
+def _native(name: str, value: Json) -> Any:
     spec = lookup(name)
     return _decimal(value) if spec is not None and spec.kind == "decimal" else value
 
 
-def _decimal(value: JsonValue) -> Any:
+def _decimal(value: Json) -> Any:
     if isinstance(value, str):
         try:
             return Decimal(value)
