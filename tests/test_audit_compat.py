@@ -114,3 +114,20 @@ def test_old_ids_stay_valid_and_prefixes_say_what_they_match(old_store: str) -> 
     assert code == 3 and "too short" in err
     code, out, _e = run("replay", "#12", "--db", old_store, "--format", "json")
     assert code == 0 and [r["seq"] for r in json.loads(out)] == [12]
+
+
+def test_a_record_whose_ruleset_is_not_stored_is_shown_as_recorded_and_replays_different(tmp_path: Path) -> None:
+    db = str(tmp_path / "no-rulesets.db")
+    with Store.open(db, create=True) as store, store.engine.begin() as conn:
+        conn.execute(decisions.insert(), frozen()["decisions"][:2])
+    code, _out, err = run("audit", "show", "#1", "--db", db)
+    assert code == 3 and "ruleset_unavailable" in err and "725a7cb3ac1e is not stored" in err
+    assert "Traceback" not in err and "internal error" not in err
+    code, out, err = run("audit", "show", "#1", "--db", db, "--format", "json")  # the record itself still shows
+    assert code == 0, err
+    shown = json.loads(out)
+    assert shown["requirements"] is None and shown["record"]["decision"]["candidate"]["name"] == "Budi Santoso"
+    code, out, _e = run("replay", "--all", "--db", db, "--format", "json")
+    assert code == 1
+    assert [d["where"] + " " + d["field"] for r in json.loads(out) for d in r["differences"]] == \
+        ["(ruleset) stored", "(ruleset) stored"]

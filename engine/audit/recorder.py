@@ -33,7 +33,9 @@ def drafts(run: CheckRun, candidates: Sequence[LoadedCandidate], *, actor: str, 
     by_file = {(c.file, c.candidate.nip): c.candidate for c in candidates}
     out = []
     for decision in run.decisions:
-        candidate = by_file[(decision.candidate.file, decision.candidate.nip)]
+        candidate = by_file.get((decision.candidate.file, decision.candidate.nip))
+        if candidate is None:
+            raise EngineFault(f"decision for {decision.candidate.file} has no candidate among those decided")
         out.append(draft(decision, snapshot(candidate), stored, actor=actor, board=board, engine=engine,
                          run_id=run_id, random=random))
     return out
@@ -45,8 +47,6 @@ def record_run(store: Store, run: CheckRun, candidates: Sequence[LoadedCandidate
     run_id = UlidFactory()(clock())
     made = drafts(run, candidates, actor=actor or os_user(), board=board, engine=engine, run_id=run_id)
     return store.append(made, clock=clock)
-
-
 
 
 def record_replays(store: Store, items: Sequence[Replayed], *, actor: str | None = None,

@@ -128,10 +128,15 @@ def _replay_group(items: list[Replayed], stored: StoredRulesets) -> Iterator[Rep
     loaded: list[LoadedCandidate] = []
     unreadable: set[str] = set()
     for item in items:
-        snap = item.record["candidate"]["snapshot"]
+        part = item.record.get("candidate")
+        snap = part.get("snapshot") if isinstance(part, dict) else None
+        if not isinstance(part, dict) or not isinstance(snap, dict):
+            item.differences.append(Difference("(candidate)", "readable", True, "the record holds no snapshot"))
+            unreadable.add(item.decision_id)
+            continue
         found = digest(snap)
-        if found != item.record["candidate"]["hash"]:
-            item.differences.append(Difference("(candidate)", "hash", item.record["candidate"]["hash"], found))
+        if found != part.get("hash"):
+            item.differences.append(Difference("(candidate)", "hash", part.get("hash"), found))
         try:
             loaded.append(LoadedCandidate(item.decision_id, revive(snap)))
         except ValidationError as error:
@@ -139,7 +144,7 @@ def _replay_group(items: list[Replayed], stored: StoredRulesets) -> Iterator[Rep
             unreadable.add(item.decision_id)
     try:
         run = check_with(ruleset, first.position, loaded, first.as_of,
-                         backend="reference" if items[0].record["engine"] == "reference" else "durable",
+                         backend="reference" if items[0].record.get("engine") == "reference" else "durable",
                          layouts=stored.layouts)
     except InputError as error:
         for item in items:
