@@ -434,8 +434,8 @@ def audit_list(db: str | None, position_id: str | None, since: dt.date | None, v
                          name=name, limit=limit)
     with Store.open(db) as store:
         rows = list(store.rows(filters, after=after, full=False))
-    if audit_views.list_more(len(rows), limit, lang):
-        click.echo(audit_views.list_more(len(rows), limit, lang), err=True)
+    if audit_views.list_more(rows, limit, lang):
+        click.echo(audit_views.list_more(rows, limit, lang), err=True)
     if fmt == "json":
         click.echo(to_json([audit_views.list_json(row) for row in rows]))
     else:

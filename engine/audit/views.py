@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import secrets
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import orjson
@@ -109,13 +109,13 @@ def show_header(shown: Shown, lang: str) -> str:
     return decision_header(shown.decision, lang, recorded)
 
 
-def list_more(shown: int, limit: int | None, lang: str) -> str:
-    """The paging hint after a full page of `audit list`: how to ask for the next one."""
-    if limit is None or shown < limit:
+def list_more(rows: Sequence[Mapping[str, Any]], limit: int | None, lang: str) -> str:
+    """After a full page of `audit list`: the option that shows the next one."""
+    if limit is None or not rows or len(rows) < limit:
         return ""
     if lang == "id":
-        return f"{shown} catatan ditampilkan; berikutnya: --after <no. terakhir>"
-    return f"{shown} records shown; next page: --after <last seq>"
+        return f"{len(rows)} catatan ditampilkan; halaman berikutnya: --after {rows[-1]['seq']}"
+    return f"{len(rows)} records shown; next page: --after {rows[-1]['seq']}"
 
 
 def head_json(head: Head) -> dict[str, Any]:
