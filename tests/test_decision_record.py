@@ -6,9 +6,12 @@ import ast
 import datetime as dt
 import json
 from pathlib import Path
+from typing import Any
 
 import pytest
 from cli_runner import run
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from engine.audit.canonical import canonical
 from engine.compiler.layout import Layout, LayoutCache, compile_layout
@@ -133,3 +136,39 @@ def test_audit_show_prints_what_explain_prints(tmp_path: Path, lang: str) -> Non
         assert shown_lines[0] == explained_lines[0] and shown_lines[2] == explained_lines[1]  # who, verdict, rules
         table = shown_lines[3:]
         assert explained_lines[2:2 + len(table)] == table
+
+
+_SCALARS = (st.none() | st.booleans() | st.integers(-(2**53) + 1, 2**53 - 1) | st.text(max_size=12)
+            | st.floats(allow_nan=False, allow_infinity=False))
+_NOTES = st.none() | st.builds(lambda code, args: {"code": code, "args": args}, st.text(min_size=1, max_size=8),
+                               st.dictionaries(st.text(max_size=6), st.text(max_size=6), max_size=3))
+
+
+def _requirement(children: st.SearchStrategy[list[dict[str, Any]]]) -> st.SearchStrategy[dict[str, Any]]:
+    def build(ident: str, status: str, observed: Any, note: Any, kids: list[dict[str, Any]]) -> dict[str, Any]:
+        item = {"id": ident, "status": status, "observed": observed, "note": note}
+        return {**item, "children": kids} if kids else item  # version 1: "children" on groups only
+
+    return st.builds(build, st.text(min_size=1, max_size=10),
+                     st.sampled_from(["pass", "fail", "missing", "invalid", "waived"]), _SCALARS, _NOTES, children)
+
+
+_REQUIREMENTS = st.recursive(st.just([]), lambda inner: st.lists(_requirement(inner), max_size=3), max_leaves=8)
+
+
+@given(requirements=_REQUIREMENTS.filter(bool),
+       values=st.dictionaries(st.text(min_size=1, max_size=10), _SCALARS, max_size=6),
+       jpm=st.none() | st.builds(lambda v, c: {"scheme": "SELEKSI", "value": v, "capped": c,
+                                               "category": "MEMENUHI_SYARAT", "basis": "b"}, _SCALARS, st.booleans()),
+       name=st.text(max_size=20))
+@settings(max_examples=200, deadline=None)
+def test_any_version_1_decision_reads_and_writes_back_byte_for_byte(requirements: list[dict[str, Any]],
+                                                                    values: dict[str, Any],
+                                                                    jpm: dict[str, Any] | None, name: str) -> None:
+    recorded = {"as_of": "2026-12-01", "candidate": {"file": "a.yaml", "name": name, "nip": "198203152006042001"},
+                "facts": {"as_of": "2026-12-01", "values": values, "missing": {}, "invalid": {}}, "jpm": jpm,
+                "position": "administrator", "requirements": requirements, "verdict": "needs_review",
+                "ruleset": {"id": "national", "version": "2020.1", "hash": "0" * 64, "layers": ["national@2020.1"]}}
+    record = DecisionRecord.model_validate(recorded)
+    assert canonical(record.model_dump(mode="json")) == canonical(recorded)
+    assert DecisionRecord.model_validate_json(json.dumps(recorded)) == record
