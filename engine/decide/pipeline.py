@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Literal
 
-from engine.compiler.layout import LayoutCache
+from engine.compiler.layout import Layout, LayoutCache
 from engine.compiler.plan import Plan, encode_row
 from engine.decide.decision import Decision, decide, ranked, waiver_problems
 from engine.errors import InputError, Problem
@@ -31,6 +31,7 @@ class CheckRun:
     position: PositionClass
     decisions: list[Decision]
     problems: list[Problem] = field(default_factory=list)
+    layout: Layout | None = None  # the position's compiled layout (what every decision's ``layout`` is)
 
 
 def select_position(ruleset: Ruleset, position_id: str) -> PositionClass:
@@ -82,4 +83,4 @@ def check_with(ruleset: Ruleset, position_id: str, candidates: Sequence[LoadedCa
     decisions = [decide(layout, loaded.candidate, facts, ok, loaded.file)
                  for (loaded, facts), ok in zip(accepted, passed, strict=True)]
     return CheckRun(as_of=as_of, ruleset=ruleset, ruleset_hash=digest, position=position,
-                    decisions=ranked(decisions), problems=problems)
+                    decisions=ranked(decisions), problems=problems, layout=layout)

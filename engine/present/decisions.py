@@ -92,7 +92,7 @@ def check_report(run: CheckRun, lang: str, recorded: Sequence[tuple[int, str]] =
         seq, ident = recorded[rank - 1] if recorded else (None, None)
         entries.append(RankedDecision(rank=rank, seq=seq, decision_id=ident, passed=decision.passed_count(),
                                       total=decision.total(), decision=DecisionRecord.of(decision)))
-    layout = run.decisions[0].layout if run.decisions else None
+    layout = run.layout or (run.decisions[0].layout if run.decisions else None)
     return CheckReport(as_of=run.as_of, position=run.position.id,
                        ruleset=RulesetRef(id=run.ruleset.id, version=run.ruleset.version, hash=run.ruleset_hash,
                                           layers=run.ruleset.layers),
