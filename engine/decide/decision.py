@@ -37,7 +37,7 @@ class JpmCategory(Frozen):
 
 
 # Inclusive lower bounds, highest first: selection (uji kompetensi) MS ≥ 80, MMS ≥ 68; mapping (pemetaan)
-# optimal ≥ 90, cukup optimal ≥ 78, as assessment centres apply them under PerBKN 26/2019.
+# optimal ≥ 90, cukup optimal ≥ 78, as assessment centres apply them; a position's `jpm.basis` cites its source.
 JPM_SCHEMES: dict[str, list[tuple[Decimal, str]]] = {
     "SELEKSI": [(Decimal(80), "MEMENUHI_SYARAT"), (Decimal(68), "MASIH_MEMENUHI_SYARAT"),
                 (Decimal(0), "KURANG_MEMENUHI_SYARAT")],
