@@ -29,11 +29,18 @@ from engine.load.candidate import Candidate
 from engine.load.intake import load_candidates
 from engine.load.library import Library, content_hash, load_library
 from engine.load.rulefile import RuleFile
-from engine.present.decisions import check_report, decision_header, explain_report, report_json, requirement_rows
+from engine.present.decisions import (
+    check_report,
+    check_rows,
+    decision_header,
+    explain_report,
+    report_json,
+    requirement_rows,
+    summary_line,
+)
 from engine.present.i18n import label
 from engine.present.render import FORMATS, rows_text, to_json
 from engine.present.views import (
-    check_rows,
     coverage_rows,
     diff_columns,
     diff_json,
@@ -47,7 +54,6 @@ from engine.present.views import (
     positions_json,
     positions_rows,
     problems_json,
-    summary_line,
     test_json,
     test_rows,
     whatif_json,

@@ -145,3 +145,33 @@ def decision_header(record: DecisionRecord, lang: str, recorded: str = "") -> st
     lines.append(f"{label('as_of', lang)} {record.as_of}; {label('ruleset', lang)} {ruleset.id} {ruleset.version} "
                  f"({ruleset.hash[:12]}); {label('passed', lang)} {record.passed()}/{len(record.requirements)}")
     return "\n".join(lines)
+
+
+SHOWN_FAILING = 3  # the table stays readable; JSON and explain list them all
+
+
+def check_rows(run: CheckRun, lang: str) -> list[dict[str, Any]]:
+    rows = []
+    for i, d in enumerate(run.decisions, 1):
+        open_items = [f"{o.id} ({label(o.status, lang)})" for o in d.failing()]
+        failing = ", ".join(open_items[:SHOWN_FAILING])
+        if len(open_items) > SHOWN_FAILING:
+            failing += f" +{len(open_items) - SHOWN_FAILING} " + ("more" if lang == "en" else "lainnya")
+        jpm = d.facts.values.get("jpm")
+        rows.append({
+            label("rank", lang): i, label("nip", lang): d.candidate.nip, label("name", lang): d.candidate.name,
+            label("verdict", lang): label(d.verdict, lang),
+            label("passed", lang): f"{d.passed_count()}/{len(d.requirements)}",
+            label("jpm", lang): f"{jpm:.2f}" if jpm is not None else "",
+            label("golongan", lang): d.facts.values.get("golongan", ""),
+            label("failing", lang): failing})
+    return rows
+
+
+def summary_line(run: CheckRun, lang: str) -> str:
+    """'20 candidates for administrator on 2026-12-01: 9 eligible, 4 needs review, 7 not eligible'."""
+    counts = {v: sum(1 for d in run.decisions if d.verdict == v) for v in ("eligible", "needs_review", "not_eligible")}
+    parts = ", ".join(f"{n} {label(v, lang)}" for v, n in counts.items())
+    if lang == "id":
+        return f"{len(run.decisions)} kandidat untuk {run.position.id} per {run.as_of}: {parts}"
+    return f"{len(run.decisions)} candidates for {run.position.id} on {run.as_of}: {parts}"

@@ -1,11 +1,10 @@
-"""What each command shows: decisions, requirements and facts as JSON documents or rows, per language."""
+"""What the other commands show: facts, positions, lint, tests, diffs and what-if, as JSON or rows, per language."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from engine.compiler.plan import leaves
-from engine.decide.pipeline import CheckRun
 from engine.errors import Problem
 from engine.facts.derive import Facts
 from engine.facts.vocabulary import FactSpec, listing, lookup
@@ -33,27 +32,6 @@ def _fact_display(name: str, value: Any) -> Any:
 
 def problems_json(problems: list[Problem]) -> list[dict[str, Any]]:
     return [p.model_dump() for p in problems]
-
-
-SHOWN_FAILING = 3  # the table stays readable; JSON and explain list them all
-
-
-def check_rows(run: CheckRun, lang: str) -> list[dict[str, Any]]:
-    rows = []
-    for i, d in enumerate(run.decisions, 1):
-        open_items = [f"{o.id} ({label(o.status, lang)})" for o in d.failing()]
-        failing = ", ".join(open_items[:SHOWN_FAILING])
-        if len(open_items) > SHOWN_FAILING:
-            failing += f" +{len(open_items) - SHOWN_FAILING} " + ("more" if lang == "en" else "lainnya")
-        jpm = d.facts.values.get("jpm")
-        rows.append({
-            label("rank", lang): i, label("nip", lang): d.candidate.nip, label("name", lang): d.candidate.name,
-            label("verdict", lang): label(d.verdict, lang),
-            label("passed", lang): f"{d.passed_count()}/{len(d.requirements)}",
-            label("jpm", lang): f"{jpm:.2f}" if jpm is not None else "",
-            label("golongan", lang): d.facts.values.get("golongan", ""),
-            label("failing", lang): failing})
-    return rows
 
 
 def _req_rows(req: Requirement, position: str, lang: str, depth: int) -> list[dict[str, Any]]:
@@ -120,15 +98,6 @@ def fact_rows(f: Facts, lang: str) -> list[dict[str, Any]]:
             value += note_text(f.invalid.get(name) or f.missing.get(name), lang) + ")"
         rows.append({label("fact", lang): name, label("value", lang): value})
     return rows
-
-
-def summary_line(run: CheckRun, lang: str) -> str:
-    """'20 candidates for administrator on 2026-12-01: 9 eligible, 4 needs review, 7 not eligible'."""
-    counts = {v: sum(1 for d in run.decisions if d.verdict == v) for v in ("eligible", "needs_review", "not_eligible")}
-    parts = ", ".join(f"{n} {label(v, lang)}" for v, n in counts.items())
-    if lang == "id":
-        return f"{len(run.decisions)} kandidat untuk {run.position.id} per {run.as_of}: {parts}"
-    return f"{len(run.decisions)} candidates for {run.position.id} on {run.as_of}: {parts}"
 
 
 def finding_rows(findings: list[Finding]) -> list[dict[str, Any]]:
