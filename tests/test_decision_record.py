@@ -125,7 +125,7 @@ def test_audit_show_prints_what_explain_prints(tmp_path: Path, lang: str) -> Non
     assert code == 0, err
     for entry in json.loads(out)["decisions"]:
         path = entry["decision"]["candidate"]["file"]
-        args = ("--as-of", AS_OF.isoformat(), "--lang", lang)
+        args = ("--as-of", AS_OF.isoformat(), "--lang", lang, "--horizon", "1")  # a short what-if scan
         for fmt in ("csv", "markdown"):
             _c, shown, _e = run("audit", "show", f"#{entry['seq']}", "--db", db, "--format", fmt, "--lang", lang)
             _c, explained, _e = run("explain", path, "--position", "administrator", *args, "--format", fmt)
