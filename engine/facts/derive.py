@@ -11,6 +11,7 @@ from pydantic import BaseModel, ConfigDict
 from engine.facts.calendar import add_months, completed_months, span_months
 from engine.facts.promotion import below_ceiling, exam_passed, penyetaraan_periods
 from engine.facts.scales import EDUCATION, EXAM_TYPES, PENYETARAAN, PREDIKAT, SANCTION_LEVEL, TRAINING_TYPES
+from engine.facts.unrecorded import withheld
 from engine.facts.vocabulary import DECIMAL_PLACES, POST_KEYS, RATING_YEARS, family_name
 from engine.load.candidate import Candidate, Performance, Position, Sanction
 
@@ -130,6 +131,7 @@ class _Deriver:
             self.values[f"training.{kind}"] = any(t.type == kind and t.passed <= as_of for t in c.trainings)
         self._optional()
         self._promotion()
+        self._not_recorded()
         return Facts(as_of=as_of, values=self.values, missing=self.missing, invalid=self.invalid)
 
     def _education(self) -> None:
@@ -257,6 +259,15 @@ class _Deriver:
         else:
             self.missing["health_certificate_age_months"] = note("no_health_certificate")
 
+
+    def _not_recorded(self) -> None:
+        # An imported dossier names the histories its source lacks: their facts are unknown, not empty.
+        provenance = self.c.provenance
+        for history in provenance.not_recorded if provenance else ():
+            for name in [n for n in self.values if withheld(history, n)]:
+                del self.values[name]
+                self.missing[name] = note("not_recorded", history=history, source=provenance.system if provenance
+                                          else "-")
 
     def _promotion(self) -> None:
         c, as_of, values = self.c, self.as_of, self.values

@@ -60,7 +60,66 @@ class Strict(BaseModel):
     model_config = ConfigDict(strict=True, extra="forbid", frozen=True)
 
 
-class Rank(Strict):
+# ---- Imported dossiers (issue #10, `layak import siasn`): provenance and what the source could not say. ----
+# Every field here is optional, so hand-written candidate files stay valid. Other import-related additions
+# (leave periods, issue #8) belong in this block too.
+
+InferredField = Literal["tmt_end", "appointment", "recognised_for_rank", "jf_jenjang", "jf_kategori", "graduated",
+                        "scheme", "effective_end", "level"]
+NotRecorded = Literal["pangkat", "education", "education_for_rank", "positions", "position_history", "performance",
+                      "discipline", "discipline_pending", "trainings", "exams", "criminal_record", "credit_points"]
+
+
+class SourceRef(Strict):
+    """Where one entry came from, and which of its values the importer inferred instead of reading them."""
+
+    system: Literal["SIASN", "SIASN_CSV"] = Field(description="SIASN web service responses, or the SIASN CSV export")
+    record_id: str | None = Field(default=None, description="The SIASN riwayat row id (32-hex legacy SAPK id or "
+                                                            "UUID); none for the CSV export")
+    inferred: list[InferredField] = Field(
+        default_factory=list,
+        description="Values of this entry that were inferred, not read: tmt_end (from the next position's TMT), "
+                    "appointment (acting status assumed DEFINITIF: SIASN records none before 2024), "
+                    "recognised_for_rank (diploma recognition from the first-education flag or a KP penyesuaian "
+                    "ijazah), jf_jenjang/jf_kategori (from the position name), graduated (31 December of the "
+                    "graduation year), scheme (appraisal scheme from the year), effective_end (start + duration), "
+                    "level (sanction level from its type)")
+
+
+class Sourced(Strict):
+    source: SourceRef | None = Field(default=None, description="Provenance of an imported entry")
+
+
+class SourceFile(Strict):
+    """One input the dossier was built from, fingerprinted so a decision can be tied to the exact bytes."""
+
+    name: str = Field(description="File name (with the NIP folder), or bundle file and line")
+    endpoint: str = Field(description="SIASN endpoint, e.g. rw-golongan, or csv-export")
+    sha256: Annotated[str, Field(pattern=r"^[0-9a-f]{64}$", description="SHA-256 of the bytes read")]
+
+
+class Provenance(Strict):
+    """Where an imported dossier came from and which histories its source does not hold."""
+
+    system: Literal["SIASN", "SIASN_CSV"]
+    importer: str = Field(description="The importer and its version, e.g. layak 0.1.0")
+    files: list[SourceFile] = Field(default_factory=list)
+    not_recorded: list[NotRecorded] = Field(
+        default_factory=list,
+        description="Histories the source lacks or that could not be mapped completely; the facts derived from "
+                    "them are missing (never false or zero), so the rules that need them say missing")
+
+
+class LegalPosition(Strict):
+    """Kedudukan hukum (SIASN kedudukanPnsId): 01 Aktif; others (CLTN, tugas belajar, ...) need a review."""
+
+    code: Annotated[str, Field(pattern=r"^\d{2}$")]
+    name: str | None = None
+
+# ---- end of imported-dossier block ----
+
+
+class Rank(Sourced):
     golongan: Golongan
     tmt: Date
     sk_number: str | None = None
@@ -68,7 +127,7 @@ class Rank(Strict):
                      "ISTIMEWA", "PENGABDIAN"] | None = None
 
 
-class Education(Strict):
+class Education(Sourced):
     level: EducationLevel
     major: str | None = None
     institution: str | None = None
@@ -78,7 +137,7 @@ class Education(Strict):
     recognised_for_rank: bool = False
 
 
-class Position(Strict):
+class Position(Sourced):
     jenis: PostKind
     jf_name: str | None = None
     jf_kategori: Literal["KEAHLIAN", "KETERAMPILAN"] | None = None
@@ -103,14 +162,15 @@ class Position(Strict):
         return self
 
 
-class Performance(Strict):
+class Performance(Sourced):
     period: Annotated[str, Field(pattern=r"^\d{4}(-S[12])?$")]
     scheme: Scheme
     numeric_score: Number | None = None
     predikat: Predikat | None = None
     rating_hasil_kerja: Expectation | None = None
     rating_perilaku: Expectation | None = None
-    missing_reason: Literal["CLTN", "TUGAS_BELAJAR", "CPNS_YEAR", "SICK_LEAVE", "NOT_SUBMITTED", "OTHER"] | None = None
+    missing_reason: Literal["CLTN", "TUGAS_BELAJAR", "CPNS_YEAR", "SICK_LEAVE", "NOT_SUBMITTED", "OTHER",
+                            "SOURCE_CONFLICT"] | None = None
 
 
 class Score(Strict):
@@ -137,7 +197,7 @@ class Talent(Strict):
     period: str | None = None
 
 
-class Sanction(Strict):
+class Sanction(Sourced):
     level: Literal["RINGAN", "SEDANG", "BERAT"]
     type: Literal["TEGURAN_LISAN", "TEGURAN_TERTULIS", "PERNYATAAN_TIDAK_PUAS", "POTONG_TUKIN_6", "POTONG_TUKIN_9",
                   "POTONG_TUKIN_12", "PENURUNAN_JABATAN_12", "PEMBEBASAN_KE_PELAKSANA_12", "PDHTAPS", "PTDH"]
@@ -149,7 +209,7 @@ class Sanction(Strict):
                     "COMPLETED"]
 
 
-class Training(Strict):
+class Training(Sourced):
     type: Literal["LATSAR", "PKP", "PKA", "PKN_II", "PKN_I", "DIKLATPIM_IV", "DIKLATPIM_III", "DIKLATPIM_II",
                   "TEKNIS", "FUNGSIONAL"]
     passed: Date
@@ -204,3 +264,6 @@ class Candidate(Strict):
     lhkpn_or_lhkasn_submitted_year: int | None = None
     hukuman_pidana: Literal["NONE", "CONVICTED", "IN_PROCESS"] = "NONE"
     waivers: list[Waiver] = Field(default_factory=list)
+    # imported-dossier fields (issue #10)
+    legal_position: LegalPosition | None = None
+    provenance: Provenance | None = None

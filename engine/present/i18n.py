@@ -61,6 +61,8 @@ NOTES: dict[str, tuple[str, str]] = {
     "no_health_certificate": ("no health certificate on file", "belum ada surat keterangan sehat"),
     "no_rating": ("no usable rating for {year} (reason: {reason})",
                   "tidak ada nilai kinerja yang dapat dipakai untuk {year} (alasan: {reason})"),
+    "not_recorded": ("not in the {source} records this dossier was imported from ({history})",
+                     "tidak ada dalam data {source} asal berkas ini ({history})"),
     "no_evidence": ("no evidence on file", "tidak ada bukti"),
     "missing_fails": ("evidence missing, which fails this requirement", "bukti tidak ada, sehingga syarat gagal"),
     "acting_only": ("met only when acting (Plt/Plh) service counts ({with_acting} months in all); the board decides",
