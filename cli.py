@@ -60,6 +60,7 @@ from engine.present.views import (
     whatif_lines,
     whatif_rows,
 )
+from engine.siasn import command as siasn_command
 from engine.tools.boundaries import generate as generate_boundaries_text
 from engine.tools.cases import coverage, coverage_percent, load_cases, run_case
 from engine.tools.diff import common_positions, diff
@@ -646,6 +647,28 @@ def diff_cmd(ctx: click.Context, base: Path, proposed: Path, candidate_paths: tu
     click.echo(diff_summary_line(report, lang), err=True)
     _emit_problems(report.problems)
     ctx.exit(ExitCode.INVALID_INPUT if report.problems else ExitCode.FINDINGS if report.changed else ExitCode.OK)
+
+
+@cli.group("import")
+def import_group() -> None:
+    """Import candidate files from personnel systems (see `layak import siasn --help`)."""
+
+
+@import_group.command("siasn", help=siasn_command.HELP)
+@click.argument("path", type=click.Path(exists=True, path_type=Path))
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path), required=True, metavar="DIR",
+              help="Folder the dossiers are written to (created if needed).")
+@format_option
+@lang_option
+@click.pass_context
+def import_siasn_cmd(ctx: click.Context, path: Path, out: Path, fmt: str, lang: str) -> None:
+    try:
+        outcome = siasn_command.run(path, out, fmt, lang)
+    except ValueError as error:
+        raise click.UsageError(str(error)) from None
+    click.echo(outcome.report)
+    click.echo(outcome.summary, err=True)
+    ctx.exit(outcome.exit_code)
 
 
 def main() -> None:

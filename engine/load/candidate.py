@@ -65,7 +65,7 @@ class Strict(BaseModel):
 # (leave periods, issue #8) belong in this block too.
 
 InferredField = Literal["tmt_end", "appointment", "recognised_for_rank", "jf_jenjang", "jf_kategori", "graduated",
-                        "scheme", "effective_end", "level"]
+                        "scheme", "effective_end", "level", "type"]
 NotRecorded = Literal["pangkat", "education", "education_for_rank", "positions", "position_history", "performance",
                       "discipline", "discipline_pending", "trainings", "exams", "criminal_record", "credit_points"]
 
@@ -83,7 +83,7 @@ class SourceRef(Strict):
                     "recognised_for_rank (diploma recognition from the first-education flag or a KP penyesuaian "
                     "ijazah), jf_jenjang/jf_kategori (from the position name), graduated (31 December of the "
                     "graduation year), scheme (appraisal scheme from the year), effective_end (start + duration), "
-                    "level (sanction level from its type)")
+                    "level (sanction level from its type), type (training type from its name)")
 
 
 class Sourced(Strict):
