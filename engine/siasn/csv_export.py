@@ -82,7 +82,7 @@ def _row(nip: str, where: str, sha: str, record: dict[str, str]) -> tuple[dict[s
 
 def _position(imp: Import, r: Reader) -> list[Entry]:
     post, start = post_kind(r), r.date("tmtJabatan")
-    if post is None or start is None:
+    if isinstance(post, str) or start is None:
         imp.not_recorded.add("positions")
         return []
     entry, inferred = post

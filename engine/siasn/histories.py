@@ -64,41 +64,40 @@ def ranks(imp: Import, response: Response) -> list[Entry]:
     return out
 
 
-def _jf(r: Reader) -> tuple[Entry, list[str]] | None:
+def _jf(r: Reader) -> tuple[Entry, list[str]] | str:
     name = r.text("jabatanFungsionalNama") or r.text("namaJabatan")
-    if name is None:
-        return None
-    upper = " ".join(name.upper().split())
+    upper = " ".join((name or "").upper().split())
     for suffix, spec in sorted(rows("jenjang_jf", "suffixes").items(), key=lambda kv: -len(kv[0])):
-        if upper.endswith(suffix):
+        if name and upper.endswith(suffix):
             return ({"jenis": "JF", "jf_name": name, "jf_jenjang": spec["jenjang"], "jf_kategori": spec["kategori"]},
                     ["jf_jenjang", "jf_kategori"])
-    return None
+    return "jabatanFungsionalNama"
 
 
-def post_kind(r: Reader) -> tuple[Entry, list[str]] | None:
+def post_kind(r: Reader) -> tuple[Entry, list[str]] | str:
+    """The post class of a position record, or the key that does not give one."""
     _code, kind = r.code("jenisJabatan", rows("jenis_jabatan"), "jenis_jabatan")
     if kind == "STRUKTURAL":
         _eselon, spec = r.code("eselonId", rows("eselon"), "eselon")
-        return (dict(spec), []) if spec else None
+        return (dict(spec), []) if spec else "eselonId"
     if kind == "JF":
         return _jf(r)
     if kind == "PELAKSANA":
         return {"jenis": "PELAKSANA"}, []
-    return None
+    return "jenisJabatan"
 
 
 def positions(imp: Import, response: Response) -> list[Entry]:
     mapped: list[tuple[dt.date, Entry, list[str], Reader]] = []
-    unmapped_starts: list[dt.date | None] = []
+    unmapped: list[tuple[dt.date | None, bool]] = []  # (start, could be a definitive post)
     for record in response.data:
         r = imp.reader(response, record)
         post, start = post_kind(r), r.date("tmtJabatan")
         code, appointment = r.code("jenisPenugasanId", rows("penugasan"), "penugasan")
-        if post is None or start is None or (code is not None and appointment is None):
-            why = "jenisJabatan" if post is None else "tmtJabatan" if start is None else "jenisPenugasanId"
+        if isinstance(post, str) or start is None or (code is not None and appointment is None):
+            why = post if isinstance(post, str) else "tmtJabatan" if start is None else "jenisPenugasanId"
             _unmapped_row(r, "skipped", why)
-            unmapped_starts.append(start)
+            unmapped.append((start, code in (None, "D")))
             continue
         entry, inferred = post
         if unit := r.text("unorNama", "namaUnor"):
@@ -112,15 +111,18 @@ def positions(imp: Import, response: Response) -> list[Entry]:
             entry["sk_number"] = sk
         mapped.append((start, entry, inferred, r))
     mapped.sort(key=lambda item: item[0])
-    if unmapped_starts:
+    if unmapped:
         latest = max((s for s, *_ in mapped), default=None)
-        is_latest = latest is None or any(s is None or s >= latest for s in unmapped_starts)
+        is_latest = latest is None or any(s is None or s >= latest for s, _d in unmapped)
         imp.not_recorded.add("positions" if is_latest else "position_history")
+    # rw-jabatan has no end date: a definitive post ends when the next definitive one starts (an acting
+    # assignment or an additional task does not end it); an acting one ends at the next record of any kind.
+    starts = [(s, e["appointment"] == "DEFINITIF") for s, e, *_ in mapped] + [(s, d) for s, d in unmapped if s]
     out: list[Entry] = []
-    for index, (start, entry, inferred, r) in enumerate(mapped):
-        later = [s for s, *_ in mapped[index + 1:] if s > start]
+    for start, entry, inferred, r in mapped:
+        definitive = entry["appointment"] == "DEFINITIF"
+        later = sorted(s for s, ends in starts if s > start and (ends or not definitive))
         if later:
-            # rw-jabatan has no end date: a post ends when the next one starts.
             entry["tmt_end"] = later[0]
             inferred = [*inferred, "tmt_end"]
         entry["source"] = imp.source(r, inferred)
@@ -130,7 +132,7 @@ def positions(imp: Import, response: Response) -> list[Entry]:
 
 def education(imp: Import, response: Response, ranks_read: list[Entry]) -> list[Entry]:
     levels = rows("tingkat_pendidikan")
-    out: list[tuple[Entry, Reader]] = []
+    read: list[tuple[Entry, Reader, list[str]]] = []
     for record in response.data:
         r = imp.reader(response, record)
         _code, spec = r.code("tkPendidikanId", levels, "tingkat_pendidikan")
@@ -147,26 +149,33 @@ def education(imp: Import, response: Response, ranks_read: list[Entry]) -> list[
         if school := r.text("namaSekolah"):
             entry["institution"] = school
         entry["graduated"] = graduated
-        recognised = _recognised(r, spec, graduated, ranks_read)
-        entry["recognised_for_rank"] = recognised
-        entry["source"] = imp.source(r, [*inferred, "recognised_for_rank"] if recognised else inferred)
-        out.append((entry, r))
-    return _flag_unrecognised(imp, out)
+        entry["recognised_for_rank"] = r.flag("isPendidikanPertama")
+        entry["_ceiling"] = spec.get("ceiling")
+        read.append((entry, r, inferred))
+    _recognise(read, ranks_read)
+    for entry, r, inferred in read:
+        del entry["_ceiling"]
+        entry["source"] = imp.source(r, [*inferred, "recognised_for_rank"] if entry["recognised_for_rank"]
+                                     else inferred)
+    _flag_unrecognised(imp, [(entry, r) for entry, r, _i in read])
+    return [entry for entry, _r, _i in read]
 
 
-def _recognised(r: Reader, spec: dict[str, Any], graduated: dt.date, ranks_read: list[Entry]) -> bool:
-    """SIASN has no recognition key: the entry education, or a KP penyesuaian ijazah after the diploma
-    within the education's ceiling, is taken as recognition (PP 99/2000 Pasal 18)."""
-    if r.flag("isPendidikanPertama"):
-        return True
-    ceiling = spec.get("ceiling")
+def _recognise(read: list[tuple[Entry, Reader, list[str]]], ranks_read: list[Entry]) -> None:
+    """SIASN has no recognition key. The entry education (isPendidikanPertama) is recognised; so is, for each
+    KP penyesuaian ijazah (PP 99/2000 Pasal 18), the most recent diploma graduated before its TMT whose
+    ceiling reaches the new rank."""
     order = list(rows("golongan").values())
-    return ceiling is not None and any(
-        rank.get("kp_type") == "PENYESUAIAN_IJAZAH" and rank["tmt"] >= graduated
-        and order.index(rank["golongan"]) <= order.index(ceiling) for rank in ranks_read)
+    for rank in ranks_read:
+        if rank.get("kp_type") != "PENYESUAIAN_IJAZAH":
+            continue
+        fits = [e for e, _r, _i in read if e["graduated"] <= rank["tmt"] and e["_ceiling"] is not None
+                and order.index(rank["golongan"]) <= order.index(e["_ceiling"])]
+        if fits:
+            max(fits, key=lambda e: e["graduated"])["recognised_for_rank"] = True
 
 
-def _flag_unrecognised(imp: Import, read: list[tuple[Entry, Reader]]) -> list[Entry]:
+def _flag_unrecognised(imp: Import, read: list[tuple[Entry, Reader]]) -> None:
     entries = [entry for entry, _r in read]
     if entries:
         top = max(entries, key=lambda e: EDUCATION.rank(e["level"]))
@@ -177,4 +186,3 @@ def _flag_unrecognised(imp: Import, read: list[tuple[Entry, Reader]]) -> list[En
             reader = next(r for e, r in read if e is top)
             reader.add("review", "recognition_unknown", "recognised_for_rank", level=top["level"])
             imp.not_recorded.add("education_for_rank")
-    return entries
