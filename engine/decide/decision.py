@@ -173,7 +173,8 @@ def _without_value(facts: Facts, fact: str, missing_fails: bool) -> tuple[Status
     if fact in facts.invalid:
         return "invalid", facts.invalid[fact]
     reason = facts.missing.get(fact, _NO_EVIDENCE)
-    if missing_fails:
+    # A history the imported source does not hold is unknown: the board reviews it, it never fails.
+    if missing_fails and reason.code != "not_recorded":
         return "fail", note("missing_fails", **reason.args, why=reason.code)
     return "missing", reason
 
