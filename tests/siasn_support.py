@@ -33,3 +33,9 @@ def golden(nip: str) -> dict[str, Any]:
 
 def written(out: Path, nip: str) -> dict[str, Any]:
     return json.loads((out / f"{nip}.json").read_text(encoding="utf-8"))
+
+
+def bundle_line(folder: Path) -> bytes:
+    """One JSON-lines bundle entry holding every saved response of a NIP folder."""
+    responses = {p.stem: json.loads(p.read_text(encoding="utf-8")) for p in sorted(folder.glob("*.json"))}
+    return json.dumps({"nip": folder.name, "responses": responses}, ensure_ascii=False).encode() + b"\n"

@@ -13,7 +13,6 @@ from siasn_support import EXPECTED, FIXTURES, RESPONSES, golden, normalised, wri
 
 from engine.audit.snapshot import snapshot
 from engine.load.candidate import Candidate
-from engine.siasn.run import import_siasn
 from engine.siasn.tables import rows, table
 
 NIPS = sorted(p.stem for p in EXPECTED.glob("*.yaml"))
