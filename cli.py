@@ -655,17 +655,31 @@ def import_group() -> None:
 
 
 @import_group.command("siasn", help=siasn_command.HELP)
-@click.argument("path", type=click.Path(exists=True, path_type=Path))
+@click.argument("sources", nargs=-1, required=True, metavar="PATH | --fetch NIP...")
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path), required=True, metavar="DIR",
               help="Folder the dossiers are written to (created if needed).")
+@click.option("--fetch", "fetch_nips", is_flag=True, help="The arguments are NIPs to fetch from the web service.")
+@click.option("--base-url", default=None, metavar="URL", help="With --fetch: the SIASN API base URL.")
+@click.option("--responses", type=click.Path(file_okay=False, path_type=Path), default=None, metavar="DIR",
+              help="With --fetch: keep the fetched response bodies here.")
+@click.option("--timeout", type=float, default=30.0, show_default=True, help="With --fetch: seconds per request.")
+@click.option("--rate", type=float, default=5.0, show_default=True, help="With --fetch: requests per second.")
 @format_option
 @lang_option
 @click.pass_context
-def import_siasn_cmd(ctx: click.Context, path: Path, out: Path, fmt: str, lang: str) -> None:
+def import_siasn_cmd(ctx: click.Context, sources: tuple[str, ...], out: Path, fetch_nips: bool,
+                     base_url: str | None, responses: Path | None, timeout: float, rate: float, fmt: str,
+                     lang: str) -> None:
+    settings = siasn_command.Settings(base_url=base_url or os.environ.get("LAYAK_SIASN_URL")
+                                      or siasn_command.Settings.base_url, timeout=timeout, rate=rate)
     try:
-        outcome = siasn_command.run(path, out, fmt, lang)
+        outcome = siasn_command.run(sources, out, fmt, lang, fetch_nips=fetch_nips, settings=settings,
+                                    responses=responses)
     except ValueError as error:
         raise click.UsageError(str(error)) from None
+    except siasn_command.FetchError as error:
+        click.echo(f"Error: {error}", err=True)
+        ctx.exit(ExitCode.INVALID_INPUT)
     click.echo(outcome.report)
     click.echo(outcome.summary, err=True)
     ctx.exit(outcome.exit_code)

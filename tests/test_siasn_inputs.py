@@ -168,4 +168,4 @@ def test_csv_row_that_cannot_make_a_dossier_is_an_error(tmp_path: Path) -> None:
 def test_path_that_is_no_input_is_a_usage_error(tmp_path: Path) -> None:
     (tmp_path / "notes.txt").write_text("x")
     code, _out, stderr = run("import", "siasn", str(tmp_path / "notes.txt"), "--out", str(tmp_path / "o"))
-    assert code == 2 and "expected a folder" in stderr
+    assert code == 2 and "expected one folder" in stderr
