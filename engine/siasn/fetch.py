@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from engine.siasn.inputs import ENDPOINTS
-from engine.siasn.values import Finding
+from engine.siasn.values import Finding, Kind
 
 DEFAULT_URL = "https://apimws.bkn.go.id:8243/apisiasn/1.0"
 # The two tokens every SIASN client sends: the API gateway's OAuth token and the SSO token. Read from the
@@ -92,7 +92,7 @@ def fetch(nips: list[str], folder: Path, settings: Settings) -> list[Finding]:
                                  f"{SSO_ENV}")
             elif status == 404:
                 # No data-utama means no such civil servant; a missing history is only unknown.
-                kind = "error" if endpoint == "data-utama" else "review"
+                kind: Kind = "error" if endpoint == "data-utama" else "review"
                 findings.append(Finding(nip, kind, "not_served", where, args={"status": "404"}))
             else:
                 findings.append(Finding(nip, "error", "fetch_failed", where,
