@@ -169,3 +169,16 @@ def test_path_that_is_no_input_is_a_usage_error(tmp_path: Path) -> None:
     (tmp_path / "notes.txt").write_text("x")
     code, _out, stderr = run("import", "siasn", str(tmp_path / "notes.txt"), "--out", str(tmp_path / "o"))
     assert code == 2 and "expected one folder" in stderr
+
+
+def test_a_history_of_another_person_without_nip_keys_is_caught_by_person_id(tmp_path: Path) -> None:
+    # rw-skp22 rows carry no NIP, only the appraisee's SIASN person id (pnsDinilaiId).
+    root = tmp_path / "r"
+    shutil.copytree(RESPONSES / "198501152010011001", root / "198501152010011001")
+    shutil.copy(RESPONSES / "199002282015031003" / "rw-skp22.json", root / "198501152010011001" / "rw-skp22.json")
+    result = import_siasn(root, None)
+    assert result.failed == ["198501152010011001"]
+    [error] = [f for f in result.findings if f.kind == "error"]
+    assert (error.code, error.file, error.record_id, error.key, error.args["found"]) == (
+        "other_person", "198501152010011001/rw-skp22.json", "5f0c1d2e-0304-4001-8000-000000000000", "pnsDinilaiId",
+        "A8ACA8F0030000000000000000000000")

@@ -97,6 +97,27 @@ def accept(person: Person, endpoint: str, file: str, sha256: str, body: Any) -> 
     person.responses[endpoint] = Response(endpoint, file, sha256, data)
 
 
+# Keys holding the person's SIASN id (data-utama "id") in the histories; legacy ids are 32-hex, newer UUIDs.
+_PERSON_KEYS = ("idPns", "pnsOrang", "pns", "pnsDinilaiId")
+
+
+def same_person(person: Person) -> None:
+    """A history whose rows name another person's SIASN id belongs to someone else (checked once all are read)."""
+    main = person.responses.get("data-utama")
+    own = main.data.get("id") if main is not None else None
+    if not isinstance(own, str) or not own.strip():
+        return
+    for endpoint, response in list(person.responses.items()):
+        for record in response.data if isinstance(response.data, list) else []:
+            other = next((record[k].strip() for k in _PERSON_KEYS if isinstance(record.get(k), str)
+                          and record[k].strip() and record[k].strip() != own.strip()), None)
+            if other is not None:
+                key = next(k for k in _PERSON_KEYS if isinstance(record.get(k), str) and record[k].strip() == other)
+                person.error("other_person", response.file, str(record.get("id", "")), key, found=other)
+                del person.responses[endpoint]
+                break
+
+
 def read_folder(root: Path) -> Iterator[Person]:
     """Each sub-folder named by an 18-digit NIP, holding <endpoint>.json files (or ROOT itself is one)."""
     folders = [root] if (root / "data-utama.json").exists() else sorted(p for p in root.iterdir() if p.is_dir())
@@ -124,6 +145,7 @@ def read_person_folder(folder: Path) -> Person:
             accept(person, path.stem, name, hashlib.sha256(raw).hexdigest(), body)
     if "data-utama" not in person.responses and not person.failed:
         person.error("no_data_utama", f"{folder.name}/data-utama.json")
+    same_person(person)
     return person
 
 
@@ -164,4 +186,5 @@ def _bundle_person(where: str, line: bytes) -> Person:
         accept(person, endpoint, f"{where} {endpoint}", person.bundle_line[1], body)
     if "data-utama" not in person.responses and not person.failed:
         person.error("no_data_utama", f"{where} data-utama")
+    same_person(person)
     return person

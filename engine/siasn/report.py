@@ -24,6 +24,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
                                 "'data' berisi pesan, bukan data: {message}"),
     "bad_data": ("'data' is a {found}, expected a {expected}", "'data' berupa {found}, seharusnya {expected}"),
     "other_nip": ("a record of NIP {found}, not of this folder's NIP", "data milik NIP {found}, bukan NIP folder ini"),
+    "other_person": ("a record of SIASN person {found}, not of this NIP's person id",
+                     "data milik id PNS {found}, bukan id PNS NIP ini"),
     "duplicate_row": ("the same row id appears twice", "id baris yang sama muncul dua kali"),
     "duplicate_nip": ("this NIP was already imported from an earlier entry",
                       "NIP ini sudah diimpor dari entri sebelumnya"),
