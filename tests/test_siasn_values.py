@@ -8,10 +8,14 @@ from pathlib import Path
 
 import pytest
 from cli_runner import run
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from ruamel.yaml import YAML
 
 from engine.facts.derive import derive
 from engine.load.candidate import Candidate
+from engine.siasn.histories import Import, ranks
+from engine.siasn.inputs import Response
 from engine.siasn.values import Finding, Reader
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -94,3 +98,25 @@ def test_unknown_provenance_fields_are_refused() -> None:
                                                                          "sha256": "xyz"}]}
     with pytest.raises(ValueError, match="sha256"):
         Candidate.model_validate(doc)
+
+
+GOLONGAN = {"I/a", "I/b", "I/c", "I/d", "II/a", "II/b", "II/c", "II/d", "III/a", "III/b", "III/c", "III/d", "IV/a",
+            "IV/b", "IV/c", "IV/d", "IV/e"}
+_VALUES = st.one_of(st.none(), st.integers(), st.sampled_from(["", "-", "01-01-0001", "34", "46", "2.00", "101",
+                                                               "2022-04-01T00:00:00Z", "31-03-2022", "2022-04-01"]),
+                    st.text(max_size=12))
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.fixed_dictionaries({"golonganId": _VALUES, "tmtGolongan": _VALUES, "jenisKPId": _VALUES,
+                                       "skNomor": _VALUES}), max_size=5))
+def test_no_rank_record_is_dropped_silently(records: list[dict[str, object]]) -> None:
+    data = [{"id": f"ROW{i}", **r} for i, r in enumerate(records)]
+    imp = Import("199001012015031001")
+    mapped = ranks(imp, Response("rw-golongan", "x/rw-golongan.json", "0" * 64, data))
+    kept = {entry["source"]["record_id"] for entry in mapped}
+    reported = {f.record_id for f in imp.findings if f.code == "row_skipped"}
+    assert kept | reported == {row["id"] for row in data} and not kept & reported
+    for entry in mapped:
+        assert isinstance(entry["tmt"], dt.date) and entry["golongan"] in GOLONGAN
+    assert bool(reported) == ("pangkat" in imp.not_recorded)
