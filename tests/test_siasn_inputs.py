@@ -161,8 +161,9 @@ def test_csv_row_that_cannot_make_a_dossier_is_an_error(tmp_path: Path) -> None:
     assert code == 3
     report = json.loads(stdout)
     assert report["failed"] == ["198706142014031001"] and report["written"] == ["200001012025012001"]
-    codes = {(f["code"], f["key"]) for f in report["findings"] if f["nip"] == "198706142014031001"}
-    assert ("unknown_code", "golRuangAkhirId") in codes and ("dossier_invalid", "pangkat") in codes
+    codes = {(f["code"], f["file"], f["key"]) for f in report["findings"] if f["nip"] == "198706142014031001"}
+    assert ("unknown_code", "export.csv:2", "golRuangAkhirId") in codes
+    assert ("dossier_invalid", "export.csv:2", "pangkat") in codes
 
 
 def test_path_that_is_no_input_is_a_usage_error(tmp_path: Path) -> None:

@@ -77,7 +77,7 @@ def _row(nip: str, where: str, sha: str, record: dict[str, str]) -> tuple[dict[s
     doc["provenance"] = {"system": imp.system, "importer": dossier.IMPORTER,
                          "files": [{"name": where, "endpoint": "csv-export", "sha256": sha}],
                          "not_recorded": sorted(imp.not_recorded)}
-    return dossier.validated(imp, doc)
+    return dossier.validated(imp, doc, where)
 
 
 def _position(imp: Import, r: Reader) -> list[Entry]:

@@ -86,7 +86,7 @@ def build(person: Person) -> tuple[dict[str, Any] | None, list[Finding]]:
             imp.not_recorded.update(missing)
     imp.not_recorded.update(ALWAYS_NOT_RECORDED)
     doc["provenance"] = provenance(imp, person)
-    return validated(imp, doc)
+    return validated(imp, doc, main.file)
 
 
 def _performance(imp: Import, resp: dict[str, Response]) -> list[Entry]:
@@ -123,13 +123,13 @@ def provenance(imp: Import, person: Person) -> Entry:
             "not_recorded": sorted(imp.not_recorded)}
 
 
-def validated(imp: Import, doc: Entry) -> tuple[dict[str, Any] | None, list[Finding]]:
+def validated(imp: Import, doc: Entry, file: str = "") -> tuple[dict[str, Any] | None, list[Finding]]:
     """Check the dossier with the candidate schema; a field it cannot fill is an error for this NIP."""
     try:
         Candidate.model_validate(doc)
     except ValidationError as error:
         for problem in error.errors():
-            imp.findings.append(Finding(imp.nip, "error", "dossier_invalid", key=path_text(problem["loc"]),
+            imp.findings.append(Finding(imp.nip, "error", "dossier_invalid", file, key=path_text(problem["loc"]),
                                         args={"detail": problem["msg"]}))
         return None, imp.findings
     return doc, imp.findings
