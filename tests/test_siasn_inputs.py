@@ -65,6 +65,7 @@ def _broken_folder(tmp_path: Path) -> Path:
 
 
 def test_broken_files_are_located_errors_and_the_other_nips_still_imported(tmp_path: Path) -> None:
+    assert not import_siasn(RESPONSES, tmp_path / "out").failed  # an earlier, good import
     root = _broken_folder(tmp_path)
     code, stdout, stderr = run("import", "siasn", str(root), "--out", str(tmp_path / "out"), "--format", "json")
     assert code == 3
@@ -79,7 +80,9 @@ def test_broken_files_are_located_errors_and_the_other_nips_still_imported(tmp_p
         (f"{e}/rw-kursus.json", "too_large", "", ""),
     }
     assert report["written"] == [f] and sorted(report["failed"]) == sorted([a, b, c, d, e])
-    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == [f"{f}.json"]
+    # The five dossiers of the earlier run are removed, so `layak check` cannot use them by mistake.
+    assert {p.name for p in (tmp_path / "out").iterdir()} == {f"{nip}.json" for nip in NIPS if nip not in NIPS[:5]}
+    assert {x["nip"] for x in report["findings"] if x["code"] == "stale_removed"} == {a, b, c, d, e}
     assert "1 dossiers written" in stderr and "5 NIPs not imported" in stderr
     assert "Traceback" not in stdout + stderr
 

@@ -38,6 +38,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "not_served": ("the web service answered HTTP {status}", "layanan web menjawab HTTP {status}"),
     "fetch_failed": ("fetching failed after retries: {status} {detail}",
                      "pengambilan gagal setelah diulang: {status} {detail}"),
+    "stale_removed": ("the dossier of an earlier import was removed: it no longer matches SIASN",
+                      "berkas hasil impor sebelumnya dihapus karena tidak lagi sesuai SIASN"),
     "csv_no_nip_column": ("no NIP BARU column", "tidak ada kolom NIP BARU"),
     "dossier_invalid": ("the dossier cannot be written: {detail}", "berkas tidak dapat ditulis: {detail}"),
     "unknown_file": ("not a SIASN endpoint this importer reads", "bukan endpoint SIASN yang dibaca"),

@@ -70,6 +70,11 @@ def import_siasn(path: Path, out: Path | None) -> ImportResult:
         result.findings.extend(findings)
         if doc is None:
             result.failed.append(nip)
+            stale = out / f"{nip}.json" if out is not None and nip.isdigit() else None
+            if stale is not None and stale.exists():
+                # A dossier from an earlier run would be checked as if it were current.
+                stale.unlink()
+                result.findings.append(Finding(nip, "review", "stale_removed", str(stale)))
             continue
         if out is not None:
             target = out / f"{nip}.json"
