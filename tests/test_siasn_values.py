@@ -51,7 +51,9 @@ def test_codes_in_decimal_form_and_unknown_codes() -> None:
     assert reader.code("b", table, "tk") == ("05", "SD")
     assert reader.code("c", table, "rating") == ("7", None)
     assert reader.code("d", table, "rating") == (None, None)
-    assert [(f.code, f.key) for f in findings] == [("unknown_code", "c"), ("not_a_string", "d")]
+    assert [(f.kind, f.code, f.key) for f in findings] == [
+        ("inferred", "code_normalised", "a"), ("inferred", "code_normalised", "b"), ("unmapped", "unknown_code", "c"),
+        ("unmapped", "not_a_string", "d")]
 
 
 def test_schema_documents_the_import_fields() -> None:

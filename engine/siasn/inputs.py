@@ -166,8 +166,8 @@ def read_bundle(path: Path) -> Iterator[Person]:
 
 def _bundle_person(where: str, line: bytes) -> Person:
     person = Person(f"(line {where.rsplit(':', 1)[1]})")
-    if len(line) > MAX_BYTES * len(ENDPOINTS):
-        person.error("too_large", where, size=len(line), limit=MAX_BYTES * len(ENDPOINTS))
+    if len(line) > MAX_BYTES:
+        person.error("too_large", where, size=len(line), limit=MAX_BYTES)
         return person
     entry = _decode(person, where, line)
     if entry is None:

@@ -71,6 +71,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
                                       "{rows} nilai kinerja periodik hanya disimpan sebagai sumber"),
     "not_mapped_rw_angkakredit": ("{rows} PAK rows kept as source only (cumulative totals are not stated)",
                                   "{rows} baris PAK hanya disimpan sebagai sumber (total kumulatif tidak tersedia)"),
+    "code_normalised": ("code {value!r} read as {read_as!r}", "kode {value!r} dibaca sebagai {read_as!r}"),
     "inferred_tmt_end": ("end date taken from the next position's TMT", "tanggal akhir dari TMT jabatan berikutnya"),
     "inferred_appointment": ("no assignment kind recorded: assumed DEFINITIF",
                              "jenis penugasan kosong: dianggap definitif"),

@@ -85,9 +85,13 @@ class Reader:
         if raw is None:
             return None, None
         if raw not in mapping and _INTEGRAL.fullmatch(raw):
-            # Some tables are declared decimal(3,2) at source, so "2.00" is the code "2".
+            # Some codes are stored as decimal(3,2) at source ("2.00" is "2"), and spreadsheets drop leading
+            # zeros ("5" is "05"): read as the code, and reported.
             trimmed = raw.split(".")[0]
-            raw = trimmed if trimmed in mapping else trimmed.zfill(2) if trimmed.zfill(2) in mapping else raw
+            code = trimmed if trimmed in mapping else trimmed.zfill(2) if trimmed.zfill(2) in mapping else None
+            if code is not None:
+                self.add("inferred", "code_normalised", key, value=raw, read_as=code)
+                raw = code
         if raw not in mapping:
             self.add("unmapped", "unknown_code", key, value=raw, table=what)
             return raw, None
