@@ -90,7 +90,7 @@ def test_fetch_imports_the_same_dossier_as_the_saved_files(server: tuple[Server,
     assert code == 0, stderr
     assert normalised(written(tmp_path / "out", NIP)) == golden(NIP)
     for entry in written(tmp_path / "out", NIP)["provenance"]["files"]:
-        saved = (tmp_path / "saved" / entry["name"]).read_bytes()
+        saved = (tmp_path / "saved" / NIP / entry["name"]).read_bytes()
         assert entry["sha256"] == hashlib.sha256(saved).hexdigest()
     assert {path.split("/")[4] for path, _a, _b in state.requests} >= {"data-utama", "rw-golongan", "rw-skp22"}
     assert all(auth == f"Bearer {TOKEN}" and sso == f"bearer {SSO}" for _p, auth, sso in state.requests)

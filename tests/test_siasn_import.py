@@ -42,7 +42,7 @@ def test_dossier_matches_the_hand_written_golden(imported: tuple[Path, dict[str,
 def test_provenance_fingerprints_every_response_file(imported: tuple[Path, dict[str, object]], nip: str) -> None:
     out, _report = imported
     files = written(out, nip)["provenance"]["files"]
-    expected = [{"name": f"{nip}/{p.name}", "endpoint": p.stem, "sha256": hashlib.sha256(p.read_bytes()).hexdigest()}
+    expected = [{"name": p.name, "endpoint": p.stem, "sha256": hashlib.sha256(p.read_bytes()).hexdigest()}
                 for p in sorted(RESPONSES.joinpath(nip).glob("*.json"), key=lambda p: p.stem)]
     assert files == expected
 

@@ -20,6 +20,7 @@ Hand computation (calendar months completed; "last 2 years" = 2025 and 2024; Per
 
 from __future__ import annotations
 
+import hashlib
 import json
 from pathlib import Path
 
@@ -78,3 +79,18 @@ def test_every_imported_dossier_is_accepted_by_check(tmp_path: Path) -> None:
                                 "--no-record")
     assert code == 0, stderr
     assert "12 candidates" in stderr
+
+
+def test_the_audit_record_carries_the_provenance_and_a_redacted_export_hides_the_nip(tmp_path: Path) -> None:
+    nip = "198501152010011001"
+    run("import", "siasn", str(RESPONSES / nip), "--out", str(tmp_path / "d"))
+    db = str(tmp_path / "audit.db")
+    code, _out, stderr = run("check", str(tmp_path / "d"), "--position", "pelaksana", "--as-of", "2026-12-01",
+                             "--db", db)
+    assert code == 0, stderr
+    code, export, _err = run("audit", "export", "--db", db)
+    [record] = [json.loads(line) for line in export.splitlines() if '"kind":"decision"' in line]
+    sha = hashlib.sha256((RESPONSES / nip / "rw-golongan.json").read_bytes()).hexdigest()
+    assert sha in json.dumps(record)
+    code, redacted, _err = run("audit", "export", "--db", db, "--redact", "--salt", "s")
+    assert nip not in redacted and sha in redacted

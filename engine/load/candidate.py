@@ -93,7 +93,8 @@ class Sourced(Strict):
 class SourceFile(Strict):
     """One input the dossier was built from, fingerprinted so a decision can be tied to the exact bytes."""
 
-    name: str = Field(description="File name (with the NIP folder), or bundle file and line")
+    name: str = Field(description="File name within the NIP's folder, bundle file and line, or CSV file and row "
+                                  "(never the NIP, which a redacted audit export must not reveal)")
     endpoint: str = Field(description="SIASN endpoint, e.g. rw-golongan, or csv-export")
     sha256: Annotated[str, Field(pattern=r"^[0-9a-f]{64}$", description="SHA-256 of the bytes read")]
 

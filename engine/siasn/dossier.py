@@ -117,7 +117,9 @@ def provenance(imp: Import, person: Person) -> Entry:
     if person.bundle_line is not None:
         files = [{"name": person.bundle_line[0], "endpoint": "bundle-line", "sha256": person.bundle_line[1]}]
     else:
-        files = [{"name": resp.file, "endpoint": resp.endpoint, "sha256": resp.sha256}
+        # The file name within the NIP's folder: the NIP itself is in the dossier, and a redacted audit
+        # export pseudonymises that field only.
+        files = [{"name": resp.file.rsplit("/", 1)[-1], "endpoint": resp.endpoint, "sha256": resp.sha256}
                  for resp in sorted(person.responses.values(), key=lambda x: x.endpoint)]
     return {"system": imp.system, "importer": IMPORTER, "files": files,
             "not_recorded": sorted(imp.not_recorded)}
