@@ -90,9 +90,8 @@ def sanctions(imp: Import, response: Response) -> list[Entry]:
         elif level != kind["level"]:
             r.add("disagreement", "sanction_level_differs", "jenisTingkatHukumanId", stored=level,
                   expected=kind["level"])
-        pp94 = decided >= spec["pp94_from"] or kind["type"].startswith(("POTONG", "PENURUNAN", "PEMBEBASAN"))
-        entry: Entry = {"level": kind["level"], "type": kind["type"],
-                        "regulation": "PP94_2021" if pp94 else "PP53_2010", "decided": decided}
+        regulation = kind.get("regulation") or ("PP94_2021" if decided >= spec["pp94_from"] else "PP53_2010")
+        entry: Entry = {"level": kind["level"], "type": kind["type"], "regulation": regulation, "decided": decided}
         start = r.date("hukumanTanggal")
         if start is not None:
             entry["effective_start"] = start
