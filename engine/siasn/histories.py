@@ -37,10 +37,6 @@ class Import:
         return src
 
 
-def _unmapped_row(reader: Reader, why: str, key: str, **args: object) -> None:
-    reader.add("unmapped", f"row_{why}", key, **args)
-
-
 def ranks(imp: Import, response: Response) -> list[Entry]:
     out: list[Entry] = []
     for record in response.data:
@@ -48,7 +44,7 @@ def ranks(imp: Import, response: Response) -> list[Entry]:
         _code, golongan = r.code("golonganId", rows("golongan"), "golongan")
         tmt = r.date("tmtGolongan")
         if golongan is None or tmt is None:
-            _unmapped_row(r, "skipped", "golonganId" if golongan is None else "tmtGolongan")
+            r.skip("golonganId" if golongan is None else "tmtGolongan")
             imp.not_recorded.add("pangkat")
             continue
         entry: Entry = {"golongan": golongan, "tmt": tmt}
@@ -96,7 +92,7 @@ def positions(imp: Import, response: Response) -> list[Entry]:
         code, appointment = r.code("jenisPenugasanId", rows("penugasan"), "penugasan")
         if isinstance(post, str) or start is None or (code is not None and appointment is None):
             why = post if isinstance(post, str) else "tmtJabatan" if start is None else "jenisPenugasanId"
-            _unmapped_row(r, "skipped", why)
+            r.skip(why)
             unmapped.append((start, code in (None, "D")))
             continue
         entry, inferred = post
@@ -140,7 +136,7 @@ def education(imp: Import, response: Response, ranks_read: list[Entry]) -> list[
         if graduated is None and (year := r.text("tahunLulus")) and year.isdigit() and len(year) == 4:
             graduated, inferred = dt.date(int(year), 12, 31), ["graduated"]
         if spec is None or graduated is None:
-            _unmapped_row(r, "skipped", "tkPendidikanId" if spec is None else "tglLulus")
+            r.skip("tkPendidikanId" if spec is None else "tglLulus")
             imp.not_recorded.add("education")
             continue
         entry: Entry = {"level": spec["level"]}

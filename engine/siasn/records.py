@@ -15,7 +15,7 @@ from engine.siasn.values import Reader
 def _year(r: Reader) -> str | None:
     year = r.text("tahun")
     if year is None or not re.fullmatch(r"(19|20)\d{2}", year):
-        r.add("unmapped", "row_skipped", "tahun", value=year or "")
+        r.skip("tahun")
         return None
     return year
 
@@ -48,7 +48,7 @@ def skp22(imp: Import, response: Response) -> list[Entry]:
         elif stored is not None:
             entry["predikat"] = stored
         else:
-            r.add("unmapped", "row_skipped", "KuadranKinerjaNilai")
+            r.skip("KuadranKinerjaNilai")
             continue
         entry["source"] = imp.source(r)
         out.append(entry)
@@ -66,7 +66,7 @@ def skp_legacy(imp: Import, response: Response) -> list[Entry]:
         score = r.decimal("nilaiPrestasiKerja", "nilairatarata")
         if year is None or scheme is None or score is None:
             if year is not None:
-                r.add("unmapped", "row_skipped", "tahun" if scheme is None else "nilaiPrestasiKerja", value=year)
+                r.skip("tahun" if scheme is None else "nilaiPrestasiKerja")
             continue
         out.append({"period": year, "scheme": scheme, "numeric_score": score, "source": imp.source(r, ["scheme"])})
     return out
@@ -80,7 +80,7 @@ def sanctions(imp: Import, response: Response) -> list[Entry]:
         _code, kind = r.code("jenisHukuman", spec["table"], "jenis_hukuman")
         decided = r.date("skTanggal")
         if kind is None or decided is None:
-            r.add("unmapped", "row_skipped", "jenisHukuman" if kind is None else "skTanggal")
+            r.skip("jenisHukuman" if kind is None else "skTanggal")
             imp.not_recorded.add("discipline")
             continue
         inferred: list[str] = []
@@ -143,7 +143,7 @@ def trainings(imp: Import, response: Response, structural: bool) -> list[Entry]:
         passed = r.date("tanggalSelesai", "tanggal") if structural else \
             r.date("tanggalSelesaiKursus", "tanggalKursus")
         if passed is None:
-            r.add("unmapped", "row_skipped", "tanggalSelesai" if structural else "tanggalSelesaiKursus")
+            r.skip("tanggalSelesai" if structural else "tanggalSelesaiKursus")
             imp.not_recorded.add("trainings")
             continue
         entry: Entry = {"type": kind, "passed": passed}

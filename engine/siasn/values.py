@@ -46,6 +46,12 @@ class Reader:
         self.findings.append(Finding(self.nip, kind, code, self.file, self.record_id, key,
                                      {k: str(v) for k, v in args.items()}))
 
+    def skip(self, key: str) -> None:
+        """Report this record as not imported because of ``key`` (its value, or that it is missing)."""
+        raw = self.record.get(key)
+        shown = raw.strip() if isinstance(raw, str) and raw.strip() not in _MISSING else "missing"
+        self.add("unmapped", "row_skipped", key, value=shown)
+
     def text(self, *keys: str) -> str | None:
         """The first present value of ``keys`` (alternative spellings), stripped; None when missing."""
         for key in keys:
