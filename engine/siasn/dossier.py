@@ -11,15 +11,15 @@ from engine.errors import path_text
 from engine.load.candidate import Candidate
 from engine.siasn import histories, records
 from engine.siasn.histories import Entry, Import
-from engine.siasn.inputs import Person, Response
+from engine.siasn.inputs import ENDPOINTS, Person, Response
 from engine.siasn.tables import rows, table
 from engine.siasn.values import Finding, Reader
 
 # SIASN holds no objection/appeal state of a sanction, no rank-examination results and no criminal record:
 # facts built on them stay missing for every imported dossier.
 ALWAYS_NOT_RECORDED = ("discipline_pending", "exams", "criminal_record")
-# A history whose response is absent is unknown (its facts missing), not empty.
 IMPORTER = f"layak {__version__}"
+# A history whose response is absent is unknown (its facts missing), not empty.
 _NEEDED = {"rw-jabatan": ("positions",), "rw-pendidikan": ("education",), "rw-hukdis": ("discipline",)}
 
 
@@ -80,10 +80,10 @@ def build(person: Person) -> tuple[dict[str, Any] | None, list[Finding]]:
     doc["discipline"] = records.sanctions(imp, resp["rw-hukdis"]) if "rw-hukdis" in resp else []
     doc["trainings"] = _trainings(imp, resp)
     _skipped(imp, resp)
-    for endpoint, missing in _NEEDED.items():
+    for endpoint in ENDPOINTS:
         if endpoint not in resp:
             imp.findings.append(Finding(imp.nip, "review", "no_response", f"{imp.nip}/{endpoint}.json"))
-            imp.not_recorded.update(missing)
+            imp.not_recorded.update(_NEEDED.get(endpoint, ()))
     imp.not_recorded.update(ALWAYS_NOT_RECORDED)
     doc["provenance"] = provenance(imp, person)
     return validated(imp, doc, main.file)
