@@ -39,3 +39,8 @@ def bundle_line(folder: Path) -> bytes:
     """One JSON-lines bundle entry holding every saved response of a NIP folder."""
     responses = {p.stem: json.loads(p.read_text(encoding="utf-8")) for p in sorted(folder.glob("*.json"))}
     return json.dumps({"nip": folder.name, "responses": responses}, ensure_ascii=False).encode() + b"\n"
+
+
+def decisions_of(check_json: str) -> list[dict[str, Any]]:
+    """The decisions of `layak check --format json` (each with candidate, requirements and verdict)."""
+    return [d.get("decision", d) for d in json.loads(check_json)["decisions"]]

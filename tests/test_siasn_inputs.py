@@ -8,7 +8,7 @@ import shutil
 from pathlib import Path
 
 from cli_runner import run
-from siasn_support import FIXTURES, RESPONSES, bundle_line, normalised, written
+from siasn_support import FIXTURES, RESPONSES, bundle_line, decisions_of, normalised, written
 
 from engine.load.candidate import Candidate
 from engine.siasn.run import import_siasn
@@ -135,7 +135,7 @@ def test_csv_histories_are_missing_never_failed(tmp_path: Path) -> None:
     code, stdout, stderr = run("check", str(tmp_path / "198706142014031001.json"), "--position",
                                "kenaikan-pangkat-reguler", "--as-of", "2026-12-01", "--format", "json", "--no-record")
     assert code == 0, stderr
-    [decision] = json.loads(stdout)["decisions"]
+    [decision] = decisions_of(stdout)
     statuses = {r["id"]: r["status"] for r in decision["requirements"]}
     # Pelaksana since 2020-01-02; III/b since 2022-04-01 = 56 months; the export has no SKP, no sanctions
     # (the rule fails missing sanction evidence, but an unrecorded history is only unknown) and no

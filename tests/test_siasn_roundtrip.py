@@ -26,7 +26,7 @@ from pathlib import Path
 
 import pytest
 from cli_runner import run
-from siasn_support import RESPONSES
+from siasn_support import RESPONSES, decisions_of
 
 EXPECTED = {
     "198501152010011001": ("needs_review", {"pns-status": "pass", "not-structural-or-jf": "pass",
@@ -59,7 +59,7 @@ def decisions(tmp_path_factory: pytest.TempPathFactory) -> dict[str, dict[str, o
     code, stdout, stderr = run("check", *paths, "--position", "kenaikan-pangkat-reguler", "--as-of", "2026-12-01",
                                "--format", "json", "--no-record")
     assert code == 0, stderr  # `layak check` accepts every imported dossier unchanged
-    return {d["candidate"]["nip"]: d for d in json.loads(stdout)["decisions"]}
+    return {d["candidate"]["nip"]: d for d in decisions_of(stdout)}
 
 
 @pytest.mark.parametrize("nip", sorted(EXPECTED))
