@@ -1,0 +1,1 @@
+"""Printed documents: the board's report from recorded decisions, and the change dossier HR signs."""
