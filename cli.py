@@ -60,6 +60,9 @@ from engine.present.views import (
     whatif_lines,
     whatif_rows,
 )
+from engine.report import dossier as change_dossier
+from engine.report import run as report_run
+from engine.report.select import Selection, parse_range
 from engine.siasn import command as siasn_command
 from engine.tools.boundaries import generate as generate_boundaries_text
 from engine.tools.cases import coverage, coverage_percent, load_cases, run_case
@@ -601,10 +604,15 @@ def replay_cmd(ctx: click.Context, decision_id: str | None, all_: bool, record: 
 @lang_option
 @click.option("--engine", "backend", type=click.Choice(["durable", "reference"]), default="durable",
               show_default=True, help="durable-rules, or the pure-Python reference evaluator (same semantics).")
+@click.option("--report", "report_file", type=click.Path(path_type=Path, dir_okay=False), default=None,
+              help="Also write the change dossier (rule changes, case tests, population diff, hashes) to FILE; "
+                   "its SHA-256 is printed on stderr.")
+@click.option("--report-format", type=click.Choice(["html", "json"]), default=None,
+              help="Dossier format [default: json if FILE ends in .json, else html].")
 @click.pass_context
 def diff_cmd(ctx: click.Context, base: Path, proposed: Path, candidate_paths: tuple[Path, ...],
              position_ids: tuple[str, ...], ruleset_id: str | None, as_of: dt.date, fmt: str, lang: str,
-             backend: str) -> None:
+             backend: str, report_file: Path | None, report_format: str | None) -> None:
     """Whom a rule change affects: decide the candidates under BASE and under PROPOSED (two rules
     directories) and list every candidate whose verdict changes, with the requirements whose status
     changed (the value the candidate has, what each rule set needs), then a summary per position class.
@@ -613,6 +621,11 @@ def diff_cmd(ctx: click.Context, base: Path, proposed: Path, candidate_paths: tu
     \b
     Example:
         layak diff rules-2025/ rules/ --candidates fixtures/population/ --position administrator
+
+    With --report FILE, also writes the change dossier an approver signs (HTML for print, or JSON):
+    what changed per requirement (thresholds, basis, texts), the case tests and coverage of the
+    proposed rules, whom the change affects and why, and the hashes of both rule sets and of the
+    population. The same inputs give the same bytes; cite the SHA-256 printed on stderr.
 
     \b
     Exit codes: 0 no verdict changes, 1 some verdicts change, 2 usage error, 3 invalid rule or
@@ -645,6 +658,12 @@ def diff_cmd(ctx: click.Context, base: Path, proposed: Path, candidate_paths: tu
             click.echo(f"**{label('diff_summary', lang)}**\n")
         click.echo(rows_text(diff_summary_rows(report, lang), fmt))
     click.echo(diff_summary_line(report, lang), err=True)
+    if report_file is not None:
+        kind = report_format or ("json" if report_file.suffix.lower() == ".json" else "html")
+        document = change_dossier.build(base, proposed, old, new, report, candidates, ruleset_id, lang)
+        data = change_dossier.to_bytes(document, kind)
+        report_run.write(report_file, data)
+        click.echo(f"dossier {report_file}: sha256 {change_dossier.sha256(data)}", err=True)
     _emit_problems(report.problems)
     ctx.exit(ExitCode.INVALID_INPUT if report.problems else ExitCode.FINDINGS if report.changed else ExitCode.OK)
 
@@ -683,6 +702,54 @@ def import_siasn_cmd(ctx: click.Context, sources: tuple[str, ...], out: Path, fe
     click.echo(outcome.report)
     click.echo(outcome.summary, err=True)
     ctx.exit(outcome.exit_code)
+
+
+@cli.command("report", epilog=EXIT_CODES_HELP)
+@click.option("--board", default=None, metavar="REF", help="Every decision recorded with this board reference.")
+@click.option("--decision", "decision_ids", multiple=True, metavar="ID",
+              help="A recorded decision (id or unique prefix; repeatable).")
+@click.option("--seq", "seq_range", default=None, metavar="FIRST-LAST",
+              help="Records FIRST to LAST (the numbers of `audit list`).")
+@click.option("--out", "out_file", type=click.Path(path_type=Path, dir_okay=False), default=None,
+              help="Write the report here [default: stdout, unless --pdf is given].")
+@click.option("--pdf", "pdf_file", type=click.Path(path_type=Path, dir_okay=False), default=None,
+              help="Also print the report to this PDF file.")
+@click.option("--format", "fmt", type=click.Choice(["html", "json"]), default="html", show_default=True,
+              help="html: the printable document; json: its content as data.")
+@lang_option
+@db_option
+def report_cmd(board: str | None, decision_ids: tuple[str, ...], seq_range: str | None, out_file: Path | None,
+               pdf_file: Path | None, fmt: str, lang: str, db: str | None) -> None:
+    """The board's printed report, from the decisions recorded in the audit store.
+
+    A cover (position, as-of date, ruleset and its hash, board, who recorded, the records covered and
+    the store's head at printing, to check the paper later with `audit verify --expect-head`), a
+    summary (verdict counts, requirements not met, JPM of eligible candidates, ranked shortlist), then
+    one page per candidate: every requirement with status, has, needs, gap, basis and text; waivers;
+    and what would make the candidate eligible and when, under the recorded ruleset.
+
+    \b
+    Example:
+        layak check fixtures/candidates --position administrator --as-of 2026-12-01 --board "SK 821/2026"
+        layak report --board "SK 821/2026" --out board.html --pdf board.pdf --lang id
+    """
+    if sum(x is not None and x != () for x in (board, decision_ids, seq_range)) != 1:
+        raise click.UsageError("choose the decisions with one of --board, --decision or --seq")
+    seq = parse_range(seq_range) if seq_range is not None else None
+    if seq_range is not None and seq is None:
+        raise click.BadParameter(f"expected FIRST-LAST like 12-40, got {seq_range!r}", param_hint="--seq")
+    document = report_run.board(db, Selection(board=board, ids=decision_ids, seq=seq), lang)
+    if out_file is not None or pdf_file is None:
+        data = report_run.board_bytes(document, fmt)
+        if out_file is None:
+            click.echo(data.decode(), nl=False)
+        else:
+            report_run.write(out_file, data)
+    if pdf_file is not None:
+        report_run.write(pdf_file, report_run.pdf_bytes(document))
+    written = ", ".join(str(p) for p in (out_file, pdf_file) if p is not None) or "stdout"
+    click.echo(f"report of {document.total} decisions (#{document.seq_first}-#{document.seq_last}) written to "
+               f"{written}; head {document.head}", err=True)
 
 
 def main() -> None:

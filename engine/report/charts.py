@@ -67,3 +67,17 @@ def histogram(values: Sequence[float], bands: Sequence[tuple[float, str]], axis:
         ax.set_ylabel(count_axis)
         ax.yaxis.set_major_locator(MaxNLocator(integer=True))
         return _svg(figure)
+
+
+def verdict_bars(names: Sequence[str], before: Sequence[int], after: Sequence[int], legend: tuple[str, str]) -> str:
+    """Grouped bars: candidates per verdict under the current and the proposed rules."""
+    with rc_context(_RC):
+        figure = Figure(figsize=(6.0, 2.2))
+        ax = figure.subplots()
+        where = list(range(len(names)))
+        ax.bar([x - 0.2 for x in where], before, width=0.4, color="#9aa5b1", label=legend[0])
+        ax.bar([x + 0.2 for x in where], after, width=0.4, color=COLOURS["bar"], label=legend[1])
+        ax.set_xticks(where, list(names))
+        ax.yaxis.set_major_locator(MaxNLocator(integer=True))
+        ax.legend(frameon=False, fontsize=8)
+        return _svg(figure)

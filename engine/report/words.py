@@ -73,6 +73,8 @@ WORDS: dict[str, tuple[str, str]] = {
     "no_cases": ("No case files (*.cases.yaml) were found beside the proposed rules.",
                  "Tidak ada berkas kasus (*.cases.yaml) di samping aturan usulan."),
     "case": ("case", "kasus"),
+    "case_problems": ("These case files could not be read, so their cases did not run:",
+                      "Berkas kasus berikut tidak dapat dibaca, sehingga kasusnya tidak dijalankan:"),
     "result": ("result", "hasil"),
     "differences": ("differences", "perbedaan"),
     "uncovered": ("Requirement sides no case exercises", "Sisi persyaratan yang belum diuji kasus"),
