@@ -77,9 +77,8 @@ def waivers(outcomes: list[dict[str, Any]]) -> list[WaiverRow]:
 
 
 def jpm_of(decided: Mapping[str, Any]) -> Decimal | None:
-    """The JPM a decision rested on (the category's value when the position records one)."""
-    jpm = decided.get("jpm")
-    value = jpm.get("value") if isinstance(jpm, dict) else (decided.get("facts") or {}).get("values", {}).get("jpm")
+    """The candidate's JPM as derived (what ranks candidates and what `layak check` shows)."""
+    value = (decided.get("facts") or {}).get("values", {}).get("jpm")
     return None if value is None else Decimal(str(value))
 
 

@@ -30,6 +30,7 @@ def board_json(report: board_report.BoardReport) -> dict[str, Any]:
     data.pop("unmet_svg")
     data.pop("jpm_svg")
     data["counts"] = {code: n for code, _text, n in report.counts}
+    data["total"] = report.total
     data["unmet"] = [{"requirement": rid, **counts} for rid, counts in report.unmet]
     return data
 
