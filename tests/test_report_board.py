@@ -177,3 +177,16 @@ def test_files_are_written_whole(store: str, tmp_path: Path) -> None:
     assert out.read_text().startswith("<!DOCTYPE html>") and out.read_text().rstrip().endswith("</html>")
     code, _out, err = run("report", "--db", store, "--board", BOARD, "--out", str(tmp_path / "no" / "x.html"))
     assert code == 3 and "cannot write" in err
+
+
+def test_replays_are_left_out_and_a_second_run_must_be_chosen(store: str, tmp_path: Path) -> None:
+    copy = str(tmp_path / "copy.db")
+    shutil.copy(store, copy)
+    code, _out, err = run("replay", "--all", "--record", "--db", copy)
+    assert code == 0, err
+    assert len(listed(copy, "--board", BOARD)) == 2 * (len(PEOPLE) + 1)  # the replays carry the board too
+    before = sorted(sections(report(store, "--board", BOARD)))
+    assert sorted(sections(report(copy, "--board", BOARD))) == before
+    record(copy, [FIXTURES / "siti-rahma.yaml"], "--board", BOARD)  # the board decides again
+    code, _out, err = run("report", "--db", copy, "--board", BOARD)
+    assert code == 3 and "was decided in 2 runs" in err and "--seq" in err

@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+import orjson
+
 from engine.audit import location
 from engine.audit.store import Filters, Row, Store
 from engine.errors import InputError, Problem
@@ -52,9 +54,23 @@ def selected_rows(store: Store, selection: Selection) -> list[Row]:
                 break
             rows.append(row)
     else:
-        rows = list(store.rows(Filters(board=selection.board)))
+        rows = _one_run(store, selection, [row for row in store.rows(Filters(board=selection.board))
+                                           if orjson.loads(row["record"]).get("replay_of") is None])
     if not rows:
         raise InputError([Problem(code="nothing_selected", file=location.shown(store.where),
                                   message=f"no recorded decisions for {selection.describe()}",
                                   hint="see `layak audit list`; `layak check --board REF` records a board's run")])
+    return rows
+
+
+def _one_run(store: Store, selection: Selection, rows: list[Row]) -> list[Row]:
+    """A board's decisions from one `check` run; replays (`replay --record`) are audit records, not the board's."""
+    runs: dict[str, list[int]] = {}
+    for row in rows:
+        runs.setdefault(orjson.loads(row["record"])["run_id"], []).append(int(row["seq"]))
+    if len(runs) > 1:
+        spans = ", ".join(f"#{min(seqs)}-#{max(seqs)}" for seqs in sorted(runs.values()))
+        raise InputError([Problem(code="several_runs", file=location.shown(store.where), message=(
+            f"{selection.describe()} was decided in {len(runs)} runs ({spans}); a report covers one"),
+            hint="choose one with --seq FIRST-LAST")])
     return rows
