@@ -61,6 +61,10 @@ WORDS: dict[str, tuple[str, str]] = {
     "no_rule_changes": ("The requirements are the same in both rule sets.",
                         "Persyaratan sama pada kedua aturan."),
     "change": ("change", "perubahan"),
+    "same_version": ("The proposed rules change the content but keep the version number: give them a new version "
+                     "before they take effect, so decisions made under each can be told apart.",
+                     "Aturan usulan mengubah isi tetapi tetap memakai nomor versi yang sama: beri versi baru "
+                     "sebelum berlaku, agar keputusan menurut masing-masing aturan dapat dibedakan."),
     "added": ("added", "ditambahkan"),
     "removed": ("removed", "dihapus"),
     "changed": ("changed", "diubah"),
