@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pytest
 from cli_runner import run
+from conftest import raw_sql
 from test_diff import RULES, raise_experience
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -97,6 +98,7 @@ def test_cover_shows_the_head_that_audit_head_prints_and_it_verifies_later(store
     assert re.search(rf'id="head">{re.escape(head)}<', board_html)
     assert f"layak audit verify --expect-head {head}" in board_html
     assert "SK 821/2026" in board_html and "administrator" in board_html and AS_OF in board_html
+    assert f'id="replayed" class="">{len(PEOPLE) + 1} of {len(PEOPLE) + 1} records give the same' in board_html
     ruleset = json.loads(report(store, "--board", BOARD, "--format", "json"))["ruleset"]
     assert ruleset["hash"] in board_html and ruleset["version"] in board_html
     # Later, on a copy of the store that has grown, the printed head still checks out.
@@ -109,6 +111,14 @@ def test_cover_shows_the_head_that_audit_head_prints_and_it_verifies_later(store
 def test_markup_in_a_name_stays_text(board_html: str) -> None:
     assert "<script" not in board_html.lower()
     assert "&lt;script&gt;alert(&#34;x&#34;)&lt;/script&gt; Siti &amp; Co" in board_html
+
+
+def test_the_file_is_self_contained(board_html: str) -> None:
+    """Nothing to fetch: references stay inside the file, charts are inline SVG drawn by matplotlib."""
+    assert "<script" not in board_html.lower() and " src=" not in board_html and "@import" not in board_html
+    references = re.findall(r'(?:href="|url\()([^")]*)', board_html)
+    assert references and all(ref.startswith("#") for ref in references)
+    assert board_html.count("<svg") == 2  # the chart of unmet requirements and the JPM histogram
 
 
 def test_shortlist_ranks_as_check_does(store: str, board_html: str) -> None:
@@ -190,3 +200,24 @@ def test_replays_are_left_out_and_a_second_run_must_be_chosen(store: str, tmp_pa
     record(copy, [FIXTURES / "siti-rahma.yaml"], "--board", BOARD)  # the board decides again
     code, _out, err = run("report", "--db", copy, "--board", BOARD)
     assert code == 3 and "was decided in 2 runs" in err and "--seq" in err
+
+
+def test_a_record_that_no_longer_replays_is_flagged(store: str, tmp_path: Path) -> None:
+    """A stored ruleset changed after the fact (Education raised to S3): Budi Santoso (S2) replays otherwise."""
+    copy = str(tmp_path / "tampered.db")
+    shutil.copy(store, copy)
+    with raw_sql(copy) as conn:
+        body = conn.exec_driver_sql("SELECT hash, body FROM audit_rulesets").fetchall()
+        for digest, text in body:
+            edited = text.replace('"text":{"en":"Education at least S1/D-IV","id":"Pendidikan paling rendah S1/D-IV"},'
+                                  '"value":"S1"', '"text":{"en":"Education at least S1/D-IV","id":"Pendidikan paling '
+                                  'rendah S1/D-IV"},"value":"S3"')
+            conn.exec_driver_sql("UPDATE audit_rulesets SET body = ? WHERE hash = ?", (edited, digest))
+        conn.commit()
+    html = report(copy, "--board", BOARD)
+    total = len(PEOPLE) + 1  # every record now rests on a ruleset whose content hash is not the recorded one
+    assert f'id="replayed" class="warn">0 of {total} records give the same' in html
+    budi = next(part for part in sections(html).values() if "Budi Santoso" in part)
+    assert "DIFFERS from the record: (ruleset) hash; (verdict) value; education status" in budi
+    agus = next(part for part in sections(html).values() if "Agus Setiawan" in part)  # D-III: fails either way
+    assert "DIFFERS from the record: (ruleset) hash<" in agus

@@ -74,6 +74,10 @@ class BoardReport:
     def total(self) -> int:
         return len(self.sections)
 
+    @property
+    def replayed_identical(self) -> int:
+        return sum(1 for s in self.sections if s.replay_identical)
+
 
 def _one(rows: list[Row], what: str, get: Callable[[dict[str, Any]], str]) -> str:
     found = sorted({get(row) for row in rows})

@@ -40,6 +40,8 @@ WORDS: dict[str, tuple[str, str]] = {
     "reason": ("reason", "alasan"),
     "no_waivers": ("No waivers.", "Tidak ada pengecualian."),
     "replay": ("replay from the stored ruleset", "pengulangan dari aturan tersimpan"),
+    "replayed_line": ("{same} of {total} records give the same decision again", "{same} dari {total} catatan "
+                      "menghasilkan keputusan yang sama"),
     "replay_same": ("identical to the record", "identik dengan catatan"),
     "replay_differs": ("DIFFERS from the record: {what}", "BERBEDA dari catatan: {what}"),
     "future": ("What would make the candidate eligible, and when", "Yang diperlukan agar memenuhi syarat, dan kapan"),
