@@ -707,7 +707,7 @@ def import_siasn_cmd(ctx: click.Context, sources: tuple[str, ...], out: Path, fe
 @cli.command("report", epilog=EXIT_CODES_HELP)
 @click.option("--board", default=None, metavar="REF", help="Every decision recorded with this board reference.")
 @click.option("--decision", "decision_ids", multiple=True, metavar="ID",
-              help="A recorded decision (id or unique prefix; repeatable).")
+              help="A recorded decision: its id, a unique prefix or #SEQ (repeatable).")
 @click.option("--seq", "seq_range", default=None, metavar="FIRST-LAST",
               help="Records FIRST to LAST (the numbers of `audit list`).")
 @click.option("--out", "out_file", type=click.Path(path_type=Path, dir_okay=False), default=None,

@@ -124,7 +124,7 @@ def test_the_file_is_self_contained(board_html: str) -> None:
 def test_shortlist_ranks_as_check_does(store: str, board_html: str) -> None:
     code, out, err = run("check", *(str(FIXTURES / f"{n}.yaml") for n in PEOPLE), "--position", "administrator",
                          "--as-of", AS_OF, "--no-record", "--format", "json")
-    ranked = [d["candidate"]["nip"] for d in json.loads(out)["decisions"]]
+    ranked = [d["decision"]["candidate"]["nip"] for d in json.loads(out)["decisions"]]
     shortlist = board_html[board_html.index('id="shortlist"'):]
     positions = [shortlist.index(nip) for nip in ranked]
     assert positions == sorted(positions)

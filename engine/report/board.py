@@ -6,15 +6,11 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-import orjson
-from pydantic import ValidationError
-
-from engine.audit.replay import Replayed, replay
+from engine.audit.replay import Replayed, recorded_decision, replay
+from engine.audit.rulesets import StoredRulesets
 from engine.audit.store import Head, Row
-from engine.audit.views import requirement_index
 from engine.decide.decision import JPM_SCHEMES
 from engine.errors import InputError, Problem
-from engine.load.rulefile import AllOf, AnyOf, Requirement, Ruleset
 from engine.present.i18n import label
 from engine.report.charts import histogram, unmet_chart
 from engine.report.future import Future, future_of
@@ -88,25 +84,6 @@ def _one(rows: list[Row], what: str, get: Callable[[dict[str, Any]], str]) -> st
     return found[0]
 
 
-def _ruleset(body: str | None, digest: str) -> Ruleset:
-    try:
-        return Ruleset.model_validate(orjson.loads(body or "null"))
-    except (orjson.JSONDecodeError, ValidationError):
-        raise InputError([Problem(code="ruleset_unreadable", message=(
-            f"the stored ruleset {digest} is missing or unreadable"),
-            hint="run `layak audit verify`")]) from None
-
-
-def _optional(requirements: tuple[Requirement, ...]) -> set[str]:
-    out: set[str] = set()
-    for req in requirements:
-        if not req.mandatory:
-            out.add(req.id)
-        if isinstance(req, AnyOf | AllOf):
-            out |= _optional(req.any_of if isinstance(req, AnyOf) else req.all_of)
-    return out
-
-
 def _category(code: str) -> str:
     """'CUKUP_OPTIMAL' as people write it: 'Cukup Optimal'."""
     return code.replace("_", " ").title()
@@ -123,18 +100,20 @@ def build(rows: list[Row], ruleset_body: Callable[[str], str | None], head: Head
           lang: str, *, what_if: bool = True) -> BoardReport:
     """The report of the selected rows (full rows, in sequence order), with the store's head at printing."""
     decided_of = {int(row["seq"]): row for row in rows}
-    items = {item.seq: item for item in replay(rows, ruleset_body)}
     position = _one(rows, "position", lambda r: r["position"])
     as_of = _one(rows, "as-of date", lambda r: r["as_of"])
     digest = _one(rows, "ruleset", lambda r: r["ruleset_hash"])
-    ruleset = _ruleset(ruleset_body(digest), digest)
-    klass = ruleset.position(position)
-    index = requirement_index(ruleset_body(digest), position)
-    optional = frozenset(_optional(klass.requirements if klass else ()))
+    stored = StoredRulesets(ruleset_body)  # texts and thresholds from the record's ruleset, never rules/
+    ruleset = stored.ruleset(digest)
+    layout = stored.layout(digest, position)
+    klass = layout.position
+    items = {item.seq: item for item in replay(rows, ruleset_body, stored.layouts)}
     order = sorted(items.values(), key=lambda item: rank_key(item.record["decision"]))
     sections = []
     for rank, item in enumerate(order, 1):
         decided = item.record["decision"]
+        recorded = item.recorded or recorded_decision(item.record)
+        outcomes = recorded.outcomes(layout)
         met, total = passed_count(decided)
         jpm = jpm_of(decided)
         sections.append(Section(
@@ -142,12 +121,12 @@ def build(rows: list[Row], ruleset_body: Callable[[str], str | None], head: Head
             recorded_at=item.record["recorded_at"], name=decided["candidate"]["name"],
             nip=decided["candidate"]["nip"], verdict=decided["verdict"], passed=f"{met}/{total}",
             jpm="" if jpm is None else f"{jpm:.2f}", golongan=str(decided["facts"]["values"].get("golongan", "")),
-            requirements=outcome_rows(decided["requirements"], index, optional, lang),
-            waivers=waiver_rows(decided["requirements"]), replay_identical=item.identical,
-            replay_text=_replay_text(item, lang), future=future_of(item, lang) if what_if else None))
+            requirements=outcome_rows(outcomes, lang), waivers=waiver_rows(outcomes),
+            replay_identical=item.identical, replay_text=_replay_text(item, lang),
+            future=future_of(recorded.decision(layout), item.record, ruleset, lang) if what_if else None))
     records = [item.record for item in order]
     unmet = _unmet(records)
-    scheme = klass.jpm.scheme if klass and klass.jpm else "SELEKSI"
+    scheme = klass.jpm.scheme if klass.jpm else "SELEKSI"
     jpms = [float(v) for r in records if r["decision"]["verdict"] == "eligible"
             and (v := jpm_of(r["decision"])) is not None]
     categories: dict[str, int] = {}
@@ -160,7 +139,7 @@ def build(rows: list[Row], ruleset_body: Callable[[str], str | None], head: Head
     stamps = sorted(r["recorded_at"] for r in records)
     return BoardReport(
         lang=lang, selection=selection, position=position,
-        position_title=klass.title.get(lang) if klass else position, as_of=as_of,
+        position_title=klass.title.get(lang), as_of=as_of,
         ruleset={"id": ruleset.id, "version": ruleset.version, "hash": digest, "title": ruleset.title.get(lang),
                  "layers": list(ruleset.layers)},
         boards=sorted({r["board"] or "" for r in records}), actors=sorted({r["actor"] for r in records}),

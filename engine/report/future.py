@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from engine.audit.replay import Replayed
+from pydantic import ValidationError
+
 from engine.audit.snapshot import revive
+from engine.decide.decision import Decision
 from engine.load.library import Library
 from engine.load.rulefile import RuleFile, Ruleset, RulesetHeader
 from engine.present.views import whatif_lines, whatif_rows
@@ -35,12 +38,14 @@ def stored_library(ruleset: Ruleset) -> Library:
                                          RuleFile(ruleset=header, positions=ruleset.positions))]})
 
 
-def future_of(item: Replayed, lang: str, horizon_years: int = HORIZON_YEARS) -> Future | None:
-    """The what-if of a replayed record, or None when the replay could not decide it."""
-    if item.decision is None or item.ruleset is None:
+def future_of(decision: Decision, record: Mapping[str, Any], ruleset: Ruleset, lang: str,
+              horizon_years: int = HORIZON_YEARS) -> Future | None:
+    """The what-if of a recorded decision (rebuilt from its record), or None when its snapshot does not read."""
+    try:
+        candidate = revive(record["candidate"]["snapshot"])
+    except (KeyError, TypeError, ValidationError):
         return None
-    candidate = revive(item.record["candidate"]["snapshot"])
-    result = what_if(item.decision, candidate, stored_library(item.ruleset), item.ruleset.id, horizon_years)
+    result = what_if(decision, candidate, stored_library(ruleset), ruleset.id, horizon_years)
     rows: list[dict[str, Any]] = whatif_rows(result, lang)
     headers = list(rows[0]) if rows else []
     return Future(headers=headers, rows=[[str(row[h]) for h in headers] for row in rows],

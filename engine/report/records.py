@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from engine.audit.views import Static
+from engine.compiler.layout import Outcome
 from engine.decide.decision import VERDICT_ORDER
-from engine.facts.derive import Note
 from engine.facts.scales import GOLONGAN
 from engine.facts.vocabulary import lookup
 from engine.present.i18n import OPS, gap_text, label, note_text, shown
@@ -42,35 +41,30 @@ class WaiverRow:
     reason: str
 
 
-def requirement_rows(outcomes: list[dict[str, Any]], index: Mapping[str, Static], optional: frozenset[str],
-                     lang: str, depth: int = 0) -> list[RequirementRow]:
+def requirement_rows(outcomes: Sequence[Outcome], lang: str, depth: int = 0) -> list[RequirementRow]:
     """Every recorded outcome (children after their group) with its text, basis and threshold."""
     rows: list[RequirementRow] = []
     for o in outcomes:
-        static = index.get(o["id"])
-        spec = lookup(static.fact) if static and static.fact else None
-        needs = f"{OPS[static.op]} {shown(spec, static.value, lang)}" if static and static.op else ""
-        note = Note(**o["note"]) if o.get("note") else None
-        gap = note_text(note, lang)
-        if o["status"] == "fail" and static and static.op and o.get("observed") is not None:
-            gap = gap_text(spec, static.op, o["observed"], static.value, lang)
+        spec = lookup(o.fact) if o.fact else None
+        needs = f"{OPS[o.expected.op]} {shown(spec, o.expected.value, lang)}" if o.expected else ""
+        gap = note_text(o.note, lang)
+        if o.status == "fail" and o.expected and o.observed is not None:
+            gap = gap_text(spec, o.expected.op, o.observed, o.expected.value, lang)
         rows.append(RequirementRow(
-            depth=depth, id=o["id"], status=o["status"], status_text=label(o["status"], lang),
-            has=shown(spec, o.get("observed"), lang), needs=needs, gap=gap,
-            basis=static.basis if static else "", text=static.text.get(lang) if static else "",
-            mandatory=o["id"] not in optional))
-        rows.extend(requirement_rows(o.get("children") or [], index, optional, lang, depth + 1))
+            depth=depth, id=o.id, status=o.status, status_text=label(o.status, lang),
+            has=shown(spec, o.observed, lang), needs=needs, gap=gap, basis=o.basis, text=o.text.get(lang),
+            mandatory=o.mandatory))
+        rows.extend(requirement_rows(o.children, lang, depth + 1))
     return rows
 
 
-def waivers(outcomes: list[dict[str, Any]]) -> list[WaiverRow]:
+def waivers(outcomes: Sequence[Outcome]) -> list[WaiverRow]:
     """The waivers a decision applied, as recorded in its outcomes' notes."""
     out = []
     for o in outcomes:
-        note = o.get("note") or {}
-        if o["status"] == "waived" and note.get("code") == "waived":
-            args = note.get("args") or {}
-            out.append(WaiverRow(requirement=o["id"], authority=str(args.get("authority", "")),
+        if o.status == "waived" and o.note is not None and o.note.code == "waived":
+            args = o.note.args
+            out.append(WaiverRow(requirement=o.id, authority=str(args.get("authority", "")),
                                  document=str(args.get("document", "")), date=str(args.get("date", "")),
                                  reason=str(args.get("reason", ""))))
     return out
