@@ -79,20 +79,22 @@ def test_old_store_verifies_and_replays_identical(old_store: str) -> None:
 
 def test_old_store_shows_with_the_stored_rules(old_store: str) -> None:
     # #3 is Sri Wahyuni for administrator: her 2024 rating is missing (study leave), so she needs review.
-    code, out, err = run("audit", "show", "01M8M44Z9MTBP8PRQNA8D9V95Y", "--db", old_store)
+    code, out, err = run("audit", "show", "01M8M44Z9MTBP8PRQNA8D9V95Y", "--db", old_store, "--format", "markdown")
     assert code == 0, err
     lines = out.splitlines()
-    assert lines[0] == "Sri Wahyuni (198602212009122004) → administrator: NEEDS REVIEW"
-    assert "(#3)" in lines[1] and "sekretariat-bkd" in lines[1] and "SK 821/2026" in lines[1]
-    assert lines[2] == "as of 2026-12-01; ruleset national 2020.1 (725a7cb3ac1e); passed 13/14"
-    assert lines[3].split() == ["requirement", "status", "has", "needs", "gap", "basis", "description"]
-    performance = next(line for line in lines if line.startswith("performance "))
+    assert lines[:3] == ["- **candidate**: Sri Wahyuni (198602212009122004)", "- **position**: administrator",
+                         "- **verdict**: needs review"]
+    assert "- **ruleset**: national 2020.1 (725a7cb3ac1e)" in lines and "- **passed**: 13/14" in lines
+    assert "(#3)" in out and "sekretariat-bkd" in out and "SK 821/2026" in out
+    assert [c.strip() for c in lines[lines.index("- **passed**: 13/14") + 2].strip("|").split("|")] == \
+        ["requirement", "status", "has", "needs", "gap", "basis", "description"]
+    performance = next(line for line in lines if line.startswith("| performance "))
     assert "missing" in performance and "no usable rating for 2024 (reason: TUGAS_BELAJAR)" in performance
     assert "≥ BAIK" in performance and "PP 11/2017 Pasal 54; PP 100/2000 Pasal 5" in performance
-    child = next(line for line in lines if line.startswith("└ experience-ahli-muda"))
+    child = next(line for line in lines if line.startswith("| └ experience-ahli-muda"))
     assert "needs ≥ 3 years, has 0 months (3 years short)" in child
     # The same record by sequence number, and as JSON: the record as stored, plus the stored texts.
-    code, again, _e = run("audit", "show", "#3", "--db", old_store)
+    code, again, _e = run("audit", "show", "#3", "--db", old_store, "--format", "markdown")
     assert code == 0 and again == out
     code, out, _e = run("audit", "show", "3", "--db", old_store, "--format", "json")
     shown = json.loads(out)
@@ -104,7 +106,7 @@ def test_old_store_shows_with_the_stored_rules(old_store: str) -> None:
 def test_old_ids_stay_valid_and_prefixes_say_what_they_match(old_store: str) -> None:
     # The two kenaikan-pangkat records (#11, #12) were made in one run: their ids differ in the last character.
     code, out, _e = run("audit", "show", "01M8M450NHST32PB696W39YD0Z", "--db", old_store)
-    assert code == 0 and out.startswith("Wulan Sari")
+    assert code == 0 and out.startswith("candidate: Wulan Sari")
     code, out, _e = run("audit", "show", "01m8m450nhst32pb696w39yd0", "--db", old_store)  # case does not matter
     assert code == 3
     assert "is the start of 2 decision ids" in _e and "#11 01M8M450NHST32PB696W39YD0Y" in _e and "e.g. #11" in _e

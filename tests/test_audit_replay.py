@@ -49,7 +49,7 @@ def test_replay_all_fixture_decisions_identical(store_url: str) -> None:
     assert {r["result"] for r in replayed} == {"IDENTICAL"} and all(r["differences"] == [] for r in replayed)
     first = replayed[0]["decision_id"]
     code, out, err = run("replay", first, "--db", store_url)
-    assert code == 0 and "IDENTICAL" in out and "1 decisions replayed: 1 identical" in err
+    assert code == 0 and "IDENTICAL" in out and "1 decision replayed: 1 identical" in err
     code, out, _err = run("replay", first, "--db", store_url, "--lang", "id")
     assert code == 0 and "IDENTIK" in out
     assert len(rows(store_url)) == made  # replay never writes unless asked

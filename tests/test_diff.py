@@ -190,9 +190,11 @@ def test_every_format_carries_changes_and_summary(small: tuple[Path, Path]) -> N
     assert "**ringkasan per jabatan**" in out and "| jabatan" in out and "memenuhi syarat" in out
     code, out, _ = run("diff", str(RULES), str(proposed), "--candidates", str(folder), *ARGS)
     lines = out.splitlines()
-    assert code == 1 and lines[0].split()[:4] == ["position", "NIP", "name", "verdict"]
-    assert any("experience-" in line and "≥ 3 years" in line and "≥ 4 years" in line for line in lines)
-    assert "verdict changes" in out and "other requirement changes" in out
+    assert code == 1 and lines[0] == "verdict changes:"
+    assert lines[1].split()[:4] == ["position", "NIP", "name", "verdict"]
+    assert "summary per position class:" in out and "other" in out and "requirement" in out
+    code, out, _ = run("diff", str(RULES), str(proposed), "--candidates", str(folder), *ARGS, "--format", "markdown")
+    assert any("experience-" in line and "≥ 3 years" in line and "≥ 4 years" in line for line in out.splitlines())
 
 
 def test_diff_records_nothing(small: tuple[Path, Path], tmp_path: Path) -> None:

@@ -58,5 +58,5 @@ def test_exit_codes(tmp_path: Path) -> None:
     result = runner.invoke(cli, ["validate", str(tmp_path), "--strict"])
     assert result.exit_code == 1  # ...unless --strict
     result = runner.invoke(cli, ["validate", str(LINT), "--format", "json"])
-    assert result.exit_code == 1 and '"contradiction"' in result.stdout
+    assert result.exit_code == 3 and '"contradiction"' in result.stdout  # errors: invalid rules, as in `check`
     assert "1 error, 3 warnings" in result.stderr

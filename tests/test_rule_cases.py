@@ -55,7 +55,7 @@ cases:
     verdict: eligible
     requirements: {{education: pass}}
 """)
-    result = runner.invoke(cli, ["test", str(tmp_path), "--rules", str(RULES)])
+    result = runner.invoke(cli, ["test", str(tmp_path), "--rules", str(RULES), "--format", "markdown"])
     assert result.exit_code == 1
     assert "education: expected pass, got fail" in result.stdout
 

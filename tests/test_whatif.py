@@ -167,7 +167,7 @@ def test_smallest_changes_and_no_date_within_the_horizon(tmp_path: Path) -> None
     found = changes(doc)
     assert set(found) == {"education", "competency-m01"}
     assert found["education"]["text"] == "S1 needed, has D3"
-    assert found["competency-m01"]["text"] == "Integritas (M01) level 3 needed, has 2"
+    assert found["competency-m01"]["text"] == "Integrity (M01) level 3 needed, has 2"
     assert found["competency-m01"]["needed"] == {"op": "gte", "value": 3}
     assert found["education"]["passes_on"] is None and found["competency-m01"]["passes_on"] is None
     assert what["eligible_on"] is None and what["horizon"] == "2036-12-15"
@@ -191,17 +191,20 @@ def test_eligible_now_says_until_when(tmp_path: Path) -> None:
     assert what["summary"][0] == "Eligible now; if nothing else changes, eligible until 2026-12-31."
 
 
-def test_table_and_markdown_show_the_section_csv_stays_one_table(leap_pengawas: Path) -> None:
+def test_every_format_shows_the_section_sentences_only_in_text(leap_pengawas: Path) -> None:
     as_of = dt.date(2026, 12, 15)
     table = text_of(leap_pengawas, "administrator", as_of)
     assert "What would make the candidate eligible:" in table
-    assert "3 years as Pengawas (definitive) on 2027-03-01" in table
     assert table.rstrip().endswith("Earliest date of eligibility if only time passes: 2027-03-01.")
+    markdown = text_of(leap_pengawas, "administrator", as_of, "--format", "markdown")
+    assert "3 years as Pengawas (definitive) on 2027-03-01" in markdown
     markdown = text_of(leap_pengawas, "administrator", as_of, "--format", "markdown", "--lang", "id")
     assert "**Yang diperlukan agar kandidat memenuhi syarat**" in markdown
     assert "Tanggal paling awal memenuhi syarat bila hanya waktu yang berjalan: 2027-03-01." in markdown
+    # CSV holds cells only: the changes are a block of their own, the sentences are not there.
     csv_text = text_of(leap_pengawas, "administrator", as_of, "--format", "csv")
-    assert "2027-03-01" not in csv_text and len(csv_text.strip().splitlines()) > 5
+    assert "3 years as Pengawas (definitive) on 2027-03-01" in csv_text
+    assert "Earliest date" not in csv_text and len(csv_text.strip().splitlines()) > 5
 
 
 def test_nearest_passing_values() -> None:

@@ -7,7 +7,7 @@ import datetime as dt
 import os
 from collections.abc import Callable
 
-from engine.errors import LayakError
+from engine.errors import LayakError, ProblemCode
 
 Clock = Callable[[], dt.datetime]
 _ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
@@ -52,9 +52,9 @@ SHORTEST_PREFIX = 6
 class UnknownDecision(LayakError):
     """A decision reference that names no recorded decision, or several (exit 3)."""
 
-    code = "unknown_decision"
+    code = ProblemCode.UNKNOWN_DECISION
 
-    def __init__(self, message: str, code: str = "unknown_decision") -> None:
+    def __init__(self, message: str, code: ProblemCode = ProblemCode.UNKNOWN_DECISION) -> None:
         super().__init__(message)
         self.code = code
 
@@ -78,7 +78,7 @@ def ambiguous(reference: str, matches: list[tuple[int, str]], where: str) -> Unk
     more = "at least" if len(matches) > 3 else ""
     return UnknownDecision(
         f"'{reference}' is the start of {more + ' ' if more else ''}{len(matches)} decision ids in {where} ({shown}); "
-        f"give more of the id, or the sequence number, e.g. #{matches[0][0]}", "ambiguous_decision")
+        f"give more of the id, or the sequence number, e.g. #{matches[0][0]}", ProblemCode.AMBIGUOUS_DECISION)
 
 
 def not_found(reference: str, where: str) -> UnknownDecision:

@@ -13,66 +13,18 @@ from engine.audit.replay import Replayed
 from engine.audit.show import Shown
 from engine.audit.store import Appended, Head
 from engine.audit.verify import Finding, Report
-from engine.present.decisions import decision_header, requirement_info
-from engine.present.i18n import label
-
-WORDS: dict[str, tuple[str, str]] = {
-    "seq": ("seq", "no."),
-    "decision_id": ("decision id", "id keputusan"),
-    "recorded_at": ("recorded at", "dicatat"),
-    "board": ("board", "sidang"),
-    "actor": ("recorded by", "pencatat"),
-    "head": ("head", "kepala log"),
-    "hash": ("chain hash", "hash rantai"),
-    "records": ("records", "catatan"),
-    "result": ("result", "hasil"),
-    "problem": ("problem", "masalah"),
-    "where": ("requirement", "persyaratan"),
-    "field": ("field", "bagian"),
-    "recorded": ("recorded", "tercatat"),
-    "replayed": ("replayed", "diulang"),
-    "IDENTICAL": ("IDENTICAL", "IDENTIK"),
-    "DIFFERENT": ("DIFFERENT", "BERBEDA"),
-    "intact": ("intact", "utuh"),
-    "damaged": ("DAMAGED", "RUSAK"),
-}
-
-FINDINGS: dict[str, tuple[str, str]] = {
-    "missing": ("record {seq} is missing: the log jumps from {before} to {after}",
-                "catatan {seq} hilang: log melompat dari {before} ke {after}"),
-    "out_of_order": ("record {seq} comes after record {before}", "catatan {seq} muncul setelah catatan {before}"),
-    "chain_broken": ("its previous hash is not the chain hash of record {before}",
-                     "hash sebelumnya bukan hash rantai catatan {before}"),
-    "content_changed": ("its content does not hash to its chain hash: the record was changed",
-                        "isinya tidak sesuai dengan hash rantainya: catatan telah diubah"),
-    "moved": ("the record says it is number {claimed}", "catatan menyatakan dirinya nomor {claimed}"),
-    "column_changed": ("column {column} holds {found!r}, the record {expected!r}",
-                       "kolom {column} berisi {found!r}, catatan {expected!r}"),
-    "personal_changed": ("personal data do not match their sealed digests: {fields}",
-                         "data pribadi tidak sesuai dengan digest tersegelnya: {fields}"),
-    "unreadable": ("the record is not valid JSON", "catatan bukan JSON yang sah"),
-    "duplicate_id": ("decision id {id} is also record {other}", "id keputusan {id} juga dipakai catatan {other}"),
-    "ruleset_missing": ("its ruleset {hash} is not stored", "aturan {hash} tidak tersimpan"),
-    "ruleset_changed": ("stored ruleset {hash} was changed (its content hashes to {actual})",
-                        "aturan tersimpan {hash} telah diubah (isinya ber-hash {actual})"),
-    "truncated": ("the log ends at record {last}, but the expected head is record {expected}: records were removed",
-                  "log berakhir di catatan {last}, padahal kepala yang diharapkan catatan {expected}: catatan dihapus"),
-    "head_mismatch": ("the chain hash differs from the expected head {expected}: the log was rewritten",
-                      "hash rantai berbeda dari kepala yang diharapkan {expected}: log telah ditulis ulang"),
-}
+from engine.present.decisions import requirement_info
+from engine.present.i18n import LABELS, label
+from engine.present.render import Table
 
 
-def word(key: str, lang: str) -> str:
-    """An audit word in the chosen language (falling back to the engine's labels)."""
-    if key in WORDS:
-        en, id_ = WORDS[key]
-        return id_ if lang == "id" else en
-    return label(key, lang)
+def word(key: str, lang: str, n: int | None = None, **args: object) -> str:
+    """An audit word of the catalogue (engine/present/i18n.py), under `audit.` or else the engine's labels."""
+    return label(f"audit.{key}" if f"audit.{key}" in LABELS else key, lang, n, **args)
 
 
 def finding_text(finding: Finding, lang: str) -> str:
-    en, id_ = FINDINGS[finding.code]
-    return (id_ if lang == "id" else en).format(seq=finding.seq, **finding.args)
+    return label(f"verify.{finding.code}", lang, seq=finding.seq, **finding.args)
 
 
 def list_json(row: Mapping[str, Any]) -> dict[str, Any]:
@@ -99,23 +51,22 @@ def show_json(shown: Shown, lang: str) -> dict[str, Any]:
             [info.model_dump(mode="json") for info in requirement_info(shown.layout, lang)]}
 
 
-def show_header(shown: Shown, lang: str) -> str:
-    """explain's header, with where and by whom the decision was recorded."""
+def show_recorded(shown: Shown, lang: str) -> Table:
+    """Where, when and by whom the decision was recorded: printed after what explain prints."""
     row, record = shown.row, shown.record
-    board = f", {word('board', lang)} {record['board']}" if record.get("board") else ""
-    recorded = (f"{word('decision_id', lang)} {row['decision_id']} (#{row['seq']}), {word('recorded_at', lang)} "
-                f"{record.get('recorded_at')}, {word('actor', lang)} {record.get('actor')}{board}; "
-                f"{word('hash', lang)} {row['chain_hash']}")
-    return decision_header(shown.decision, lang, recorded)
+    items = [(word("decision_id", lang), f"{row['decision_id']} (#{row['seq']})"),
+             (word("recorded_at", lang), str(record.get("recorded_at"))),
+             (word("actor", lang), str(record.get("actor"))),
+             *([(word("board", lang), str(record["board"]))] if record.get("board") else []),
+             (word("hash", lang), row["chain_hash"])]
+    return Table([{label("field", lang): k, label("value", lang): v} for k, v in items], title=word("recorded", lang))
 
 
 def list_more(rows: Sequence[Mapping[str, Any]], limit: int | None, lang: str) -> str:
     """After a full page of `audit list`: the option that shows the next one."""
     if limit is None or not rows or len(rows) < limit:
         return ""
-    if lang == "id":
-        return f"{len(rows)} catatan ditampilkan; halaman berikutnya: --after {rows[-1]['seq']}"
-    return f"{len(rows)} records shown; next page: --after {rows[-1]['seq']}"
+    return word("list_more", lang, n=len(rows), seq=rows[-1]["seq"])
 
 
 def head_json(head: Head) -> dict[str, Any]:
@@ -146,9 +97,7 @@ def verify_summary(report: Report, lang: str) -> str:
     if report.ok:
         return (f"{report.records} {word('records', lang)} {word('intact', lang)}; "
                 f"{word('head', lang)} {report.head_seq}:{report.head_hash}")
-    first = "first bad record" if lang == "en" else "catatan rusak pertama"
-    count = "problems" if lang == "en" else "masalah"
-    return f"{word('damaged', lang)}: {first} {report.first_bad} ({report.found} {count})"
+    return word("damaged_summary", lang, n=report.found, first=report.first_bad)
 
 
 def _cell(value: Any) -> str:
@@ -177,9 +126,7 @@ def replay_rows(item: Replayed, lang: str) -> list[dict[str, Any]]:
 
 def replay_summary(items: list[Replayed], lang: str) -> str:
     same = sum(1 for i in items if i.identical)
-    if lang == "id":
-        return f"{len(items)} keputusan diulang: {same} identik, {len(items) - same} berbeda"
-    return f"{len(items)} decisions replayed: {same} identical, {len(items) - same} different"
+    return word("replay_summary", lang, n=len(items), same=same, different=len(items) - same)
 
 
 def new_salt() -> str:
@@ -189,9 +136,5 @@ def new_salt() -> str:
 
 def recorded_line(appended: Appended, where: str, lang: str) -> str:
     """'recorded 20 decisions in ~/.local/share/layak/audit.db as #1-#20; head 20:9f2c…'."""
-    store = location.shown(where)
-    if lang == "id":
-        return (f"{appended.count} keputusan dicatat di {store} sebagai #{appended.first}-#{appended.last}; "
-                f"kepala log {appended.last}:{appended.head}")
-    return (f"recorded {appended.count} decisions in {store} as #{appended.first}-#{appended.last}; "
-            f"head {appended.last}:{appended.head}")
+    return word("recorded_line", lang, n=appended.count, store=location.shown(where), first=appended.first,
+                last=appended.last, head=appended.head)

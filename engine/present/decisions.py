@@ -1,4 +1,4 @@
-"""Showing decisions: the requirement rows of `explain` and `audit show`, and the typed check/explain JSON.
+"""The typed check/explain reports (their JSON); engine/present/views.py turns them into what people read.
 
 Every decision is printed as its ``DecisionRecord`` (what the audit log holds); what is static per
 position (texts, thresholds, citations) is printed once beside it as ``RequirementInfo``.
@@ -12,12 +12,10 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict
 
-from engine.compiler.layout import Expected, Layout, Outcome, RulesetRef
+from engine.compiler.layout import Expected, Layout, RulesetRef
 from engine.decide.pipeline import CheckRun
 from engine.decide.record import DecisionRecord
 from engine.errors import Problem
-from engine.facts.vocabulary import lookup
-from engine.present.i18n import OPS, gap_text, label, note_text, shown
 
 
 class _Shown(BaseModel):
@@ -109,69 +107,3 @@ def explain_report(record: DecisionRecord, layout: Layout, lang: str) -> Explain
 def report_json(report: BaseModel) -> dict[str, Any]:
     data: dict[str, Any] = report.model_dump(mode="json")
     return data
-
-
-def requirement_rows(outcomes: Sequence[Outcome], lang: str) -> list[dict[str, Any]]:
-    """Per requirement (children indented): status, has, needs, gap or reason, basis, description."""
-    rows: list[dict[str, Any]] = []
-
-    def add(o: Outcome, depth: int) -> None:
-        spec = lookup(o.fact) if o.fact else None
-        expected = (f"{OPS[o.expected.op]} {shown(spec, o.expected.value, lang)}" if o.expected else "")
-        detail = note_text(o.note, lang)
-        if o.status == "fail" and o.expected and o.observed is not None:
-            detail = gap_text(spec, o.expected.op, o.observed, o.expected.value, lang)
-        marker = ("  " * depth + "└ ") if depth else ""
-        rows.append({
-            label("requirement", lang): marker + o.id, label("status", lang): label(o.status, lang),
-            label("observed", lang): shown(spec, o.observed, lang), label("expected", lang): expected,
-            label("gap", lang): detail, label("basis", lang): o.basis if not depth else "",
-            label("description", lang): o.text.get(lang)})
-        for child in o.children:
-            add(child, depth + 1)
-
-    for outcome in outcomes:
-        add(outcome, 0)
-    return rows
-
-
-def decision_header(record: DecisionRecord, lang: str, recorded: str = "") -> str:
-    """'Siti Rahma (1982…) → administrator: ELIGIBLE', ``recorded`` (where it is logged), then date and rules."""
-    ruleset = record.ruleset
-    lines = [f"{record.candidate.name} ({record.candidate.nip}) → {record.position}: "
-             f"{label(record.verdict, lang).upper()}"]
-    if recorded:
-        lines.append(recorded)
-    lines.append(f"{label('as_of', lang)} {record.as_of}; {label('ruleset', lang)} {ruleset.id} {ruleset.version} "
-                 f"({ruleset.hash[:12]}); {label('passed', lang)} {record.passed()}/{len(record.requirements)}")
-    return "\n".join(lines)
-
-
-SHOWN_FAILING = 3  # the table stays readable; JSON and explain list them all
-
-
-def check_rows(run: CheckRun, lang: str) -> list[dict[str, Any]]:
-    rows = []
-    for i, d in enumerate(run.decisions, 1):
-        open_items = [f"{o.id} ({label(o.status, lang)})" for o in d.failing()]
-        failing = ", ".join(open_items[:SHOWN_FAILING])
-        if len(open_items) > SHOWN_FAILING:
-            failing += f" +{len(open_items) - SHOWN_FAILING} " + ("more" if lang == "en" else "lainnya")
-        jpm = d.facts.values.get("jpm")
-        rows.append({
-            label("rank", lang): i, label("nip", lang): d.candidate.nip, label("name", lang): d.candidate.name,
-            label("verdict", lang): label(d.verdict, lang),
-            label("passed", lang): f"{d.passed_count()}/{len(d.requirements)}",
-            label("jpm", lang): f"{jpm:.2f}" if jpm is not None else "",
-            label("golongan", lang): d.facts.values.get("golongan", ""),
-            label("failing", lang): failing})
-    return rows
-
-
-def summary_line(run: CheckRun, lang: str) -> str:
-    """'20 candidates for administrator on 2026-12-01: 9 eligible, 4 needs review, 7 not eligible'."""
-    counts = {v: sum(1 for d in run.decisions if d.verdict == v) for v in ("eligible", "needs_review", "not_eligible")}
-    parts = ", ".join(f"{n} {label(v, lang)}" for v, n in counts.items())
-    if lang == "id":
-        return f"{len(run.decisions)} kandidat untuk {run.position.id} per {run.as_of}: {parts}"
-    return f"{len(run.decisions)} candidates for {run.position.id} on {run.as_of}: {parts}"

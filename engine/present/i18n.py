@@ -9,8 +9,6 @@ from engine.facts.calendar import duration_text
 from engine.facts.derive import Note
 from engine.facts.vocabulary import FactSpec
 
-LANGS = ("en", "id")
-
 LABELS: dict[str, tuple[str, str]] = {
     "eligible": ("eligible", "memenuhi syarat"),
     "needs_review": ("needs review", "perlu ditinjau"),
@@ -44,6 +42,39 @@ LABELS: dict[str, tuple[str, str]] = {
     "ruleset": ("ruleset", "aturan"),
     "candidate": ("candidate", "kandidat"),
     "value": ("value", "nilai"),
+    "more": ("+{n} more", "+{n} lainnya"),
+    "n_problems": ("{n} problem|{n} problems", "{n} masalah"),
+    "in_files": ("in {n} file|in {n} files", "dalam {n} berkas"),
+    "n_candidates": ("{n} candidate|{n} candidates", "{n} kandidat"),
+    "n_classes": ("{n} position class|{n} position classes", "{n} jabatan"),
+    "n_flips": ("{n} verdict changes|{n} verdicts change", "{n} keputusan berubah"),
+    "on_date": ("on {date}", "per {date}"),
+    "severity": ("severity", "tingkat"),
+    "error": ("error", "galat"),
+    "warning": ("warning", "peringatan"),
+    "where": ("where", "lokasi"),
+    "field": ("field", "isian"),
+    "code": ("code", "kode"),
+    "message": ("message", "pesan"),
+    "hint": ("hint", "petunjuk"),
+    "result": ("result", "hasil"),
+    "case": ("case", "kasus"),
+    "differences": ("differences", "perbedaan"),
+    "pass_side": ("pass side", "sisi lulus"),
+    "fail_side": ("fail side", "sisi gagal"),
+    "coverage": ("coverage", "cakupan"),
+    "yes": ("yes", "ya"),
+    "no": ("no", "tidak"),
+    "condition": ("condition", "kondisi"),
+    "any_of": ("any of", "salah satu dari"),
+    "all_of": ("all of", "semua dari"),
+    "n_errors": ("{n} error|{n} errors", "{n} galat"),
+    "n_warnings": ("{n} warning|{n} warnings", "{n} peringatan"),
+    "not_compared": ("not compared (in one rule set only)", "tidak dibandingkan (hanya ada di satu aturan)"),
+    "gap_text": ("needs {need}, has {has}", "perlu {need}, dimiliki {has}"),
+    "short_by": ("({amount} short)", "(kurang {amount})"),
+    "check_summary": ("{n} candidate for {position} on {as_of}: {parts}|{n} candidates for {position} on {as_of}: "
+                      "{parts}", "{n} kandidat untuk {position} per {as_of}: {parts}"),
 }
 
 NOTES: dict[str, tuple[str, str]] = {
@@ -76,19 +107,30 @@ NOTES: dict[str, tuple[str, str]] = {
 OPS = {"eq": "=", "ne": "≠", "gt": ">", "gte": "≥", "lt": "<", "lte": "≤", "in": "∈", "not_in": "∉"}
 
 
-def label(key: str, lang: str) -> str:
-    en, id_ = LABELS.get(key, (key, key))
-    return id_ if lang == "id" else en
+def pick(texts: tuple[str, str], lang: str) -> str:
+    """The one place a language is chosen: (English, Indonesian) → the text in ``lang``."""
+    return texts[1] if lang == "id" else texts[0]
+
+
+def label(key: str, lang: str, n: int | None = None, **args: object) -> str:
+    """The catalogue's text for ``key``. With ``n``, English "one|other" forms pick by count (Indonesian nouns
+    do not inflect for number); ``{n}`` and other ``{name}`` fields are filled in."""
+    text = pick(LABELS.get(key, (key, key)), lang)
+    if "|" in text:
+        one, other = text.split("|", 1)
+        text = one if n == 1 else other
+    if n is None and not args:
+        return text
+    return text.format_map(_Default({"n": n, **args}))
 
 
 def note_text(value: Note | None, lang: str) -> str:
     if value is None:
         return ""
-    en, id_ = NOTES.get(value.code, (value.code, value.code))
-    return (id_ if lang == "id" else en).format_map(_Default(value.args))
+    return pick(NOTES.get(value.code, (value.code, value.code)), lang).format_map(_Default(value.args))
 
 
-class _Default(dict[str, str]):
+class _Default(dict[str, object]):
     def __missing__(self, key: str) -> str:
         return "?"
 
@@ -102,7 +144,7 @@ def shown(spec: FactSpec | None, value: Any, lang: str) -> str:
     if spec is not None and spec.kind == "months":
         return duration_text(_months(value), lang)
     if isinstance(value, bool):
-        return ("yes" if value else "no") if lang == "en" else ("ya" if value else "tidak")
+        return label("yes" if value else "no", lang)
     return str(value)
 
 
@@ -120,14 +162,14 @@ def gap_text(spec: FactSpec | None, op: str, observed: Any, expected: Any, lang:
     has = shown(spec, observed, lang)
     if spec is not None and spec.name.startswith("competency."):
         need = f"level {OPS[op]} {expected}"
-    text = f"needs {need}, has {has}" if lang == "en" else f"perlu {need}, dimiliki {has}"
+    text = label("gap_text", lang, need=need, has=has)
     if spec is not None and spec.kind in ("months", "int", "decimal") and op in ("gte", "gt"):
         short = (_months(expected) - _months(observed) if spec.kind == "months"
                  else Decimal(str(expected)) - Decimal(str(observed)))
         if op == "gt":
             short += 1 if spec.kind != "decimal" else Decimal("0.01")
         amount = shown(spec, short, lang) if spec.kind == "months" else str(short)
-        text += f" ({amount} short)" if lang == "en" else f" (kurang {amount})"
+        text += " " + label("short_by", lang, amount=amount)
     return text
 
 
@@ -211,8 +253,7 @@ WHATIF_FACTS: dict[str, tuple[str, str]] = {
 
 
 def whatif_text(key: str, lang: str, **args: object) -> str:
-    en, id_ = WHATIF[key]
-    return (id_ if lang == "id" else en).format_map(_Default({k: str(v) for k, v in args.items()}))
+    return pick(WHATIF[key], lang).format_map(_Default({k: str(v) for k, v in args.items()}))
 
 
 def whatif_subject(spec: FactSpec, fact: str, op: str, target: Any, lang: str) -> str | None:
@@ -228,7 +269,65 @@ def whatif_subject(spec: FactSpec, fact: str, op: str, target: Any, lang: str) -
     value = shown(spec, target, lang)
     if op in ("lte", "lt"):
         value = whatif_text("at_most", lang, value=value)
-    name = COMPETENCIES.get(member, (member,))[0]  # the official (Indonesian) name, as boards use it
+    name = pick(COMPETENCIES.get(member, (member, member))[::-1], lang)  # as the requirement texts name it
     post = member.replace("_", " ").title()
-    return (phrase[1] if lang == "id" else phrase[0]).format(value=value, post=post, code=member, n=member,
+    return pick(phrase, lang).format(value=value, post=post, code=member, n=member,
                                                              name=name)
+
+
+# ---- the audit commands ------------------------------------------------------------------------------
+
+LABELS.update({
+    "audit.seq": ("seq", "no."),
+    "audit.decision_id": ("decision id", "id keputusan"),
+    "audit.recorded_at": ("recorded at", "dicatat"),
+    "audit.board": ("board", "sidang"),
+    "audit.actor": ("recorded by", "pencatat"),
+    "audit.head": ("head", "kepala log"),
+    "audit.hash": ("chain hash", "hash rantai"),
+    "audit.records": ("records", "catatan"),
+    "audit.result": ("result", "hasil"),
+    "audit.problem": ("problem", "masalah"),
+    "audit.where": ("requirement", "persyaratan"),
+    "audit.field": ("field", "bagian"),
+    "audit.recorded": ("recorded", "tercatat"),
+    "audit.replayed": ("replayed", "diulang"),
+    "audit.IDENTICAL": ("IDENTICAL", "IDENTIK"),
+    "audit.DIFFERENT": ("DIFFERENT", "BERBEDA"),
+    "audit.intact": ("intact", "utuh"),
+    "audit.damaged": ("DAMAGED", "RUSAK"),
+    "audit.list_more": ("{n} record shown; next page: --after {seq}|{n} records shown; next page: --after {seq}",
+                        "{n} catatan ditampilkan; halaman berikutnya: --after {seq}"),
+    "audit.damaged_summary": ("DAMAGED: first bad record {first} ({n} problem)|DAMAGED: first bad record {first} "
+                              "({n} problems)", "RUSAK: catatan rusak pertama {first} ({n} masalah)"),
+    "audit.replay_summary": ("{n} decision replayed: {same} identical, {different} different|{n} decisions replayed: "
+                             "{same} identical, {different} different",
+                             "{n} keputusan diulang: {same} identik, {different} berbeda"),
+    "audit.recorded_line": ("recorded {n} decision in {store} as #{first}-#{last}; head {last}:{head}|recorded {n} "
+                            "decisions in {store} as #{first}-#{last}; head {last}:{head}",
+                            "{n} keputusan dicatat di {store} sebagai #{first}-#{last}; kepala log {last}:{head}"),
+    "verify.missing": ("record {seq} is missing: the log jumps from {before} to {after}",
+                "catatan {seq} hilang: log melompat dari {before} ke {after}"),
+    "verify.out_of_order": ("record {seq} comes after record {before}",
+                            "catatan {seq} muncul setelah catatan {before}"),
+    "verify.chain_broken": ("its previous hash is not the chain hash of record {before}",
+                     "hash sebelumnya bukan hash rantai catatan {before}"),
+    "verify.content_changed": ("its content does not hash to its chain hash: the record was changed",
+                        "isinya tidak sesuai dengan hash rantainya: catatan telah diubah"),
+    "verify.moved": ("the record says it is number {claimed}", "catatan menyatakan dirinya nomor {claimed}"),
+    "verify.column_changed": ("column {column} holds {found!r}, the record {expected!r}",
+                       "kolom {column} berisi {found!r}, catatan {expected!r}"),
+    "verify.personal_changed": ("personal data do not match their sealed digests: {fields}",
+                         "data pribadi tidak sesuai dengan digest tersegelnya: {fields}"),
+    "verify.unreadable": ("the record is not valid JSON", "catatan bukan JSON yang sah"),
+    "verify.duplicate_id": ("decision id {id} is also record {other}",
+                            "id keputusan {id} juga dipakai catatan {other}"),
+    "verify.ruleset_missing": ("its ruleset {hash} is not stored", "aturan {hash} tidak tersimpan"),
+    "verify.ruleset_changed": ("stored ruleset {hash} was changed (its content hashes to {actual})",
+                        "aturan tersimpan {hash} telah diubah (isinya ber-hash {actual})"),
+    "verify.truncated": ("the log ends at record {last}, but the expected head is record {expected}: records were "
+                         "removed",
+                  "log berakhir di catatan {last}, padahal kepala yang diharapkan catatan {expected}: catatan dihapus"),
+    "verify.head_mismatch": ("the chain hash differs from the expected head {expected}: the log was rewritten",
+                      "hash rantai berbeda dari kepala yang diharapkan {expected}: log telah ditulis ulang"),
+})

@@ -1,22 +1,68 @@
-"""Formatting rows and documents as table, JSON, CSV or Markdown (the only user of tabulate)."""
+"""The one output path: a command's Report written as table, JSON, CSV or Markdown (the only user of tabulate)."""
 
 from __future__ import annotations
 
 import csv
 import io
+import re
+import textwrap
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
+import click
 import orjson
 from tabulate import tabulate
 
+from engine.present.i18n import label
+
 FORMATS = ("table", "json", "csv", "markdown")
+WIDTH = 100  # a terminal tables must fit without wrapping lines
+SHOWN_ITEMS = 3  # a list cell shows this many items in a table ("+2 more"); Markdown and CSV list them all
+TREE = "└ "
+MIN_WRAP = 8
+_HYPHEN = re.compile(r"(?<=\w-)(?=\w)")
+_PATHLIKE = re.compile(r"[/.\[]")
+MAX_WORD = 30  # in prose, a longer word (a long pattern) may be broken
+
+# A cell: a plain value, or a list of items (joined with "; ", shortened in tables).
+Cell = str | int | float | Decimal | None | list[str]
+
+
+@dataclass
+class Table:
+    """Rows sharing one set of columns. A row may carry `_depth` (requirement tree nesting, drawn with └ in
+    tables and Markdown) and `_path` (the plain value of the first column in CSV, e.g. `experience/pengawas`)."""
+
+    rows: list[dict[str, Any]]
+    title: str = ""
+    headers: list[str] | None = None
+
+    def columns(self) -> list[str]:
+        if self.headers is not None:
+            return list(self.headers)
+        return [k for k in (self.rows[0] if self.rows else {}) if not k.startswith("_")]
+
+
+@dataclass
+class Report:
+    """What a command prints: `data` is the JSON document; the rest is what people read.
+
+    `header` (label, value) pairs come first in every text format (CSV: a two-column block); `tables` follow,
+    then `lines` (sentences; table and Markdown only, as CSV holds cells only)."""
+
+    data: Any
+    header: list[tuple[str, str]] = field(default_factory=list)
+    tables: list[Table] = field(default_factory=list)
+    lines: list[str] = field(default_factory=list)
 
 
 def _default(value: Any) -> Any:
     if isinstance(value, Decimal):
         return int(value) if value == value.to_integral_value() else float(value)
+    if hasattr(value, "model_dump"):
+        return value.model_dump(mode="json")
     raise TypeError(f"cannot serialise {type(value).__name__}")
 
 
@@ -26,15 +72,122 @@ def to_json(document: Any) -> str:
                         option=orjson.OPT_INDENT_2 | orjson.OPT_SORT_KEYS | orjson.OPT_NON_STR_KEYS).decode()
 
 
-def rows_text(rows: Sequence[Mapping[str, Any]], fmt: str, *, headers: Sequence[str] | None = None) -> str:
-    """Rows (dicts sharing keys) as a table, CSV or Markdown; JSON callers use ``to_json``."""
-    keys = list(headers) if headers is not None else (list(rows[0]) if rows else [])
+def emit(report: Report, fmt: str, lang: str) -> None:
+    """Write the report to stdout in one of FORMATS."""
+    click.echo(render(report, fmt, lang))
+
+
+def render(report: Report, fmt: str, lang: str) -> str:
+    if fmt == "json":
+        return to_json(report.data)
     if fmt == "csv":
-        out = io.StringIO()
-        writer = csv.DictWriter(out, fieldnames=keys, extrasaction="ignore", lineterminator="\n")
-        writer.writeheader()
-        writer.writerows(rows)
-        return out.getvalue().rstrip("\n")
-    table = [[row.get(k, "") for k in keys] for row in rows]
-    return tabulate(table, headers=keys, tablefmt="github" if fmt == "markdown" else "simple",
-                    disable_numparse=True)
+        blocks = [_csv([{"field": k, "value": v} for k, v in report.header], ["field", "value"])] \
+            if report.header else []
+        blocks += [_csv([_plain_row(r, t.columns()) for r in t.rows], t.columns()) for t in report.tables]
+        return "\n\n".join(blocks)
+    parts: list[str] = []
+    if report.header:
+        parts.append("\n".join(f"- **{k}**: {v}" if fmt == "markdown" else textwrap.fill(f"{k}: {v}", WIDTH)
+                               for k, v in report.header))
+    for table in report.tables:
+        text = _text_table(table, fmt, lang)
+        if table.title:
+            text = (f"**{table.title}**\n\n" if fmt == "markdown" else textwrap.fill(f"{table.title}:", WIDTH) + "\n") \
+                + text
+        parts.append(text)
+    if report.lines:
+        parts.append("\n".join(report.lines if fmt == "markdown" else
+                               (wrapped for line in report.lines for wrapped in textwrap.wrap(line, WIDTH))))
+    return "\n\n".join(p for p in parts if p)
+
+
+def rows_text(rows: Sequence[Mapping[str, Any]], fmt: str, *, headers: Sequence[str] | None = None,
+              lang: str = "en") -> str:
+    """Rows as a table, CSV or Markdown (one table, no header)."""
+    return render(Report(data=list(rows), tables=[Table(list(map(dict, rows)), headers=list(headers or []) or None)]),
+                  fmt, lang)
+
+
+def _plain(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, list):
+        return "; ".join(_plain(v) for v in value)
+    return str(value)
+
+
+def _plain_row(row: Mapping[str, Any], keys: list[str]) -> dict[str, str]:
+    out = {k: _plain(row.get(k)) for k in keys}
+    if "_path" in row and keys:
+        out[keys[0]] = str(row["_path"])
+    return out
+
+
+def _csv(rows: list[dict[str, str]], keys: list[str]) -> str:
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=keys, extrasaction="ignore", lineterminator="\n")
+    writer.writeheader()
+    writer.writerows(rows)
+    return out.getvalue().rstrip("\n")
+
+
+def _shown(value: Any, fmt: str, lang: str) -> str:
+    if isinstance(value, list):
+        items = [str(v) for v in value]
+        if fmt == "table" and len(items) > SHOWN_ITEMS:
+            more = label("more", lang, n=len(items) - SHOWN_ITEMS)
+            return ", ".join(items[:SHOWN_ITEMS]) + f" {more}"
+        return ", ".join(items)
+    return "" if value is None else str(value)
+
+
+def _text_table(table: Table, fmt: str, lang: str) -> str:
+    keys = table.columns()
+    cells: list[list[str]] = []
+    for row in table.rows:
+        line = [_shown(row.get(k), fmt, lang) for k in keys]
+        depth = int(row.get("_depth", 0))
+        if depth and line:
+            line[0] = "  " * (depth - 1) + TREE + line[0]
+        cells.append(line)
+    if fmt == "markdown":
+        cells = [[c.replace("|", "\\|").replace("\n", " ") for c in line] for line in cells]
+        return tabulate(cells, headers=keys, tablefmt="github", disable_numparse=True)
+    widths = _fit(keys, cells)
+    headers = [None if w is None else w - 2 for w in widths]  # tabulate adds two to a header's width
+    return tabulate(cells, headers=keys, tablefmt="simple", disable_numparse=True,
+                    maxcolwidths=widths, maxheadercolwidths=headers)  # type: ignore[arg-type]
+
+
+def _floor(key: str, column: list[str]) -> int:
+    """How narrow a column may get: prose wraps between words (a word over MAX_WORD may break); a column of
+    single tokens (NIPs, decision ids, SEQ:HASH heads) is never broken, except file and field paths."""
+    prose = any(len(text.split()) > 1 for text in column)
+    # textwrap (tabulate's wrapper) may also break prose after a hyphen: experience-|pengawas
+    header = [len(w) + 2 for w in key.split()]
+    if not prose:  # identifiers stay whole; paths and field paths (a/b.yaml, x[0].y) may break
+        tokens = [t for t in (c.strip() for c in column) if t]
+        return max([MIN_WRAP, *header, *(min(len(t), MAX_WORD) if _PATHLIKE.search(t) else len(t) for t in tokens)])
+    words = [len(part) for text in column for w in text.split() for part in _HYPHEN.split(w)]
+    return min(MAX_WORD, max([MIN_WRAP, *header, *words]))
+
+
+def _fit(keys: list[str], cells: list[list[str]]) -> list[int | None]:
+    """Column widths that keep the table within WIDTH by wrapping the widest columns first, down to their
+    floors; a table of many identifier columns may still be wider."""
+    # tabulate makes a column at least two wider than its header's longest line (its MIN_PADDING)
+    columns = [[line[i] for line in cells] for i in range(len(keys))]
+    natural = [max([len(k) + 2, *(len(part) for text in col for part in text.split("\n"))])
+               for k, col in zip(keys, columns, strict=True)]
+    floor = [_floor(k, col) for k, col in zip(keys, columns, strict=True)]
+    widths = list(natural)
+    budget = WIDTH - 2 * (len(keys) - 1)  # "simple" puts two spaces between columns
+    while sum(widths) > budget:
+        open_ = [i for i in range(len(widths)) if widths[i] > floor[i]]
+        if not open_:
+            break
+        widest = max(open_, key=lambda i: widths[i])
+        second = max((widths[i] for i in open_ if i != widest), default=0)
+        new = max(floor[widest], widths[widest] - (sum(widths) - budget), second)
+        widths[widest] = new if new < widths[widest] else widths[widest] - 1
+    return [w if w < n else None for w, n in zip(widths, natural, strict=True)]

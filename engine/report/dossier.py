@@ -17,7 +17,7 @@ from engine.load.intake import LoadedCandidate
 from engine.load.library import Library, content_hash
 from engine.present.i18n import label
 from engine.present.render import to_json
-from engine.present.views import diff_json
+from engine.present.tools_view import diff_json
 from engine.report.charts import verdict_bars
 from engine.report.html import render
 from engine.report.rulediff import position_changes, requirement_diff

@@ -12,7 +12,7 @@ from engine.audit.snapshot import revive
 from engine.decide.decision import Decision
 from engine.load.library import Library
 from engine.load.rulefile import RuleFile, Ruleset, RulesetHeader
-from engine.present.views import whatif_lines, whatif_rows
+from engine.present.whatif_view import whatif_lines, whatif_table
 from engine.tools.whatif import HORIZON_YEARS, what_if
 
 
@@ -46,7 +46,8 @@ def future_of(decision: Decision, record: Mapping[str, Any], ruleset: Ruleset, l
     except (KeyError, TypeError, ValidationError):
         return None
     result = what_if(decision, candidate, stored_library(ruleset), ruleset.id, horizon_years)
-    rows: list[dict[str, Any]] = whatif_rows(result, lang)
-    headers = list(rows[0]) if rows else []
-    return Future(headers=headers, rows=[[str(row[h]) for h in headers] for row in rows],
-                  lines=whatif_lines(result, lang))
+    table = whatif_table(result, lang)
+    headers = table.columns()
+    rows = [[("  " * row["_depth"] + "└ " if row["_depth"] and i == 0 else "") + str(row[h])
+             for i, h in enumerate(headers)] for row in table.rows]
+    return Future(headers=headers, rows=rows, lines=whatif_lines(result, lang))

@@ -1,0 +1,28 @@
+"""`layak audit verify`: check the whole log (or an export); exits 1 when it is damaged."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from engine.audit import views
+from engine.audit.store import Store
+from engine.audit.verify import entry_of_row, parse_head, verify
+from engine.errors import ExitCode
+from engine.present.render import Report, Table, emit
+
+
+def run(db: str | None, expect_head: str | None, export_file: Path | None, fmt: str, lang: str) -> ExitCode:
+    expect = parse_head(expect_head) if expect_head else None
+    if export_file is not None:
+        from engine.audit.export import read_export
+
+        entries, rulesets = read_export(export_file)
+        report = verify(entries, rulesets, expect)
+    else:
+        with Store.open(db) as store:
+            report = verify((entry_of_row(row) for row in store.rows()), store.ruleset_bodies(), expect)
+    emit(Report(data=views.verify_json(report, lang), tables=[Table(views.verify_rows(report, lang))]), fmt, lang)
+    click.echo(views.verify_summary(report, lang), err=True)
+    return ExitCode.OK if report.ok else ExitCode.FINDINGS

@@ -1,0 +1,38 @@
+"""`layak schema`: JSON Schemas of candidate, rule and case files, each with `$schema` and `$id`."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import click
+
+from engine import __version__
+from engine.errors import ExitCode
+from engine.present.render import to_json
+
+DIALECT = "https://json-schema.org/draft/2020-12/schema"  # what pydantic's model_json_schema emits
+BASE = "https://layak.invalid/schema"  # stable identifiers (not fetched): kind and layak version
+
+
+def document(kind: str) -> dict[str, Any]:
+    if kind == "candidate":
+        from engine.load.candidate import Candidate
+
+        schema = Candidate.model_json_schema()
+    elif kind == "rules":
+        from engine.load.rulefile import RuleFile
+
+        schema = RuleFile.model_json_schema()
+    else:
+        from engine.tools.cases import CaseFile
+
+        schema = CaseFile.model_json_schema(by_alias=True)
+    files = {"candidate": "candidate files (*.yaml, *.json)", "rules": "rule files (rules/**/*.yaml)",
+             "cases": "case files (*.cases.yaml)"}[kind]
+    return {"$schema": DIALECT, "$id": f"{BASE}/{__version__}/{kind}.json",
+            "description": f"layak {__version__}: {files}", **schema}
+
+
+def run(kind: str) -> ExitCode:
+    click.echo(to_json(document(kind)))
+    return ExitCode.OK
