@@ -105,6 +105,11 @@ class ProblemCode(StrEnum):
     RULESET_UNAVAILABLE = "ruleset_unavailable", "a record's ruleset is not stored, or its stored body is unreadable"
     RECORD_MISMATCH = "record_mismatch", "a record's requirements do not match its stored ruleset"
     BAD_HEAD = "bad_head", "--expect-head is not SEQ:HASH as printed by `layak audit head`"
+    # reports
+    NOTHING_SELECTED = "nothing_selected", "no recorded decisions match the report's selection"
+    SEVERAL_RUNS = "several_runs", "the selected board was decided in several runs; a report covers one"
+    MIXED_SELECTION = "mixed_selection", "the selected decisions are for several positions or dates"
+    CANNOT_WRITE = "cannot_write", "an output file cannot be written"
     # the engine itself
     INVALID_INPUT = "invalid_input", "problems in input files (the individual codes are listed with it)"
     ENGINE_FAULT = "engine_fault", "the rule engine broke an invariant: a bug in layak", "error", ExitCode.INTERNAL
