@@ -12,11 +12,13 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict
 
-from engine.compiler.plan import ACTING_SUFFIX, Plan, check_fact, compile_position, spec_of, threshold
+from engine.compiler.plan import ACTING_SUFFIX, Plan, compile_position
 from engine.errors import EngineFault
 from engine.facts.derive import Note
 from engine.facts.vocabulary import FactSpec, display
-from engine.load.rulefile import AllOf, AnyOf, Check, PositionClass, Requirement, Ruleset, Text
+from engine.load.rulefile import Check, PositionClass, Ruleset, Text
+from engine.load.rulefile import Node as Requirement
+from engine.load.thresholds import spec_of
 
 Status = Literal["pass", "fail", "missing", "invalid", "waived"]
 
@@ -145,25 +147,20 @@ def compile_layout(ruleset: Ruleset, ruleset_hash: str, position: PositionClass,
         basis = req.basis or basis
         index = len(nodes)
         nodes.append(Node(req=req, basis=basis, kind="check"))  # placeholder keeps pre-order numbering
-        if isinstance(req, AnyOf | AllOf):
-            kids = req.any_of if isinstance(req, AnyOf) else req.all_of
-            children = tuple(add(child, basis) for child in kids)
-            nodes[index] = Node(req=req, basis=basis, kind="any_of" if isinstance(req, AnyOf) else "all_of",
-                                children=children)
-            return index
         if not isinstance(req, Check):
-            raise EngineFault(f"requirement '{req.id}' is neither a check nor a group")
+            children = tuple(add(child, basis) for child in req.children)
+            nodes[index] = Node(req=req, basis=basis, kind=req.kind, children=children)
+            return index
         if req.id not in keys:
             raise EngineFault(f"requirement '{req.id}' of {position.id} has no check in the compiled plan")
-        fact = check_fact(req)
+        fact = req.reads
         spec = spec_of(fact)
-        raw = threshold(req)
+        raw = req.threshold
         shown = [display(spec, v) for v in raw] if isinstance(raw, list) else display(spec, raw)
-        acting_fact = req.fact.replace("months_in_post.", "months_in_post_incl_acting.", 1)
         nodes[index] = Node(
             req=req, basis=basis, kind="check", fact=fact, spec=spec, expected=Expected(op=req.op, value=shown),
             check=keys[req.id], acting=keys.get(req.id + ACTING_SUFFIX, -1),
-            acting_fact=acting_fact if req.acting == "review" else "")
+            acting_fact=req.acting_reads)
         return index
 
     top = tuple(add(req, position.basis) for req in position.requirements)

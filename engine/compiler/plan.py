@@ -8,11 +8,14 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict
 
 from engine.facts.derive import Facts
-from engine.facts.vocabulary import FactSpec, encode, lookup
-from engine.load.library import content_hash, parse_threshold
-from engine.load.rulefile import AllOf, AnyOf, Check, Op, PositionClass, Requirement, Ruleset
+from engine.facts.vocabulary import encode
+from engine.load.resolve import content_hash
+from engine.load.rulefile import Check, Op, PositionClass, Requirement, Ruleset, checks
+from engine.load.thresholds import spec_of
 
 ACTING_SUFFIX = "~acting"
+__all__ = ["ACTING_SUFFIX", "Plan", "PlanCheck", "check_fact", "compile_position", "encode_row", "leaves", "spec_of",
+           "threshold"]
 
 
 class PlanCheck(BaseModel):
@@ -42,59 +45,38 @@ class Plan(BaseModel):
 
 
 def leaves(requirements: tuple[Requirement, ...]) -> list[Check]:
-    """Every check of a requirement tree, depth first."""
-    out: list[Check] = []
-    for req in requirements:
-        if isinstance(req, AnyOf):
-            out.extend(leaves(req.any_of))
-        elif isinstance(req, AllOf):
-            out.extend(leaves(req.all_of))
-        else:
-            out.append(req)
-    return out
+    """Every check of a requirement tree, depth first (``engine.load.rulefile.checks``)."""
+    return checks(requirements)
 
 
 def check_fact(check: Check) -> str:
-    """The fact a check reads: acting service included when the rule says so."""
-    if check.acting == "include":
-        return check.fact.replace("months_in_post.", "months_in_post_incl_acting.", 1)
-    return check.fact
-
-
-def spec_of(name: str) -> FactSpec:
-    spec = lookup(name)
-    if spec is None:  # the loader already refused unknown facts
-        raise KeyError(name)
-    return spec
+    """The fact a check reads (``Check.reads``)."""
+    return check.reads
 
 
 def threshold(check: Check) -> Any:
-    """The check's threshold in its fact's native type (already validated at load)."""
-    value, _message = parse_threshold(spec_of(check.fact), check.op, check.value)
-    return value
+    """The check's threshold in its fact's native type (``Check.threshold``, parsed once)."""
+    return check.threshold
 
 
 def compile_position(ruleset: Ruleset, position: PositionClass, ruleset_hash: str | None = None) -> Plan:
     """Lower a position's requirements to integer comparisons over an indexed fact list."""
     facts: list[str] = []
-    checks: list[PlanCheck] = []
+    index: dict[str, int] = {}
+    out: list[PlanCheck] = []
 
     def add(key: str, fact: str, check: Check) -> None:
-        if fact not in facts:
+        if fact not in index:
+            index[fact] = len(facts)
             facts.append(fact)
-        spec = spec_of(fact)
-        native = threshold(check)
-        value: int | tuple[int, ...] = (tuple(encode(spec, v) for v in native) if isinstance(native, list)
-                                        else encode(spec, native))
-        checks.append(PlanCheck(key=key, fact=facts.index(fact), op=check.op, value=value))
+        out.append(PlanCheck(key=key, fact=index[fact], op=check.op, value=check.encoded))
 
-    for check in leaves(position.requirements):
-        add(check.id, check_fact(check), check)
-        if check.acting == "review":
-            add(check.id + ACTING_SUFFIX, check.fact.replace("months_in_post.", "months_in_post_incl_acting.", 1),
-                check)
+    for check in checks(position.requirements):
+        add(check.id, check.reads, check)
+        if check.acting_reads:
+            add(check.id + ACTING_SUFFIX, check.acting_reads, check)
     return Plan(name=f"{ruleset.id}@{ruleset.version}:{position.id}",
-                ruleset_hash=ruleset_hash or content_hash(ruleset), facts=tuple(facts), checks=tuple(checks))
+                ruleset_hash=ruleset_hash or content_hash(ruleset), facts=tuple(facts), checks=tuple(out))
 
 
 def encode_row(plan: Plan, facts: Facts) -> dict[str, int]:

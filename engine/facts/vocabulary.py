@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 from decimal import Decimal
 from typing import Any, Literal
@@ -125,8 +126,10 @@ def family_name(family: str, member: str) -> str:
     return f"{family}.{member}" if family != "rating_min_last" else f"{family}_{member}y"
 
 
+@functools.cache
 def lookup(name: str) -> FactSpec | None:
-    """The spec of a fact name, including family members (``competency.M01``)."""
+    """The spec of a fact name, including family members (``competency.M01``); memoised (pure, and called
+    for every fact of every candidate)."""
     if name in VOCABULARY:
         return VOCABULARY[name]
     for family, (kind, scale, lo, hi, en, id_) in FAMILIES.items():

@@ -1,18 +1,34 @@
-"""The rule-file schema: rulesets, position classes, requirements, competency tables."""
+"""The rule-file schema and its typed form: rulesets, position classes, requirements, conditions, thresholds.
+
+A rule file is validated into these models once at load. Top-level requirements (``Requirement``: TopCheck,
+TopAnyOf, TopAllOf) carry ``mandatory`` and ``waivable_by``; the conditions nested inside any_of/all_of
+(``Condition``: Check, AnyOf, AllOf) refuse them. Every node has ``children`` and ``kind``; a check also
+has its threshold parsed (``threshold``, ``encoded``) and the fact it reads resolved (``reads``,
+``acting_reads``). These accessors are properties, so ``model_dump`` (what is hashed and stored) is
+exactly the fields as written.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated, Any, Literal
+from collections.abc import Iterable, Iterator
+from typing import Annotated, Any, ClassVar, Literal
 
-from pydantic import BaseModel, ConfigDict, Discriminator, Field, Tag
+from pydantic import BaseModel, ConfigDict, Discriminator, Field, Tag, ValidationInfo, field_validator
+from pydantic_core import PydanticCustomError
 
+from engine.errors import EngineFault
+from engine.facts.vocabulary import FactSpec
 from engine.load.candidate import Date
+from engine.load.thresholds import Threshold, acting_fact, frozen_value, spec_of, threshold_of
 
 Op = Literal["eq", "ne", "gt", "gte", "lt", "lte", "in", "not_in"]
 Slug = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9_.-]*$", max_length=80)]
 Authority = Literal["PRESIDEN", "MENTERI_PANRB", "KEPALA_BKN", "PPK"]
 Scalar = int | float | str | bool
+Basis = Annotated[str, Field(min_length=1)]
+Loc = tuple[str | int, ...]
+Kind = Literal["check", "any_of", "all_of"]
 
 
 class Frozen(BaseModel):
@@ -29,20 +45,61 @@ class Text(Frozen):
         return self.id if lang == "id" else self.en
 
 
-class _Common(Frozen):
+class DatedValue(Frozen):
+    """One value of a dated threshold: in force from ``from`` (to ``to``, else until the next entry starts)."""
+
+    start: Date = Field(alias="from")
+    end: Date | None = Field(default=None, alias="to")
+    value: Scalar | list[Scalar]
+    basis: Basis | None = None
+    text: Text | None = None
+
+
+def _value_shape(raw: Any) -> str:
+    if isinstance(raw, list | tuple) and any(isinstance(item, dict | DatedValue) for item in raw):
+        return "dated"
+    return "plain"
+
+
+Value = Annotated[
+    Annotated[Scalar | list[Scalar], Tag("plain")] | Annotated[tuple[DatedValue, ...], Tag("dated")],
+    Discriminator(_value_shape),
+]
+
+
+class _Node(Frozen):
+    """What every node of a requirement tree has; ``mandatory``/``waivable_by`` only mean something at the top."""
+
     id: Slug
     text: Text
-    basis: Annotated[str, Field(min_length=1)] | None = None
+    basis: Basis | None = None
+    # Kept on nested conditions only at their fixed values, so that stored rulesets read back unchanged.
     mandatory: bool = True
     waivable_by: tuple[Authority, ...] = ()
 
+    top_level: ClassVar[bool] = False
+    kind: ClassVar[Kind] = "check"
 
-class Check(_Common):
-    """One comparison of one fact with a threshold."""
+    @field_validator("mandatory", "waivable_by")
+    @classmethod
+    def _top_only(cls, value: Any, info: ValidationInfo) -> Any:
+        if not cls.top_level and value != (True if info.field_name == "mandatory" else ()):
+            raise PydanticCustomError(
+                "top_level_only", "'{field}' applies only to top-level requirements, not inside any_of/all_of",
+                {"field": info.field_name})
+        return value
+
+    @property
+    def children(self) -> tuple[Condition, ...]:
+        return ()
+
+
+class Check(_Node):
+    """One comparison of one fact with a threshold (nested inside any_of/all_of; TopCheck at the top)."""
 
     fact: str
     op: Op
-    value: Scalar | list[Scalar]
+    value: Value
     missing: Literal["fail", "review"] = "review"
     # Service-time facts count definitive appointments only; acting (Plt/Plh) service can be
     # included, or can send the requirement to the board when only acting service would meet it.
@@ -51,13 +108,76 @@ class Check(_Common):
     # as `missing` instead of failing the candidate.
     on_fail: Literal["fail", "review"] = "fail"
 
+    @property
+    def dated(self) -> tuple[DatedValue, ...]:
+        """The dated values as written (empty for a plain value); a resolved ruleset has none."""
+        return self.value if isinstance(self.value, tuple) else ()
 
-class AnyOf(_Common):
-    any_of: Annotated[tuple[Requirement, ...], Field(min_length=2)]
+    @property
+    def parsed(self) -> Threshold:
+        if isinstance(self.value, tuple):
+            raise EngineFault(f"check '{self.id}' has dated values: resolve the ruleset for a date first")
+        return threshold_of(self.fact, self.op, frozen_value(self.value))
+
+    @property
+    def threshold(self) -> Any:
+        """The threshold in the fact's native type (a list for in/not_in); parsed once per written value."""
+        return self.parsed.native
+
+    @property
+    def encoded(self) -> int | tuple[int, ...]:
+        """The threshold as the engines compare it (ranks, hundredths, months, 0/1)."""
+        return self.parsed.encoded
+
+    @property
+    def spec(self) -> FactSpec:
+        return spec_of(self.fact)
+
+    @property
+    def reads(self) -> str:
+        """The fact the check compares: acting service included when the rule says ``acting: include``."""
+        return acting_fact(self.fact) if self.acting == "include" else self.fact
+
+    @property
+    def acting_reads(self) -> str:
+        """With ``acting: review``, the fact that counts acting service too (compared as well); else ''."""
+        return acting_fact(self.fact) if self.acting == "review" else ""
 
 
-class AllOf(_Common):
-    all_of: Annotated[tuple[Requirement, ...], Field(min_length=2)]
+class AnyOf(_Node):
+    """Alternatives: one passing is enough."""
+
+    kind: ClassVar[Kind] = "any_of"
+    any_of: Annotated[tuple[Condition, ...], Field(min_length=2)]
+
+    @property
+    def children(self) -> tuple[Condition, ...]:
+        return self.any_of
+
+
+class AllOf(_Node):
+    """Parts: every one must pass."""
+
+    kind: ClassVar[Kind] = "all_of"
+    all_of: Annotated[tuple[Condition, ...], Field(min_length=2)]
+
+    @property
+    def children(self) -> tuple[Condition, ...]:
+        return self.all_of
+
+
+class TopCheck(Check):
+    """A check that is a requirement of a position class."""
+
+    top_level: ClassVar[bool] = True
+
+
+class TopAnyOf(AnyOf):
+    top_level: ClassVar[bool] = True
+
+
+class TopAllOf(AllOf):
+    top_level: ClassVar[bool] = True
 
 
 def _shape(raw: Any) -> str:
@@ -65,32 +185,69 @@ def _shape(raw: Any) -> str:
     return "any_of" if "any_of" in keys else "all_of" if "all_of" in keys else "check"
 
 
-Requirement = Annotated[
+Condition = Annotated[
     Annotated[Check, Tag("check")] | Annotated[AnyOf, Tag("any_of")] | Annotated[AllOf, Tag("all_of")],
     Discriminator(_shape),
 ]
+Requirement = Annotated[
+    Annotated[TopCheck, Tag("check")] | Annotated[TopAnyOf, Tag("any_of")] | Annotated[TopAllOf, Tag("all_of")],
+    Discriminator(_shape),
+]
+Node = Check | AnyOf | AllOf  # any node of a tree, top-level or nested (Top* are subclasses)
+
+
+def walk(nodes: Iterable[Node], loc: Loc = ()) -> Iterator[tuple[Node, Loc]]:
+    """Every node in pre-order with its field path below ``loc`` (``(…, 3, "any_of", 0)``)."""
+    for index, node in enumerate(nodes):
+        here = (*loc, index)
+        yield node, here
+        yield from walk(node.children, (*here, node.kind))
+
+
+def checks(nodes: Iterable[Node]) -> list[Check]:
+    """Every check of a requirement tree, depth first."""
+    return [node for node, _loc in walk(nodes) if isinstance(node, Check)]
 
 
 class JpmPolicy(Frozen):
-    """Which JPM category scheme a position records (domain.md §5.2) and whether JPM is capped at 100."""
+    """Which JPM category scheme a position records and whether JPM is capped at 100."""
 
     scheme: Literal["SELEKSI", "PEMETAAN"]
     cap_at_100: bool = False
-    basis: Annotated[str, Field(min_length=1)]
+    basis: Basis
 
 
 class PositionClass(Frozen):
+    """A position class as decided: its requirements in order."""
+
     id: Slug
     title: Text
-    basis: Annotated[str, Field(min_length=1)]
+    basis: Basis
     jpm: JpmPolicy | None = None
     requirements: tuple[Requirement, ...] = ()
+
+    def checks(self) -> list[Check]:
+        return checks(self.requirements)
+
+
+class PositionDef(PositionClass):
+    """A position class as written: it may take another class's requirements (``extends``), replace them by
+    id (a requirement with the same id), add new ones and ``remove`` some by id."""
+
+    extends: Slug | None = None
+    remove: tuple[Slug, ...] = ()
+
+    def resolved(self, requirements: tuple[Requirement, ...] | None = None) -> PositionClass:
+        fields = {name: getattr(self, name) for name in PositionClass.model_fields}
+        if requirements is not None:
+            fields["requirements"] = requirements
+        return PositionClass.model_construct(**fields)
 
 
 class CompetencyTable(Frozen):
     """Position class × competency → minimum level; expands to one requirement per cell."""
 
-    basis: Annotated[str, Field(min_length=1)]
+    basis: Basis
     missing: Literal["fail", "review"] = "review"
     waivable_by: tuple[Authority, ...] = ()
     levels: dict[Slug, dict[str, Annotated[int, Field(strict=True)]]]
@@ -111,12 +268,13 @@ class RuleFile(Frozen):
     """One rule file as written: a ruleset header, position classes, an optional competency table."""
 
     ruleset: RulesetHeader
-    positions: tuple[PositionClass, ...] = ()
+    positions: tuple[PositionDef, ...] = ()
     competency_standards: CompetencyTable | None = None
 
 
 class Ruleset(Frozen):
-    """A ruleset resolved for use: overlays applied, tables expanded; what a decision cites and hashes."""
+    """A ruleset resolved for one date: overlays applied, tables expanded, classes extended, the dated values
+    in force chosen; what a decision cites and hashes."""
 
     id: str
     version: str
@@ -133,4 +291,7 @@ class Ruleset(Frozen):
 
 AnyOf.model_rebuild()
 AllOf.model_rebuild()
+TopAnyOf.model_rebuild()
+TopAllOf.model_rebuild()
 PositionClass.model_rebuild()
+PositionDef.model_rebuild()

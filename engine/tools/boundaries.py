@@ -11,7 +11,6 @@ from typing import Any
 
 from ruamel.yaml import YAML
 
-from engine.compiler.plan import leaves, spec_of, threshold
 from engine.facts.derive import derive
 from engine.facts.vocabulary import FactSpec, encode
 from engine.load.library import Library
@@ -23,11 +22,11 @@ _HOLDS = {"gte": lambda a, b: a >= b, "gt": lambda a, b: a > b, "lte": lambda a,
           "lt": lambda a, b: a < b}
 
 
-def _holds(check: Check, spec: FactSpec, case: LoadedCase, day: dt.date) -> bool | None:
-    value = derive(case.candidate.candidate, day).values.get(check.fact)
+def _holds(check: Check, spec: FactSpec, case: LoadedCase, day: dt.date, fact: str = "") -> bool | None:
+    value = derive(case.candidate.candidate, day).values.get(fact or check.reads)
     if value is None:
         return None
-    return bool(_HOLDS[check.op](encode(spec, value), encode(spec, threshold(check))))
+    return bool(_HOLDS[check.op](encode(spec, value), check.encoded))
 
 
 def _flip_date(check: Check, spec: FactSpec, case: LoadedCase) -> dt.date | None:
@@ -63,10 +62,13 @@ def _plain(value: Any) -> Any:
 def _score_cases(check: Check, case: LoadedCase) -> list[tuple[str, dict[str, Any], str]]:
     """Competency levels and JPM: the latest assessment's value set below, at and above the threshold."""
     assessments = sorted(case.candidate.candidate.competency_assessments, key=lambda a: a.date)
-    if not assessments or check.op not in ("gte", "gt"):
+    # Only the assessment's JPM and its competency scores can be set; other decimal facts (credit points)
+    # come from elsewhere in the file.
+    if not assessments or check.op not in ("gte", "gt") or not (check.fact == "jpm"
+                                                                 or check.fact.startswith("competency.")):
         return []
     latest = _plain(assessments[-1].model_dump(exclude_none=True))
-    level = Decimal(str(threshold(check)))
+    level = Decimal(str(check.threshold))
     step = Decimal("0.01")
     out = []
     for label, value in (("just below", level - step), ("at", level), ("just above", level + step)):
@@ -94,9 +96,7 @@ def _time_cases(check: Check, spec: FactSpec, base: LoadedCase, shown: str) -> l
     for as_of, label in ((day - dt.timedelta(days=1), "the day before it changes"), (day, "the day it changes")):
         status = "pass" if _holds(check, spec, base, as_of) else "fail"
         if status == "fail" and check.acting == "review":
-            acting = check.model_copy(update={"fact": check.fact.replace("months_in_post.",
-                                                                         "months_in_post_incl_acting.", 1)})
-            status = "missing" if _holds(acting, spec, base, as_of) else "fail"
+            status = "missing" if _holds(check, spec, base, as_of, check.acting_reads) else "fail"
         out.append({"note": f"{check.id}: {label} ({check.fact} {check.op} {check.value})", "candidate": shown,
                     "as_of": as_of.isoformat(), "requirements": {check.id: status}})
     return out
@@ -117,8 +117,8 @@ def generate(library: Library, cases: list[LoadedCase], relative_to: Path) -> st
             continue
         file = base.candidate.file
         shown = os.path.relpath(file, relative_to) if Path(file).exists() else file
-        for check in leaves(position.requirements):
-            spec = spec_of(check.fact)
+        for check in position.checks():
+            spec = check.spec
             if check.acting == "include":
                 continue
             if spec.kind == "months" or check.fact == "age_years":

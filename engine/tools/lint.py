@@ -8,9 +8,9 @@ from pathlib import Path
 from typing import Any, Literal
 
 from engine.errors import Problem, path_text
-from engine.facts.vocabulary import FactSpec, encode, lookup
-from engine.load.library import parse_threshold, scan
-from engine.load.rulefile import AllOf, AnyOf, Check, Requirement, RuleFile
+from engine.facts.vocabulary import FactSpec, encode
+from engine.load.library import scan
+from engine.load.rulefile import Check, Node, RuleFile, walk
 from engine.load.source import Document, Loc
 
 Severity = Literal["error", "warning"]
@@ -41,14 +41,11 @@ class _Bound:
     allowed: frozenset[int] | None
 
 
-def _bound(spec: FactSpec, check: Check, loc: Loc) -> _Bound | None:
-    native, message = parse_threshold(spec, check.op, check.value)
-    if message:
-        return None
-    if isinstance(native, list):
-        codes = frozenset(encode(spec, v) for v in native)
-        return _Bound(check, loc, None, None, codes if check.op == "in" else None)
-    value = encode(spec, native)
+def _bound(check: Check, loc: Loc) -> _Bound:
+    encoded = check.encoded  # the loader refused every threshold that does not parse
+    if isinstance(encoded, tuple):
+        return _Bound(check, loc, None, None, frozenset(encoded) if check.op == "in" else None)
+    value = encoded
     step = 1  # encoded values are integers: ranks, months, hundredths
     low = {"gte": value, "gt": value + step, "eq": value}.get(check.op)
     high = {"lte": value, "lt": value - step, "eq": value}.get(check.op)
@@ -66,17 +63,21 @@ def _range(spec: FactSpec) -> tuple[int | None, int | None, frozenset[int] | Non
     return low, high, None
 
 
-def _walk(requirements: tuple[Requirement, ...], loc: Loc, conjunctive: bool) -> list[tuple[Check, Loc, bool]]:
-    """Every check with its location; ``conjunctive`` is False inside an any_of (alternatives)."""
+def _walk(requirements: tuple[Node, ...], loc: Loc) -> list[tuple[Check, Loc, bool]]:
+    """Every check with its location, one per dated value; ``conjunctive`` is False inside an any_of
+    (alternatives) and for optional requirements."""
     out: list[tuple[Check, Loc, bool]] = []
-    for index, req in enumerate(requirements):
-        here = (*loc, index)
-        if isinstance(req, AnyOf):
-            out.extend(_walk(req.any_of, (*here, "any_of"), False))
-        elif isinstance(req, AllOf):
-            out.extend(_walk(req.all_of, (*here, "all_of"), conjunctive))
+    optional = {r.id for r in requirements if not r.mandatory}
+    for node, here in walk(requirements, loc):
+        if not isinstance(node, Check):
+            continue
+        top = requirements[int(here[len(loc)])]
+        conjunctive = "any_of" not in here[len(loc):] and top.id not in optional
+        if node.dated:
+            out.extend((node.model_copy(update={"value": entry.value}), (*here, "value", index), conjunctive)
+                       for index, entry in enumerate(node.dated))
         else:
-            out.append((req, here, conjunctive and req.mandatory))
+            out.append((node, here, conjunctive))
     return out
 
 
@@ -89,16 +90,11 @@ class _Linter:
         self.findings.append(Finding(severity, Problem(code=code, file=self.doc.file, line=self.doc.line_of(loc),
                                                        path=path_text(loc), message=message, hint=hint)))
 
-    def position(self, index: int, requirements: tuple[Requirement, ...]) -> None:
+    def position(self, index: int, requirements: tuple[Node, ...]) -> None:
         by_fact: dict[str, list[_Bound]] = {}
-        for check, loc, conjunctive in _walk(requirements, ("positions", index, "requirements"), True):
-            spec = lookup(check.fact)
-            if spec is None:
-                continue
-            bound = _bound(spec, check, loc)
-            if bound is None:
-                continue
-            self.trivial(spec, bound)
+        for check, loc, conjunctive in _walk(requirements, ("positions", index, "requirements")):
+            bound = _bound(check, loc)
+            self.trivial(check.spec, bound)
             if conjunctive and check.acting == "exclude":
                 by_fact.setdefault(check.fact, []).append(bound)
         for fact, bounds in by_fact.items():
@@ -137,12 +133,11 @@ class _Linter:
     def ladder(self, rule_file: RuleFile) -> None:
         minima: dict[str, dict[str, tuple[int, Any, Loc]]] = {}
         for index, position in enumerate(rule_file.positions):
-            for check, loc, conjunctive in _walk(position.requirements, ("positions", index, "requirements"), True):
-                spec = lookup(check.fact)
-                if spec is None or not conjunctive or check.op not in ("gte", "gt"):
+            for check, loc, conjunctive in _walk(position.requirements, ("positions", index, "requirements")):
+                if not conjunctive or check.op not in ("gte", "gt"):
                     continue
-                bound = _bound(spec, check, loc)
-                if bound is not None and bound.low is not None:
+                bound = _bound(check, loc)
+                if bound.low is not None:
                     minima.setdefault(position.id, {})[check.fact] = (bound.low, check.value, (*loc, "value"))
         table = rule_file.competency_standards
         if table is not None:

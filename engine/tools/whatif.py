@@ -8,7 +8,7 @@ from decimal import Decimal
 from typing import Any
 
 from engine.compiler.layout import Expected, Layout, Node, RulesetRef, Status, compile_layout
-from engine.compiler.plan import compile_position, spec_of, threshold
+from engine.compiler.plan import compile_position
 from engine.decide.decision import Decision, Verdict, decide
 from engine.errors import InputError
 from engine.evaluate import reference
@@ -18,6 +18,7 @@ from engine.facts.vocabulary import FactSpec, encode
 from engine.load.candidate import Candidate
 from engine.load.library import Library, content_hash
 from engine.load.rulefile import Check, Text
+from engine.load.thresholds import spec_of
 
 # How far ahead "if only time passes" looks. Exact to the day: every day's facts are derived again from the
 # unchanged file and decided under the ruleset version in force on that day (so a new KP period regime that
@@ -114,14 +115,7 @@ class _Timeline:
         self.layout: Layout | None = self.base
         self.layouts: dict[str, Layout] = {decision.ruleset.hash: self.base}
         self.versions: list[tuple[dt.date, RulesetRef | None]] = [(decision.as_of, decision.ruleset)]
-        bounds = set()
-        for versions in library.files.values():
-            for _file, rule_file in versions:
-                header = rule_file.ruleset
-                bounds.add(header.effective_from)
-                if header.effective_to is not None:
-                    bounds.add(header.effective_to + dt.timedelta(days=1))
-        self.bounds = {b for b in bounds if decision.as_of < b <= end}
+        self.bounds = {b for b in library.boundaries() if decision.as_of < b <= end}
         # Statuses depend only on which checks pass and which facts are present or invalid.
         self.cache: dict[tuple[str, frozenset[int], tuple[int, ...]], tuple[tuple[Status, ...], Verdict]] = {}
         self.maps: dict[str, tuple[int, ...]] = {}
@@ -205,7 +199,7 @@ def _change(decision: Decision, index: int, passes: dict[int, dt.date]) -> Chang
                                   passes_on=passes.get(index), children=children)
     if not isinstance(req, Check) or node.spec is None:
         return Change(**common)
-    value = threshold(req)
+    value = req.threshold
     return Change(**common, fact=node.fact, spec=node.spec, op=req.op, has=decision.observed[index],
                   target=value if isinstance(value, list) else nearest(node.spec, req.op, value))
 
