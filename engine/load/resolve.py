@@ -164,6 +164,24 @@ class Library:
                                 days.add(entry.end + dt.timedelta(days=1))
         return days
 
+    def values_since(self, ruleset_id: str, as_of: dt.date) -> dt.date | None:
+        """The day the dated values in force on ``as_of`` took effect, when later than the version itself
+        (None: the values of the version's first day)."""
+        chain: list[RuleFile] = []
+        current: str | None = ruleset_id
+        while current is not None and current in self.files and len(chain) < len(self.files):
+            chain.append(self.in_force(current, as_of))
+            current = chain[-1].ruleset.extends
+        start = max(rf.ruleset.effective_from for rf in chain) if chain else as_of
+        found = None
+        for rf in chain:
+            for position in rf.positions:
+                for node, _loc in walk(position.requirements):
+                    for entry in node.dated if isinstance(node, Check) else ():
+                        if start < entry.start <= as_of and (found is None or entry.start > found):
+                            found = entry.start
+        return found
+
     def base_ids(self) -> list[str]:
         """Rulesets that extend nothing (the national packs); overlays are chosen with --ruleset."""
         return sorted(i for i, vs in self.files.items() if all(rf.ruleset.extends is None for _f, rf in vs))

@@ -49,35 +49,58 @@ def _model_inside(annotation: Any) -> Any:
     return None
 
 
-# pydantic puts the tag of a discriminated union (rule-file requirement shapes) into the error path,
-# right after the list index; people never wrote it, so it must not show.
+# pydantic puts the tag of a discriminated union into the error path: a requirement's shape right after
+# its list index, a threshold's shape right after `value`; people never wrote it, so it must not show.
 _UNION_TAGS = frozenset({"check", "any_of", "all_of"})
+_VALUE_TAGS = frozenset({"plain", "dated"})
+_HINTS = {
+    "top_level_only": "mandatory and waivable_by apply to a whole top-level requirement: set them there",
+}
 
 
 def _clean_loc(raw: tuple[Any, ...]) -> tuple[Any, ...]:
     out: list[Any] = []
+    previous: Any = None
     for part in raw:
-        if isinstance(part, str) and (part.startswith("function-") or
-                                      (part in _UNION_TAGS and out and isinstance(out[-1], int))):
-            continue
-        out.append(part)
+        tag = isinstance(part, str) and (part.startswith("function-")
+                                         or (part in _UNION_TAGS and isinstance(previous, int))
+                                         or (part in _VALUE_TAGS and previous == "value"))
+        previous = part
+        if not tag:
+            out.append(part)
     return tuple(out)
+
+
+def _too_short(item: Any, loc: tuple[Any, ...]) -> tuple[str, str]:
+    written = item.get("input")
+    count = len(written) if isinstance(written, list | tuple) else 0
+    key = loc[-1] if loc else ""
+    if key in ("any_of", "all_of"):
+        return (f"'{key}' needs at least {item['ctx']['min_length']} conditions, got {count}",
+                "a single condition needs no group: write it as the requirement itself")
+    return f"needs at least {item['ctx']['min_length']} entries, got {count}", ""
 
 
 def problems_of(error: ValidationError, doc: Document, model: type[BaseModel], code: str) -> list[Problem]:
     """One Problem per pydantic error, with line and field path; nothing dropped."""
     problems = []
-    for item in error.errors(include_url=False):
-        loc = _clean_loc(item["loc"])
+    errors = [(item, _clean_loc(item["loc"])) for item in error.errors(include_url=False)]
+    for item, loc in errors:
         kind = item["type"]
         message = _MESSAGES.get(kind, item["msg"])
-        hint = ""
-        if kind == "extra_forbidden" and loc:
+        hint = _HINTS.get(kind, "")
+        if kind == "too_short":
+            # pydantic counts the entries that validated: a list whose entries have errors of their own is
+            # "too short" only as a consequence of them.
+            if any(other[:len(loc)] == loc and len(other) > len(loc) for _i, other in errors):
+                continue
+            message, hint = _too_short(item, loc)
+        elif kind == "extra_forbidden" and loc:
             close = difflib.get_close_matches(str(loc[-1]), _known_fields(model, loc), n=1)
             hint = f"did you mean '{close[0]}'?" if close else "remove it or check the spelling"
         elif kind == "string_pattern_mismatch":
             message = f"{item['input']!r} does not have the expected form ({item['ctx']['pattern']})"
-        elif (kind != "missing" and "got" not in message and "input" in item
+        elif (kind not in ("missing", "top_level_only") and "got" not in message and "input" in item
               and not isinstance(item["input"], dict | list)):
             message = f"{message}, got {item['input']!r}"
         if message.startswith("Value error, "):

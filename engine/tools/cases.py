@@ -16,8 +16,10 @@ from engine.errors import InputError, Problem
 from engine.load.candidate import Date
 from engine.load.intake import LoadedCandidate, load_candidate_doc
 from engine.load.library import CASES_SUFFIX, Library
+from engine.load.rulefile import Check, walk
 from engine.load.source import Document, read_document
 from engine.load.validation import validate
+from engine.tools.lint import never_fails
 
 Status = Literal["pass", "fail", "missing", "invalid", "waived"]
 
@@ -178,6 +180,9 @@ class Coverage:
     requirement: str
     passed: bool = False
     failed: bool = False
+    # False when no value of the fact fails the check (a dated value that lifts a restriction from its
+    # date): that side cannot be exercised and is not counted.
+    can_fail: bool = True
 
 
 def _exercised(outcome: Outcome) -> tuple[bool, bool]:
@@ -199,9 +204,12 @@ def coverage(library: Library, results: list[CaseResult]) -> list[Coverage]:
         position = ruleset.position(case.position)
         if position is None:
             continue
-        label = f"{ruleset.id}@{ruleset.version}"
-        for req_id in _ids(position.requirements):
-            table.setdefault((case.position, label, req_id), Coverage(case.position, label, req_id))
+        # Each period of dated values is covered on its own: a changed threshold needs its own cases.
+        since = library.values_since(ruleset.id, case.case.as_of)
+        label = f"{ruleset.id}@{ruleset.version}" + (f" values from {since}" if since else "")
+        for node, _loc in walk(position.requirements):
+            table.setdefault((case.position, label, node.id), Coverage(
+                case.position, label, node.id, can_fail=not (isinstance(node, Check) and never_fails(node))))
         if result.decision is None:
             continue
         for req_id, outcome in _flatten(result.decision.requirements).items():
@@ -212,15 +220,8 @@ def coverage(library: Library, results: list[CaseResult]) -> list[Coverage]:
     return sorted(table.values(), key=lambda c: (c.position, c.ruleset, c.requirement))
 
 
-def _ids(requirements: tuple[Any, ...]) -> list[str]:
-    out: list[str] = []
-    for req in requirements:
-        out.append(req.id)
-        out.extend(_ids(getattr(req, "any_of", ()) or getattr(req, "all_of", ())))
-    return out
-
-
 def coverage_percent(rows: list[Coverage]) -> float:
     if not rows:
         return 100.0
-    return 100.0 * sum(int(r.passed) + int(r.failed) for r in rows) / (2 * len(rows))
+    sides = sum(1 + int(r.can_fail) for r in rows)
+    return 100.0 * sum(int(r.passed) + int(r.failed and r.can_fail) for r in rows) / sides

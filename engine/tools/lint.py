@@ -52,6 +52,9 @@ def _bound(check: Check, loc: Loc) -> _Bound:
     return _Bound(check, loc, low, high, None)
 
 
+_SMALL_RANGE = 366  # an int fact with at most this many values (day, month) is checked value by value
+
+
 def _range(spec: FactSpec) -> tuple[int | None, int | None, frozenset[int] | None]:
     if spec.kind == "bool":
         return 0, 1, frozenset({0, 1})
@@ -60,7 +63,26 @@ def _range(spec: FactSpec) -> tuple[int | None, int | None, frozenset[int] | Non
         return min(ranks), max(ranks), ranks
     low = None if spec.minimum is None else encode(spec, Decimal(spec.minimum))
     high = None if spec.maximum is None else encode(spec, Decimal(spec.maximum))
-    return low, high, None
+    small = spec.kind == "int" and low is not None and high is not None and high - low <= _SMALL_RANGE
+    return low, high, frozenset(range(low, high + 1)) if small and low is not None and high is not None else None
+
+
+def _never(spec: FactSpec, bound: _Bound) -> tuple[bool, bool]:
+    """(never passes, never fails) over every value the fact can take."""
+    low, high, values = _range(spec)
+    op = bound.check.op
+    never_pass = ((bound.low is not None and high is not None and bound.low > high)
+                  or (bound.high is not None and low is not None and bound.high < low)
+                  or (bound.allowed is not None and values is not None and not bound.allowed & values))
+    never_fail = ((op in ("gte", "gt") and bound.low is not None and low is not None and bound.low <= low)
+                  or (op in ("lte", "lt") and bound.high is not None and high is not None and bound.high >= high)
+                  or (bound.allowed is not None and values is not None and values <= bound.allowed))
+    return never_pass, never_fail
+
+
+def never_fails(check: Check) -> bool:
+    """True when every value of the check's fact passes it (a dated value lifting a restriction, say)."""
+    return _never(check.spec, _bound(check, ()))[1]
 
 
 def _walk(requirements: tuple[Node, ...], loc: Loc) -> list[tuple[Check, Loc, bool]]:
@@ -94,27 +116,20 @@ class _Linter:
         by_fact: dict[str, list[_Bound]] = {}
         for check, loc, conjunctive in _walk(requirements, ("positions", index, "requirements")):
             bound = _bound(check, loc)
-            self.trivial(check.spec, bound)
+            self.trivial(check.spec, bound, dated=len(loc) > 1 and loc[-2] == "value")
             if conjunctive and check.acting == "exclude":
                 by_fact.setdefault(check.fact, []).append(bound)
         for fact, bounds in by_fact.items():
             self.contradiction(fact, bounds)
 
-    def trivial(self, spec: FactSpec, bound: _Bound) -> None:
-        low, high, values = _range(spec)
+    def trivial(self, spec: FactSpec, bound: _Bound, dated: bool) -> None:
         check = bound.check
-        never_pass = ((bound.low is not None and high is not None and bound.low > high)
-                      or (bound.high is not None and low is not None and bound.high < low)
-                      or (bound.allowed is not None and values is not None and not bound.allowed & values))
-        never_fail = ((check.op in ("gte", "gt") and bound.low is not None and low is not None and bound.low <= low)
-                      or (check.op in ("lte", "lt") and bound.high is not None and high is not None
-                          and bound.high >= high)
-                      or (bound.allowed is not None and values is not None and values <= bound.allowed))
+        never_pass, never_fail = _never(spec, bound)
         if never_pass:
             self.add("warning", "never_passes", (*bound.loc, "value"), (
                 f"requirement '{check.id}' can never pass: no value of '{spec.name}' satisfies {check.op} "
                 f"{check.value}"), "check the threshold against the fact's range (`layak facts --list`)")
-        elif never_fail:
+        elif never_fail and not dated:  # from a date on, a dated value may lift a restriction
             self.add("warning", "never_fails", (*bound.loc, "value"), (
                 f"requirement '{check.id}' can never fail: every value of '{spec.name}' satisfies {check.op} "
                 f"{check.value}"), "a requirement that always passes checks nothing")
