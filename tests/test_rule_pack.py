@@ -18,6 +18,7 @@ from engine.facts.promotion import below_ceiling
 from engine.load.candidate import Candidate
 from engine.load.intake import LoadedCandidate, load_candidates
 from engine.load.library import load_library
+from engine.load.rulefile import Check, Ruleset
 from engine.tools.cases import coverage, load_cases, run_case
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -62,28 +63,46 @@ def test_every_class_has_a_case_file_and_cases_cover_both_sides_of_every_require
     assert all(r.passed for r in results)
     rows = coverage(LIBRARY, results)
     uncovered = [(r.position, r.ruleset, r.requirement, r.passed, r.failed)
-                 for r in rows if not (r.passed and r.failed)]
+                 for r in rows if not (r.passed and (r.failed or not r.can_fail))]
     assert uncovered == []
-    # both KP versions and the overlay are covered on their own
-    assert {r.ruleset for r in rows} >= {"kenaikan-pangkat@2023.1", "kenaikan-pangkat@2025.1", "kab-tegal@2025.1",
-                                        "national@2020.1", "jabatan-fungsional@2023.1"}
+    # both KP periods (the dated values before and from 2025-10-01) and the overlay are covered on their own
+    assert {r.ruleset for r in rows} >= {"kenaikan-pangkat@2025.2", "kenaikan-pangkat@2025.2 values from 2025-10-01",
+                                        "kab-tegal@2025.2", "national@2020.1", "jabatan-fungsional@2023.1"}
+    # every month is a KP period month from 2025-10-01 (Peraturan BKN 4/2025): that check has no fail side then
+    assert [(r.ruleset, r.requirement) for r in rows if not r.can_fail] == [
+        ("kenaikan-pangkat@2025.2 values from 2025-10-01", "kp-period-month")]
 
 
-def test_the_same_candidate_on_either_side_of_the_period_change_gets_two_versions() -> None:
+def _month_check(ruleset: Ruleset) -> Check:
+    position = ruleset.position("kenaikan-pangkat-reguler")
+    assert position is not None
+    return next(c for c in position.checks() if c.id == "kp-period-month")
+
+
+def test_the_same_candidate_on_either_side_of_the_period_change_gets_the_threshold_of_its_date() -> None:
     slamet = [load("slamet-riyadi.yaml")]
     before = check(LIBRARY, "kenaikan-pangkat-reguler", slamet, dt.date(2025, 9, 1), backend="reference")
     after = check(LIBRARY, "kenaikan-pangkat-reguler", slamet, dt.date(2025, 10, 1), backend="reference")
-    assert (before.decisions[0].ruleset.id, before.decisions[0].ruleset.version) == ("kenaikan-pangkat", "2023.1")
-    assert (after.decisions[0].ruleset.id, after.decisions[0].ruleset.version) == ("kenaikan-pangkat", "2025.1")
+    # one version of the ruleset; the dated value in force makes each day's resolved rules, and so its hash
+    assert (before.decisions[0].ruleset.id, before.decisions[0].ruleset.version) == ("kenaikan-pangkat", "2025.2")
+    assert (after.decisions[0].ruleset.id, after.decisions[0].ruleset.version) == ("kenaikan-pangkat", "2025.2")
+    assert before.decisions[0].ruleset.hash != after.decisions[0].ruleset.hash
     # 1 September is a period date only from 1 October 2025 on: September is odd under Peraturan BKN 4/2023
     assert before.decisions[0].verdict == "not_eligible"
     assert after.decisions[0].verdict == "eligible"
+    old = _month_check(LIBRARY.resolve("kenaikan-pangkat", dt.date(2025, 9, 30)))
+    new = _month_check(LIBRARY.resolve("kenaikan-pangkat", dt.date(2025, 10, 1)))
+    assert (old.threshold, old.basis) == ([2, 4, 6, 8, 10, 12], "Peraturan BKN 4/2023 Pasal 2")
+    assert (new.threshold, new.basis) == (list(range(1, 13)), "Peraturan BKN 4/2025")
 
 
-def test_kp_versions_do_not_overlap_or_leave_gaps() -> None:
-    versions = sorted((rf.ruleset.effective_from, rf.ruleset.effective_to)
-                      for _f, rf in LIBRARY.files["kenaikan-pangkat"])
-    assert versions == [(dt.date(2024, 1, 1), dt.date(2025, 9, 30)), (dt.date(2025, 10, 1), None)]
+def test_kp_is_one_version_whose_dated_values_cover_it_without_gap() -> None:
+    versions = [(rf.ruleset.effective_from, rf.ruleset.effective_to) for _f, rf in LIBRARY.files["kenaikan-pangkat"]]
+    assert versions == [(dt.date(2024, 1, 1), None)]
+    (_file, rule_file), = LIBRARY.files["kenaikan-pangkat"]
+    dated = next(c.dated for c in rule_file.positions[0].checks() if c.dated)
+    assert [(d.start, d.end) for d in dated] == [(dt.date(2024, 1, 1), None), (dt.date(2025, 10, 1), None)]
+    assert {d for d in LIBRARY.boundaries() if d.year == 2025} >= {dt.date(2025, 10, 1)}
 
 
 def test_waivers_only_for_waivable_requirements_by_the_president(tmp_path: Path) -> None:

@@ -126,7 +126,9 @@ def test_two_time_requirements_meet_on_the_next_kp_date(kp_candidate: Path) -> N
     as_of = dt.date(2026, 3, 10)
     doc = explain(kp_candidate, "kenaikan-pangkat-reguler", as_of)
     found = changes(doc)
-    assert set(found) == {"time-in-rank", "kp-period"}
+    # the period month passes (every month is one from 2025-10-01); only the day is wrong
+    assert set(found) == {"time-in-rank", "kp-period", "kp-period-day"}
+    assert found["kp-period-day"]["passes_on"] == "2026-04-01"
     assert found["time-in-rank"]["passes_on"] == "2026-04-15"
     assert found["time-in-rank"]["passes_on_text"] == "4 years in rank on 2026-04-15"
     assert found["kp-period"]["passes_on"] == "2026-04-01"
@@ -138,21 +140,24 @@ def test_two_time_requirements_meet_on_the_next_kp_date(kp_candidate: Path) -> N
 
 
 def test_days_after_a_new_version_takes_effect_are_decided_under_it(kp_candidate: Path) -> None:
-    # On 2025-06-10 Peraturan BKN 4/2023 applies (version 2023.1, until 2025-09-30): KP dates are the 1st of
-    # an even month (June is even: only the day is wrong, and the next 1st is 2025-07-01), so the next KP date
-    # is 2025-08-01. From 2025-10-01 version 2025.1 allows every month, and 4 years
-    # in rank come on 2026-04-15: eligible on 2026-05-01 (under 2023.1 alone it would have been 2026-06-01).
+    # On 2025-06-10 Peraturan BKN 4/2023 applies (the dated kp-period-month value until 2025-09-30): KP dates
+    # are the 1st of an even month (June is even: only the day is wrong, and the next 1st is 2025-07-01), so the
+    # next KP date is 2025-08-01. From 2025-10-01 the value of Peraturan BKN 4/2025 allows every month, and 4
+    # years in rank come on 2026-04-15: eligible on 2026-05-01 (under 4/2023 alone it would have been 2026-06-01).
     doc = explain(kp_candidate, "kenaikan-pangkat-reguler", dt.date(2025, 6, 10))
     what = doc["what_if"]
-    assert doc["ruleset"]["version"] == "2023.1"
+    assert doc["ruleset"]["version"] == "2025.2"
     found = changes(doc)
     assert found["kp-period"]["passes_on"] == "2025-08-01"
     assert found["kp-period-day"]["passes_on"] == "2025-07-01"
     assert "kp-period-month" not in found  # met already
     assert found["time-in-rank"]["passes_on"] == "2026-04-15"
     assert what["eligible_on"] == "2026-05-01"
-    assert [(v["from"], v["version"]) for v in what["rulesets"]] == [("2025-06-10", "2023.1"), ("2025-10-01", "2025.1")]
-    assert "From 2025-10-01 the rules in force are kenaikan-pangkat 2025.1" in " ".join(what["summary"])
+    assert [(v["from"], v["version"]) for v in what["rulesets"]] == [("2025-06-10", "2025.2"), ("2025-10-01", "2025.2")]
+    first, second = (v["hash"] for v in what["rulesets"])
+    assert first == doc["ruleset"]["hash"] and second != first
+    summary = " ".join(what["summary"])
+    assert f"From 2025-10-01 the rules in force are kenaikan-pangkat 2025.2 ({second[:12]})" in summary
 
 
 def test_smallest_changes_and_no_date_within_the_horizon(tmp_path: Path) -> None:
