@@ -211,7 +211,7 @@ def _resolution_problems(library: Library, docs: dict[str, Document]) -> list[Pr
 
 
 def _located(problem: Problem, file: str, rf: RuleFile, doc: Document | None) -> Problem:
-    if problem.file is not None:
+    if problem.file:
         return problem
     found = re.search(r"position class '([^']+)'", problem.message)
     index = next((i for i, p in enumerate(rf.positions) if found and p.id == found.group(1)), None)
