@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+from decimal import Decimal
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict
@@ -10,12 +11,12 @@ from pydantic import BaseModel, ConfigDict
 from engine.facts.derive import Facts
 from engine.facts.vocabulary import encode
 from engine.load.resolve import content_hash
-from engine.load.rulefile import Check, Op, PositionClass, Requirement, Ruleset, checks
+from engine.load.rulefile import Check, Node, Op, PositionClass, Requirement, Ruleset, checks
 from engine.load.thresholds import spec_of
 
 ACTING_SUFFIX = "~acting"
-__all__ = ["ACTING_SUFFIX", "Plan", "PlanCheck", "check_fact", "compile_position", "encode_row", "leaves", "spec_of",
-           "threshold"]
+__all__ = ["ACTING_SUFFIX", "Plan", "PlanCheck", "check_fact", "compile_position", "describe", "encode_row", "leaves",
+           "spec_of", "threshold"]
 
 
 class PlanCheck(BaseModel):
@@ -87,3 +88,39 @@ def encode_row(plan: Plan, facts: Facts) -> dict[str, int]:
         if name in values:
             row[f"f{index}"] = encode(spec_of(name), values[name])
     return row
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, list):
+        return [_plain(v) for v in value]
+    if isinstance(value, Decimal):
+        return int(value) if value == value.to_integral_value() else float(value)
+    return value
+
+
+def describe(ruleset: Ruleset, position: PositionClass) -> dict[str, Any]:
+    """The compiled plan of one position as a reviewer reads it: per engine comparison its key, fact, operator,
+    threshold (as written, native and encoded) and legal basis (inherited from the enclosing group)."""
+    plan = compile_position(ruleset, position, ruleset_hash="-")
+    basis: dict[str, str] = {}
+    by_id: dict[str, Check] = {}
+
+    def inherit(nodes: tuple[Node, ...], above: str) -> None:
+        for node in nodes:
+            basis[node.id] = node.basis or above
+            if isinstance(node, Check):
+                by_id[node.id] = node
+            inherit(node.children, basis[node.id])
+
+    inherit(position.requirements, position.basis)
+    rows = []
+    for plan_check in plan.checks:
+        check = by_id[plan_check.key.removesuffix(ACTING_SUFFIX)]
+        rows.append({"key": plan_check.key, "fact": plan.facts[plan_check.fact], "op": plan_check.op,
+                     "threshold": {"written": check.value, "native": _plain(check.threshold),
+                                   "encoded": list(check.encoded) if isinstance(check.encoded, tuple)
+                                   else check.encoded},
+                     "basis": basis[check.id]})
+    return {"ruleset": f"{ruleset.id}@{ruleset.version}", "position": position.id, "facts": list(plan.facts),
+            "checks": rows}
+
