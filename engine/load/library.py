@@ -14,7 +14,7 @@ from engine.facts.vocabulary import VOCABULARY, lookup
 from engine.load.resolve import Library, Versions, content_hash
 from engine.load.rulefile import Check, DatedValue, Node, RuleFile, RulesetHeader
 from engine.load.source import Document, Loc, expand_paths, read_document
-from engine.load.thresholds import ACTING_FAMILY, MAX_IN_VALUES, parse_threshold
+from engine.load.thresholds import ACTING_FAMILY, MAX_IN_VALUES, checked_threshold, frozen_value, parse_threshold
 from engine.load.validation import validate
 
 __all__ = ["CASES_SUFFIX", "MAX_IN_VALUES", "Library", "Scan", "content_hash", "load_library", "parse_threshold",
@@ -53,9 +53,9 @@ class _FileCheck:
             self.dated(req.dated, (*loc, "value"), header)
         values: list[tuple[Loc, object]] = [((*loc, "value", i, "value"), e.value) for i, e in enumerate(req.dated)]
         for entry_loc, value in values or [((*loc, "value"), req.value)]:
-            _native, message = parse_threshold(spec, req.op, value)
-            if message:
-                self.add(entry_loc, message, "bad_threshold")
+            found = checked_threshold(spec, req.op, frozen_value(value))
+            if isinstance(found, str):
+                self.add(entry_loc, found, "bad_threshold")
         if req.acting != "exclude" and not req.fact.startswith(ACTING_FAMILY):
             self.add((*loc, "acting"), "'acting' applies only to months_in_post.<post> facts", "bad_option")
 
@@ -100,6 +100,8 @@ def _check_table(check: _FileCheck, rule_file: RuleFile) -> None:
                           "use M01..M08, SK01 or a technical code T_<NAME>")
             if not 1 <= level <= 5:
                 check.add(loc, f"level {level} is outside the 1-5 scale of PermenPANRB 38/2017", "bad_threshold")
+            elif (spec := lookup(f"competency.{code}")) is not None:
+                checked_threshold(spec, "gte", frozen_value(level))  # the cell's check, parsed here once
 
 
 def read_rule_file(path: Path) -> tuple[RuleFile | None, list[Problem]]:

@@ -102,18 +102,27 @@ def _thawed(key: Any) -> Any:
 
 
 @functools.cache
-def threshold_of(fact: str, op: str, value: Any) -> Threshold:
-    """The parsed threshold of (fact, op, value); ``value`` as frozen_value gives it. Memoised: every check
-    with the same written threshold shares one parse, done when the rule file is checked at load."""
-    spec = spec_of(fact)
+def checked_threshold(spec: FactSpec, op: str, value: Any) -> Threshold | str:
+    """The parsed threshold of a written value (as frozen_value gives it), or what was expected instead.
+    Memoised: the loader checks every threshold through here, so each distinct (fact, op, value) is parsed
+    once per process and every later use (compile, layout, lint, what-if, views) reads the result."""
     native, message = parse_threshold(spec, op, _thawed(value))
     if message:
-        raise EngineFault(f"threshold {value!r} of '{fact}' was not checked at load: {message}")
+        return message
     if isinstance(native, list):
         return Threshold(native, tuple(encode(spec, v) for v in native))
     return Threshold(native, encode(spec, native))
 
 
+def threshold_of(fact: str, op: str, value: Any) -> Threshold:
+    """The threshold of a check the loader accepted (``value`` as frozen_value gives it)."""
+    found = checked_threshold(spec_of(fact), op, value)
+    if isinstance(found, str):
+        raise EngineFault(f"threshold {value!r} of '{fact}' was not checked at load: {found}")
+    return found
+
+
+@functools.cache
 def acting_fact(fact: str) -> str:
     """The fact that counts acting (Plt/Plh) service too, for a months_in_post.<post> fact ('' otherwise)."""
     return ACTING_INCLUDED + fact[len(ACTING_FAMILY):] if fact.startswith(ACTING_FAMILY) else ""
