@@ -284,3 +284,21 @@ def test_generate_boundaries_on_the_shipped_pack_exits_cleanly() -> None:
     assert "internal error" not in err and "cases:" in out
     with pytest.raises(InputError):
         load_library(Path("/nonexistent"))
+
+
+def test_lint_reads_each_dated_value_at_its_line(tmp_path: Path) -> None:
+    from engine.tools.lint import lint
+
+    body = DATED.replace("fact: months_in_rank\n        op: gte", "fact: golongan\n        op: gt").replace(
+        "value: 4y}", "value: III/a}").replace("value: 3y,", "value: IV/e,")
+    path = rules(tmp_path, body)
+    findings = [(f.severity, f.problem.code, f.problem.line) for f in lint(path.parent)]
+    # nothing lies above IV/e: the second period's value can never pass
+    assert findings == [("warning", "never_passes", line_of(path, "- {from: 2025-10-01"))]
+
+
+def test_coverage_shows_a_fail_side_that_does_not_exist() -> None:
+    code, out, err = run("test", str(RULES), "--coverage", "--min-coverage", "100")
+    assert code == 0, err
+    row = next(line for line in out.splitlines() if "values from 2025-10-01" in line and "kp-period-month" in line)
+    assert row.split()[-2:] == ["yes", "n/a"]
