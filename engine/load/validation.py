@@ -78,7 +78,8 @@ def _too_short(item: Any, loc: tuple[Any, ...]) -> tuple[str, str]:
     if key in ("any_of", "all_of"):
         return (f"'{key}' needs at least {item['ctx']['min_length']} conditions, got {count}",
                 "a single condition needs no group: write it as the requirement itself")
-    return f"needs at least {item['ctx']['min_length']} entries, got {count}", ""
+    least = item["ctx"]["min_length"]
+    return f"needs at least {least} {'entry' if least == 1 else 'entries'}, got {count}", ""
 
 
 def problems_of(error: ValidationError, doc: Document, model: type[BaseModel], code: str) -> list[Problem]:
