@@ -17,7 +17,7 @@ from engine.errors import EngineFault
 from engine.facts.derive import Note
 from engine.facts.vocabulary import FactSpec, display
 from engine.load.rulefile import Check, PositionClass, Ruleset, Text
-from engine.load.rulefile import Node as Requirement
+from engine.load.rulefile import RuleNode as Requirement
 from engine.load.thresholds import spec_of
 
 Status = Literal["pass", "fail", "missing", "invalid", "waived"]

@@ -11,7 +11,7 @@ from pydantic import BaseModel, ConfigDict
 from engine.facts.derive import Facts
 from engine.facts.vocabulary import encode
 from engine.load.resolve import content_hash
-from engine.load.rulefile import Check, Node, Op, PositionClass, Requirement, Ruleset, checks
+from engine.load.rulefile import Check, Op, PositionClass, Requirement, RuleNode, Ruleset, checks
 from engine.load.thresholds import spec_of
 
 ACTING_SUFFIX = "~acting"
@@ -105,7 +105,7 @@ def describe(ruleset: Ruleset, position: PositionClass) -> dict[str, Any]:
     basis: dict[str, str] = {}
     by_id: dict[str, Check] = {}
 
-    def inherit(nodes: tuple[Node, ...], above: str) -> None:
+    def inherit(nodes: tuple[RuleNode, ...], above: str) -> None:
         for node in nodes:
             basis[node.id] = node.basis or above
             if isinstance(node, Check):

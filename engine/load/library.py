@@ -12,7 +12,7 @@ from engine.errors import InputError, Problem, path_text
 from engine.facts.scales import COMPETENCIES
 from engine.facts.vocabulary import VOCABULARY, lookup
 from engine.load.resolve import Library, Versions, content_hash
-from engine.load.rulefile import Check, DatedValue, Node, RuleFile, RulesetHeader
+from engine.load.rulefile import Check, DatedValue, RuleFile, RuleNode, RulesetHeader
 from engine.load.source import Document, Loc, expand_paths, read_document
 from engine.load.thresholds import ACTING_FAMILY, MAX_IN_VALUES, checked_threshold, frozen_value, parse_threshold
 from engine.load.validation import validate
@@ -32,7 +32,7 @@ class _FileCheck:
         self.problems.append(Problem(code=code, file=self.doc.file, line=self.doc.line_of(loc),
                                      path=path_text(loc), message=message, hint=hint))
 
-    def requirement(self, req: Node, loc: Loc, seen: set[str], header: RulesetHeader) -> None:
+    def requirement(self, req: RuleNode, loc: Loc, seen: set[str], header: RulesetHeader) -> None:
         if req.id in seen:
             self.add((*loc, "id"), f"duplicate requirement id '{req.id}' in this position class", "duplicate_id")
         seen.add(req.id)

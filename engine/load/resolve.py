@@ -16,11 +16,11 @@ from engine.load.rulefile import (
     Check,
     CompetencyTable,
     DatedValue,
-    Node,
     PositionClass,
     PositionDef,
     Requirement,
     RuleFile,
+    RuleNode,
     Ruleset,
     Text,
     TopCheck,
@@ -44,7 +44,7 @@ def in_force_entry(entries: tuple[DatedValue, ...], day: dt.date) -> DatedValue 
     return None if found is None or (found.end is not None and found.end < day) else found
 
 
-def _dated_at(node: Node, day: dt.date, where: str) -> Node:
+def _dated_at(node: RuleNode, day: dt.date, where: str) -> RuleNode:
     """The node with every dated value replaced by the value (and basis, text) in force on ``day``."""
     if isinstance(node, Check):
         if not node.dated:

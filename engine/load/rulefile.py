@@ -193,10 +193,10 @@ Requirement = Annotated[
     Annotated[TopCheck, Tag("check")] | Annotated[TopAnyOf, Tag("any_of")] | Annotated[TopAllOf, Tag("all_of")],
     Discriminator(_shape),
 ]
-Node = Check | AnyOf | AllOf  # any node of a tree, top-level or nested (Top* are subclasses)
+RuleNode = Check | AnyOf | AllOf  # any node of a tree, top-level or nested (Top* are subclasses)
 
 
-def walk(nodes: Iterable[Node], loc: Loc = ()) -> Iterator[tuple[Node, Loc]]:
+def walk(nodes: Iterable[RuleNode], loc: Loc = ()) -> Iterator[tuple[RuleNode, Loc]]:
     """Every node in pre-order with its field path below ``loc`` (``(…, 3, "any_of", 0)``)."""
     for index, node in enumerate(nodes):
         here = (*loc, index)
@@ -204,7 +204,7 @@ def walk(nodes: Iterable[Node], loc: Loc = ()) -> Iterator[tuple[Node, Loc]]:
         yield from walk(node.children, (*here, node.kind))
 
 
-def checks(nodes: Iterable[Node]) -> list[Check]:
+def checks(nodes: Iterable[RuleNode]) -> list[Check]:
     """Every check of a requirement tree, depth first."""
     return [node for node, _loc in walk(nodes) if isinstance(node, Check)]
 

@@ -10,7 +10,7 @@ from typing import Any, Literal
 from engine.errors import Problem, path_text
 from engine.facts.vocabulary import FactSpec, encode
 from engine.load.library import scan
-from engine.load.rulefile import Check, Node, RuleFile, walk
+from engine.load.rulefile import Check, RuleFile, RuleNode, walk
 from engine.load.source import Document, Loc
 
 Severity = Literal["error", "warning"]
@@ -85,7 +85,7 @@ def never_fails(check: Check) -> bool:
     return _never(check.spec, _bound(check, ()))[1]
 
 
-def _walk(requirements: tuple[Node, ...], loc: Loc) -> list[tuple[Check, Loc, bool]]:
+def _walk(requirements: tuple[RuleNode, ...], loc: Loc) -> list[tuple[Check, Loc, bool]]:
     """Every check with its location, one per dated value; ``conjunctive`` is False inside an any_of
     (alternatives) and for optional requirements."""
     out: list[tuple[Check, Loc, bool]] = []
@@ -112,7 +112,7 @@ class _Linter:
         self.findings.append(Finding(severity, Problem(code=code, file=self.doc.file, line=self.doc.line_of(loc),
                                                        path=path_text(loc), message=message, hint=hint)))
 
-    def position(self, index: int, requirements: tuple[Node, ...]) -> None:
+    def position(self, index: int, requirements: tuple[RuleNode, ...]) -> None:
         by_fact: dict[str, list[_Bound]] = {}
         for check, loc, conjunctive in _walk(requirements, ("positions", index, "requirements")):
             bound = _bound(check, loc)
