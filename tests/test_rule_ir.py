@@ -215,7 +215,7 @@ def test_a_class_extends_another_replacing_adding_and_removing_by_id(tmp_path: P
     assert [(r.id, r.value) for r in special.checks()] == [("status", "PNS"), ("education", "S1"),
                                                             ("rank", "III/b")]
     # the resolved class is plain: nothing of `extends` is hashed
-    assert set(special.model_dump()) == {"id", "title", "basis", "jpm", "requirements"}
+    assert not {"extends", "remove"} & set(special.model_dump())
 
 
 @pytest.mark.parametrize(("change", "code", "key"), [
