@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from engine.load.rulefile import AllOf, AnyOf, Check, PositionClass, Requirement, Ruleset
+from engine.load.rulefile import Check, PositionClass, RuleNode, Ruleset
 
 # The parts of a requirement a reader compares, in the order they are shown.
 FIELDS = ("kind", "text.en", "text.id", "fact", "op", "value", "basis", "mandatory", "missing", "waivable_by",
@@ -32,7 +32,7 @@ class RequirementDiff:
     fields: tuple[FieldChange, ...]
 
 
-def _shape(req: Requirement, basis: str) -> dict[str, Any]:
+def _shape(req: RuleNode, basis: str) -> dict[str, Any]:
     """The comparable parts of one requirement; a child without its own basis cites its parent's."""
     out: dict[str, Any] = {"text.en": req.text.en, "text.id": req.text.id, "basis": req.basis or basis,
                            "mandatory": req.mandatory, "waivable_by": list(req.waivable_by)}
@@ -41,20 +41,18 @@ def _shape(req: Requirement, basis: str) -> dict[str, Any]:
         out.update(kind="check", fact=req.fact, op=req.op, value=value, missing=req.missing, acting=req.acting,
                    on_fail=req.on_fail)
     else:
-        children = req.any_of if isinstance(req, AnyOf) else req.all_of
-        out.update(kind="any_of" if isinstance(req, AnyOf) else "all_of", parts=[c.id for c in children])
+        out.update(kind=req.kind, parts=[c.id for c in req.children])
     return out
 
 
 def _flatten(position: PositionClass) -> dict[str, tuple[str | None, dict[str, Any]]]:
     out: dict[str, tuple[str | None, dict[str, Any]]] = {}
 
-    def add(req: Requirement, parent: str | None, basis: str) -> None:
+    def add(req: RuleNode, parent: str | None, basis: str) -> None:
         shape = _shape(req, basis)
         out[req.id] = (parent, shape)
-        if isinstance(req, AnyOf | AllOf):
-            for child in req.any_of if isinstance(req, AnyOf) else req.all_of:
-                add(child, req.id, shape["basis"])
+        for child in req.children:
+            add(child, req.id, shape["basis"])
 
     for req in position.requirements:
         add(req, None, position.basis)
