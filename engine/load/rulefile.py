@@ -1,11 +1,9 @@
 """The rule-file schema and its typed form: rulesets, position classes, requirements, conditions, thresholds.
 
-A rule file is validated into these models once at load. Top-level requirements (``Requirement``: TopCheck,
-TopAnyOf, TopAllOf) carry ``mandatory`` and ``waivable_by``; the conditions nested inside any_of/all_of
-(``Condition``: Check, AnyOf, AllOf) refuse them. Every node has ``children`` and ``kind``; a check also
-has its threshold parsed (``threshold``, ``encoded``) and the fact it reads resolved (``reads``,
-``acting_reads``). These accessors are properties, so ``model_dump`` (what is hashed and stored) is
-exactly the fields as written.
+Top-level requirements (``Requirement``: TopCheck, TopAnyOf, TopAllOf) carry ``mandatory`` and ``waivable_by``;
+conditions nested in any_of/all_of (``Condition``: Check, AnyOf, AllOf) refuse them. Every node has ``children``
+and ``kind``; a check has its threshold parsed (``threshold``, ``encoded``) and its fact resolved (``reads``,
+``acting_reads``) as properties, so ``model_dump`` (what is hashed and stored) is the fields as written.
 """
 
 from __future__ import annotations
@@ -14,7 +12,7 @@ import datetime as dt
 from collections.abc import Iterable, Iterator
 from typing import Annotated, Any, ClassVar, Literal
 
-from pydantic import BaseModel, ConfigDict, Discriminator, Field, Tag, ValidationInfo, field_validator
+from pydantic import BaseModel, ConfigDict, Discriminator, Field, Tag, ValidationInfo, field_validator, model_validator
 from pydantic_core import PydanticCustomError
 
 from engine.errors import EngineFault
@@ -68,7 +66,7 @@ Value = Annotated[
 
 
 class _Node(Frozen):
-    """What every node of a requirement tree has; ``mandatory``/``waivable_by`` only mean something at the top."""
+    """What every node of a requirement tree has; ``mandatory``/``waivable_by`` mean something at the top only."""
 
     id: Slug
     text: Text
@@ -237,6 +235,13 @@ class PositionDef(PositionClass):
     extends: Slug | None = None
     remove: tuple[Slug, ...] = ()
 
+    @model_validator(mode="before")
+    @classmethod
+    def _from_resolved(cls, raw: Any) -> Any:
+        # A resolved class (from a stored ruleset) reads as written: it extends nothing and removes nothing.
+        is_resolved = isinstance(raw, PositionClass) and not isinstance(raw, PositionDef)
+        return {name: getattr(raw, name) for name in PositionClass.model_fields} if is_resolved else raw
+
     def resolved(self, requirements: tuple[Requirement, ...] | None = None) -> PositionClass:
         fields = {name: getattr(self, name) for name in PositionClass.model_fields}
         if requirements is not None:
@@ -293,5 +298,3 @@ AnyOf.model_rebuild()
 AllOf.model_rebuild()
 TopAnyOf.model_rebuild()
 TopAllOf.model_rebuild()
-PositionClass.model_rebuild()
-PositionDef.model_rebuild()

@@ -56,7 +56,7 @@ def cases_part(proposed_dir: Path, library: Library) -> dict[str, Any]:
                    "position": r.case.position, "as_of": r.case.case.as_of.isoformat(), "passed": r.passed,
                    "differences": r.differences} for r in results],
         "uncovered": [{"position": c.position, "ruleset": c.ruleset, "requirement": c.requirement,
-                       "pass_side": c.passed, "fail_side": c.failed} for c in table if not (c.passed and c.failed)],
+                       "pass_side": c.passed, "fail_side": c.failed} for c in table if not c.covered],
     }
 
 

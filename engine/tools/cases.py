@@ -184,6 +184,11 @@ class Coverage:
     # date): that side cannot be exercised and is not counted.
     can_fail: bool = True
 
+    @property
+    def covered(self) -> bool:
+        """Both sides exercised (only the pass side where no value fails the check)."""
+        return self.passed and (self.failed or not self.can_fail)
+
 
 def _exercised(outcome: Outcome) -> tuple[bool, bool]:
     # A comparison that did not hold but was routed to the board (acting service, on_fail: review)
