@@ -4,29 +4,27 @@ from __future__ import annotations
 
 from typing import Any
 
-from engine.compiler.plan import leaves
 from engine.facts.derive import Facts
 from engine.facts.vocabulary import FactSpec, listing, lookup
-from engine.load.rulefile import AllOf, AnyOf, Check, Requirement, Ruleset
+from engine.load.rulefile import Check, RuleNode, Ruleset
 from engine.present.i18n import OPS, label, note_text, pick, shown
 from engine.present.render import Report, Table
 from engine.present.views import facts_json
 
 
-def _req_rows(req: Requirement, position: str, lang: str, depth: int, path: str) -> list[dict[str, Any]]:
+def _req_rows(req: RuleNode, position: str, lang: str, depth: int, path: str) -> list[dict[str, Any]]:
     if isinstance(req, Check):
         value = req.value if not isinstance(req.value, list) else ", ".join(map(str, req.value))
         condition = f"{req.fact} {OPS[req.op]} {value}".replace("True", "true").replace("False", "false")
     else:
-        condition = label("any_of" if isinstance(req, AnyOf) else "all_of", lang)
+        condition = label(req.kind, lang)
     rows: list[dict[str, Any]] = [{
         "_depth": depth, "_path": f"{position}/{path}",
         label("requirement", lang): req.id, label("position", lang): position,
         label("description", lang): req.text.get(lang), label("condition", lang): condition,
         label("basis", lang): req.basis or ""}]
-    if isinstance(req, AnyOf | AllOf):
-        for child in req.any_of if isinstance(req, AnyOf) else req.all_of:
-            rows.extend(_req_rows(child, position, lang, depth + 1, f"{path}/{child.id}"))
+    for child in req.children:
+        rows.extend(_req_rows(child, position, lang, depth + 1, f"{path}/{child.id}"))
     return rows
 
 
@@ -37,7 +35,7 @@ def positions_json(ruleset: Ruleset, ruleset_hash: str, lang: str) -> dict[str, 
                     "effective_to": ruleset.effective_to.isoformat() if ruleset.effective_to else None,
                     "layers": list(ruleset.layers), "basis": list(ruleset.basis)},
         "positions": [{"id": p.id, "title": p.title.get(lang), "basis": p.basis,
-                       "checks": len(leaves(p.requirements)),
+                       "checks": len(p.checks()),
                        "requirements": [r.model_dump(mode="json") for r in p.requirements]}
                       for p in ruleset.positions],
     }

@@ -36,7 +36,8 @@ def test_report(results: list[CaseResult], table: list[Coverage], percent: float
         tables.append(Table([{label("position", lang): c.position, label("ruleset", lang): c.ruleset,
                               label("requirement", lang): c.requirement,
                               label("pass_side", lang): yes if c.passed else no,
-                              label("fail_side", lang): yes if c.failed else no} for c in table],
+                              label("fail_side", lang): yes if c.failed else no if c.can_fail else "n/a"}
+                             for c in table],
                             title=label("coverage", lang)))
     return Report(data=test_json(results, table, percent), tables=tables)
 

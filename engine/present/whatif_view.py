@@ -79,7 +79,8 @@ def whatif_lines(w: WhatIf, lang: str) -> list[str]:
             why = gap_text(lapse.spec, lapse.expected.op, lapse.observed, lapse.expected.value, lang)
         lines.append(whatif_text("lapse", lang, id=lapse.id, date=lapse.on, why=why))
     for day, ref in w.versions[1:]:
-        lines.append(whatif_text("version_from", lang, date=day, ruleset=ref.id, version=ref.version) if ref
+        lines.append(whatif_text("version_from", lang, date=day, ruleset=ref.id,
+                                 version=f"{ref.version} ({ref.hash[:12]})") if ref
                      else whatif_text("no_version", lang, date=day))
     return lines
 
