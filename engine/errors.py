@@ -92,6 +92,7 @@ class ProblemCode(StrEnum):
     NOT_IN_FORCE = "not_in_force", "no version of the ruleset is in force on the as-of date"
     RULESET_AMBIGUOUS = "ruleset_ambiguous", "several rulesets fit; choose one with --ruleset"
     UNKNOWN_POSITION = "unknown_position", "no position class has the id given"
+    UNKNOWN_REQUIREMENT = "unknown_requirement", "a position class removes a requirement it does not have"
     NO_POSITIONS = "no_positions", "the two rule directories of a diff share no position class"
     # case files
     CASE_INVALID = "case_invalid", "a case file breaks the case-file schema (field path given)"
