@@ -18,7 +18,7 @@ from engine.load.rulefile import Check, Ruleset, TopCheck, walk
 from engine.load.thresholds import checked_threshold
 from engine.tools.boundaries import generate
 from engine.tools.cases import load_cases
-from tests.cli_runner import run
+from cli_runner import run
 
 RULES = Path(__file__).parent.parent / "rules"
 CANDIDATE = Path(__file__).parent.parent / "fixtures" / "candidates" / "slamet-riyadi.yaml"
