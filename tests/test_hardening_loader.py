@@ -8,10 +8,10 @@ import sys
 from pathlib import Path
 
 import pytest
+from cli_runner import run
 
 from engine.load import source
 from engine.load.intake import load_candidates
-from cli_runner import run
 
 ROOT = Path(__file__).resolve().parents[1]
 BASE = ROOT / "fixtures" / "candidates" / "dimas-saputra.yaml"
