@@ -141,7 +141,8 @@ def _text_mutation(rng: random.Random, text: str) -> str | bytes:
         return text + "\ndeep: " + "[" * depth + "]" * depth + "\n"
     if kind == 6:  # control and odd characters spliced in
         at = rng.randrange(len(text) + 1)
-        return text[:at] + rng.choice(["\u0000", "\t", "\r", "\u2028", "\ufeff", "\x1b[31m", "\\", "'", '"']) + text[at:]
+        odd = rng.choice(["\u0000", "\t", "\r", "\u2028", "\ufeff", "\x1b[31m", "\\", "'", '"'])
+        return text[:at] + odd + text[at:]
     if kind == 7:  # truncated
         return text[: rng.randrange(len(text) + 1)]
     if kind == 8:  # a number replaced textually

@@ -36,7 +36,7 @@ def with_credit(value: str) -> str:
     return text[:start] + value + text[text.index(",", start):]
 
 
-@pytest.mark.parametrize("value", ["3.333", "5.000001", "1e308", "1e39", "-1e30", ".nan", ".inf", "-.inf",
+@pytest.mark.parametrize("value", ["5.0001", "5.000001", "1e308", "1e39", "-1e30", ".nan", ".inf", "-.inf",
                                    "9223372036854775808", "1000000"])
 def test_unusable_credit_points_are_located_invalid_input(tmp_path: Path, value: str) -> None:
     path = write(tmp_path, "c.yaml", with_credit(value))
@@ -52,9 +52,13 @@ def test_unusable_credit_points_are_located_invalid_input(tmp_path: Path, value:
     assert code == 3 and "internal error" not in err and "c.yaml:" in err
 
 
-def test_two_decimals_and_large_real_values_still_load(tmp_path: Path) -> None:
-    loaded, problems = load_candidates([write(tmp_path, "c.yaml", with_credit("912.25"))])
-    assert problems == [] and str(loaded[0].candidate.angka_kredit.cumulative_for_pangkat) == "912.25"  # type: ignore[union-attr]
+@pytest.mark.parametrize("value", ["912.25", "3.333", "999999.999"])
+def test_three_decimals_and_large_real_values_still_load(tmp_path: Path, value: str) -> None:
+    loaded, problems = load_candidates([write(tmp_path, "c.yaml", with_credit(value))])
+    assert problems == []
+    assert str(loaded[0].candidate.angka_kredit.cumulative_for_pangkat) == value  # type: ignore[union-attr]
+    code, _out, err = run("check", str(tmp_path / "c.yaml"), "--position", "administrator", *AS_OF, "--no-record")
+    assert code == 0, err
 
 
 @pytest.mark.parametrize("depth", [2_000, 100_000])

@@ -37,10 +37,11 @@ def _date(value: Any) -> Any:
     raise ValueError(f"expected a date like 2024-03-01, got {value!r}")
 
 
-# Scores, JPM percentages and credit points are written with at most two decimals (what the facts
-# compare exactly); the largest real value is a few thousand credit points. Anything beyond is a
-# typing or export mistake, refused here with its field instead of failing deep in the arithmetic.
-NUMBER_PLACES = 2
+# Assessment centres report scores, and PAK decrees credit points, to at most three decimals (the
+# facts then decide whether a value is too precise to compare); the largest real value is a few
+# thousand credit points. Anything beyond is a typing or export mistake, refused here with its field
+# instead of failing deep in the arithmetic.
+NUMBER_PLACES = 3
 NUMBER_LIMIT = Decimal(1_000_000)
 
 
@@ -70,7 +71,7 @@ def _schema(minimum: Decimal, maximum: Decimal) -> WithJsonSchema:
                            "description": f"a number with at most {NUMBER_PLACES} decimal places (not quoted)"})
 
 
-_LOW, _HIGH = -NUMBER_LIMIT + Decimal("0.01"), NUMBER_LIMIT - Decimal("0.01")
+_LOW, _HIGH = -NUMBER_LIMIT + Decimal("0.001"), NUMBER_LIMIT - Decimal("0.001")
 Date = Annotated[dt.date, BeforeValidator(_date)]
 Number = Annotated[Decimal, BeforeValidator(_decimal), Field(ge=_LOW, le=_HIGH), _schema(_LOW, _HIGH)]
 Attained = Annotated[Decimal, BeforeValidator(_decimal), Field(ge=0, le=5), _schema(Decimal(0), Decimal(5))]

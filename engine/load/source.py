@@ -48,7 +48,8 @@ class Document:
             # Lines are only needed to report a problem: the event parser runs again (in C, on a
             # file already bounded in size), this time recording the line of every field.
             lines: dict[Loc, int] = {(): 1}
-            with contextlib.suppress(Refused):
+            # Best effort: JSON that YAML reads differently (NaN, odd escapes) keeps the lines found so far.
+            with contextlib.suppress(Refused, YAMLError, ValueError, RecursionError):
                 build(self._text or "", self.file, lines)
             self._lines = lines
         return self._lines
