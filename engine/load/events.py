@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 from typing import Any
 
@@ -48,6 +49,12 @@ def _refuse(code: str, file: str, line: int | None, loc: Loc, message: str, hint
     return Refused(Problem(code=code, file=file, line=line, path=path_text(loc), message=message, hint=hint))
 
 
+@functools.lru_cache(maxsize=8192)
+def _implicit_tag(value: str) -> str:
+    # ruamel's resolver returns Tag objects whose comparisons are slow; plain strings, cached, are not.
+    return str(_RESOLVER.resolve(ScalarNode, value, (True, False)))
+
+
 def _scalar(event: ScalarEvent, file: str, loc: Loc) -> Any:
     value: str = event.value
     tag = event.tag
@@ -55,7 +62,7 @@ def _scalar(event: ScalarEvent, file: str, loc: Loc) -> Any:
     if tag in (None, "!"):
         if not event.implicit[0]:
             return value  # quoted: always text
-        tag = _RESOLVER.resolve(ScalarNode, value, (True, False))
+        tag = _implicit_tag(value)
     elif tag not in _SCALAR_TAGS:
         raise _refuse("unsupported_tag", file, line, loc, f"the tag {tag.replace(_YAML, '!!')} is not allowed",
                       _TAG_HINT)
