@@ -41,24 +41,37 @@ def worker(seed: int, kind: str, start: int, stop: int, progress: Path) -> None:
 
 
 def run_slice(seed: int, kind: str, start: int, stop: int,
-              deadline: float) -> tuple[list[dict[str, object]], list[int]]:
-    """Results of cases [start, stop); a worker killed by a signal is restarted after the case that killed it."""
+              deadline: float) -> tuple[list[dict[str, object]], list[int], list[int]]:
+    """Results of cases [start, stop), and the cases that killed or hung a worker (it restarts after them)."""
     results: list[dict[str, object]] = []
     deaths: list[int] = []
+    hangs: list[int] = []
     with tempfile.NamedTemporaryFile(prefix="layak-fuzz-progress-") as handle:
         progress = Path(handle.name)
         while start < stop and time.monotonic() < deadline:
-            proc = subprocess.run([sys.executable, __file__, "--worker", kind, str(seed), str(start), str(stop),
-                                   str(progress)], capture_output=True, text=True, check=False,
-                                  timeout=max(1.0, deadline - time.monotonic()))
-            done = [json.loads(line) for line in proc.stdout.splitlines() if line.startswith("{")]
+            # a worker may spend at most the slow-case limit per remaining case, and never past the deadline
+            limit = min(deadline - time.monotonic(), SLOW_SECONDS * 4 + (stop - start) * 2.0)
+            try:
+                proc = subprocess.run([sys.executable, __file__, "--worker", kind, str(seed), str(start), str(stop),
+                                       str(progress)], capture_output=True, text=True, check=False,
+                                      timeout=max(1.0, limit))
+                out, returncode = proc.stdout, proc.returncode
+            except subprocess.TimeoutExpired as expired:
+                raw = expired.stdout or ""
+                out, returncode = raw.decode() if isinstance(raw, bytes) else raw, None
+            done = [json.loads(line) for line in out.splitlines() if line.startswith("{")]
             results.extend(done)
-            if proc.returncode == 0:
+            if returncode == 0:
                 break
             failed = int(progress.read_text() or start)
-            deaths.append(failed)
+            if returncode is None:
+                if time.monotonic() >= deadline:
+                    break
+                hangs.append(failed)
+            else:
+                deaths.append(failed)
             start = failed + 1
-    return results, deaths
+    return results, deaths, hangs
 
 
 def main() -> None:
@@ -73,14 +86,14 @@ def main() -> None:
     began = time.perf_counter()
     jobs = []
     for kind, total in (("candidate", args.candidates), ("rules", args.rules)):
-        step = -(-total // args.workers) if total else 0
-        jobs += [(kind, s, min(s + step, total)) for s in range(0, total, step or 1)]
+        jobs += [(kind, s, min(s + 250, total)) for s in range(0, total, 250)]
     from concurrent.futures import ThreadPoolExecutor
 
     with ThreadPoolExecutor(args.workers) as pool:
         outs = list(pool.map(lambda job: run_slice(args.seed, job[0], job[1], job[2], deadline), jobs))
-    results = [r for rs, _d in outs for r in rs]
-    deaths = [d for _r, ds in outs for d in ds]
+    results = [r for rs, _d, _h in outs for r in rs]
+    deaths = [d for _r, ds, _h in outs for d in ds]
+    hangs = [h for _r, _d, hs in outs for h in hs]
     summary = {
         "seed": args.seed,
         "cases": Counter(str(r["kind"]) for r in results),
@@ -93,12 +106,14 @@ def main() -> None:
         "slowest_seconds": max((float(str(r["seconds"])) for r in results), default=0.0),
         "bad": [r for r in results if r["internal"] or r["traceback"] or r["unlocated"]][:20],
         "death_cases": deaths[:20],
+        "hung_workers": len(hangs),
+        "hang_cases": hangs[:20],
         "wall_seconds": round(time.perf_counter() - began, 1),
         "parent_peak_rss_mb": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss // 1024,
     }
     print(json.dumps(summary, indent=2, sort_keys=True))
     failed = summary["internal_errors"] or summary["tracebacks"] or summary["unlocated_rejections"] or deaths
-    sys.exit(1 if failed or summary["slow_cases"] else 0)
+    sys.exit(1 if failed or hangs or summary["slow_cases"] else 0)
 
 
 if __name__ == "__main__":
