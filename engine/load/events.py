@@ -27,8 +27,10 @@ Loc = tuple[str | int, ...]
 # before anything recursive (the validators, the report) can see it.
 MAX_DEPTH = 48
 # Aliases share a subtree, but everything downstream walks it once per reference: an eight-level
-# alias bomb is a few hundred bytes that expands to billions of values. Count the expanded values.
-MAX_VALUES = 500_000
+# alias bomb is a few hundred bytes that expands to billions of values. Count the expanded values:
+# a real dossier holds a few hundred and the largest rule file a few thousand, and the cap keeps the
+# worst one-megabyte file within seconds.
+MAX_VALUES = 200_000
 # The engine compares 64-bit integers; anything wider is a typing mistake, not a dossier value.
 INT_MIN, INT_MAX = -(2**63), 2**63 - 1
 
@@ -62,10 +64,16 @@ def _scalar(event: ScalarEvent, file: str, loc: Loc) -> Any:
     if tag in (None, "!"):
         if not event.implicit[0]:
             return value  # quoted: always text
+        if value.isascii() and value.isdigit() and len(value) < 19:  # the commonest scalar, no resolver
+            return int(value)
         tag = _implicit_tag(value)
     elif tag not in _SCALAR_TAGS:
         raise _refuse("unsupported_tag", file, line, loc, f"the tag {tag.replace(_YAML, '!!')} is not allowed",
                       _TAG_HINT)
+    return _typed(str(tag), value, file, line, loc)
+
+
+def _typed(tag: str, value: str, file: str, line: int, loc: Loc) -> Any:
     if tag == f"{_YAML}str":
         return value
     if tag == f"{_YAML}null":
@@ -183,8 +191,8 @@ class _Builder:
         self.total += count
         if self.total > MAX_VALUES:
             raise _refuse("too_large", self.file, line, loc,
-                          f"more than {MAX_VALUES:,} values once aliases are expanded",
-                          "write each value out; aliases (*name) may not multiply the file")
+                          f"more than {MAX_VALUES:,} values (an alias counts every value it repeats)",
+                          "a real file holds a few thousand; aliases (*name) may not multiply the file")
         if frame is None:
             self.root = value
         else:

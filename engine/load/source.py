@@ -108,14 +108,16 @@ def parse_text(text: str, file: str) -> Document | Problem:
             if _check_json(data):
                 return Document(file=file, data=data, text=text)
     try:
-        data = build(text, file, None)
+        # Lines are recorded in the same pass: a problem never costs a second parse of a large file.
+        lines: dict[Loc, int] = {(): 1}
+        data = build(text, file, lines)
     except Refused as refused:
         return refused.problem
     except YAMLError as error:
         return _yaml_problem(error, file, text)
     except (ValueError, RecursionError, MemoryError) as error:  # odd input the parser itself chokes on
         return Problem(code="syntax_error", file=file, message=str(error).strip()[:200] or "cannot parse the file")
-    return Document(file=file, data=data, text=text)
+    return Document(file=file, data=data, lines=lines, text=text)
 
 
 def _unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
