@@ -99,6 +99,7 @@ class DurableEvaluator:
             raise ValueError(f"batch_size must be between 1 and {CAP}")
         self.plan = plan
         self.batch_size = batch_size
+        self.retries = 0  # chunks run again after a duplicate-message refusal (observability for soaks)
         every = range(len(plan.checks))
         self.chunks: list[_Chunk] = []
         for start in range(0, max(len(plan.checks), 1), MAX_RULES_PER_CHUNK):
@@ -167,6 +168,7 @@ class DurableEvaluator:
             evaluated = self._run_state(chunk, sid, payload.decode(), violated)
             if evaluated is not None:
                 return evaluated
+            self.retries += 1
         raise EngineFault(f"durable-rules reported a duplicate message (result code {OBSERVED}) "
                           f"in {ATTEMPTS} fresh states in a row")
 
