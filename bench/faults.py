@@ -122,6 +122,7 @@ def kills(url: str, count: int, deadline: float, rng: random.Random) -> dict[str
     broken = 0
     done = 0
     batch_seconds = 2.0
+    failed_writers: list[str] = []
     Store.open(url, create=True).close()
     for number in range(count):
         if time.monotonic() > deadline:
@@ -129,7 +130,10 @@ def kills(url: str, count: int, deadline: float, rng: random.Random) -> dict[str
         before = len(rows(url))
         proc = spawn(url, f"k{number}", BATCH, "killed")
         assert proc.stdout is not None and proc.stdin is not None
-        proc.stdout.readline()  # READY: imports and decisions done
+        if proc.stdout.readline().strip() != "READY":  # imports and decisions done, or the writer failed
+            proc.wait()
+            failed_writers.append(proc.stderr.read()[-300:] if proc.stderr else "")
+            continue
         began = time.perf_counter()
         proc.stdin.write("go\n")
         proc.stdin.flush()
@@ -149,7 +153,8 @@ def kills(url: str, count: int, deadline: float, rng: random.Random) -> dict[str
         broken += not chain_ok(url)
         done += 1
     return {"kills": done, "batches_whole": whole, "batches_absent": done - whole - partial, "partial": partial,
-            "chain_broken_after_kill": broken, "kill_window_seconds": round(batch_seconds, 3)}
+            "chain_broken_after_kill": broken, "kill_window_seconds": round(batch_seconds, 3),
+            "writers_failed_to_start": failed_writers[:3]}
 
 
 def _check(db: str) -> tuple[int, str]:
