@@ -15,7 +15,9 @@ PERSONAL = ("nip", "name")  # the snapshot fields an export redacts (with the ca
 # date and TMT CPNS, which form the NIP; units, institutions, free texts, decree and document numbers,
 # and every other date) is a quasi-identifier, sealed in the record like the NIP and the name; an
 # auditor still sees the facts derived from them (age in years, months of service and in post).
-CLEAR = frozenset({"employee_status", "hukuman_pidana"})
+# An imported dossier's provenance (endpoint names and SHA-256 of the bytes read, never the NIP) and its
+# legal-position code stay in clear too: they tie a decision to its sources without naming anyone.
+CLEAR = frozenset({"employee_status", "hukuman_pidana", "legal_position", "provenance"})
 # Requirement and fact notes whose arguments carry such values (a birth date, a TMT, an assessment number).
 QUASI_NOTE_ARGS = frozenset({"birth", "tmt", "assessment"})
 
