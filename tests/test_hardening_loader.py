@@ -73,7 +73,7 @@ def test_deep_json_is_refused_in_a_fresh_process(tmp_path: Path) -> None:
     """100,000 levels used to kill the process by SIGSEGV: run it where a death would show."""
     path = write(tmp_path, "deep.json", '{"a": ' + "[" * 100_000 + "]" * 100_000 + "}")
     code = ("from engine.load.intake import load_candidates; from pathlib import Path; "
-            f"print([p.code for p in load_candidates([Path({str(path)!r})])[1]])")
+            f"print([str(p.code) for p in load_candidates([Path({str(path)!r})])[1]])")
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, check=False)
     assert result.returncode == 0, result.stderr[-500:]
     assert result.stdout.strip() == "['too_deep']"
