@@ -211,4 +211,4 @@ def run_case(case: Case, workdir: Path) -> Outcome:
     folder.rmdir()
     return Outcome(code=result.exit_code, internal_error=internal,
                    traceback="Traceback (most recent call last)" in stderr + result.stdout,
-                   unlocated=result.exit_code == 3 and str(path) not in stderr)
+                   unlocated=result.exit_code == 3 and path.name not in stderr + result.stdout)
