@@ -66,6 +66,12 @@ class ProblemCode(StrEnum):
     NOT_TEXT = "not_text", "a file is not UTF-8 text"
     SYNTAX_ERROR = "syntax_error", "a file is not valid YAML or JSON"
     DUPLICATE_KEY = "duplicate_key", "a mapping names the same key twice"
+    FILE_TOO_LARGE = "file_too_large", "a file is over the size limit (LAYAK_MAX_FILE_BYTES, default 1 MiB)"
+    TOO_DEEP = "too_deep", "values are nested more than 48 levels deep"
+    TOO_LARGE = "too_large", "a file holds more than 200,000 values (aliases counted expanded)"
+    UNSUPPORTED_TAG = "unsupported_tag", "a YAML tag (!!python/..., !!binary, a merge key) that data files may not use"
+    NUMBER_OUT_OF_RANGE = "number_out_of_range", "an integer outside the 64-bit range"
+    INVALID_VALUE = "invalid_value", "a value does not fit the tag written on it (!!int abc)"
     # candidate files
     CANDIDATE_INVALID = "candidate_invalid", "a candidate file breaks the candidate schema (field path given)"
     DUPLICATE_CANDIDATE = "duplicate_candidate", "two candidate files hold the same NIP"

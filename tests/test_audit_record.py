@@ -56,6 +56,13 @@ def rows(url: str, query: str = "SELECT * FROM audit_decisions ORDER BY seq") ->
 def unsealed(record: dict[str, Any], personal: dict[str, list[str]]) -> dict[str, Any]:
     snapshot = dict(record["candidate"]["snapshot"])
     snapshot.update(nip=personal["nip"][1], name=personal["name"][1])
+    # quasi-identifiers (dates, units, texts) are sealed too, each disclosed under its place
+    prefix = "candidate/snapshot/"
+    for place, (salt, value) in personal.items():
+        if place.startswith(prefix):
+            key = place[len(prefix):]
+            assert snapshot[key] == {"sealed": hashlib.sha256(rfc8785.dumps([salt, place, value])).hexdigest()}
+            snapshot[key] = value
     return snapshot
 
 

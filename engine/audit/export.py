@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import hashlib
 import hmac
 import io
@@ -26,6 +27,26 @@ def pseudonym(salt: str, field: str, value: str) -> str:
     return hmac.new(salt.encode(), f"{field}:{value}".encode(), hashlib.sha256).hexdigest()[:32]
 
 
+def _whole_months(start: dt.date, end: dt.date) -> int:
+    return (end.year - start.year) * 12 + end.month - start.month - (end.day < start.day)
+
+
+def generalised(record: Mapping[str, Any], disclosures: Mapping[str, Any]) -> dict[str, int | None]:
+    """What an auditor still needs of the sealed birth date and TMT CPNS: age in years, service in months."""
+    out: dict[str, int | None] = {"age_years": None, "service_months": None}
+    try:
+        as_of = dt.date.fromisoformat(record["decision"]["as_of"])
+    except (KeyError, TypeError, ValueError):
+        return out
+    for name, key, per in (("age_years", "birth_date", 12), ("service_months", "tmt_cpns", 1)):
+        disclosure = disclosures.get(f"candidate/snapshot/{key}") or [None, None]
+        try:
+            out[name] = _whole_months(dt.date.fromisoformat(disclosure[1]), as_of) // per
+        except (TypeError, ValueError):
+            continue
+    return out
+
+
 def _dumps(value: Any) -> str:
     return orjson.dumps(value, option=orjson.OPT_SORT_KEYS).decode()
 
@@ -44,6 +65,7 @@ def jsonl_lines(rows: Iterable[Mapping[str, Any]], rulesets: Mapping[str, str], 
             line["disclosures"] = disclosures
         else:
             line["pseudonyms"] = {f: pseudonym(salt, f, disclosures[f][1]) for f in PERSONAL_FIELDS}
+            line["generalised"] = generalised(line["record"], disclosures)
         yield _dumps(line)
 
 

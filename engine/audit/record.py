@@ -13,6 +13,7 @@ import orjson
 
 from engine import __version__
 from engine.audit.canonical import canonical, canonical_pair, compose, digest, sha256_hex
+from engine.audit.snapshot import place_name, place_path, quasi_places
 from engine.decide.decision import Decision
 from engine.decide.record import DecisionRecord
 from engine.load.rulefile import Ruleset
@@ -70,7 +71,7 @@ class Draft:
     ruleset: StoredRuleset
 
 
-def seal_digest(salt: str, field: str, value: str) -> str:
+def seal_digest(salt: str, field: str, value: Any) -> str:
     """The digest a record holds in place of one personal value (SD-JWT style salted disclosure)."""
     return digest([salt, field, value])
 
@@ -80,11 +81,20 @@ def draft(decision: Decision, snap: Mapping[str, Any], ruleset: StoredRuleset, *
           random: Callable[[int], bytes] = os.urandom) -> Draft:
     """Everything of a record that does not depend on its place in the log (``snap``: the candidate snapshot)."""
     values = {"file": decision.candidate.file, "name": decision.candidate.name, "nip": decision.candidate.nip}
-    disclosures = {field: [random(16).hex(), values[field]] for field in PERSONAL_FIELDS}
+    disclosures: dict[str, list[Any]] = {field: [random(16).hex(), values[field]] for field in PERSONAL_FIELDS}
     markers = {field: {"sealed": seal_digest(salt, field, value)} for field, (salt, value) in disclosures.items()}
     decided = DecisionRecord.of(decision).model_dump(mode="json")
     decided["candidate"] = markers
-    whole, sealed_snap = canonical_pair(dict(snap), {"name": markers["name"], "nip": markers["nip"]})
+    in_snapshot = {"name": markers["name"], "nip": markers["nip"]}
+    for path, value in quasi_places(dict(snap), decided):  # dates, units, texts, document numbers
+        name = place_name(path)
+        disclosures[name] = [random(16).hex(), value]
+        marker = {"sealed": seal_digest(disclosures[name][0], name, value)}
+        if path[:2] == ("candidate", "snapshot"):
+            in_snapshot[str(path[2])] = marker
+        else:
+            _at({"decision": decided}, path[:-1])[path[-1]] = marker
+    whole, sealed_snap = canonical_pair(dict(snap), in_snapshot)
     parts = {
         "actor": canonical(actor), "board": canonical(board), "engine": canonical(engine),
         "candidate": compose({"hash": canonical(sha256_hex(whole)), "snapshot": sealed_snap}),
@@ -122,6 +132,11 @@ def sealed_problems(record: Mapping[str, Any], disclosures: Mapping[str, Any]) -
             continue
         if not isinstance(marker, dict) or marker.get("sealed") != seal_digest(disclosure[0], field, disclosure[1]):
             problems.append(f"'{'.'.join(path)}' does not match its sealed digest")
+    for name, disclosure in disclosures.items():
+        if "/" in name and (not isinstance(disclosure, list) or len(disclosure) != 2 or not isinstance(
+                _at(record, place_path(name)), dict) or _at(record, place_path(name)).get("sealed") != seal_digest(
+                disclosure[0], name, disclosure[1])):
+            problems.append(f"'{name}' does not match its sealed digest")
     return problems
 
 
@@ -133,6 +148,14 @@ def unseal(record: Mapping[str, Any], disclosures: Mapping[str, Any]) -> dict[st
         parent = _at(out, path[:-1])
         if isinstance(parent, dict) and isinstance(disclosure, list) and len(disclosure) == 2:
             parent[path[-1]] = disclosure[1]
+    for name, disclosure in disclosures.items():
+        place = place_path(name) if "/" in name else ()
+        parent = _at(out, place[:-1]) if place else None
+        if isinstance(parent, dict | list) and isinstance(disclosure, list) and len(disclosure) == 2:
+            try:
+                parent[place[-1]] = disclosure[1]  # type: ignore[index]
+            except (IndexError, TypeError):
+                continue
     return out
 
 
@@ -141,7 +164,10 @@ def redact(record: Mapping[str, Any], tokens: Mapping[str, str]) -> dict[str, An
     return unseal(record, {field: ["", token] for field, token in tokens.items()})
 
 
-def _at(tree: Any, path: tuple[str, ...]) -> Any:
+def _at(tree: Any, path: tuple[str | int, ...]) -> Any:
     for key in path:
-        tree = tree.get(key) if isinstance(tree, dict) else None
+        if isinstance(tree, list) and isinstance(key, int):
+            tree = tree[key] if 0 <= key < len(tree) else None
+        else:
+            tree = tree.get(key) if isinstance(tree, dict) else None
     return tree

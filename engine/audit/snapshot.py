@@ -11,6 +11,43 @@ from pydantic import BaseModel
 from engine.load.candidate import Candidate
 
 PERSONAL = ("nip", "name")  # the snapshot fields an export redacts (with the candidate's file path)
+# Snapshot fields a record keeps in clear: categories that identify no one. Everything else (birth
+# date and TMT CPNS, which form the NIP; units, institutions, free texts, decree and document numbers,
+# and every other date) is a quasi-identifier, sealed in the record like the NIP and the name; an
+# auditor still sees the facts derived from them (age in years, months of service and in post).
+# An imported dossier's provenance (endpoint names and SHA-256 of the bytes read, never the NIP) and its
+# legal-position code stay in clear too: they tie a decision to its sources without naming anyone.
+CLEAR = frozenset({"employee_status", "hukuman_pidana", "legal_position", "provenance"})
+# Requirement and fact notes whose arguments carry such values (a birth date, a TMT, an assessment number).
+QUASI_NOTE_ARGS = frozenset({"birth", "tmt", "assessment"})
+
+Path = tuple[str | int, ...]
+
+
+def quasi_places(snap: dict[str, Any], decided: dict[str, Any]) -> list[tuple[Path, Any]]:
+    """Where a record holds quasi-identifiers, as (path from the record's root, value)."""
+    places: list[tuple[Path, Any]] = [(("candidate", "snapshot", key), value) for key, value in snap.items()
+                                      if key not in CLEAR and key not in PERSONAL]
+    todo: list[tuple[Path, Any]] = [(("decision",), decided)]
+    while todo:
+        path, tree = todo.pop()
+        if isinstance(tree, dict):
+            args = tree.get("args")
+            if "code" in tree and isinstance(args, dict):
+                places += [((*path, "args", k), v) for k, v in sorted(args.items()) if k in QUASI_NOTE_ARGS]
+            todo += [((*path, k), v) for k, v in tree.items() if k != "args"]
+        elif isinstance(tree, list):
+            todo += [((*path, i), v) for i, v in enumerate(tree)]
+    return places
+
+
+def place_name(path: Path) -> str:
+    """The disclosure key of a sealed place: its path joined by '/'."""
+    return "/".join(str(part) for part in path)
+
+
+def place_path(name: str) -> Path:
+    return tuple(int(part) if part.isdigit() else part for part in name.split("/"))
 
 
 def snapshot(candidate: Candidate) -> dict[str, Any]:

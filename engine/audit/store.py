@@ -104,6 +104,36 @@ class Store:
         self.where = where
         self.engine = engine
         self.dialect = engine.dialect.name
+        self._reader: Connection | None = None  # the read transaction of ``snapshot()``, while open
+
+    @contextmanager
+    def snapshot(self) -> Iterator[Store]:
+        """Every read inside sees one consistent state of the store, whatever writers commit meanwhile.
+
+        SQLite: one read transaction (in WAL mode it keeps the snapshot of its first read).
+        PostgreSQL: one REPEATABLE READ, READ ONLY transaction. Without it, ``audit verify`` could read the
+        rulesets, then records a concurrent ``check`` stored under a new ruleset, and report damage.
+        """
+        if self._reader is not None:
+            yield self
+            return
+        with self._guard(), self._reading() as conn:
+            if self.dialect == "postgresql":
+                conn = conn.execution_options(isolation_level="REPEATABLE READ", postgresql_readonly=True)
+            with conn.begin():
+                self._reader = conn
+                try:
+                    yield self
+                finally:
+                    self._reader = None
+
+    @contextmanager
+    def _reading(self) -> Iterator[Connection]:
+        if self._reader is not None:
+            yield self._reader
+        else:
+            with self.engine.connect() as conn:
+                yield conn
 
     @classmethod
     def open(cls, given: str | None = None, *, create: bool = False, clock: Clock = utc_now) -> Store:
@@ -212,11 +242,11 @@ class Store:
 
     def head(self) -> Head:
         """The last record's sequence number and chain hash."""
-        with self._guard(), self.engine.connect() as conn:
+        with self._guard(), self._reading() as conn:
             return self._head(conn)
 
     def count(self) -> int:
-        with self._guard(), self.engine.connect() as conn:
+        with self._guard(), self._reading() as conn:
             return int(conn.execute(select(func.count()).select_from(decisions)).scalar() or 0)
 
     def rows(self, filters: Filters | None = None, *, after: int = 0, full: bool = True) -> Iterator[Row]:
@@ -236,14 +266,14 @@ class Store:
                 query = query.where(func.lower(decisions.c.name).contains(filters.name.lower(), autoescape=True))
             if filters.limit is not None:
                 query = query.limit(filters.limit)
-        with self._guard(), self.engine.connect() as conn:
+        with self._guard(), self._reading() as conn:
             for row in conn.execution_options(yield_per=500).execute(query).mappings():
                 yield dict(row)
 
     def find(self, ident: str) -> Row:
         """The record named by its decision id, a unique prefix of it, or its sequence number (#12 or 12)."""
         seq = ids.sequence_number(ident)
-        with self._guard(), self.engine.connect() as conn:
+        with self._guard(), self._reading() as conn:
             if seq is not None:
                 found = conn.execute(select(decisions).where(decisions.c.seq == seq)).mappings().all()
             else:
@@ -261,9 +291,9 @@ class Store:
 
     def ruleset_bodies(self) -> dict[str, str]:
         """Every stored ruleset body by its hash key."""
-        with self._guard(), self.engine.connect() as conn:
+        with self._guard(), self._reading() as conn:
             return {row.hash: row.body for row in conn.execute(select(rulesets.c.hash, rulesets.c.body))}
 
     def ruleset_body(self, digest: str) -> str | None:
-        with self._guard(), self.engine.connect() as conn:
+        with self._guard(), self._reading() as conn:
             return conn.execute(select(rulesets.c.body).where(rulesets.c.hash == digest)).scalar()

@@ -18,7 +18,7 @@ def run(db: str | None, fmt: str, redact: bool, salt: str | None, output: Path |
     if redact and salt is None:
         salt = views.new_salt()
         click.echo(f"salt: {salt} (keep it to link pseudonyms to people; it is not needed to verify)", err=True)
-    with Store.open(db) as store:
+    with Store.open(db) as store, store.snapshot():  # one consistent read, whatever is recorded meanwhile
         rows = store.rows()
         lines = jsonl_lines(rows, store.ruleset_bodies(), salt if redact else None) if fmt == "jsonl" else \
             csv_lines(rows, salt if redact else None)

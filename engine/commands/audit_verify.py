@@ -21,7 +21,7 @@ def run(db: str | None, expect_head: str | None, export_file: Path | None, fmt: 
         entries, rulesets = read_export(export_file)
         report = verify(entries, rulesets, expect)
     else:
-        with Store.open(db) as store:
+        with Store.open(db) as store, store.snapshot():  # rulesets and records from one consistent read
             report = verify((entry_of_row(row) for row in store.rows()), store.ruleset_bodies(), expect)
     emit(Report(data=views.verify_json(report, lang), tables=[Table(views.verify_rows(report, lang))]), fmt, lang)
     click.echo(views.verify_summary(report, lang), err=True)

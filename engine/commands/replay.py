@@ -17,8 +17,9 @@ def run(decision_id: str | None, all_: bool, record: bool, db: str | None, actor
     if (decision_id is None) == (not all_):
         raise click.UsageError("give one decision id, or --all")
     with Store.open(db, create=False) as store:
-        rows = [store.find(decision_id)] if decision_id else store.rows()
-        items = list(replay(rows, store.ruleset_body))
+        with store.snapshot():  # one consistent read, whatever is recorded meanwhile
+            rows = [store.find(decision_id)] if decision_id else store.rows()
+            items = list(replay(rows, store.ruleset_body))
         appended = record_replays(store, items, actor=actor) if record else None
     emit(Report(data=[views.replay_json(item) for item in items],
                 tables=[Table([row for item in items for row in views.replay_rows(item, lang)])]), fmt, lang)

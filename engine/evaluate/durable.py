@@ -1,11 +1,17 @@
 """The one module that imports durable-rules: plans become C rulesets; candidates are asserted as facts.
 
-Invariants (../shared/durable_rules.md §8, §10), each under a test in tests/test_durable_invariants.py:
+Invariants, each under a test in tests/test_durable_invariants.py:
 facts are asserted, never posted; every rule is guarded by ``$ex _c`` so nothing matches the engine's
 state fact; a catch-all rule fires once per candidate (it prevents the delete_state crash and proves
 the candidate was evaluated); no arithmetic, so no ``$div``; a ``$ex`` presence check on every field
 compared; only integers reach the engine; at most 50 rules per compiled chunk; one fresh state id per
 batch, drained and deleted in ``finally``; the C module is driven directly, so no Host timer threads.
+
+Duplicate-message retries: durable gives every fact without an ``id`` a 64-bit content hash as id, but
+stores and looks messages up by a 32-bit FNV-1a hash of that id string (``storeMessage`` in
+src/rules/state.c), comparing hashes only. Two different rows of one batch therefore collide with
+probability about n²/2³³ (500 rows: 1 batch in ~34,000), and the engine refuses the second as already
+seen (result code 2). The ids depend on the state id, so the chunk is run again under a fresh one.
 """
 
 from __future__ import annotations
@@ -26,18 +32,26 @@ from engine.errors import EngineFault
 MAX_RULES_PER_CHUNK = 50
 BATCH_SIZE = 500
 # With a cap at least the batch size, each rule fires once per batch with the list of every fact it
-# matched: one Python round trip per rule instead of one per firing (../shared/perf.md §3a).
+# matched: one Python round trip per rule instead of one per firing.
 CAP = 1000
 CATCH_ALL = "__evaluated__"
 GUARD = "_c"
 INDEX = "_n"
 
 # Each rule fires when its requirement is violated: far fewer firings (and JSON sent back) than
-# rules firing on pass (../shared/perf.md §3a). Presence is a separate guard, so absent fields
+# rules firing on pass. Presence is a separate guard, so absent fields
 # fire nothing and are classified as missing outside the engine.
 _VIOLATION: dict[str, str] = {"eq": "$neq", "gt": "$lte", "gte": "$lt", "lt": "$gte", "lte": "$gt"}
 
 _sids = itertools.count()
+# durable's ERR_EVENT_OBSERVED: a message whose id hash is already stored in this state.
+OBSERVED = 2
+# A collision repeats with probability ~3e-5 per fresh state, so three in a row means something else.
+ATTEMPTS = 3
+
+
+def _next_sid() -> str:
+    return f"{os.getpid()}-{next(_sids)}"
 _INT = {int}
 _ROW = re.compile(r'"_n":\s*(\d+)')
 
@@ -85,6 +99,7 @@ class DurableEvaluator:
             raise ValueError(f"batch_size must be between 1 and {CAP}")
         self.plan = plan
         self.batch_size = batch_size
+        self.retries = 0  # chunks run again after a duplicate-message refusal (observability for soaks)
         every = range(len(plan.checks))
         self.chunks: list[_Chunk] = []
         for start in range(0, max(len(plan.checks), 1), MAX_RULES_PER_CHUNK):
@@ -138,31 +153,43 @@ class DurableEvaluator:
                 for n, row in enumerate(rows)]
 
     def _run_chunk(self, chunk: _Chunk, rows: Sequence[dict[str, int]], violated: list[set[int]]) -> int:
-        sid = f"{os.getpid()}-{next(_sids)}"
-        fields = chunk.fields
-        try:
-            if fields >= self._all_fields:
-                payload = orjson.dumps([{GUARD: 1, INDEX: n, "sid": sid, **row} for n, row in enumerate(rows)])
-            else:
-                payload = orjson.dumps([{GUARD: 1, INDEX: n, "sid": sid,
-                                         **{k: v for k, v in row.items() if k in fields}}
-                                        for n, row in enumerate(rows)])
-        except orjson.JSONEncodeError as error:  # an int beyond 64 bits
-            raise EngineFault(f"refusing to send a batch to durable-rules: {error}") from error
+        for _attempt in range(ATTEMPTS):
+            sid = _next_sid()
+            fields = chunk.fields
+            try:
+                if fields >= self._all_fields:
+                    payload = orjson.dumps([{GUARD: 1, INDEX: n, "sid": sid, **row} for n, row in enumerate(rows)])
+                else:
+                    payload = orjson.dumps([{GUARD: 1, INDEX: n, "sid": sid,
+                                             **{k: v for k, v in row.items() if k in fields}}
+                                            for n, row in enumerate(rows)])
+            except orjson.JSONEncodeError as error:  # an int beyond 64 bits
+                raise EngineFault(f"refusing to send a batch to durable-rules: {error}") from error
+            evaluated = self._run_state(chunk, sid, payload.decode(), violated)
+            if evaluated is not None:
+                return evaluated
+            self.retries += 1
+        raise EngineFault(f"durable-rules reported a duplicate message (result code {OBSERVED}) "
+                          f"in {ATTEMPTS} fresh states in a row")
+
+    def _run_state(self, chunk: _Chunk, sid: str, payload: str, violated: list[set[int]]) -> int | None:
+        """Rows evaluated in one fresh state, or None when the engine took two rows for one message."""
         handle = chunk.handle
         evaluated = 0
         dispatched = False
         try:
             try:
-                code, state = dre.assert_facts(handle, payload.decode())
+                code, state = dre.assert_facts(handle, payload)
             except dre.error as error:
                 # The state may exist without ever having dispatched an action; deleting such a state
-                # can crash the process (durable_rules.md §5), so it is left to the ruleset's end.
+                # can crash the process, so it is left to the ruleset's end.
                 raise EngineFault(f"durable-rules refused the batch: {error}") from error
-            if code != 0:
+            if code not in (0, OBSERVED):
                 raise EngineFault(f"durable-rules did not handle the batch (result code {code})")
             result = dre.start_action_for_state(handle, state)
             dispatched = result is not None
+            if code == OBSERVED:
+                return None  # nothing recorded yet; the state is drained and deleted below
             message = result[1] if result else None
             while message is not None:
                 evaluated += self._record(message, violated)

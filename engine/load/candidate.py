@@ -7,7 +7,7 @@ import re
 from decimal import Decimal, InvalidOperation
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, WithJsonSchema, model_validator
 
 Golongan = Literal["I/a", "I/b", "I/c", "I/d", "II/a", "II/b", "II/c", "II/d", "III/a", "III/b", "III/c",
                    "III/d", "IV/a", "IV/b", "IV/c", "IV/d", "IV/e"]
@@ -37,27 +37,56 @@ def _date(value: Any) -> Any:
     raise ValueError(f"expected a date like 2024-03-01, got {value!r}")
 
 
+# Assessment centres report scores, and PAK decrees credit points, to at most three decimals (the
+# facts then decide whether a value is too precise to compare); the largest real value is a few
+# thousand credit points. Anything beyond is a typing or export mistake, refused here with its field
+# instead of failing deep in the arithmetic.
+NUMBER_PLACES = 3
+NUMBER_LIMIT = Decimal(1_000_000)
+
+
 def _decimal(value: Any) -> Any:
     # Numbers only (a quoted "78.5" is a typing mistake in the file, not a number); kept exact.
     if isinstance(value, bool) or not isinstance(value, int | float | Decimal):
         raise ValueError(f"expected a number, got {value!r}")
+    if isinstance(value, int) and abs(value) >= NUMBER_LIMIT:
+        raise ValueError(f"{value} is out of range (at most {NUMBER_LIMIT - 1:,} in size)")
     try:
         number = Decimal(str(value))
     except InvalidOperation:
         raise ValueError(f"expected a number, got {value!r}") from None
     if not number.is_finite():
         raise ValueError("expected a finite number")
+    if abs(number) >= NUMBER_LIMIT:
+        raise ValueError(f"{value} is out of range (at most {NUMBER_LIMIT - 1:,} in size)")
+    exponent = number.normalize().as_tuple().exponent
+    if isinstance(exponent, int) and exponent < -NUMBER_PLACES:
+        raise ValueError(f"{value} has more than {NUMBER_PLACES} decimal places")
     return number
 
 
+def _schema(minimum: Decimal, maximum: Decimal) -> WithJsonSchema:
+    # The published schema says what the validator accepts: a number (never a quoted one), in range.
+    return WithJsonSchema({"type": "number", "minimum": float(minimum), "maximum": float(maximum),
+                           "description": f"a number with at most {NUMBER_PLACES} decimal places (not quoted)"})
+
+
+_LOW, _HIGH = -NUMBER_LIMIT + Decimal("0.001"), NUMBER_LIMIT - Decimal("0.001")
 Date = Annotated[dt.date, BeforeValidator(_date)]
-Number = Annotated[Decimal, BeforeValidator(_decimal)]
+Number = Annotated[Decimal, BeforeValidator(_decimal), Field(ge=_LOW, le=_HIGH), _schema(_LOW, _HIGH)]
+Attained = Annotated[Decimal, BeforeValidator(_decimal), Field(ge=0, le=5), _schema(Decimal(0), Decimal(5))]
+Percent = Annotated[Decimal, BeforeValidator(_decimal), Field(ge=0, le=200), _schema(Decimal(0), Decimal(200))]
+# Histories are bounded by a career: about forty years give at most ~80 half-year appraisals and
+# 17 ranks; these caps leave ample slack and keep a file duplicated into thousands of entries from
+# costing minutes of evaluation.
+HISTORY = 200
 
 
 class Strict(BaseModel):
     """Unknown fields and loose types are errors, never silently accepted."""
 
-    model_config = ConfigDict(strict=True, extra="forbid", frozen=True)
+    # Free texts (names, units, decree numbers) are short; 2,000 characters is far beyond any of them.
+    model_config = ConfigDict(strict=True, extra="forbid", frozen=True, str_max_length=2000)
 
 
 # ---- Imported dossiers (issue #10, `layak import siasn`): provenance and what the source could not say. ----
@@ -145,7 +174,7 @@ class Position(Sourced):
     jf_jenjang: Jenjang | None = None
     eselon_legacy: Literal["I.a", "I.b", "II.a", "II.b", "III.a", "III.b", "IV.a", "IV.b", "V"] | None = None
     unit: str | None = None
-    field_tags: list[str] = Field(default_factory=list)
+    field_tags: list[str] = Field(default_factory=list, max_length=50)
     tmt_start: Date
     tmt_end: Date | None = None
     appointment: Literal["DEFINITIF", "PLT", "PLH"] = "DEFINITIF"
@@ -176,7 +205,7 @@ class Performance(Sourced):
 
 class Score(Strict):
     code: Annotated[str, Field(pattern=r"^(M0[1-8]|SK01|T_[A-Z0-9_]+)$")]
-    attained: Annotated[Number, Field(ge=0, le=5)]
+    attained: Attained
     standard: Annotated[int, Field(ge=1, le=5)] | None = None
 
 
@@ -187,8 +216,8 @@ class Assessment(Strict):
     date: Date
     purpose: Literal["PEMETAAN", "SELEKSI_JPT", "UJI_KOMPETENSI_JF", "PROMOSI_JA"]
     target_position_id: str | None = None
-    scores: list[Score]
-    jpm_percent: Annotated[Number, Field(ge=0, le=200)] | None = None
+    scores: Annotated[list[Score], Field(max_length=50)]
+    jpm_percent: Percent | None = None
     category_scheme: Literal["SELEKSI_MS_MMS_KMS", "PEMETAAN_OPTIMAL", "AGENCY_CUSTOM"] | None = None
     category: str | None = None
 
@@ -251,20 +280,20 @@ class Candidate(Strict):
     employee_status: Literal["CPNS", "PNS", "PPPK"]
     tmt_cpns: Date
     tmt_pns: Date | None = None
-    pangkat: Annotated[list[Rank], Field(min_length=1)]
-    education: list[Education] = Field(default_factory=list)
-    positions: list[Position] = Field(default_factory=list)
-    performance: list[Performance] = Field(default_factory=list)
-    competency_assessments: list[Assessment] = Field(default_factory=list)
+    pangkat: Annotated[list[Rank], Field(min_length=1, max_length=HISTORY)]
+    education: list[Education] = Field(default_factory=list, max_length=HISTORY)
+    positions: list[Position] = Field(default_factory=list, max_length=HISTORY)
+    performance: list[Performance] = Field(default_factory=list, max_length=HISTORY)
+    competency_assessments: list[Assessment] = Field(default_factory=list, max_length=HISTORY)
     talent: Talent | None = None
-    discipline: list[Sanction] = Field(default_factory=list)
-    trainings: list[Training] = Field(default_factory=list)
-    exams: list[Exam] = Field(default_factory=list)
+    discipline: list[Sanction] = Field(default_factory=list, max_length=HISTORY)
+    trainings: list[Training] = Field(default_factory=list, max_length=HISTORY)
+    exams: list[Exam] = Field(default_factory=list, max_length=HISTORY)
     angka_kredit: CreditPoints | None = None
     health_certificate_date: Date | None = None
-    lhkpn_or_lhkasn_submitted_year: int | None = None
+    lhkpn_or_lhkasn_submitted_year: Annotated[int, Field(ge=1900, le=2200)] | None = None
     hukuman_pidana: Literal["NONE", "CONVICTED", "IN_PROCESS"] = "NONE"
-    waivers: list[Waiver] = Field(default_factory=list)
+    waivers: list[Waiver] = Field(default_factory=list, max_length=HISTORY)
     # imported-dossier fields (issue #10)
     legal_position: LegalPosition | None = None
     provenance: Provenance | None = None

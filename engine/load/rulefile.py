@@ -179,7 +179,8 @@ class TopAllOf(AllOf):
 
 
 def _shape(raw: Any) -> str:
-    keys = raw.keys() if isinstance(raw, dict) else type(raw).model_fields.keys()
+    # anything else than a mapping (or a model) is left to the "check" shape to report as not a mapping
+    keys = raw.keys() if isinstance(raw, dict) else getattr(type(raw), "model_fields", {}).keys()
     return "any_of" if "any_of" in keys else "all_of" if "all_of" in keys else "check"
 
 

@@ -1,22 +1,36 @@
-"""Reading YAML and JSON input files into plain data, keeping the line of every field."""
+"""Reading YAML and JSON input files into plain data, bounded in size and shape, keeping field lines."""
 
 from __future__ import annotations
 
+import contextlib
 import json
+import os
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from ruamel.yaml import YAML
-from ruamel.yaml.comments import CommentedMap, CommentedSeq
-from ruamel.yaml.constructor import DuplicateKeyError, RoundTripConstructor
-from ruamel.yaml.error import MarkedYAMLError
+from ruamel.yaml.error import MarkedYAMLError, YAMLError
 
 from engine.errors import Problem
+from engine.load.events import INT_MAX, INT_MIN, MAX_DEPTH, Loc, Refused, build
 
-Loc = tuple[str | int, ...]
+__all__ = ["Document", "Loc", "expand_paths", "parse_text", "read_document"]
 
 SUFFIXES = (".yaml", ".yml", ".json")
+
+# A dossier is a few kilobytes and the largest bundled rule file a few dozen: one megabyte is far
+# beyond any real input, and keeps parsing and validation of the worst-shaped file within seconds.
+DEFAULT_MAX_FILE_BYTES = 1 << 20
+MAX_FILE_BYTES_ENV = "LAYAK_MAX_FILE_BYTES"
+
+
+def max_file_bytes() -> int:
+    """The per-file size limit: env LAYAK_MAX_FILE_BYTES, else one megabyte."""
+    raw = os.environ.get(MAX_FILE_BYTES_ENV, "")
+    try:
+        return int(raw) if raw.strip() else DEFAULT_MAX_FILE_BYTES
+    except ValueError:
+        return DEFAULT_MAX_FILE_BYTES
 
 
 class Document:
@@ -31,10 +45,13 @@ class Document:
     @property
     def lines(self) -> dict[Loc, int]:
         if self._lines is None:
-            # Line numbers are only needed to report a problem: parse again with the slower
-            # round-trip loader that keeps them.
-            parsed = _parse_round_trip(self._text or "", self.file)
-            self._lines = parsed.lines if isinstance(parsed, Document) else {(): 1}
+            # Lines are only needed to report a problem: the event parser runs again (in C, on a
+            # file already bounded in size), this time recording the line of every field.
+            lines: dict[Loc, int] = {(): 1}
+            # Best effort: JSON that YAML reads differently (NaN, odd escapes) keeps the lines found so far.
+            with contextlib.suppress(Refused, YAMLError, ValueError, RecursionError):
+                build(self._text or "", self.file, lines)
+            self._lines = lines
         return self._lines
 
     def line_of(self, loc: Loc) -> int | None:
@@ -48,43 +65,59 @@ class Document:
         return lines.get((), None)
 
 
-def _plain(node: Any, loc: Loc, lines: dict[Loc, int]) -> Any:
-    if isinstance(node, CommentedMap):
-        out: dict[Any, Any] = {}
-        for key, value in node.items():
-            child = (*loc, key)
-            line, _col = node.lc.key(key)
-            lines[child] = line + 1
-            out[key] = _plain(value, child, lines)
-        return out
-    if isinstance(node, CommentedSeq):
-        items: list[Any] = []
-        for index, value in enumerate(node):
-            child = (*loc, index)
-            line, _col = node.lc.item(index)
-            lines[child] = line + 1
-            items.append(_plain(value, child, lines))
-        return items
-    if isinstance(node, bool) or node is None:
-        return node
-    # ruamel hands out subclasses (ScalarFloat, ScalarInt, quoted strings); models want the base types.
-    for base in (int, float, str):
-        if isinstance(node, base):
-            return base(node)
-    return node
+def _check_json(data: Any) -> bool:
+    """True when JSON data has the YAML loader's bounds (depth, integer range); walked without recursion."""
+    todo: list[tuple[Any, int]] = [(data, 0)]
+    while todo:
+        value, depth = todo.pop()
+        if isinstance(value, dict | list):
+            if depth >= MAX_DEPTH:
+                return False
+            todo.extend((child, depth + 1) for child in (value.values() if isinstance(value, dict) else value))
+        elif isinstance(value, int) and not isinstance(value, bool) and not INT_MIN <= value <= INT_MAX:
+            return False
+    return True
 
 
-class _DatesAsText(RoundTripConstructor):
-    """Keeps dates as written, so an impossible one (2020-02-30) is a located field error, not a crash."""
+def _yaml_problem(error: YAMLError, file: str, text: str) -> Problem:
+    mark = getattr(error, "problem_mark", None) or getattr(error, "context_mark", None)
+    # The C parser places an error at the end of the stream one line past the last one.
+    last = max(1, text.count("\n") + (0 if text.endswith("\n") else 1))
+    if isinstance(error, MarkedYAMLError):
+        message = str(error.problem or error.context or "cannot parse the file").strip()
+    else:
+        message = str(error).strip().splitlines()[0] if str(error).strip() else "cannot parse the file"
+    return Problem(code="syntax_error", file=file, line=min(mark.line + 1, last) if mark else None, message=message,
+                   hint="check indentation, colons and quotes near this line")
 
-    def construct_yaml_timestamp(self, node: Any, values: Any = None) -> Any:
-        return self.construct_scalar(node)
 
-
-_DatesAsText.add_constructor("tag:yaml.org,2002:timestamp", _DatesAsText.construct_yaml_timestamp)
-
-# The C-accelerated safe loader (ruamel.yaml.clib) reads valid files about six times faster.
-_FAST_YAML = YAML(typ="safe", pure=False)
+def parse_text(text: str, file: str) -> Document | Problem:
+    """Parse JSON or YAML into plain data, or the first Problem that makes the file unusable."""
+    limit = max_file_bytes()
+    if len(text) > limit:
+        return _too_big(file, len(text.encode("utf-8", "replace")), limit)
+    if file.endswith(".json"):
+        try:
+            data = json.loads(text, object_pairs_hook=_unique_keys)
+        except json.JSONDecodeError as error:
+            return Problem(code="syntax_error", file=file, line=error.lineno, message=error.msg,
+                           hint="check commas, brackets and quotes near this line")
+        except (ValueError, RecursionError):
+            data = None  # a duplicate key or deep nesting: the event parser below locates it
+        else:
+            if _check_json(data):
+                return Document(file=file, data=data, text=text)
+    try:
+        # Lines are recorded in the same pass: a problem never costs a second parse of a large file.
+        lines: dict[Loc, int] = {(): 1}
+        data = build(text, file, lines)
+    except Refused as refused:
+        return refused.problem
+    except YAMLError as error:
+        return _yaml_problem(error, file, text)
+    except (ValueError, RecursionError, MemoryError) as error:  # odd input the parser itself chokes on
+        return Problem(code="syntax_error", file=file, message=str(error).strip()[:200] or "cannot parse the file")
+    return Document(file=file, data=data, lines=lines, text=text)
 
 
 def _unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
@@ -94,49 +127,19 @@ def _unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
     return out
 
 
-def parse_text(text: str, file: str) -> Document | Problem:
-    """Parse JSON or YAML; anything the fast parsers refuse is parsed again to locate the problem."""
-    try:
-        is_json = file.endswith(".json")
-        data = json.loads(text, object_pairs_hook=_unique_keys) if is_json else _FAST_YAML.load(text)
-    except Exception:  # the round-trip parser below reports it with a line number
-        return _parse_round_trip(text, file)
-    return Document(file=file, data=data, text=text)
-
-
-def _parse_round_trip(text: str, file: str) -> Document | Problem:
-    """Parse YAML (JSON is read as the YAML subset it is) keeping lines; a syntax error becomes a Problem."""
-    yaml = YAML(typ="rt")
-    yaml.Constructor = _DatesAsText
-    try:
-        raw = yaml.load(text)
-    except DuplicateKeyError as error:
-        mark = error.problem_mark
-        return Problem(
-            code="duplicate_key",
-            file=file,
-            line=mark.line + 1 if mark else None,
-            message=str(error.problem).strip(),
-            hint="each key may appear only once in a mapping",
-        )
-    except MarkedYAMLError as error:
-        mark = error.problem_mark or error.context_mark
-        return Problem(
-            code="syntax_error",
-            file=file,
-            line=mark.line + 1 if mark else None,
-            message=str(error.problem or error.context or "cannot parse the file").strip(),
-            hint="check indentation, colons and quotes near this line",
-        )
-    except Exception as error:  # ruamel raises assorted errors on binary or odd input
-        return Problem(code="syntax_error", file=file, message=str(error).strip() or "cannot parse")
-    lines: dict[Loc, int] = {(): 1}
-    return Document(file=file, data=_plain(raw, (), lines), lines=lines, text=text)
+def _too_big(file: str, size: int, limit: int) -> Problem:
+    return Problem(code="file_too_large", file=file,
+                   message=f"the file has {size:,} bytes; the limit is {limit:,}",
+                   hint=f"a real dossier is a few kilobytes; raise the limit with {MAX_FILE_BYTES_ENV} if needed")
 
 
 def read_document(path: Path) -> Document | Problem:
-    """Read and parse one file."""
+    """Read and parse one file, refusing files over the size limit before reading them."""
+    limit = max_file_bytes()
     try:
+        size = path.stat().st_size
+        if size > limit:
+            return _too_big(str(path), size, limit)
         text = path.read_text(encoding="utf-8")
     except UnicodeDecodeError:
         return Problem(code="not_text", file=str(path), message="the file is not UTF-8 text")

@@ -75,6 +75,8 @@ def _scalar(spec: FactSpec, raw: Any) -> tuple[Any, str]:
         number = Decimal(str(raw))
     except InvalidOperation:
         return None, f"{raw!r} is not a number"
+    if not number.is_finite() or abs(number) >= 10**9:  # beyond any threshold; round() would fail
+        return None, f"{raw!r} is not a usable threshold (finite, below 1,000,000,000)"
     if number != round(number, DECIMAL_PLACES):
         return None, f"{raw!r} has more than {DECIMAL_PLACES} decimal places"
     return number, ""

@@ -11,6 +11,9 @@ from engine.errors import Problem, path_text
 from engine.load.source import Document
 
 M = TypeVar("M", bound=BaseModel)
+# A file with thousands of wrong fields is reported by its first hundred problems: reporting (and
+# spelling hints for) every one of them took minutes on a one-megabyte file.
+MAX_PROBLEMS = 100
 
 _MESSAGES = {
     "missing": "this field is required",
@@ -86,7 +89,7 @@ def problems_of(error: ValidationError, doc: Document, model: type[BaseModel], c
     """One Problem per pydantic error, with line and field path; nothing dropped."""
     problems = []
     errors = [(item, _clean_loc(item["loc"])) for item in error.errors(include_url=False)]
-    for item, loc in errors:
+    for item, loc in errors[:MAX_PROBLEMS]:
         kind = item["type"]
         message = _MESSAGES.get(kind, item["msg"])
         hint = _HINTS.get(kind, "")
@@ -108,6 +111,9 @@ def problems_of(error: ValidationError, doc: Document, model: type[BaseModel], c
             message = message[len("Value error, "):]
         problems.append(Problem(code=code, file=doc.file, line=doc.line_of(loc), path=path_text(loc),
                                 message=message, hint=hint))
+    if len(errors) > MAX_PROBLEMS:
+        problems.append(Problem(code=code, file=doc.file, message=f"and {len(errors) - MAX_PROBLEMS:,} more problems",
+                                hint="fix the ones above first"))
     return problems
 
 
