@@ -9,8 +9,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+from audit_support import AS_OF, ROOT, batch, rows
 from cli_runner import run
-from test_audit_record import AS_OF, ROOT, batch, rows
 
 WRITERS, PER_WRITER = 4, 200
 

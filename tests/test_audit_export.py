@@ -10,8 +10,8 @@ import json
 from pathlib import Path
 
 import pytest
+from audit_support import AS_OF, batch, rows
 from cli_runner import run
-from test_audit_record import AS_OF, batch, rows
 
 
 @pytest.fixture

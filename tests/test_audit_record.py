@@ -12,9 +12,10 @@ from typing import Any
 
 import pytest
 import rfc8785
+from audit_support import AS_OF, ROOT, batch, rows
 from cli_runner import run
 from conftest import raw_sql
-from sqlalchemy import create_engine, text
+from sqlalchemy import create_engine
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.pool import NullPool
 
@@ -28,29 +29,9 @@ from engine.decide.pipeline import check
 from engine.load.intake import load_candidates
 from engine.load.library import load_library
 
-ROOT = Path(__file__).parent.parent
-FIXTURES = ROOT / "fixtures" / "candidates"
-AS_OF = "2026-12-01"
 GENESIS = "0" * 64
 
 
-
-
-def batch(folder: Path, n: int = 4) -> Path:
-    """The first n valid fixture files, copied (fixtures change; the tests only need some valid dossiers)."""
-    folder.mkdir(exist_ok=True)
-    loaded, _problems = load_candidates([FIXTURES])
-    for item in sorted(loaded, key=lambda c: c.file)[:n]:
-        shutil.copy(item.file, folder / Path(item.file).name)
-    return folder
-
-
-def rows(url: str, query: str = "SELECT * FROM audit_decisions ORDER BY seq") -> list[dict[str, Any]]:
-    engine = create_engine(to_url(url), poolclass=NullPool)
-    with engine.connect() as conn:
-        found = [dict(r) for r in conn.execute(text(query)).mappings()]
-    engine.dispose()
-    return found
 
 
 def unsealed(record: dict[str, Any], personal: dict[str, list[str]]) -> dict[str, Any]:

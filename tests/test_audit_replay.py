@@ -7,9 +7,9 @@ import shutil
 from pathlib import Path
 from typing import Any
 
+from audit_support import AS_OF, ROOT, rows
 from cli_runner import run
 from conftest import raw_sql
-from test_audit_record import AS_OF, ROOT, rows
 
 from engine.audit.replay import compare
 from engine.decide.record import DecisionRecord

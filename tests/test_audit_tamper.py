@@ -8,10 +8,10 @@ from pathlib import Path
 
 import pytest
 import rfc8785
+from audit_support import AS_OF, batch, rows
 from cli_runner import run
 from conftest import raw_sql
 from sqlalchemy import Connection
-from test_audit_record import AS_OF, batch, rows
 
 COLUMNS = ("seq, decision_id, recorded_at, as_of, position, verdict, board, actor, nip, name, ruleset_hash, record, "
            "personal, prev_hash, chain_hash")

@@ -20,6 +20,7 @@ from typing import Any
 
 import pytest
 from click.testing import CliRunner
+from rules_support import RULES, raise_experience
 
 from cli import cli
 from engine.decide.decision import Decision
@@ -28,7 +29,6 @@ from engine.load.intake import load_candidates
 from engine.load.library import load_library
 
 ROOT = Path(__file__).resolve().parent.parent
-RULES = ROOT / "rules"
 POPULATION = sorted((ROOT / "fixtures" / "population" / "candidates").glob("*.json"))
 AS_OF = dt.date(2026, 12, 1)
 ARGS = ["--position", "administrator", "--as-of", AS_OF.isoformat()]
@@ -47,14 +47,6 @@ def proposed_rules(tmp_path: Path, edit: Callable[[str], str]) -> Path:
     path = target / "national" / "managerial.yaml"
     path.write_text(edit(path.read_text()))
     return target
-
-
-def raise_experience(text: str) -> str:
-    """Administrator: Pengawas or Ahli Muda for 4 years instead of 3 (both alternatives)."""
-    start, end = text.index("  - id: administrator\n"), text.index("  - id: pengawas\n")
-    block = text[start:end]
-    assert block.count("value: 3y") == 2
-    return text[:start] + block.replace("value: 3y", "value: 4y") + text[end:]
 
 
 def raise_integritas(text: str) -> str:

@@ -51,3 +51,16 @@ def test_readme_quickstart_output_is_current() -> None:
                                       "administrator", "--as-of", "2026-12-01"])
     assert result.exit_code == 0
     assert result.stdout.rstrip("\n") == block, "README quickstart output is stale: paste the new output"
+
+
+def test_no_test_module_imports_another() -> None:
+    """Shared helpers live in *_support.py / cli_runner.py / conftest.py, so each test module stands alone."""
+    import ast
+
+    offenders = []
+    for path in sorted((ROOT / "tests").glob("test_*.py")):
+        for node in ast.walk(ast.parse(path.read_text())):
+            names = ([a.name for a in node.names] if isinstance(node, ast.Import)
+                     else [node.module or ""] if isinstance(node, ast.ImportFrom) else [])
+            offenders += [(path.name, n) for n in names if n.split(".")[-1].startswith("test_")]
+    assert offenders == []

@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 from cli_runner import run
 from conftest import raw_sql
-from test_diff import RULES, raise_experience
+from rules_support import RULES, raise_experience
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = ROOT / "fixtures" / "candidates"

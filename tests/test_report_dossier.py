@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 from cli_runner import run
-from test_diff import RULES, raise_experience
+from rules_support import RULES, raise_experience
 
 from engine.load.intake import load_candidates
 from engine.report.dossier import population_hash

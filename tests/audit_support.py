@@ -1,0 +1,34 @@
+"""Shared by the audit tests: a few valid dossiers to record, and the raw rows of a store."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import create_engine, text
+from sqlalchemy.pool import NullPool
+
+from engine.audit.location import to_url
+from engine.load.intake import load_candidates
+
+ROOT = Path(__file__).parent.parent
+FIXTURES = ROOT / "fixtures" / "candidates"
+AS_OF = "2026-12-01"
+
+
+def batch(folder: Path, n: int = 4) -> Path:
+    """The first n valid fixture files, copied (fixtures change; the tests only need some valid dossiers)."""
+    folder.mkdir(exist_ok=True)
+    loaded, _problems = load_candidates([FIXTURES])
+    for item in sorted(loaded, key=lambda c: c.file)[:n]:
+        shutil.copy(item.file, folder / Path(item.file).name)
+    return folder
+
+
+def rows(url: str, query: str = "SELECT * FROM audit_decisions ORDER BY seq") -> list[dict[str, Any]]:
+    engine = create_engine(to_url(url), poolclass=NullPool)
+    with engine.connect() as conn:
+        found = [dict(r) for r in conn.execute(text(query)).mappings()]
+    engine.dispose()
+    return found
