@@ -32,7 +32,9 @@ def golden(nip: str) -> dict[str, Any]:
 
 
 def written(out: Path, nip: str) -> dict[str, Any]:
-    return json.loads((out / f"{nip}.json").read_text(encoding="utf-8"))
+    data = json.loads((out / f"{nip}.json").read_text(encoding="utf-8"))
+    assert isinstance(data, dict), f"{nip}.json should hold one dossier object"
+    return data
 
 
 def bundle_line(folder: Path) -> bytes:

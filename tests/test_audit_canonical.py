@@ -94,7 +94,7 @@ def test_snapshot_keeps_decimal_digits() -> None:
 
 
 def test_compose_equals_canonical_of_the_whole_object() -> None:
-    value = {"seq": 3, "decision": {"b": [1.5, "x"], "a": None}, "actor": "siti", "board": None}
+    value: dict[str, Any] = {"seq": 3, "decision": {"b": [1.5, "x"], "a": None}, "actor": "siti", "board": None}
     members = {key: canonical(item) for key, item in value.items()}
     assert compose(members) == rfc8785.dumps(value)
     with pytest.raises(ValueError):

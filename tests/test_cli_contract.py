@@ -9,6 +9,7 @@ import shutil
 import subprocess
 import sys
 from pathlib import Path
+from typing import TypeGuard
 
 import pytest
 from cli_runner import run
@@ -33,7 +34,7 @@ def _modules() -> list[Path]:
     return [*sorted((ROOT / "engine").rglob("*.py")), ROOT / "cli.py"]
 
 
-def _is_problem(node: ast.AST) -> bool:
+def _is_problem(node: ast.AST) -> TypeGuard[ast.Call]:
     return isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "Problem"
 
 
@@ -41,7 +42,8 @@ def _code_params(tree: ast.Module) -> tuple[dict[str, int], dict[str, int]]:
     """Functions and methods that pass their parameter `code` on to Problem: name → positional index."""
     functions: dict[str, int] = {}
     methods: dict[str, int] = {}
-    for cls_or_mod in [tree, *(n for n in ast.walk(tree) if isinstance(n, ast.ClassDef))]:
+    scopes: list[ast.Module | ast.ClassDef] = [tree, *(n for n in ast.walk(tree) if isinstance(n, ast.ClassDef))]
+    for cls_or_mod in scopes:
         for node in cls_or_mod.body:
             if not isinstance(node, ast.FunctionDef):
                 continue
@@ -81,9 +83,9 @@ def _literal_codes() -> list[tuple[str, int, str]]:
             elif isinstance(node.func, ast.Attribute):
                 index = methods.get(node.func.attr)
             if index is not None and index < len(node.args):
-                arg = node.args[index]
-                if isinstance(arg, ast.Constant) and isinstance(arg.value, str):
-                    found.append((str(path), node.lineno, arg.value))
+                passed = node.args[index]
+                if isinstance(passed, ast.Constant) and isinstance(passed.value, str):
+                    found.append((str(path), node.lineno, passed.value))
     return found
 
 

@@ -15,7 +15,7 @@ from cli_runner import run
 
 from engine.facts.vocabulary import FactSpec, listing, lookup
 from engine.load.library import load_library
-from engine.load.rulefile import AllOf, AnyOf, Requirement
+from engine.load.rulefile import AllOf, AnyOf, RuleNode
 from engine.present import i18n
 
 ROOT = Path(__file__).parent.parent
@@ -122,8 +122,8 @@ def _english_data() -> str:
     return " ".join(texts + scales)
 
 
-def _walk(requirements: tuple[Requirement, ...]) -> list[Requirement]:
-    out: list[Requirement] = []
+def _walk(requirements: tuple[RuleNode, ...]) -> list[RuleNode]:
+    out: list[RuleNode] = []
     for req in requirements:
         out.append(req)
         out.extend(_walk(req.any_of if isinstance(req, AnyOf) else req.all_of if isinstance(req, AllOf) else ()))
@@ -141,7 +141,7 @@ def _rule_texts() -> set[str]:
     library = load_library(RULES)
     texts: set[str] = set()
 
-    def walk(req: Requirement) -> None:
+    def walk(req: RuleNode) -> None:
         if req.text.id != req.text.en:
             texts.add(req.text.id)
         for child in req.any_of if isinstance(req, AnyOf) else req.all_of if isinstance(req, AllOf) else ():

@@ -96,7 +96,7 @@ def decide_one(library: Any, data: dict[str, Any]) -> Decision:
 
 
 def statuses(decision: Decision) -> dict[str, str]:
-    out = {}
+    out: dict[str, str] = {}
     for outcome in decision.requirements:
         out[outcome.id] = outcome.status
         for child in outcome.children:

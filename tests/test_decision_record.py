@@ -150,7 +150,8 @@ def _requirement(children: st.SearchStrategy[list[dict[str, Any]]]) -> st.Search
                      st.sampled_from(["pass", "fail", "missing", "invalid", "waived"]), _SCALARS, _NOTES, children)
 
 
-_REQUIREMENTS = st.recursive(st.just([]), lambda inner: st.lists(_requirement(inner), max_size=3), max_leaves=8)
+_REQUIREMENTS: st.SearchStrategy[list[dict[str, Any]]] = st.recursive(
+    st.just([]), lambda inner: st.lists(_requirement(inner), max_size=3), max_leaves=8)
 
 
 @given(requirements=_REQUIREMENTS.filter(bool),

@@ -220,8 +220,8 @@ def test_every_rule_is_guarded_and_every_fact_carries_the_guard(spy: DurableSpy)
                 assert cond == {"$ex": {GUARD: 1}}
             else:
                 assert cond["$and"][0] == {"$ex": {GUARD: 1}}, name
-    for _handle, facts in spy.asserted():
-        for fact in facts:
+    for _handle, batch in spy.asserted():
+        for fact in batch:
             assert fact[GUARD] == 1
             assert not {"id", "$s"} & set(fact), fact  # nothing that looks like the state fact
 
@@ -422,8 +422,8 @@ def test_encoded_rows_of_real_facts_are_ints(spy: DurableSpy) -> None:
             with DurableEvaluator(plan) as evaluator:
                 assert evaluator.evaluate(rows) == reference.evaluate(plan, rows)
     assert seen_kinds - {int}, "the fixture should have non-int facts (bools, scales, decimals) to encode"
-    for _handle, facts in spy.asserted():
-        for fact in facts:
+    for _handle, batch in spy.asserted():
+        for fact in batch:
             assert all(type(v) is int for k, v in fact.items() if k != "sid"), fact
 
 

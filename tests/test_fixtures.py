@@ -21,7 +21,8 @@ from pathlib import Path
 
 import pytest
 
-from engine.decide.decision import Decision, Outcome
+from engine.compiler.layout import Outcome
+from engine.decide.decision import Decision
 from engine.decide.pipeline import CheckRun, check
 from engine.facts.derive import derive
 from engine.facts.scales import EDUCATION, PREDIKAT

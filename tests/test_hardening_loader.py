@@ -48,8 +48,8 @@ def test_unusable_credit_points_are_located_invalid_input(tmp_path: Path, value:
     assert code in ("candidate_invalid", "number_out_of_range")
     assert at == line
     assert field.startswith("angka_kredit")
-    code, _out, err = run("check", str(path), "--position", "administrator", *AS_OF)
-    assert code == 3 and "internal error" not in err and "c.yaml:" in err
+    exit_code, _out, err = run("check", str(path), "--position", "administrator", *AS_OF)
+    assert exit_code == 3 and "internal error" not in err and "c.yaml:" in err
 
 
 @pytest.mark.parametrize("value", ["912.25", "3.333", "999999.999"])

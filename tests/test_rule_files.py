@@ -10,6 +10,7 @@ import pytest
 
 from engine.errors import InputError
 from engine.load.library import load_library, read_rule_file
+from engine.load.rulefile import Check
 
 BAD = Path(__file__).parent / "data" / "bad_rules"
 RULES = Path(__file__).parent.parent / "rules"
@@ -157,7 +158,8 @@ competency_standards:
     assert "rank-floor" in ids and "competency-t-kepegawaian" in ids
     assert len(ids) == len(base.requirements) + 2  # one added rule, one added table cell
     integrity = next(r for r in position.requirements if r.id == "competency-m01")
-    assert integrity.value == 4  # tightened from the national 3  # type: ignore[union-attr]
+    assert isinstance(integrity, Check)
+    assert integrity.value == 4  # tightened from the national 3
     # each cell cites the table its level came from: the overlay for M01, the national table for M02
     assert integrity.basis == "Example decree Pasal 4"
     teamwork = next(r for r in position.requirements if r.id == "competency-m02")

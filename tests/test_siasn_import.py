@@ -6,6 +6,7 @@ from __future__ import annotations
 import hashlib
 import json
 from pathlib import Path
+from typing import Any
 
 import pytest
 from cli_runner import run
@@ -19,7 +20,7 @@ NIPS = sorted(p.stem for p in EXPECTED.glob("*.yaml"))
 
 
 @pytest.fixture(scope="module")
-def imported(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, object]]:
+def imported(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, Any]]:
     out = tmp_path_factory.mktemp("dossiers")
     code, stdout, stderr = run("import", "siasn", str(RESPONSES), "--out", str(out), "--format", "json")
     assert code == 0, stderr
@@ -33,13 +34,13 @@ def test_twelve_civil_servants() -> None:
 
 
 @pytest.mark.parametrize("nip", NIPS)
-def test_dossier_matches_the_hand_written_golden(imported: tuple[Path, dict[str, object]], nip: str) -> None:
+def test_dossier_matches_the_hand_written_golden(imported: tuple[Path, dict[str, Any]], nip: str) -> None:
     out, _report = imported
     assert normalised(written(out, nip)) == golden(nip)
 
 
 @pytest.mark.parametrize("nip", NIPS)
-def test_provenance_fingerprints_every_response_file(imported: tuple[Path, dict[str, object]], nip: str) -> None:
+def test_provenance_fingerprints_every_response_file(imported: tuple[Path, dict[str, Any]], nip: str) -> None:
     out, _report = imported
     files = written(out, nip)["provenance"]["files"]
     expected = [{"name": p.name, "endpoint": p.stem, "sha256": hashlib.sha256(p.read_bytes()).hexdigest()}
@@ -47,7 +48,7 @@ def test_provenance_fingerprints_every_response_file(imported: tuple[Path, dict[
     assert files == expected
 
 
-def test_every_mapped_entry_keeps_its_siasn_row_id(imported: tuple[Path, dict[str, object]]) -> None:
+def test_every_mapped_entry_keeps_its_siasn_row_id(imported: tuple[Path, dict[str, Any]]) -> None:
     out, _report = imported
     for nip in NIPS:
         doc = written(out, nip)
@@ -57,7 +58,7 @@ def test_every_mapped_entry_keeps_its_siasn_row_id(imported: tuple[Path, dict[st
                 assert len(entry["source"]["record_id"]) in (32, 36), (nip, history, entry)
 
 
-def test_the_audit_snapshot_carries_the_provenance(imported: tuple[Path, dict[str, object]]) -> None:
+def test_the_audit_snapshot_carries_the_provenance(imported: tuple[Path, dict[str, Any]]) -> None:
     out, _report = imported
     candidate = Candidate.model_validate(written(out, NIPS[0]))
     shot = snapshot(candidate)
@@ -65,33 +66,33 @@ def test_the_audit_snapshot_carries_the_provenance(imported: tuple[Path, dict[st
     assert shot["pangkat"][0]["source"]["record_id"]
 
 
-def _findings(report: dict[str, object], nip: str, kind: str) -> list[dict[str, object]]:
-    return [f for f in report["findings"] if f["nip"] == nip and f["kind"] == kind]  # type: ignore[attr-defined,index]
+def _findings(report: dict[str, Any], nip: str, kind: str) -> list[dict[str, Any]]:
+    return [f for f in report["findings"] if f["nip"] == nip and f["kind"] == kind]
 
 
-def test_report_names_the_predikat_that_disagrees_with_the_matrix(imported: tuple[Path, dict[str, object]]) -> None:
+def test_report_names_the_predikat_that_disagrees_with_the_matrix(imported: tuple[Path, dict[str, Any]]) -> None:
     _out, report = imported
     # Sri Wahyuni 2025: hasil 1 (di atas) x perilaku 3 (di bawah) = Kurang/Misconduct; SIASN stores 3.
     [finding] = _findings(report, "197803222005012002", "disagreement")
     assert finding["file"] == "197803222005012002/rw-skp22.json"
     assert finding["record_id"] == "5f0c1d2e-0204-4002-8000-000000000000"
     assert finding["key"] == "KuadranKinerjaNilai"
-    assert finding["args"]["computed"] == "KURANG_MISCONDUCT"  # type: ignore[index]
-    assert finding["args"]["stored"] == "3 BUTUH_PERBAIKAN"  # type: ignore[index]
+    assert finding["args"]["computed"] == "KURANG_MISCONDUCT"
+    assert finding["args"]["stored"] == "3 BUTUH_PERBAIKAN"
 
 
-def test_report_names_the_rank_that_disagrees_with_the_history(imported: tuple[Path, dict[str, object]]) -> None:
+def test_report_names_the_rank_that_disagrees_with_the_history(imported: tuple[Path, dict[str, Any]]) -> None:
     _out, report = imported
     [finding] = _findings(report, "199212122019022012", "disagreement")
     assert (finding["key"], finding["code"]) == ("golRuangAkhirId", "rank_differs")
-    assert finding["args"]["profile"] == "III/a TMT 2025-04-01"  # type: ignore[index]
-    assert finding["args"]["history"] == "II/d TMT 2023-04-01"  # type: ignore[index]
-    assert finding["args"]["history_row"] == "5f0c1d2e-1201-4002-8000-000000000000"  # type: ignore[index]
+    assert finding["args"]["profile"] == "III/a TMT 2025-04-01"
+    assert finding["args"]["history"] == "II/d TMT 2023-04-01"
+    assert finding["args"]["history_row"] == "5f0c1d2e-1201-4002-8000-000000000000"
 
 
-def test_report_locates_every_unknown_code(imported: tuple[Path, dict[str, object]]) -> None:
+def test_report_locates_every_unknown_code(imported: tuple[Path, dict[str, Any]]) -> None:
     _out, report = imported
-    unknown = {(f["file"].split("/")[1], f["record_id"], f["key"], f["args"]["value"])  # type: ignore[index,union-attr]
+    unknown = {(f["file"].split("/")[1], f["record_id"], f["key"], f["args"]["value"])
                for f in _findings(report, "198008082005011011", "unmapped") if f["code"] == "unknown_code"}
     assert unknown == {
         ("rw-golongan.json", "5f0c1d2e-1101-4003-8000-000000000000", "golonganId", "46"),
@@ -102,7 +103,7 @@ def test_report_locates_every_unknown_code(imported: tuple[Path, dict[str, objec
     }
 
 
-def test_report_lists_each_inferred_value(imported: tuple[Path, dict[str, object]]) -> None:
+def test_report_lists_each_inferred_value(imported: tuple[Path, dict[str, Any]]) -> None:
     _out, report = imported
     inferred = [(f["record_id"], f["key"]) for f in _findings(report, "198501152010011001", "inferred")]
     # Ahmad Fadli: two pre-2024 posts (acting status assumed, end from the next post), one SLTA without a
@@ -116,9 +117,9 @@ def test_report_lists_each_inferred_value(imported: tuple[Path, dict[str, object
         ("5f0c1d2e-0108-4001-8000-000000000000", "type")])
 
 
-def test_review_flags_legal_positions_other_than_active(imported: tuple[Path, dict[str, object]]) -> None:
+def test_review_flags_legal_positions_other_than_active(imported: tuple[Path, dict[str, Any]]) -> None:
     _out, report = imported
-    flagged = {f["nip"]: f["args"]["value"] for f in report["findings"]  # type: ignore[attr-defined,index]
+    flagged = {f["nip"]: f["args"]["value"] for f in report["findings"]
                if f["code"] == "not_active"}
     assert flagged == {"196905051990031005": "20 Masa Persiapan Pensiun", "196501011990031007": "07 Pejabat Negara",
                        "198806062012122008": "03 Tugas Belajar"}
