@@ -144,7 +144,9 @@ def condition(rule: dict[str, Any]) -> dict[str, Any]:
     """The one condition of a rule, which must be a single ``m`` pattern in ``all``."""
     assert set(rule) == {"all", "cap"}, rule  # cap: one firing per rule per batch
     assert len(rule["all"]) == 1 and set(rule["all"][0]) == {"m"}, rule
-    return rule["all"][0]["m"]  # type: ignore[no-any-return]
+    pattern = rule["all"][0]["m"]
+    assert isinstance(pattern, dict), rule
+    return pattern
 
 
 def compared_fields(cond: dict[str, Any]) -> set[str]:

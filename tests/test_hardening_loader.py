@@ -56,7 +56,9 @@ def test_unusable_credit_points_are_located_invalid_input(tmp_path: Path, value:
 def test_three_decimals_and_large_real_values_still_load(tmp_path: Path, value: str) -> None:
     loaded, problems = load_candidates([write(tmp_path, "c.yaml", with_credit(value))])
     assert problems == []
-    assert str(loaded[0].candidate.angka_kredit.cumulative_for_pangkat) == value  # type: ignore[union-attr]
+    credit = loaded[0].candidate.angka_kredit
+    assert credit is not None
+    assert str(credit.cumulative_for_pangkat) == value
     code, _out, err = run("check", str(tmp_path / "c.yaml"), "--position", "administrator", *AS_OF, "--no-record")
     assert code == 0, err
 

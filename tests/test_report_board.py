@@ -61,7 +61,12 @@ def report(db: str, *args: str) -> str:
 def sections(html: str) -> dict[int, str]:
     """Each candidate section's HTML by the record number it prints."""
     parts = re.split(r'(?=<section class="candidate")', html)[1:]
-    return {int(re.search(r'data-seq="(\d+)"', part).group(1)): part for part in parts}  # type: ignore[union-attr]
+    out: dict[int, str] = {}
+    for part in parts:
+        seq = re.search(r'data-seq="(\d+)"', part)
+        assert seq is not None, part[:200]
+        out[int(seq.group(1))] = part
+    return out
 
 
 @pytest.fixture(scope="module")

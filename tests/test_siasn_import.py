@@ -62,7 +62,8 @@ def test_the_audit_snapshot_carries_the_provenance(imported: tuple[Path, dict[st
     out, _report = imported
     candidate = Candidate.model_validate(written(out, NIPS[0]))
     shot = snapshot(candidate)
-    assert shot["provenance"]["files"][0]["sha256"] == candidate.provenance.files[0].sha256  # type: ignore[union-attr]
+    assert candidate.provenance is not None
+    assert shot["provenance"]["files"][0]["sha256"] == candidate.provenance.files[0].sha256
     assert shot["pangkat"][0]["source"]["record_id"]
 
 

@@ -127,7 +127,8 @@ def test_csv_export_fills_the_current_state(tmp_path: Path) -> None:
     sha = hashlib.sha256((FIXTURES / "export.csv").read_bytes()).hexdigest()
     assert doc["provenance"]["files"] == [{"name": "export.csv:2", "endpoint": "csv-export", "sha256": sha}]
     cpns = Candidate.model_validate(written(tmp_path, "200001012025012001"))
-    assert (cpns.employee_status, cpns.tmt_pns, cpns.legal_position.code) == ("CPNS", None, "51")  # type: ignore[union-attr]
+    assert cpns.legal_position is not None
+    assert (cpns.employee_status, cpns.tmt_pns, cpns.legal_position.code) == ("CPNS", None, "51")
 
 
 def test_csv_histories_are_missing_never_failed(tmp_path: Path) -> None:

@@ -67,7 +67,9 @@ def test_verdict_and_requirements_match_the_hand_worked_expectation(
         decisions: dict[str, dict[str, object]], nip: str) -> None:
     verdict, statuses = EXPECTED[nip]
     decision = decisions[nip]
-    got = {r["id"]: r["status"] for r in decision["requirements"]}  # type: ignore[attr-defined]
+    requirements = decision["requirements"]
+    assert isinstance(requirements, list)
+    got = {r["id"]: r["status"] for r in requirements}
     assert {k: got[k] for k in statuses} == statuses
     assert decision["verdict"] == verdict
 
