@@ -1,0 +1,147 @@
+"""Running batches in this process or across worker processes, in input order, and streaming their results.
+
+Workers only decide: each opens its own durable rulesets once and returns serialised batches. The parent
+keeps the order, drops later files of a NIP already decided, writes output and audit records batch by
+batch, so a worker that dies loses nothing already written and nothing is written twice.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+from collections import Counter, deque
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from engine.decide.stream import (
+    BATCH,
+    BatchResult,
+    Decided,
+    Setup,
+    TopN,
+    batched,
+    candidate_files,
+    decide_batch,
+    release,
+)
+from engine.errors import EngineFault, Problem
+from engine.load.source import read_document
+
+_setup: Setup | None = None  # a worker's setup, given once by its initializer
+
+
+class WorkerLost(EngineFault):
+    """A worker process died (a signal, the OOM killer) while deciding a batch."""
+
+    code = "worker_lost"
+
+
+def _init(setup: Setup) -> None:
+    global _setup
+    _setup = setup
+
+
+def _work(index: int, files: list[str]) -> BatchResult:
+    if _setup is None:  # pragma: no cover - the initializer always runs first
+        raise EngineFault("worker started without a setup")
+    return decide_batch(_setup, index, files)
+
+
+def run_batches(setup: Setup, batches: Iterable[list[str]], jobs: int = 1) -> Iterator[BatchResult]:
+    """Every batch decided, yielded in input order; ``jobs`` > 1 decides them in that many processes."""
+    if jobs <= 1:
+        try:
+            for index, files in enumerate(batches):
+                yield decide_batch(setup, index, files)
+        finally:
+            release(setup)
+        return
+    methods = multiprocessing.get_all_start_methods()
+    context = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
+    pool = ProcessPoolExecutor(jobs, mp_context=context, initializer=_init, initargs=(setup,))
+    pending: deque[tuple[int, list[str], Future[BatchResult]]] = deque()
+    try:
+        for index, files in enumerate(batches):
+            pending.append((index, files, pool.submit(_work, index, files)))
+            if len(pending) >= 2 * jobs:  # a bounded window keeps memory flat whatever the population
+                yield _result(pool, *pending.popleft())
+        while pending:
+            yield _result(pool, *pending.popleft())
+    finally:
+        for _i, _f, future in pending:
+            future.cancel()
+        pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _result(pool: ProcessPoolExecutor, index: int, files: list[str], future: Future[BatchResult]) -> BatchResult:
+    try:
+        return future.result()
+    except BrokenProcessPool as error:
+        codes = [p.exitcode for p in getattr(pool, "_processes", {}).values() if p.exitcode]
+        how = ", ".join(f"killed by signal {-c}" if c < 0 else f"exit code {c}" for c in codes) or "it stopped"
+        raise WorkerLost(
+            f"batch {index + 1} ({files[0]} … {files[-1]}, {len(files)} files) was not decided: a worker process "
+            f"died ({how}; out of memory is the usual cause). Batches before it are written and recorded; this "
+            "one and later ones are not. Run again on the remaining files, or with fewer --jobs") from error
+
+
+@dataclass
+class Streamed:
+    """What a streamed check run wrote: verdict counts, problems, the shortlist (table) and what was recorded."""
+
+    counts: Counter[str] = field(default_factory=Counter)
+    problems: list[Problem] = field(default_factory=list)
+    top: TopN | None = None
+    recorded: list[Any] = field(default_factory=list)  # one ``Appended`` per recorded batch
+
+    @property
+    def decided(self) -> int:
+        return sum(self.counts.values())
+
+
+def stream_check(setup: Setup, batches: Iterable[list[str]], *, jobs: int = 1, write: Callable[[bytes], Any] | None
+                 = None, top: int = 0, record: Callable[[list[Any]], Any] | None = None) -> Streamed:
+    """Decide every batch and hand on its results as it comes: JSON lines to ``write``, rows to a top-``top``
+    shortlist, drafts to ``record`` (one call per batch: all of a batch or none of it)."""
+    out = Streamed(top=TopN(top) if top else None)
+    seen: dict[str, str] = {}
+    for result in run_batches(setup, batches, jobs):
+        kept = _first_of_each_nip(result, seen, out.problems)
+        out.problems.extend(result.problems)
+        if record is not None and kept:
+            out.recorded.append(record([d.draft for d in kept]))
+        if write is not None:
+            lines = [d.line for d in kept]
+            if lines:
+                write(b"\n".join(lines) + b"\n")
+        if out.top is not None:
+            for d in kept:
+                out.top.add(d.key, d.row)
+        out.counts.update(d.verdict for d in kept)
+    return out
+
+
+def _first_of_each_nip(result: BatchResult, seen: dict[str, str], problems: list[Problem]) -> list[Decided]:
+    kept = []
+    for item in result.decided:
+        earlier = seen.get(item.nip)
+        if earlier is None:
+            seen[item.nip] = item.file
+            kept.append(item)
+            continue
+        doc = read_document(Path(item.file))
+        line = None if isinstance(doc, Problem) else doc.line_of(("nip",))
+        problems.append(Problem(code="duplicate_candidate", file=item.file, path="nip", line=line,
+                                message=f"NIP {item.nip} is also in {earlier}", hint="one file per civil servant"))
+    return kept
+
+
+def check_files(setup: Setup, paths: list[Path], *, jobs: int = 1, batch: int = BATCH,
+                write: Callable[[bytes], Any] | None = None, top: int = 0,
+                record: Callable[[list[Any]], Any] | None = None) -> Streamed:
+    """`check` over every candidate file under ``paths``, streamed (see ``stream_check``)."""
+    return stream_check(setup, batched(candidate_files(paths), batch), jobs=jobs, write=write, top=top,
+                        record=record)
