@@ -63,29 +63,33 @@ def run_batches(setup: Setup, batches: Iterable[list[str]], jobs: int = 1) -> It
     context = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
     pool = ProcessPoolExecutor(jobs, mp_context=context, initializer=_init, initargs=(setup,))
     pending: deque[tuple[int, list[str], Future[BatchResult]]] = deque()
+    workers: dict[int, Any] = {}  # pid → process, kept to tell how one ended (the pool forgets them)
     try:
         for index, files in enumerate(batches):
             pending.append((index, files, pool.submit(_work, index, files)))
+            workers.update(getattr(pool, "_processes", None) or {})
             if len(pending) >= 2 * jobs:  # a bounded window keeps memory flat whatever the population
-                yield _result(pool, *pending.popleft())
+                yield _result(workers, *pending.popleft())
         while pending:
-            yield _result(pool, *pending.popleft())
+            yield _result(workers, *pending.popleft())
     finally:
         for _i, _f, future in pending:
             future.cancel()
         pool.shutdown(wait=True, cancel_futures=True)
 
 
-def _result(pool: ProcessPoolExecutor, index: int, files: list[str], future: Future[BatchResult]) -> BatchResult:
+def _result(workers: dict[int, Any], index: int, files: list[str], future: Future[BatchResult]) -> BatchResult:
     try:
         return future.result()
     except BrokenProcessPool as error:
-        codes = [p.exitcode for p in getattr(pool, "_processes", {}).values() if p.exitcode]
+        for process in workers.values():
+            process.join(timeout=1)
+        codes = [p.exitcode for p in workers.values() if p.exitcode]
         how = ", ".join(f"killed by signal {-c}" if c < 0 else f"exit code {c}" for c in codes) or "it stopped"
         raise WorkerLost(
-            f"batch {index + 1} ({files[0]} … {files[-1]}, {len(files)} files) was not decided: a worker process "
-            f"died ({how}; out of memory is the usual cause). Batches before it are written and recorded; this "
-            "one and later ones are not. Run again on the remaining files, or with fewer --jobs") from error
+            f"batch {index + 1} ({files[0]} … {files[-1]}, {len(files)} files) and the batches after it were not "
+            f"decided: a worker process died ({how}; out of memory is the usual cause). The batches before it are "
+            "written and recorded, none after; run again on the remaining files, or with fewer --jobs") from error
 
 
 @dataclass
