@@ -81,8 +81,9 @@ def main() -> None:
         for jobs in args.jobs:
             runs = []
             for _ in range(args.repeat):
-                check = measure([sys.executable, "-c", "from cli import cli; cli()", "check", str(folder), "--position", args.position,
-                                 "--as-of", "2026-12-01", "--no-record", "--format", "jsonl", "--jobs", str(jobs)])
+                check = measure([sys.executable, "-c", "from cli import cli; cli()", "check", str(folder),
+                                 "--position", args.position, "--as-of", "2026-12-01", "--no-record", "--format",
+                                 "jsonl", "--jobs", str(jobs)])
                 floor = measure([sys.executable, "-c", FLOOR, str(folder), str(check.out_bytes)])
                 runs.append((check, floor))
                 print(f"  {folder} jobs={jobs}: {check} floor {floor}", file=sys.stderr)

@@ -23,6 +23,7 @@ from engine.audit.record import Draft, StoredRuleset, draft
 from engine.audit.snapshot import snapshot
 from engine.compiler.layout import Layout, LayoutCache
 from engine.compiler.plan import encode_row
+from engine.decide import pipeline
 from engine.decide.decision import Decision, decide, rank_key, waiver_problems
 from engine.decide.pipeline import Backend, select_position
 from engine.decide.record import DecisionRecord
@@ -92,12 +93,7 @@ class _Engine:
             self.evaluator = DurableEvaluator(self.layout.plan)
 
     def evaluate(self, rows: list[dict[str, int]]) -> list[frozenset[int]]:
-        if self.evaluator is None:
-            from engine.evaluate import reference
-
-            return reference.evaluate(self.layout.plan, rows)
-        result: list[frozenset[int]] = self.evaluator.evaluate(rows)
-        return result
+        return pipeline.run_engine(self.layout.plan, rows, self.setup.backend, self.evaluator)
 
     def close(self) -> None:
         if self.evaluator is not None:
