@@ -140,3 +140,18 @@ def test_a_killed_worker_fails_its_batch_and_the_store_stays_whole(monkeypatch: 
     assert head.seq <= 4 and (named == 1) == (head.seq == 0)
     code, _out, err = run("audit", "verify", "--db", db)
     assert code == 0, err
+
+
+def test_files_are_walked_in_the_order_of_expand_paths(tmp_path: Path) -> None:
+    from engine.decide.stream import candidate_files
+    from engine.load.library import CASES_SUFFIX
+    from engine.load.source import expand_paths
+
+    for name in ("a/x.yaml", "a-b.json", "a/b/c.yml", "a.yaml", "B.json", ".hidden.yaml", "notes.txt",
+                 f"case{CASES_SUFFIX}", "z/.h/y.yaml", "a0/q.json"):
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text("{}")
+    single = tmp_path / "a-b.json"
+    expected = [str(p) for p in expand_paths([tmp_path, single], exclude_suffix=CASES_SUFFIX)]
+    assert list(candidate_files([tmp_path, single])) == expected
+    assert len(expected) == 8  # 7 under the folder (a hidden folder is walked, hidden files are not), 1 named

@@ -106,14 +106,19 @@ class Streamed:
         return sum(self.counts.values())
 
 
-def stream_check(setup: Setup, batches: Iterable[list[str]], *, jobs: int = 1, write: Callable[[bytes], Any] | None
-                 = None, top: int = 0, record: Callable[[list[Any]], Any] | None = None) -> Streamed:
-    """Decide every batch and hand on its results as it comes: JSON lines to ``write``, rows to a top-``top``
-    shortlist, drafts to ``record`` (one call per batch: all of a batch or none of it)."""
+def stream_check(setup: Setup, files: Callable[[], Iterable[str]], *, jobs: int = 1, batch: int = BATCH,
+                 write: Callable[[bytes], Any] | None = None, top: int = 0,
+                 record: Callable[[list[Any]], Any] | None = None) -> Streamed:
+    """Decide every file of ``files()`` batch by batch and hand on the results as they come: JSON lines to
+    ``write``, rows to a top-``top`` shortlist, drafts to ``record`` (one call per batch: all or none of it)."""
+    batches = batched(files(), batch)
     out = Streamed(top=TopN(top) if top else None)
-    seen: dict[str, str] = {}
+    seen: dict[str, int] = {}  # NIP → ordinal of the file it was first decided from
+    repeats: list[tuple[Decided, int]] = []
+    offset = 0
     for result in run_batches(setup, batches, jobs):
-        kept = _first_of_each_nip(result, seen, out.problems)
+        kept = _first_of_each_nip(result, offset, seen, repeats)
+        offset += result.size
         out.problems.extend(result.problems)
         if record is not None and kept:
             out.recorded.append(record([d.draft for d in kept]))
@@ -125,27 +130,42 @@ def stream_check(setup: Setup, batches: Iterable[list[str]], *, jobs: int = 1, w
             for d in kept:
                 out.top.add(d.key, d.row)
         out.counts.update(d.verdict for d in kept)
+    out.problems.extend(_duplicates(repeats, files))
     return out
 
 
-def _first_of_each_nip(result: BatchResult, seen: dict[str, str], problems: list[Problem]) -> list[Decided]:
+def _first_of_each_nip(result: BatchResult, offset: int, seen: dict[str, int],
+                       repeats: list[tuple[Decided, int]]) -> list[Decided]:
     kept = []
     for item in result.decided:
         earlier = seen.get(item.nip)
         if earlier is None:
-            seen[item.nip] = item.file
+            seen[item.nip] = offset + item.pos
             kept.append(item)
-            continue
+        else:
+            repeats.append((item, earlier))
+    return kept
+
+
+def _duplicates(repeats: list[tuple[Decided, int]], files: Callable[[], Iterable[str]]) -> list[Problem]:
+    """The files refused for a NIP decided before, naming the earlier file (found again by its ordinal)."""
+    if not repeats:
+        return []
+    wanted = {earlier for _item, earlier in repeats}
+    names = {ordinal: name for ordinal, name in enumerate(files()) if ordinal in wanted}
+    out = []
+    for item, earlier in repeats:
         doc = read_document(Path(item.file))
         line = None if isinstance(doc, Problem) else doc.line_of(("nip",))
-        problems.append(Problem(code="duplicate_candidate", file=item.file, path="nip", line=line,
-                                message=f"NIP {item.nip} is also in {earlier}", hint="one file per civil servant"))
-    return kept
+        out.append(Problem(code="duplicate_candidate", file=item.file, path="nip", line=line,
+                           message=f"NIP {item.nip} is also in {names.get(earlier, '?')}",
+                           hint="one file per civil servant"))
+    return out
 
 
 def check_files(setup: Setup, paths: list[Path], *, jobs: int = 1, batch: int = BATCH,
                 write: Callable[[bytes], Any] | None = None, top: int = 0,
                 record: Callable[[list[Any]], Any] | None = None) -> Streamed:
     """`check` over every candidate file under ``paths``, streamed (see ``stream_check``)."""
-    return stream_check(setup, batched(candidate_files(paths), batch), jobs=jobs, write=write, top=top,
+    return stream_check(setup, lambda: candidate_files(paths), jobs=jobs, batch=batch, write=write, top=top,
                         record=record)

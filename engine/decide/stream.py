@@ -32,7 +32,7 @@ from engine.facts.derive import derive
 from engine.load.intake import LoadedCandidate, load_candidate_doc
 from engine.load.library import CASES_SUFFIX, content_hash
 from engine.load.rulefile import Ruleset
-from engine.load.source import expand_paths, read_document
+from engine.load.source import SUFFIXES, read_document
 from engine.present.decisions import check_rows
 
 BATCH = 500  # candidates per batch: large enough to amortise durable's per-call cost, small enough to stay flat
@@ -64,6 +64,7 @@ class Decided:
     nip: str
     file: str
     verdict: str
+    pos: int = 0  # its place among the batch's files
     line: bytes = b""  # the DecisionRecord as one JSON line (want="lines")
     key: tuple[Any, ...] = ()  # ranking key and table row (want="rows")
     row: dict[str, Any] = field(default_factory=dict)
@@ -75,6 +76,7 @@ class BatchResult:
     index: int
     decided: list[Decided]
     problems: list[Problem]
+    size: int = 0  # files in the batch
 
 
 class _Engine:
@@ -136,7 +138,7 @@ def decide_batch(setup: Setup, index: int, files: list[str]) -> BatchResult:
     enabled = gc.isenabled()
     gc.disable()
     try:
-        for name in files:
+        for pos, name in enumerate(files):
             loaded = read_candidate(Path(name))
             if isinstance(loaded, list):
                 problems.extend(loaded)
@@ -145,20 +147,21 @@ def decide_batch(setup: Setup, index: int, files: list[str]) -> BatchResult:
             if found:
                 problems.extend(found)
                 continue
-            accepted.append((loaded, derive(loaded.candidate, setup.as_of)))
+            accepted.append((pos, loaded, derive(loaded.candidate, setup.as_of)))
         plan = engine.layout.plan
-        passed = engine.evaluate([encode_row(plan, facts) for _l, facts in accepted])
-        decided = [_serialised(setup, engine, loaded, decide(engine.layout, loaded.candidate, facts, ok, loaded.file))
-                   for (loaded, facts), ok in zip(accepted, passed, strict=True)]
+        passed = engine.evaluate([encode_row(plan, facts) for _p, _l, facts in accepted])
+        decided = [_serialised(setup, engine, loaded, decide(engine.layout, loaded.candidate, facts, ok, loaded.file),
+                               pos)
+                   for (pos, loaded, facts), ok in zip(accepted, passed, strict=True)]
     finally:
         if enabled:
             gc.enable()
             gc.collect(0)
-    return BatchResult(index=index, decided=decided, problems=problems)
+    return BatchResult(index=index, decided=decided, problems=problems, size=len(files))
 
 
-def _serialised(setup: Setup, engine: _Engine, loaded: LoadedCandidate, decision: Decision) -> Decided:
-    out = Decided(nip=decision.candidate.nip, file=decision.candidate.file, verdict=decision.verdict)
+def _serialised(setup: Setup, engine: _Engine, loaded: LoadedCandidate, decision: Decision, pos: int) -> Decided:
+    out = Decided(nip=decision.candidate.nip, file=decision.candidate.file, verdict=decision.verdict, pos=pos)
     if setup.want == "lines":
         out.line = orjson.dumps(DecisionRecord.of(decision).model_dump(mode="json"), option=orjson.OPT_SORT_KEYS)
     elif setup.want == "rows":
@@ -183,9 +186,28 @@ def _row(decision: Decision, lang: str) -> dict[str, Any]:
 
 
 def candidate_files(paths: list[Path]) -> Iterator[str]:
-    """Every candidate file named or under a named directory, in the order `check` has always used."""
-    for path in expand_paths(paths, exclude_suffix=CASES_SUFFIX):
-        yield str(path)
+    """Every candidate file named or under a named directory, in the order of ``expand_paths`` (sorted paths).
+
+    Walked directory by directory (names sorted in each, subdirectories entered in place), which gives the
+    same order without holding a path object per file of the whole tree.
+    """
+    for path in paths:
+        if path.is_dir():
+            yield from _walk(str(path))
+        else:
+            yield str(path)
+
+
+def _walk(folder: str) -> Iterator[str]:
+    with os.scandir(folder) as entries:
+        names = sorted(entry.name for entry in entries)
+    for name in names:
+        full = os.path.join(folder, name)
+        if os.path.isdir(full):
+            yield from _walk(full)
+        elif (os.path.isfile(full) and name.endswith(SUFFIXES) and not name.startswith(".")
+              and not name.endswith(CASES_SUFFIX)):
+            yield full
 
 
 def batched(items: Iterable[str], size: int = BATCH) -> Iterator[list[str]]:
