@@ -7,6 +7,7 @@ batch, so a worker that dies loses nothing already written and nothing is writte
 
 from __future__ import annotations
 
+import itertools
 import multiprocessing
 from collections import Counter, deque
 from collections.abc import Callable, Iterable, Iterator
@@ -52,7 +53,10 @@ def _work(index: int, files: list[str]) -> BatchResult:
 
 def run_batches(setup: Setup, batches: Iterable[list[str]], jobs: int = 1) -> Iterator[BatchResult]:
     """Every batch decided, yielded in input order; ``jobs`` > 1 decides them in that many processes."""
-    if jobs <= 1:
+    batches = iter(batches)
+    first = list(itertools.islice(batches, 2))
+    batches = itertools.chain(first, batches)
+    if jobs <= 1 or len(first) < 2:  # one batch: worker processes would only add their start-up
         try:
             for index, files in enumerate(batches):
                 yield decide_batch(setup, index, files)
