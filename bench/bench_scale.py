@@ -1,6 +1,7 @@
 """Population scale: `layak check DIR --no-record --format jsonl` end to end, against the I/O floor of the same run.
 
     python bench/bench_scale.py /tmp/pop10k /tmp/pop100k --jobs 1 2 --repeat 1
+    python bench/bench_scale.py /tmp/pop10k --jobs 2 --record      # the same, recording every decision
 
 For each directory (generated with ``fixtures/population/generate.py --n N --out DIR``) and each ``--jobs``,
 the command runs in a fresh process; CPU (user + system of it and its workers), wall time and peak RSS (the
@@ -16,6 +17,7 @@ import argparse
 import os
 import subprocess
 import sys
+import tempfile
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -73,6 +75,8 @@ def main() -> None:
     parser.add_argument("--jobs", nargs="+", type=int, default=[1, 2])
     parser.add_argument("--repeat", type=int, default=1, help="runs per cell; the one with the least CPU is kept")
     parser.add_argument("--position", default="administrator")
+    parser.add_argument("--record", action="store_true",
+                        help="record into a fresh SQLite store instead of --no-record (one store per run)")
     args = parser.parse_args()
     print("| candidates | jobs | CPU s | CPU µs/cand | wall s | peak RSS MB | floor CPU µs/cand | CPU ÷ floor |")
     print("|---|---|---|---|---|---|---|---|")
@@ -81,9 +85,11 @@ def main() -> None:
         for jobs in args.jobs:
             runs = []
             for _ in range(args.repeat):
-                check = measure([sys.executable, "-c", "from cli import cli; cli()", "check", str(folder),
-                                 "--position", args.position, "--as-of", "2026-12-01", "--no-record", "--format",
-                                 "jsonl", "--jobs", str(jobs)])
+                with tempfile.TemporaryDirectory() as tmp:
+                    store = ["--db", str(Path(tmp) / "audit.db")] if args.record else ["--no-record"]
+                    check = measure([sys.executable, "-c", "from cli import cli; cli()", "check", str(folder),
+                                     "--position", args.position, "--as-of", "2026-12-01", *store, "--format",
+                                     "jsonl", "--jobs", str(jobs)])
                 floor = measure([sys.executable, "-c", FLOOR, str(folder), str(check.out_bytes)])
                 runs.append((check, floor))
                 print(f"  {folder} jobs={jobs}: {check} floor {floor}", file=sys.stderr)
