@@ -117,7 +117,7 @@ def stream_check(setup: Setup, files: Callable[[], Iterable[str]], *, jobs: int 
     ``write``, rows to a top-``top`` shortlist, drafts to ``record`` (one call per batch: all or none of it)."""
     batches = batched(files(), batch)
     out = Streamed(top=TopN(top) if top else None)
-    seen: dict[str, int] = {}  # NIP → ordinal of the file it was first decided from
+    seen: dict[int | str, int] = {}  # NIP (as a number: a third of the memory) → ordinal of its first file
     repeats: list[tuple[Decided, int]] = []
     offset = 0
     for result in run_batches(setup, batches, jobs):
@@ -138,13 +138,15 @@ def stream_check(setup: Setup, files: Callable[[], Iterable[str]], *, jobs: int 
     return out
 
 
-def _first_of_each_nip(result: BatchResult, offset: int, seen: dict[str, int],
+def _first_of_each_nip(result: BatchResult, offset: int, seen: dict[int | str, int],
                        repeats: list[tuple[Decided, int]]) -> list[Decided]:
     kept = []
     for item in result.decided:
-        earlier = seen.get(item.nip)
+        plain = item.nip.isascii() and item.nip.isdigit() and item.nip[:1] != "0"
+        nip: int | str = int(item.nip) if plain else item.nip
+        earlier = seen.get(nip)
         if earlier is None:
-            seen[item.nip] = offset + item.pos
+            seen[nip] = offset + item.pos
             kept.append(item)
         else:
             repeats.append((item, earlier))

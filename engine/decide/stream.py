@@ -200,8 +200,9 @@ def candidate_files(paths: list[Path]) -> Iterator[str]:
 
 def _walk(folder: str) -> Iterator[str]:
     with os.scandir(folder) as entries:
-        names = sorted(entry.name for entry in entries)
-    for name in names:
+        names = sorted((entry.name for entry in entries), reverse=True)
+    while names:  # popped as walked: the names of a large folder are let go one by one
+        name = names.pop()
         full = os.path.join(folder, name)
         if os.path.isdir(full):
             yield from _walk(full)
