@@ -28,7 +28,7 @@ from engine.decide.stream import (
     decide_batch,
     release,
 )
-from engine.errors import EngineFault, Problem
+from engine.errors import EngineFault, Problem, ProblemCode
 from engine.load.source import read_document
 
 _setup: Setup | None = None  # a worker's setup, given once by its initializer
@@ -36,8 +36,6 @@ _setup: Setup | None = None  # a worker's setup, given once by its initializer
 
 class WorkerLost(EngineFault):
     """A worker process died (a signal, the OOM killer) while deciding a batch."""
-
-    code = "worker_lost"
 
 
 def _init(setup: Setup) -> None:
@@ -163,7 +161,7 @@ def _duplicates(repeats: list[tuple[Decided, int]], files: Callable[[], Iterable
     for item, earlier in repeats:
         doc = read_document(Path(item.file))
         line = None if isinstance(doc, Problem) else doc.line_of(("nip",))
-        out.append(Problem(code="duplicate_candidate", file=item.file, path="nip", line=line,
+        out.append(Problem(code=ProblemCode.DUPLICATE_CANDIDATE, file=item.file, path="nip", line=line,
                            message=f"NIP {item.nip} is also in {names.get(earlier, '?')}",
                            hint="one file per civil servant"))
     return out

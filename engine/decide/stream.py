@@ -27,13 +27,13 @@ from engine.decide import pipeline
 from engine.decide.decision import Decision, decide, rank_key, waiver_problems
 from engine.decide.pipeline import Backend, select_position
 from engine.decide.record import DecisionRecord
-from engine.errors import Problem
+from engine.errors import Problem, ProblemCode
 from engine.facts.derive import derive
 from engine.load.intake import LoadedCandidate, load_candidate_doc
 from engine.load.library import CASES_SUFFIX, content_hash
 from engine.load.rulefile import Ruleset
 from engine.load.source import SUFFIXES, read_document
-from engine.present.decisions import check_rows
+from engine.present.views import check_row
 
 BATCH = 500  # candidates per batch: large enough to amortise durable's per-call cost, small enough to stay flat
 TOP = 1000  # table/markdown rows kept by default (the best by rank)
@@ -121,7 +121,7 @@ def release(setup: Setup) -> None:
 
 def read_candidate(path: Path) -> LoadedCandidate | list[Problem]:
     if not path.exists():
-        return [Problem(code="not_found", file=str(path), message="no such file or directory")]
+        return [Problem(code=ProblemCode.NOT_FOUND, file=str(path), message="no such file or directory")]
     doc = read_document(path)
     if isinstance(doc, Problem):
         return [doc]
@@ -173,16 +173,8 @@ def _serialised(setup: Setup, engine: _Engine, loaded: LoadedCandidate, decision
     return out
 
 
-class _One:
-    """The minimum of a check run that ``check_rows`` reads, for one decision."""
-
-    def __init__(self, decision: Decision) -> None:
-        self.decisions = [decision]
-
-
 def _row(decision: Decision, lang: str) -> dict[str, Any]:
-    row: dict[str, Any] = check_rows(_One(decision), lang)[0]  # type: ignore[arg-type]
-    return row
+    return check_row(decision, 0, lang)  # numbered when the shortlist is printed
 
 
 def candidate_files(paths: list[Path]) -> Iterator[str]:
