@@ -34,16 +34,25 @@ def cli(ctx: click.Context, debug: bool) -> None:
 @opt.rules_option
 @opt.ruleset_option
 @opt.as_of_option
-@opt.format_option
+@click.option("--format", "fmt", type=click.Choice([*opt.FORMATS, "jsonl"]), default="table", show_default=True,
+              help="table for people, json for programs, csv for spreadsheets, markdown for reports; jsonl streams "
+                   "one decision record per line, in file order.")
 @opt.lang_option
 @opt.engine_option
 @opt.db_option
 @click.option("--board", default=None, metavar="REF", help="Board reference recorded with the decisions, e.g. an SK.")
 @opt.actor_option
 @click.option("--no-record", "no_record", is_flag=True, help="Do not record the decisions in the audit store.")
+@click.option("--jobs", type=click.IntRange(1, 256), default=None, metavar="N",
+              help="Worker processes for jsonl/table/markdown [default: the cores available].")
+@click.option("--top", type=click.IntRange(0), default=1000, show_default=True, metavar="N",
+              help="table/markdown show the best N by rank (0: all, memory grows with the population).")
 def check_cmd(**options: Any) -> None:
     """Rank every candidate in PATHS (files or directories; `-` reads YAML, JSON or JSON Lines from stdin)
     for one position.
+
+    jsonl, table and markdown are streamed batch by batch (memory stays flat; decisions are recorded one
+    batch per transaction, in file order); json and csv hold the whole run and record it in ranking order.
 
     \b
     Example:

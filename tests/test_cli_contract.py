@@ -320,12 +320,12 @@ def test_a_closed_pipe_through_the_shell() -> None:
 
 @pytest.mark.parametrize("where", ["before", "after", "middle"])
 def test_debug_is_accepted_anywhere(where: str, monkeypatch: pytest.MonkeyPatch) -> None:
-    import engine.commands.check as command
+    import engine.decide.pipeline as command  # what both the streamed and the whole-run check call
 
     def broken(*_a: object, **_k: object) -> None:
         raise RuntimeError("simulated bug")
 
-    monkeypatch.setattr(command, "check", broken)
+    monkeypatch.setattr(command, "run_engine", broken)
     args = ["check", str(SITI), *POS, *AS_OF, "--no-record"]
     if where == "before":
         args = ["--debug", *args]
@@ -338,12 +338,12 @@ def test_debug_is_accepted_anywhere(where: str, monkeypatch: pytest.MonkeyPatch)
 
 
 def test_without_debug_no_traceback(monkeypatch: pytest.MonkeyPatch) -> None:
-    import engine.commands.check as command
+    import engine.decide.pipeline as command  # what both the streamed and the whole-run check call
 
     def broken(*_a: object, **_k: object) -> None:
         raise RuntimeError("simulated bug")
 
-    monkeypatch.setattr(command, "check", broken)
+    monkeypatch.setattr(command, "run_engine", broken)
     code, _out, err = run("check", str(SITI), *POS, *AS_OF, "--no-record")
     assert code == ExitCode.INTERNAL and "Traceback" not in err and "internal error: RuntimeError" in err
 

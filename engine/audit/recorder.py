@@ -58,3 +58,23 @@ def record_replays(store: Store, items: Sequence[Replayed], *, actor: str | None
                   replay_of=item.decision_id)
             for item in items if item.decision is not None and item.ruleset is not None]
     return store.append(made, clock=clock) if made else None
+
+
+def batch_recorder(store: Store, *, clock: Clock = utc_now) -> Callable[[list[Draft]], Appended]:
+    """Appends one batch of drafts per call, each batch in its own transaction (a streamed `check`)."""
+
+    def append(made: list[Draft]) -> Appended:
+        return store.append(made, clock=clock)
+
+    return append
+
+
+def new_run_id(clock: Clock = utc_now) -> str:
+    return UlidFactory()(clock())
+
+
+def combined(parts: Sequence[Appended]) -> Appended | None:
+    """The batches of one streamed run as one span of the log (decision ids left out: they are in the store)."""
+    if not parts:
+        return None
+    return Appended(first=parts[0].first, last=parts[-1].last, head=parts[-1].head)

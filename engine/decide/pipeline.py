@@ -6,7 +6,7 @@ import datetime as dt
 import difflib
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Any, Literal
 
 from engine.compiler.layout import Layout, LayoutCache
 from engine.compiler.plan import Plan, encode_row
@@ -45,13 +45,18 @@ def select_position(ruleset: Ruleset, position_id: str) -> PositionClass:
     return position
 
 
-def run_engine(plan: Plan, rows: Sequence[dict[str, int]], backend: Backend) -> list[frozenset[int]]:
+def run_engine(plan: Plan, rows: Sequence[dict[str, int]], backend: Backend,
+               evaluator: Any = None) -> list[frozenset[int]]:
+    """For each row, the checks that pass; ``evaluator``: a ``DurableEvaluator`` kept open across batches."""
     if backend == "reference":
         return reference.evaluate(plan, rows)
+    if evaluator is not None:
+        passed: list[frozenset[int]] = evaluator.evaluate(rows)
+        return passed
     from engine.evaluate.durable import DurableEvaluator
 
-    with DurableEvaluator(plan) as evaluator:
-        return evaluator.evaluate(rows)
+    with DurableEvaluator(plan) as opened:
+        return opened.evaluate(rows)
 
 
 def check(library: Library, position_id: str, candidates: Sequence[LoadedCandidate], as_of: dt.date,

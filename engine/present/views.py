@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import datetime as dt
+from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from engine.compiler.layout import Outcome
+from engine.decide.decision import Decision
 from engine.decide.pipeline import CheckRun
 from engine.decide.record import DecisionRecord
 from engine.errors import Problem
@@ -40,18 +42,25 @@ def problems_json(problems: list[Problem]) -> list[dict[str, Any]]:
 
 def check_output(run: CheckRun, lang: str, recorded: Sequence[tuple[int, str]] = ()) -> Report:
     """The ranked shortlist; the requirements not met are a list (a table shows the first few)."""
-    rows: list[dict[str, Any]] = []
-    for i, d in enumerate(run.decisions, 1):
-        jpm = d.facts.values.get("jpm")
-        rows.append({
-            label("rank", lang): i, label("nip", lang): d.candidate.nip, label("name", lang): d.candidate.name,
-            label("verdict", lang): label(d.verdict, lang),
-            label("passed", lang): f"{d.passed_count()}/{len(d.requirements)}",
-            label("jpm", lang): f"{jpm:.2f}" if jpm is not None else "",
-            label("golongan", lang): d.facts.values.get("golongan", ""),
-            label("failing", lang): [f"{o.id} ({label(o.status, lang)})" for o in d.failing()]})
-    columns = [label(k, lang) for k in ("rank", "nip", "name", "verdict", "passed", "jpm", "golongan", "failing")]
-    return Report(data=report_json(check_report(run, lang, recorded)), tables=[Table(rows, headers=columns)])
+    rows = [check_row(d, i, lang) for i, d in enumerate(run.decisions, 1)]
+    return Report(data=report_json(check_report(run, lang, recorded)),
+                  tables=[Table(rows, headers=check_columns(lang))])
+
+
+def check_row(d: Decision, rank: int, lang: str) -> dict[str, Any]:
+    """One shortlist row (a streamed check builds them batch by batch)."""
+    jpm = d.facts.values.get("jpm")
+    return {
+        label("rank", lang): rank, label("nip", lang): d.candidate.nip, label("name", lang): d.candidate.name,
+        label("verdict", lang): label(d.verdict, lang),
+        label("passed", lang): f"{d.passed_count()}/{len(d.requirements)}",
+        label("jpm", lang): f"{jpm:.2f}" if jpm is not None else "",
+        label("golongan", lang): d.facts.values.get("golongan", ""),
+        label("failing", lang): [f"{o.id} ({label(o.status, lang)})" for o in d.failing()]}
+
+
+def check_columns(lang: str) -> list[str]:
+    return [label(k, lang) for k in ("rank", "nip", "name", "verdict", "passed", "jpm", "golongan", "failing")]
 
 
 def decision_header(record: DecisionRecord, lang: str) -> list[tuple[str, str]]:
@@ -104,5 +113,11 @@ def explain_output(decision: Decision, whatif: WhatIf, lang: str) -> Report:
 def summary_line(run: CheckRun, lang: str) -> str:
     """'20 candidates for administrator on 2026-12-01: 9 eligible, 4 needs review, 7 not eligible'."""
     counts = {v: sum(1 for d in run.decisions if d.verdict == v) for v in ("eligible", "needs_review", "not_eligible")}
-    parts = ", ".join(f"{n} {label(v, lang)}" for v, n in counts.items())
-    return label("check_summary", lang, n=len(run.decisions), position=run.position.id, as_of=run.as_of, parts=parts)
+    return summary_text(counts, run.position.id, run.as_of, lang)
+
+
+def summary_text(counts: Mapping[str, int], position: str, as_of: dt.date, lang: str) -> str:
+    """The summary line from verdict counts (a streamed check keeps only those)."""
+    verdicts = ("eligible", "needs_review", "not_eligible")
+    parts = ", ".join(f"{counts.get(v, 0)} {label(v, lang)}" for v in verdicts)
+    return label("check_summary", lang, n=sum(counts.values()), position=position, as_of=as_of, parts=parts)

@@ -1,0 +1,175 @@
+"""Running batches in this process or across worker processes, in input order, and streaming their results.
+
+Workers only decide: each opens its own durable rulesets once and returns serialised batches. The parent
+keeps the order, drops later files of a NIP already decided, writes output and audit records batch by
+batch, so a worker that dies loses nothing already written and nothing is written twice.
+"""
+
+from __future__ import annotations
+
+import itertools
+import multiprocessing
+from collections import Counter, deque
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from engine.decide.stream import (
+    BATCH,
+    BatchResult,
+    Decided,
+    Setup,
+    TopN,
+    batched,
+    candidate_files,
+    decide_batch,
+    release,
+)
+from engine.errors import EngineFault, Problem, ProblemCode
+from engine.load.source import read_document
+
+_setup: Setup | None = None  # a worker's setup, given once by its initializer
+
+
+class WorkerLost(EngineFault):
+    """A worker process died (a signal, the OOM killer) while deciding a batch."""
+
+
+def _init(setup: Setup) -> None:
+    global _setup
+    _setup = setup
+
+
+def _work(index: int, files: list[str]) -> BatchResult:
+    if _setup is None:  # pragma: no cover - the initializer always runs first
+        raise EngineFault("worker started without a setup")
+    return decide_batch(_setup, index, files)
+
+
+def run_batches(setup: Setup, batches: Iterable[list[str]], jobs: int = 1) -> Iterator[BatchResult]:
+    """Every batch decided, yielded in input order; ``jobs`` > 1 decides them in that many processes."""
+    batches = iter(batches)
+    first = list(itertools.islice(batches, 2))
+    batches = itertools.chain(first, batches)
+    if jobs <= 1 or len(first) < 2:  # one batch: worker processes would only add their start-up
+        try:
+            for index, files in enumerate(batches):
+                yield decide_batch(setup, index, files)
+        finally:
+            release(setup)
+        return
+    methods = multiprocessing.get_all_start_methods()
+    context = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
+    pool = ProcessPoolExecutor(jobs, mp_context=context, initializer=_init, initargs=(setup,))
+    pending: deque[tuple[int, list[str], Future[BatchResult]]] = deque()
+    workers: dict[int, Any] = {}  # pid → process, kept to tell how one ended (the pool forgets them)
+    try:
+        for index, files in enumerate(batches):
+            pending.append((index, files, pool.submit(_work, index, files)))
+            workers.update(getattr(pool, "_processes", None) or {})
+            if len(pending) >= 2 * jobs:  # a bounded window keeps memory flat whatever the population
+                yield _result(workers, *pending.popleft())
+        while pending:
+            yield _result(workers, *pending.popleft())
+    finally:
+        for _i, _f, future in pending:
+            future.cancel()
+        pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _result(workers: dict[int, Any], index: int, files: list[str], future: Future[BatchResult]) -> BatchResult:
+    try:
+        return future.result()
+    except BrokenProcessPool as error:
+        for process in workers.values():
+            process.join(timeout=1)
+        codes = [p.exitcode for p in workers.values() if p.exitcode]
+        how = ", ".join(f"killed by signal {-c}" if c < 0 else f"exit code {c}" for c in codes) or "it stopped"
+        raise WorkerLost(
+            f"batch {index + 1} ({files[0]} … {files[-1]}, {len(files)} files) and the batches after it were not "
+            f"decided: a worker process died ({how}; out of memory is the usual cause). The batches before it are "
+            "written and recorded, none after; run again on the remaining files, or with fewer --jobs") from error
+
+
+@dataclass
+class Streamed:
+    """What a streamed check run wrote: verdict counts, problems, the shortlist (table) and what was recorded."""
+
+    counts: Counter[str] = field(default_factory=Counter)
+    problems: list[Problem] = field(default_factory=list)
+    top: TopN | None = None
+    recorded: list[Any] = field(default_factory=list)  # one ``Appended`` per recorded batch
+
+    @property
+    def decided(self) -> int:
+        return sum(self.counts.values())
+
+
+def stream_check(setup: Setup, files: Callable[[], Iterable[str]], *, jobs: int = 1, batch: int = BATCH,
+                 write: Callable[[bytes], Any] | None = None, top: int = 0,
+                 record: Callable[[list[Any]], Any] | None = None) -> Streamed:
+    """Decide every file of ``files()`` batch by batch and hand on the results as they come: JSON lines to
+    ``write``, rows to a top-``top`` shortlist, drafts to ``record`` (one call per batch: all or none of it)."""
+    batches = batched(files(), batch)
+    out = Streamed(top=TopN(top) if top else None)
+    seen: dict[int | str, int] = {}  # NIP (as a number: a third of the memory) → ordinal of its first file
+    repeats: list[tuple[Decided, int]] = []
+    offset = 0
+    for result in run_batches(setup, batches, jobs):
+        kept = _first_of_each_nip(result, offset, seen, repeats)
+        offset += result.size
+        out.problems.extend(result.problems)
+        if record is not None and kept:
+            out.recorded.append(record([d.draft for d in kept]))
+        if write is not None:
+            lines = [d.line for d in kept]
+            if lines:
+                write(b"\n".join(lines) + b"\n")
+        if out.top is not None:
+            for d in kept:
+                out.top.add(d.key, d.row)
+        out.counts.update(d.verdict for d in kept)
+    out.problems.extend(_duplicates(repeats, files))
+    return out
+
+
+def _first_of_each_nip(result: BatchResult, offset: int, seen: dict[int | str, int],
+                       repeats: list[tuple[Decided, int]]) -> list[Decided]:
+    kept = []
+    for item in result.decided:
+        plain = item.nip.isascii() and item.nip.isdigit() and item.nip[:1] != "0"
+        nip: int | str = int(item.nip) if plain else item.nip
+        earlier = seen.get(nip)
+        if earlier is None:
+            seen[nip] = offset + item.pos
+            kept.append(item)
+        else:
+            repeats.append((item, earlier))
+    return kept
+
+
+def _duplicates(repeats: list[tuple[Decided, int]], files: Callable[[], Iterable[str]]) -> list[Problem]:
+    """The files refused for a NIP decided before, naming the earlier file (found again by its ordinal)."""
+    if not repeats:
+        return []
+    wanted = {earlier for _item, earlier in repeats}
+    names = {ordinal: name for ordinal, name in enumerate(files()) if ordinal in wanted}
+    out = []
+    for item, earlier in repeats:
+        doc = read_document(Path(item.file))
+        line = None if isinstance(doc, Problem) else doc.line_of(("nip",))
+        out.append(Problem(code=ProblemCode.DUPLICATE_CANDIDATE, file=item.file, path="nip", line=line,
+                           message=f"NIP {item.nip} is also in {names.get(earlier, '?')}",
+                           hint="one file per civil servant"))
+    return out
+
+
+def check_files(setup: Setup, paths: list[Path], *, jobs: int = 1, batch: int = BATCH,
+                write: Callable[[bytes], Any] | None = None, top: int = 0,
+                record: Callable[[list[Any]], Any] | None = None) -> Streamed:
+    """`check` over every candidate file under ``paths``, streamed (see ``stream_check``)."""
+    return stream_check(setup, lambda: candidate_files(paths), jobs=jobs, batch=batch, write=write, top=top,
+                        record=record)

@@ -1,0 +1,258 @@
+"""Deciding candidate files batch by batch: what one batch yields (records, rows, drafts) and where it goes.
+
+A batch is a list of file paths; ``decide_batch`` reads, validates, derives, evaluates and decides them and
+returns only serialised results (JSON lines, table rows with their ranking keys, audit drafts), so it can
+run in a worker process and nothing per candidate outlives its batch in the parent.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import gc
+import heapq
+import os
+from collections import Counter
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Literal
+
+import orjson
+
+from engine.audit.record import Draft, StoredRuleset, draft
+from engine.audit.snapshot import snapshot
+from engine.compiler.layout import Layout, LayoutCache
+from engine.compiler.plan import encode_row
+from engine.decide import pipeline
+from engine.decide.decision import Decision, decide, rank_key, waiver_problems
+from engine.decide.pipeline import Backend, select_position
+from engine.decide.record import DecisionRecord
+from engine.errors import Problem, ProblemCode
+from engine.facts.derive import derive
+from engine.load.intake import LoadedCandidate, load_candidate_doc
+from engine.load.library import CASES_SUFFIX, content_hash
+from engine.load.rulefile import Ruleset
+from engine.load.source import SUFFIXES, read_document
+from engine.present.views import check_row
+
+BATCH = 500  # candidates per batch: large enough to amortise durable's per-call cost, small enough to stay flat
+TOP = 1000  # table/markdown rows kept by default (the best by rank)
+Want = Literal["lines", "rows", "none"]
+
+
+@dataclass(frozen=True)
+class Setup:
+    """Everything a batch needs besides its files (picklable: it is sent to every worker once)."""
+
+    ruleset: Ruleset
+    position_id: str
+    as_of: dt.date
+    backend: Backend = "durable"
+    want: Want = "lines"
+    lang: str = "en"
+    record: bool = False
+    actor: str = ""
+    board: str | None = None
+    engine: str = "durable"
+    run_id: str = ""
+
+
+@dataclass
+class Decided:
+    """One decided candidate of a batch, serialised."""
+
+    nip: str
+    file: str
+    verdict: str
+    pos: int = 0  # its place among the batch's files
+    line: bytes = b""  # the DecisionRecord as one JSON line (want="lines")
+    key: tuple[Any, ...] = ()  # ranking key and table row (want="rows")
+    row: dict[str, Any] = field(default_factory=dict)
+    draft: Draft | None = None  # the audit draft (record=True)
+
+
+@dataclass
+class BatchResult:
+    index: int
+    decided: list[Decided]
+    problems: list[Problem]
+    size: int = 0  # files in the batch
+
+
+class _Engine:
+    """The compiled layout and the open evaluator of one process, reused by every batch of a run."""
+
+    def __init__(self, setup: Setup) -> None:
+        self.setup = setup
+        self.digest = content_hash(setup.ruleset)
+        self.position = select_position(setup.ruleset, setup.position_id)
+        self.layout: Layout = LayoutCache().get(setup.ruleset, self.digest, self.position)
+        self.stored = StoredRuleset.of(setup.ruleset) if setup.record else None
+        self.evaluator: Any = None
+        if setup.backend == "durable":
+            from engine.evaluate.durable import DurableEvaluator
+
+            self.evaluator = DurableEvaluator(self.layout.plan)
+
+    def evaluate(self, rows: list[dict[str, int]]) -> list[frozenset[int]]:
+        return pipeline.run_engine(self.layout.plan, rows, self.setup.backend, self.evaluator)
+
+    def close(self) -> None:
+        if self.evaluator is not None:
+            self.evaluator.close()
+            self.evaluator = None
+
+
+_engines: dict[int, _Engine] = {}  # per process: id(setup) → engine (a worker holds the one setup it was given)
+
+
+def engine_for(setup: Setup) -> _Engine:
+    found = _engines.get(id(setup))
+    if found is None or found.setup is not setup:
+        found = _engines[id(setup)] = _Engine(setup)
+    return found
+
+
+def release(setup: Setup) -> None:
+    found = _engines.pop(id(setup), None)
+    if found is not None:
+        found.close()
+
+
+def read_candidate(path: Path) -> LoadedCandidate | list[Problem]:
+    if not path.exists():
+        return [Problem(code=ProblemCode.NOT_FOUND, file=str(path), message="no such file or directory")]
+    doc = read_document(path)
+    if isinstance(doc, Problem):
+        return [doc]
+    return load_candidate_doc(doc)
+
+
+def decide_batch(setup: Setup, index: int, files: list[str]) -> BatchResult:
+    """Decide the candidates of ``files`` (in order); problems of the files that could not be decided."""
+    engine = engine_for(setup)
+    problems: list[Problem] = []
+    accepted = []
+    # Nothing built here outlives the batch: the collector would only rescan the long-lived layout and
+    # rulesets, so it is paused for the batch and a young-generation pass runs at its end.
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        for pos, name in enumerate(files):
+            loaded = read_candidate(Path(name))
+            if isinstance(loaded, list):
+                problems.extend(loaded)
+                continue
+            found = waiver_problems(loaded.candidate, engine.position, loaded.file)
+            if found:
+                problems.extend(found)
+                continue
+            accepted.append((pos, loaded, derive(loaded.candidate, setup.as_of)))
+        plan = engine.layout.plan
+        passed = engine.evaluate([encode_row(plan, facts) for _p, _l, facts in accepted])
+        decided = [_serialised(setup, engine, loaded, decide(engine.layout, loaded.candidate, facts, ok, loaded.file),
+                               pos)
+                   for (pos, loaded, facts), ok in zip(accepted, passed, strict=True)]
+    finally:
+        if enabled:
+            gc.enable()
+            gc.collect(0)
+    return BatchResult(index=index, decided=decided, problems=problems, size=len(files))
+
+
+def _serialised(setup: Setup, engine: _Engine, loaded: LoadedCandidate, decision: Decision, pos: int) -> Decided:
+    out = Decided(nip=decision.candidate.nip, file=decision.candidate.file, verdict=decision.verdict, pos=pos)
+    if setup.want == "lines":
+        out.line = orjson.dumps(DecisionRecord.of(decision).model_dump(mode="json"), option=orjson.OPT_SORT_KEYS)
+    elif setup.want == "rows":
+        out.key = rank_key(decision)
+        out.row = _row(decision, setup.lang)
+    if engine.stored is not None:
+        out.draft = draft(decision, snapshot(loaded.candidate), engine.stored, actor=setup.actor, board=setup.board,
+                          engine=setup.engine, run_id=setup.run_id)
+    return out
+
+
+def _row(decision: Decision, lang: str) -> dict[str, Any]:
+    return check_row(decision, 0, lang)  # numbered when the shortlist is printed
+
+
+def candidate_files(paths: list[Path]) -> Iterator[str]:
+    """Every candidate file named or under a named directory, in the order of ``expand_paths`` (sorted paths).
+
+    Walked directory by directory (names sorted in each, subdirectories entered in place), which gives the
+    same order without holding a path object per file of the whole tree.
+    """
+    for path in paths:
+        if path.is_dir():
+            yield from _walk(str(path))
+        else:
+            yield str(path)
+
+
+def _walk(folder: str) -> Iterator[str]:
+    with os.scandir(folder) as entries:
+        names = sorted((entry.name for entry in entries), reverse=True)
+    while names:  # popped as walked: the names of a large folder are let go one by one
+        name = names.pop()
+        full = os.path.join(folder, name)
+        if os.path.isdir(full):
+            yield from _walk(full)
+        elif (os.path.isfile(full) and name.endswith(SUFFIXES) and not name.startswith(".")
+              and not name.endswith(CASES_SUFFIX)):
+            yield full
+
+
+def batched(items: Iterable[str], size: int = BATCH) -> Iterator[list[str]]:
+    batch: list[str] = []
+    for item in items:
+        batch.append(item)
+        if len(batch) >= size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+class TopN:
+    """The best ``limit`` table rows by ranking key, kept in a bounded heap (ties: first seen first)."""
+
+    def __init__(self, limit: int) -> None:
+        self.limit = limit
+        self.seen = 0
+        self._heap: list[tuple[_Reversed, int, dict[str, Any]]] = []
+
+    def add(self, key: tuple[Any, ...], row: dict[str, Any]) -> None:
+        item = (_Reversed(key), -self.seen, row)
+        self.seen += 1
+        if len(self._heap) < self.limit:
+            heapq.heappush(self._heap, item)
+        elif key < self._heap[0][0].key:
+            heapq.heapreplace(self._heap, item)
+
+    def rows(self, rank_column: str) -> list[dict[str, Any]]:
+        """The kept rows best first, ``rank_column`` numbered from 1."""
+        best = sorted(self._heap, key=lambda item: (item[0].key, -item[1]))
+        return [{**row, rank_column: rank} for rank, (_k, _s, row) in enumerate(best, 1)]
+
+
+@dataclass(frozen=True)
+class _Reversed:
+    """A ranking key ordered worst first, so the heap's root is the row to drop."""
+
+    key: tuple[Any, ...]
+
+    def __lt__(self, other: _Reversed) -> bool:
+        return self.key > other.key
+
+
+def default_jobs() -> int:
+    """The cores this process may run on."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # not on Linux
+        return max(1, os.cpu_count() or 1)
+
+
+def tally(counts: Counter[str], result: BatchResult) -> None:
+    counts.update(d.verdict for d in result.decided)
