@@ -22,6 +22,13 @@ def completed_months(start: dt.date, end: dt.date) -> int:
     return months
 
 
+def started_months(start: dt.date, end: dt.date) -> int:
+    """Months from ``start`` to ``end`` with a started month counted whole: the age of a document that must be
+    at most N months old, so that one day over N months is over (2026-05-31 → 2026-12-01 is 7, 2026-06-01 is 6)."""
+    whole = completed_months(start, end)
+    return whole + 1 if end > start and add_months(start, whole) < end else whole
+
+
 def add_months(start: dt.date, months: int) -> dt.date:
     """The first date on which ``completed_months(start, date) >= months``."""
     index = start.year * 12 + (start.month - 1) + months

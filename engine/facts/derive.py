@@ -8,7 +8,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict
 
-from engine.facts.calendar import add_months, completed_months, span_months
+from engine.facts.calendar import add_months, completed_months, span_months, started_months
 from engine.facts.promotion import below_ceiling, exam_passed, penyetaraan_periods
 from engine.facts.scales import EDUCATION, EXAM_TYPES, PENYETARAAN, PREDIKAT, SANCTION_LEVEL, TRAINING_TYPES
 from engine.facts.unrecorded import withheld
@@ -194,7 +194,7 @@ class _Deriver:
                 self.missing[name] = note("no_assessment")
             return
         latest = done[-1]
-        self.values["assessment_age_months"] = self.months_since(latest.date)
+        self.values["assessment_age_months"] = started_months(latest.date, self.as_of)
         self.values["assessment_accredited"] = latest.provider_accredited
         for score in latest.scores:
             self._decimal(f"competency.{score.code}", score.attained)
@@ -255,7 +255,7 @@ class _Deriver:
         else:
             self.missing["talent_box"] = note("no_talent_box")
         if c.health_certificate_date and c.health_certificate_date <= as_of:
-            self.values["health_certificate_age_months"] = self.months_since(c.health_certificate_date)
+            self.values["health_certificate_age_months"] = started_months(c.health_certificate_date, as_of)
         else:
             self.missing["health_certificate_age_months"] = note("no_health_certificate")
 

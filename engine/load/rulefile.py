@@ -84,6 +84,8 @@ class PositionClass(Frozen):
     title: Text
     basis: Annotated[str, Field(min_length=1)]
     jpm: JpmPolicy | None = None
+    # Why the class carries fewer than the discipline conditions (the `discipline` lint accepts it then).
+    discipline_omitted: Text | None = None
     requirements: tuple[Requirement, ...] = ()
 
 
