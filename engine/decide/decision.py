@@ -161,7 +161,7 @@ def decide(layout: Layout, candidate: Candidate, facts: Facts, passed: frozenset
     for index, is_any, children in layout.groups:
         statuses[index] = _group(is_any, statuses, children)
     if candidate.waivers:
-        _apply_waivers(layout, candidate, statuses, notes)
+        _apply_waivers(layout, candidate, statuses, notes, facts.as_of)
     return Decision(
         candidate=CandidateRef(nip=candidate.nip, name=candidate.name, file=file), position=layout.position.id,
         as_of=facts.as_of, ruleset=layout.ref, verdict=verdict_of(layout, statuses), ids=layout.ids,
@@ -179,15 +179,30 @@ def _without_value(facts: Facts, fact: str, missing_fails: bool) -> tuple[Status
     return "missing", reason
 
 
-def _apply_waivers(layout: Layout, candidate: Candidate, statuses: list[Any], notes: list[Note | None]) -> None:
-    waivers = {w.requirement: w for w in candidate.waivers if w.position == layout.position.id}
+def _apply_waivers(layout: Layout, candidate: Candidate, statuses: list[Any], notes: list[Note | None],
+                   as_of: dt.date) -> None:
+    # Only a waiver in force on the as-of date counts (approval beforehand, PP 17/2020 Pasal 107 ayat (2)); the
+    # date decided on is the decision's own, so a replay gives the answer given then.
+    waivers: dict[str, list[Any]] = {}
+    for w in candidate.waivers:
+        if w.position == layout.position.id:
+            waivers.setdefault(w.requirement, []).append(w)
     for index in layout.top:
         req = layout.nodes[index].req
-        waiver = waivers.get(req.id)
-        if waiver and statuses[index] != "pass" and waiver.authority in req.waivable_by:
+        found = [w for w in waivers.get(req.id, ()) if w.authority in req.waivable_by]
+        if not found or statuses[index] == "pass":
+            continue
+        valid = [w for w in found if w.date <= as_of and (w.expires is None or as_of <= w.expires)]
+        if valid:
+            waiver = valid[0]
             statuses[index] = "waived"
             notes[index] = note("waived", authority=waiver.authority, document=waiver.document, date=waiver.date,
                                 reason=waiver.reason)
+        else:
+            waiver = found[0]
+            code, args = ("waiver_later", {"date": waiver.date}) if waiver.date > as_of else (
+                "waiver_expired", {"expires": waiver.expires})
+            notes[index] = note(code, document=waiver.document, as_of=as_of, **args)
 
 
 def rank_key(decision: Decision) -> tuple[Any, ...]:

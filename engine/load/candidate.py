@@ -233,12 +233,22 @@ class CreditPoints(Strict):
 
 
 class Waiver(Strict):
+    """An approval that excepts one requirement (PP 17/2020 Pasal 107 ayat (2)). It counts only on the days
+    from ``date`` through ``expires``: the approval must come beforehand ("terlebih dahulu")."""
+
     position: str
     requirement: str
     authority: Literal["PRESIDEN", "MENTERI_PANRB", "KEPALA_BKN", "PPK"]
     document: str
     date: Date
     reason: str
+    expires: Date | None = None
+
+    @model_validator(mode="after")
+    def _dated(self) -> Waiver:
+        if self.expires is not None and self.expires < self.date:
+            raise ValueError("expires is before date")
+        return self
 
 
 class Candidate(Strict):

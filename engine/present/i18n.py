@@ -71,6 +71,12 @@ NOTES: dict[str, tuple[str, str]] = {
                        "belum final (misalnya pemeriksaan atau banding belum diputus); ditinjau tim"),
     "waived": ("waived by {authority}, {document} of {date}: {reason}",
                "dikecualikan oleh {authority}, {document} tanggal {date}: {reason}"),
+    "waiver_later": ("waiver {document} not counted: dated {date}, after {as_of}; the approval must come beforehand "
+                     "(PP 17/2020 Pasal 107 ayat (2))",
+                     "pengecualian {document} tidak dihitung: bertanggal {date}, sesudah {as_of}; persetujuan harus "
+                     "diperoleh terlebih dahulu (PP 17/2020 Pasal 107 ayat (2))"),
+    "waiver_expired": ("waiver {document} not counted: it expired on {expires}, before {as_of}",
+                       "pengecualian {document} tidak dihitung: berakhir pada {expires}, sebelum {as_of}"),
 }
 
 OPS = {"eq": "=", "ne": "≠", "gt": ">", "gte": "≥", "lt": "<", "lte": "≤", "in": "∈", "not_in": "∉"}
