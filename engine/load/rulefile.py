@@ -95,6 +95,8 @@ class CompetencyTable(Frozen):
     basis: Annotated[str, Field(min_length=1)]
     missing: Literal["fail", "review"] = "review"
     waivable_by: tuple[Authority, ...] = ()
+    # Rows whose levels no source confirms: a failed cell goes to the board (`missing`) instead of failing.
+    unconfirmed: tuple[Slug, ...] = ()
     levels: dict[Slug, dict[str, Annotated[int, Field(strict=True)]]]
 
 
