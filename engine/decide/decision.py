@@ -121,6 +121,18 @@ def waiver_problems(candidate: Candidate, position: PositionClass, file: str) ->
 
 _NO_EVIDENCE = note("no_evidence")
 _FAIL_IS_REVIEW = note("fail_is_review")
+_PASS_IS_REVIEW = note("pass_is_review")
+_UNSETTLED: dict[tuple[str, str], tuple[int, ...]] = {}
+
+
+def _pass_is_review(layout: Layout) -> tuple[int, ...]:
+    """The checks of a layout whose passing goes to the board (``on_pass: review``), computed once per layout."""
+    key = (layout.ruleset_hash, layout.position.id)
+    found = _UNSETTLED.get(key)
+    if found is None:
+        found = _UNSETTLED[key] = tuple(i for i in layout.check_nodes
+                                        if getattr(layout.nodes[i].req, "on_pass", "pass") == "review")
+    return found
 
 
 def _group(is_any: bool, statuses: list[Any], children: tuple[int, ...]) -> Status:
@@ -158,6 +170,9 @@ def decide(layout: Layout, candidate: Candidate, facts: Facts, passed: frozenset
                 notes[index] = note("acting_only", with_acting=values[acting_fact])
             elif review:
                 statuses[index], notes[index] = "missing", _FAIL_IS_REVIEW
+    for index in _pass_is_review(layout):
+        if statuses[index] == "pass":
+            statuses[index], notes[index] = "missing", _PASS_IS_REVIEW
     for index, is_any, children in layout.groups:
         statuses[index] = _group(is_any, statuses, children)
     if candidate.waivers:

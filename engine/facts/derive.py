@@ -62,6 +62,7 @@ _SANCTION_MONTHS = {"TEGURAN_LISAN": 0, "TEGURAN_TERTULIS": 0, "PERNYATAAN_TIDAK
                     "POTONG_TUKIN_9": 9, "POTONG_TUKIN_12": 12, "PENURUNAN_JABATAN_12": 12,
                     "PEMBEBASAN_KE_PELAKSANA_12": 12}
 _PENDING_STATUSES = {"UNDER_EXAMINATION", "OBJECTION_PENDING", "APPEAL_PENDING"}
+_SKILL_TRACK = ("pemula", "terampil", "mahir", "penyelia")
 
 
 def _predikat(entry: Performance) -> str | None:
@@ -160,6 +161,8 @@ class _Deriver:
             own = periods.get((key, True), [])
             self.values[f"months_in_post.{key}"] = span_months(own)
             self.values[f"months_in_post_incl_acting.{key}"] = span_months(own + periods.get((key, False), []))
+        self.values["months_in_jf_keterampilan"] = span_months(
+            [span for key in _SKILL_TRACK for span in periods.get((key, True), [])])
         if current is not None:
             self.values["current_post"] = _post_key(current).upper()
         else:

@@ -50,6 +50,9 @@ class Check(_Common):
     # A failed comparison that is not final (a pending disciplinary examination) goes to the board
     # as `missing` instead of failing the candidate.
     on_fail: Literal["fail", "review"] = "fail"
+    # A comparison that holds through an alternative no source settles (e.g. whether a skill-track JF counts as
+    # experience at Pelaksana level) goes to the board as `missing` instead of passing.
+    on_pass: Literal["pass", "review"] = "pass"
 
 
 class AnyOf(_Common):
