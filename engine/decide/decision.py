@@ -122,6 +122,7 @@ def waiver_problems(candidate: Candidate, position: PositionClass, file: str) ->
 _NO_EVIDENCE = note("no_evidence")
 _FAIL_IS_REVIEW = note("fail_is_review")
 _PASS_IS_REVIEW = note("pass_is_review")
+_UNCONFIRMED = note("unconfirmed")
 _UNSETTLED: dict[tuple[str, str], tuple[int, ...]] = {}
 
 
@@ -169,7 +170,10 @@ def decide(layout: Layout, candidate: Candidate, facts: Facts, passed: frozenset
                 statuses[index] = "missing"
                 notes[index] = note("acting_only", with_acting=values[acting_fact])
             elif review:
-                statuses[index], notes[index] = "missing", _FAIL_IS_REVIEW
+                # A pending examination is not final yet; any other routed failure is a threshold no source
+                # confirms (the rule file's note says which).
+                statuses[index] = "missing"
+                notes[index] = _FAIL_IS_REVIEW if fact == "sanction_pending" else _UNCONFIRMED
     for index in _pass_is_review(layout):
         if statuses[index] == "pass":
             statuses[index], notes[index] = "missing", _PASS_IS_REVIEW

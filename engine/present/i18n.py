@@ -69,6 +69,8 @@ NOTES: dict[str, tuple[str, str]] = {
                     "hanya terpenuhi bila masa Plt/Plh dihitung (seluruhnya {with_acting} bulan); diputuskan tim"),
     "fail_is_review": ("not final yet (e.g. a pending examination or appeal); the board reviews it",
                        "belum final (misalnya pemeriksaan atau banding belum diputus); ditinjau tim"),
+    "unconfirmed": ("not met, but no source confirms this threshold yet; the board decides",
+                    "tidak terpenuhi, tetapi ambang ini belum dikonfirmasi sumber; diputuskan tim"),
     "pass_is_review": ("met only through an alternative no source settles; the board decides",
                        "terpenuhi hanya melalui alternatif yang belum dipastikan sumber mana pun; diputuskan tim"),
     "waived": ("waived by {authority}, {document} of {date}: {reason}",
