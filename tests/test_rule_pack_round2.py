@@ -150,3 +150,37 @@ def test_new_candidate_fields_are_in_the_schema() -> None:
     schema = json.loads(out)
     waiver = schema["$defs"]["Waiver"]["properties"]
     assert "expires" in waiver
+
+
+def test_an_overlay_may_set_another_assessment_window(tmp_path: Path) -> None:
+    # The national window is 36 months (Peraturan BKN 26/2019 Pasal 29 ayat (4)); an agency overlay replaces the
+    # requirement by id with 24 months. Siti Rahma's assessment of 2025-09-10 is 26 months and 21 days old on
+    # 2027-12-01 (started months: 27): valid nationally, too old under the overlay.
+    rules = tmp_path / "rules"
+    shutil.copytree(ROOT / "rules" / "national", rules / "national", ignore=shutil.ignore_patterns("*.cases.yaml"))
+    (rules / "agency").mkdir()
+    (rules / "agency" / "window.yaml").write_text("""\
+ruleset:
+  id: window-24
+  version: "1"
+  title: {en: Two-year assessment window, id: Masa berlaku penilaian dua tahun}
+  effective_from: 2025-01-01
+  basis: [Contoh keputusan instansi]
+  extends: national
+positions:
+  - id: administrator
+    title: {en: Administrator, id: Administrator}
+    basis: PP 11/2017 Pasal 54
+    requirements:
+      - id: assessment-valid
+        fact: assessment_age_months
+        op: lte
+        value: 24m
+        basis: Contoh keputusan instansi
+        text: {en: Assessment at most 2 years old, id: Penilaian kompetensi paling lama 2 tahun}
+""")
+    siti = str(FIXTURES / "siti-rahma.yaml")
+    national = explain(Path(siti), "administrator", "2027-12-01", "--rules", str(rules))
+    overlay = explain(Path(siti), "administrator", "2027-12-01", "--rules", str(rules), "--ruleset", "window-24")
+    assert requirement(national, "assessment-valid")["status"] == "pass"
+    assert requirement(overlay, "assessment-valid")["status"] == "fail"
