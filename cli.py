@@ -264,7 +264,7 @@ def explain(path: Path, position_id: str, rules_dir: Path | None, ruleset_id: st
         return
     if fmt == "table":
         click.echo(decision_header(record, lang))
-    click.echo(rows_text(requirement_rows(decision.requirements, lang), fmt))
+    click.echo(rows_text(requirement_rows(decision.requirements, lang, decision.facts.anchors, decision.as_of), fmt))
     if fmt in ("table", "markdown"):  # CSV stays one table
         click.echo(f"\n{label('what_if', lang)}:\n" if fmt == "table" else f"\n**{label('what_if', lang)}**\n")
         if whatif.changes:

@@ -56,7 +56,8 @@ UNCONFIRMED = {"administrator": {"education", "performance"},
 # endang-purwanti 2025-12-15, fajar-nugroho 2025-12-10, indra-kurniawan and wawan-setiadi 2025-12-05,
 # rahmat-hidayat 2025-12-20, suryadi-pranoto 2025-12-10, yohanes-kristanto 2025-12-01) or none.
 HEALTH_OK = {"agus-setiawan.yaml", "budi-santoso.yaml", "dian-permata.yaml", "hartono-wijaya.yaml", "nur-aini.yaml",
-             "rina-kusumawati.yaml", "siti-rahma.yaml", "teguh-santoso.yaml", "yudi-hartanto.yaml"}
+             "ratih-puspitasari.yaml", "rina-kusumawati.yaml", "siti-rahma.yaml", "teguh-santoso.yaml",
+             "yudi-hartanto.yaml"}
 # The other round-2 requirements, where they do not pass (both positions).
 ROUND2: dict[str, dict[str, str]] = {
     "gunawan-wibisono.yaml": {"no-pending-sanction": MISSING},  # objection pending since 2025-08-20
@@ -103,6 +104,13 @@ EXPECTED: dict[str, dict[str, tuple[str, dict[str, str]]]] = {
     "wawan-setiadi.yaml": {
         "administrator": ("eligible", {**comp(PASS)}),   # his waiver names jpt-pratama
         "pengawas": ("eligible", {}),
+    },
+    "ratih-puspitasari.yaml": {
+        "administrator": ("eligible", {
+            "experience": PASS,   # PENGAWAS 2023-06-01..2026-12-01 without CLTN 2024-02-01..2024-08-01 (6 months)
+            **comp(PASS),         # = 42 - 6 = 36 >= 36
+        }),
+        "pengawas": ("eligible", {}),  # PELAKSANA 2006-04-01..2023-06-01 = 206 months >= 48
     },
     "yudi-hartanto.yaml": {
         "administrator": ("not_eligible", {
@@ -621,6 +629,7 @@ BOARD_ORDER = [
     "Dian Permata",       # 86.11 as reported, III/d since 2018-04-01 = 104 months (like Siti Rahma): by name
     "Hartono Wijaya",     # the same
     "Siti Rahma",         # 86.11 as reported
+    "Ratih Puspitasari",  # 86.11, III/d since 2018-04-01 less 6 months of CLTN = 98 months
     "Yudi Hartanto",      # 86.11, III/a
     "Rina Kusumawati",    # 84.5
     "Sari Wulandari",     # 81.0
@@ -743,9 +752,10 @@ def test_board_ranking(runs: dict[str, CheckRun], loaded: list[LoadedCandidate],
 def test_board_group_sizes() -> None:
     # Round 2 sends every fixture without a recent health certificate to the board.
     counts = {position: [expected(name, position)[0] for name in EXPECTED] for position in POSITIONS}
-    # siti-rahma, budi-santoso, dian-permata, hartono-wijaya, nur-aini (teguh-santoso: sanction in the look-back)
-    assert counts["administrator"].count("eligible") == 5
-    assert counts["pengawas"].count("eligible") == 7        # those five, agus-setiawan (D3), rina-kusumawati
+    # siti-rahma, budi-santoso, dian-permata, hartono-wijaya, nur-aini, ratih-puspitasari (teguh-santoso: sanction in
+    # the look-back)
+    assert counts["administrator"].count("eligible") == 6
+    assert counts["pengawas"].count("eligible") == 8        # those six, agus-setiawan (D3), rina-kusumawati
 
 
 @pytest.mark.parametrize("position", POSITIONS)

@@ -15,7 +15,9 @@ from typing import Any
 import pytest
 from cli_runner import run
 
-from engine.facts.calendar import started_months
+from engine.facts.calendar import started_months, without_leave
+from engine.facts.derive import derive
+from engine.load.intake import load_candidates
 from engine.tools.lint import lint
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -184,3 +186,53 @@ positions:
     overlay = explain(Path(siti), "administrator", "2027-12-01", "--rules", str(rules), "--ruleset", "window-24")
     assert requirement(national, "assessment-valid")["status"] == "pass"
     assert requirement(overlay, "assessment-valid")["status"] == "fail"
+
+
+def test_cltn_is_taken_out_of_service_rank_and_post() -> None:
+    # CLTN 2024-02-01..2024-08-01 = 6 months 0 days. Pengawas from 2023-06-01: 36 months on 2026-12-01 (not
+    # 2026-06-01). Rank III/d from 2018-04-01: 104 months on 2026-12-01 without leave, 98 with it. Service since
+    # 2006-04-01: 248 months, 242 with the leave taken out.
+    [loaded], problems = load_candidates([FIXTURES / "ratih-puspitasari.yaml"])
+    assert problems == []
+    facts = derive(loaded.candidate, dt.date(2026, 12, 1))
+    assert facts.values["months_in_post.pengawas"] == 36
+    assert derive(loaded.candidate, dt.date(2026, 11, 30)).values["months_in_post.pengawas"] == 35
+    assert facts.values["months_in_rank"] == 98
+    assert facts.values["months_of_service"] == 242
+    assert facts.anchors["months_in_post.pengawas"] == dt.date(2023, 12, 1)
+
+
+@pytest.mark.parametrize(("leave", "start", "end"), [
+    # ended inside the period: the start moves by its months and days
+    ((dt.date(2024, 2, 1), dt.date(2024, 8, 1)), dt.date(2023, 12, 1), dt.date(2026, 12, 1)),
+    ((dt.date(2024, 2, 1), dt.date(2024, 8, 11)), dt.date(2023, 12, 11), dt.date(2026, 12, 1)),
+    # still running on the date: the period ends where the leave began
+    ((dt.date(2026, 3, 1), None), dt.date(2023, 6, 1), dt.date(2026, 3, 1)),
+    # resumes after the date: the same
+    ((dt.date(2026, 3, 1), dt.date(2027, 3, 1)), dt.date(2023, 6, 1), dt.date(2026, 3, 1)),
+    # entirely before the period: no effect
+    ((dt.date(2020, 1, 1), dt.date(2020, 7, 1)), dt.date(2023, 6, 1), dt.date(2026, 12, 1)),
+])
+def test_without_leave(leave: tuple[dt.date, dt.date | None], start: dt.date, end: dt.date) -> None:
+    assert without_leave(dt.date(2023, 6, 1), dt.date(2026, 12, 1), [leave]) == (start, end)
+
+
+def test_gap_is_exact_to_the_day() -> None:
+    doc = explain(FIXTURES / "ratih-puspitasari.yaml", "administrator", "2026-11-30")
+    pengawas = next(c for c in requirement(doc, "experience")["children"] if c["id"] == "experience-pengawas")
+    assert pengawas["gap"] == "needs ≥ 3 years, has 2 years 11 months (1 day short: met on 2026-12-01)"
+    doc = explain(FIXTURES / "ratih-puspitasari.yaml", "administrator", "2026-10-20", "--lang", "id")
+    pengawas = next(c for c in requirement(doc, "experience")["children"] if c["id"] == "experience-pengawas")
+    assert pengawas["gap"].endswith("(kurang 1 bulan 11 hari: terpenuhi pada 2026-12-01)")
+
+
+def test_leave_is_in_the_schema_and_checked(tmp_path: Path) -> None:
+    code, out, _err = run("schema", "candidate")
+    assert "Leave" in json.loads(out)["$defs"]
+    path = tmp_path / "bad.yaml"
+    path.write_text((FIXTURES / "ratih-puspitasari.yaml").read_text().replace("end: 2024-08-01", "end: 2024-01-01"))
+    code, _out, err = run("explain", str(path), "--position", "administrator", "--as-of", "2026-12-01")
+    assert code != 0 and "end is not after start" in err and "Traceback" not in err
+    path.write_text((FIXTURES / "ratih-puspitasari.yaml").read_text().replace("type: CLTN", "type: SAKIT"))
+    code, _out, err = run("explain", str(path), "--position", "administrator", "--as-of", "2026-12-01")
+    assert code != 0 and "leave" in err and "Traceback" not in err

@@ -41,6 +41,40 @@ def add_months(start: dt.date, months: int) -> dt.date:
     return dt.date(year, month, last) + dt.timedelta(days=1)
 
 
+def without_leave(start: dt.date, end: dt.date,
+                  leaves: list[tuple[dt.date, dt.date | None]]) -> tuple[dt.date, dt.date]:
+    """The period ``start``..``end`` with unpaid leave taken out (a leave runs from its first day to the day service
+    resumes; None: not resumed). A leave that ended inside the period moves its start later by the leave's length
+    in months and days, so the anniversary moves exactly that far; a leave still running at ``end`` ends the
+    period on its first day."""
+    shifted = start
+    for first, resumed in sorted(leaves, key=lambda leave: leave[0]):
+        lo, hi = max(start, first), min(end, resumed or end)
+        if resumed is None or resumed > end:
+            if first < end:
+                end = max(first, start)
+            continue
+        if hi <= lo:
+            continue
+        months = completed_months(lo, hi)
+        shifted = add_months(shifted, months) + dt.timedelta(days=(hi - add_months(lo, months)).days)
+    return shifted, max(shifted, end)
+
+
+def running_start(periods: list[tuple[dt.date, dt.date]], end: dt.date) -> dt.date | None:
+    """The start of the one period still running on ``end`` when the periods merge into exactly one (the date from
+    which its months count), else None."""
+    spans = sorted((s, e) for s, e in periods if e > s)
+    if not spans:
+        return None
+    start, last = spans[0]
+    for s, e in spans[1:]:
+        if s > last:
+            return None
+        last = max(last, e)
+    return start if last == end else None
+
+
 def span_months(periods: list[tuple[dt.date, dt.date]]) -> int:
     """Total completed months of several periods (overlaps merged).
 

@@ -251,6 +251,22 @@ class Waiver(Strict):
         return self
 
 
+class Leave(Strict):
+    """Unpaid leave outside the civil service (cuti di luar tanggungan negara, CLTN): not counted as service,
+    time in rank or time in post. ``end`` is the day service resumes (None: still on leave)."""
+
+    type: Literal["CLTN"]
+    start: Date
+    end: Date | None = None
+    document: str | None = None
+
+    @model_validator(mode="after")
+    def _dated(self) -> Leave:
+        if self.end is not None and self.end <= self.start:
+            raise ValueError("end is not after start")
+        return self
+
+
 class Candidate(Strict):
     """One civil servant; histories are lists in any order (facts sort them by date)."""
 
@@ -278,3 +294,5 @@ class Candidate(Strict):
     # imported-dossier fields (issue #10)
     legal_position: LegalPosition | None = None
     provenance: Provenance | None = None
+    # unpaid leave outside the service (issue #8)
+    leave: list[Leave] = Field(default_factory=list)

@@ -111,16 +111,20 @@ def report_json(report: BaseModel) -> dict[str, Any]:
     return data
 
 
-def requirement_rows(outcomes: Sequence[Outcome], lang: str) -> list[dict[str, Any]]:
-    """Per requirement (children indented): status, has, needs, gap or reason, basis, description."""
+def requirement_rows(outcomes: Sequence[Outcome], lang: str, anchors: dict[str, dt.date] | None = None,
+                     as_of: dt.date | None = None) -> list[dict[str, Any]]:
+    """Per requirement (children indented): status, has, needs, gap or reason, basis, description. With the days
+    running service facts count from (``Facts.anchors``), a shortfall is exact to the day."""
     rows: list[dict[str, Any]] = []
+    anchors = anchors or {}
 
     def add(o: Outcome, depth: int) -> None:
         spec = lookup(o.fact) if o.fact else None
         expected = (f"{OPS[o.expected.op]} {shown(spec, o.expected.value, lang)}" if o.expected else "")
         detail = note_text(o.note, lang)
         if o.status == "fail" and o.expected and o.observed is not None:
-            detail = gap_text(spec, o.expected.op, o.observed, o.expected.value, lang)
+            detail = gap_text(spec, o.expected.op, o.observed, o.expected.value, lang,
+                              anchor=anchors.get(o.fact or ""), as_of=as_of)
         marker = ("  " * depth + "└ ") if depth else ""
         rows.append({
             label("requirement", lang): marker + o.id, label("status", lang): label(o.status, lang),

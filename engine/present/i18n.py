@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from decimal import Decimal
 from typing import Any
 
-from engine.facts.calendar import duration_text
+from engine.facts.calendar import add_months, completed_months, duration_text
 from engine.facts.derive import Note
 from engine.facts.vocabulary import FactSpec
 
@@ -124,13 +125,30 @@ def _months(value: Any) -> int:
     return int(years) * 12 + int(rest.removesuffix("M") or 0)
 
 
-def gap_text(spec: FactSpec | None, op: str, observed: Any, expected: Any, lang: str) -> str:
-    """'needs 4 years, has 3 years 5 months (7 months short)' or 'needs level 3, has 2'."""
+def _short_to_the_day(expected: Any, anchor: dt.date, as_of: dt.date, lang: str) -> str:
+    """'1 day short: met on 2026-12-02': the time still missing when the service runs on, exact to the day."""
+    reach = add_months(anchor, _months(expected))
+    months = completed_months(as_of, reach)
+    days = (reach - add_months(as_of, months)).days
+    parts = [duration_text(months, lang)] if months else []
+    if days or not parts:
+        parts.append(f"{days} {'day' if days == 1 else 'days'}" if lang == "en" else f"{days} hari")
+    amount = " ".join(parts)
+    return (f" ({amount} short: met on {reach})" if lang == "en"
+            else f" (kurang {amount}: terpenuhi pada {reach})")
+
+
+def gap_text(spec: FactSpec | None, op: str, observed: Any, expected: Any, lang: str, *,
+             anchor: dt.date | None = None, as_of: dt.date | None = None) -> str:
+    """'needs 4 years, has 3 years 5 months (7 months short)' or 'needs level 3, has 2'; with the day a running
+    service period counts from, the shortfall is exact to the day ('1 day short: met on 2026-12-02')."""
     need = f"{OPS[op]} {shown(spec, expected, lang)}"
     has = shown(spec, observed, lang)
     if spec is not None and spec.name.startswith("competency."):
         need = f"level {OPS[op]} {expected}"
     text = f"needs {need}, has {has}" if lang == "en" else f"perlu {need}, dimiliki {has}"
+    if spec is not None and spec.kind == "months" and op == "gte" and anchor is not None and as_of is not None:
+        return text + _short_to_the_day(expected, anchor, as_of, lang)
     if spec is not None and spec.kind in ("months", "int", "decimal") and op in ("gte", "gt"):
         short = (_months(expected) - _months(observed) if spec.kind == "months"
                  else Decimal(str(expected)) - Decimal(str(observed)))
