@@ -49,9 +49,11 @@ RATING_YEARS = (1, 2, 3)
 _FIXED = [
     _f("age_years", "int", "Age in completed years", "Usia dalam tahun penuh", lo=0, hi=100),
     _f("golongan", "scale", "Current rank (golongan ruang)", "Golongan ruang saat ini", scale="golongan"),
-    _f("months_in_rank", "months", "Time in the current rank since its TMT", "Masa kerja dalam golongan sejak TMT",
+    _f("months_in_rank", "months", "Time in the current rank since its TMT (CLTN leave taken out)",
+       "Masa kerja dalam golongan sejak TMT (tanpa masa CLTN)",
        lo=0, hi=720),
-    _f("months_of_service", "months", "Service since TMT CPNS", "Masa kerja sejak TMT CPNS", lo=0, hi=720),
+    _f("months_of_service", "months", "Service since TMT CPNS (CLTN leave taken out)",
+       "Masa kerja sejak TMT CPNS (tanpa masa CLTN)", lo=0, hi=720),
     _f("employee_status", "scale", "Employment status", "Status kepegawaian", scale="employee_status"),
     _f("education", "scale", "Highest recognised education (foreign degrees need an equivalence decree)",
        "Pendidikan tertinggi yang diakui (ijazah luar negeri perlu penyetaraan)", scale="education"),
@@ -98,7 +100,8 @@ _FIXED = [
 
 FAMILIES: dict[str, tuple[Kind, str | None, int | None, int | None, str, str]] = {
     # family: kind, scale, min, max, english description, Indonesian description ({} = member)
-    "months_in_post": ("months", None, 0, 720, "Definitive service in post {}", "Masa jabatan definitif {}"),
+    "months_in_post": ("months", None, 0, 720, "Definitive service in post {} (CLTN leave taken out)",
+                       "Masa jabatan definitif {} (tanpa masa CLTN)"),
     "months_in_post_incl_acting": ("months", None, 0, 720, "Service in post {} including Plt/Plh",
                                    "Masa jabatan {} termasuk Plt/Plh"),
     "rating_min_last": ("scale", "predikat", None, None,
