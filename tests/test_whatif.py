@@ -181,7 +181,9 @@ def test_smallest_changes_and_no_date_within_the_horizon(tmp_path: Path) -> None
     assert what["lapses"] == [{"id": "performance", "on": "2027-01-01", "status": "missing",
                                "note": "no usable rating for 2026 (reason: -)"},
                               {"id": "health", "on": "2027-06-02", "status": "missing",
-                               "note": "not met, but no source confirms this threshold yet; the board decides"}]
+                               "note": "not met, but no source confirms this threshold yet; the board decides"},
+                              # the assessment of 2025-05-05 is valid for 36 months, through 2028-05-05
+                              {"id": "assessment-valid", "on": "2028-05-06", "status": "fail", "note": None}]
     indonesian = changes(explain(path, "administrator", as_of, "--lang", "id"))
     assert indonesian["education"]["text"].startswith("S1 diperlukan, dimiliki D3; tidak terpenuhi")
     assert indonesian["competency-m01"]["text"] == "Integritas (M01) level 3 diperlukan, dimiliki 2"
@@ -209,7 +211,10 @@ def test_table_and_markdown_show_the_section_csv_stays_one_table(leap_pengawas: 
     assert "**Yang diperlukan agar kandidat memenuhi syarat**" in markdown
     assert "Tanggal paling awal memenuhi syarat bila hanya waktu yang berjalan: 2027-03-01." in markdown
     csv_text = text_of(leap_pengawas, "administrator", as_of, "--format", "csv")
-    assert "2027-03-01" not in csv_text and len(csv_text.strip().splitlines()) > 5
+    # One table: no what-if lines (the gap column alone says when the running service is met).
+    assert "What would make" not in csv_text and "Earliest date" not in csv_text
+    assert "(2 months 14 days short: met on 2027-03-01)" in csv_text  # 2026-12-15 + 2 months = 2027-02-15, + 14 days
+    assert len(csv_text.strip().splitlines()) > 5 and "3 years as Pengawas (definitive) on" not in csv_text
 
 
 def test_nearest_passing_values() -> None:

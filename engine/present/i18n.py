@@ -104,14 +104,40 @@ class _Default(dict[str, str]):
         return "?"
 
 
+# Yes/no facts in words a board reads: fact -> (true en, false en, true id, false id).
+BOOL_WORDS: dict[str, tuple[str, str, str, str]] = {
+    "sanction_active": ("serving a sanction", "no sanction running",
+                        "sedang menjalani hukuman", "tidak ada hukuman berjalan"),
+    "sanction_pending": ("examination or appeal pending", "nothing pending",
+                         "pemeriksaan atau banding belum diputus", "tidak ada yang belum diputus"),
+    "assessment_accredited": ("accredited provider", "provider not accredited",
+                              "penyelenggara terakreditasi", "penyelenggara tidak terakreditasi"),
+    "below_education_ceiling": ("below the ceiling of the education recognised for rank",
+                                "at the ceiling of the education recognised for rank",
+                                "di bawah batas pangkat pendidikan yang diakui",
+                                "sudah pada batas pangkat pendidikan yang diakui"),
+}
+
+
+SANCTION_WORDS = {"NONE": ("none", "tidak ada"), "RINGAN": ("light (ringan)", "ringan"),
+                  "SEDANG": ("moderate (sedang)", "sedang"), "BERAT": ("heavy (berat)", "berat")}
+
+
 def shown(spec: FactSpec | None, value: Any, lang: str) -> str:
-    """A fact value for people: durations in years and months, booleans as words."""
+    """A fact value for people: durations in years and months, ages in years, booleans as words."""
     if value is None:
         return ""
     if isinstance(value, list):
         return ", ".join(shown(spec, v, lang) for v in value)
     if spec is not None and spec.kind == "months":
         return duration_text(_months(value), lang)
+    if spec is not None and spec.name in BOOL_WORDS and isinstance(value, bool):
+        words = BOOL_WORDS[spec.name]
+        return words[(0 if value else 1) + (2 if lang == "id" else 0)]
+    if spec is not None and spec.scale == "sanction_level" and value in SANCTION_WORDS:
+        return SANCTION_WORDS[value][1 if lang == "id" else 0]
+    if spec is not None and spec.name == "age_years":
+        return f"{value} years" if lang == "en" else f"{value} tahun"
     if isinstance(value, bool):
         return ("yes" if value else "no") if lang == "en" else ("ya" if value else "tidak")
     return str(value)
@@ -188,6 +214,7 @@ WHATIF: dict[str, tuple[str, str]] = {
     "any_of": ("one of the alternatives below", "salah satu alternatif di bawah"),
     "all_of": ("every part below", "semua bagian di bawah"),
     "at_most": ("at most {value}", "paling tinggi {value}"),
+    "under": ("under {value}", "di bawah {value}"),
     "one_of": ("one of {values}", "salah satu dari {values}"),
     "other_than": ("other than {values}", "selain {values}"),
     "eligible_now": ("Eligible now.", "Memenuhi syarat sekarang."),
@@ -254,7 +281,9 @@ def whatif_subject(spec: FactSpec, fact: str, op: str, target: Any, lang: str) -
     if phrase is None or op not in ("gte", "gt", "lte", "lt", "eq"):
         return None
     value = shown(spec, target, lang)
-    if op in ("lte", "lt"):
+    if op == "lt" and spec.kind == "int" and isinstance(target, int):
+        value = whatif_text("under", lang, value=shown(spec, target + 1, lang))  # "under 56", not "at most 55"
+    elif op in ("lte", "lt"):
         value = whatif_text("at_most", lang, value=value)
     name = COMPETENCIES.get(member, (member,))[0]  # the official (Indonesian) name, as boards use it
     post = member.replace("_", " ").title()
