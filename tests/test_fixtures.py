@@ -105,6 +105,16 @@ EXPECTED: dict[str, dict[str, tuple[str, dict[str, str]]]] = {
         "administrator": ("eligible", {**comp(PASS)}),   # his waiver names jpt-pratama
         "pengawas": ("eligible", {}),
     },
+    "bayu-ardiansyah.yaml": {
+        "administrator": ("not_eligible", {
+            "experience": FAIL,   # only ever a Pelaksana
+            **comp(MISSING),      # no assessment
+        }),
+        "pengawas": ("needs_review", {
+            "experience": PASS,   # PELAKSANA 2015-03-01..2026-12-01 = 141 >= 48; S1 (held, not yet for rank) >= D3
+            **comp(MISSING),
+        }),
+    },
     "ratih-puspitasari.yaml": {
         "administrator": ("eligible", {
             "experience": PASS,   # PENGAWAS 2023-06-01..2026-12-01 without CLTN 2024-02-01..2024-08-01 (6 months)
@@ -643,6 +653,7 @@ BOARD_ORDER = [
     "Tri Handayani",      # III/b
     "Nanik Rahayu",       # II/d since 2020-04-01 = 80 months
     "Heru Santoso",       # II/d since 2021-10-01 = 62 months
+    "Bayu Ardiansyah",    # II/d since 2025-10-01 = 14 months
     "Slamet Riyadi",      # II/c since 2021-03-01 = 69 months
     "Gunawan Wibisono",   # II/c since 2021-10-01 = 62 months
     "Lestari Ningsih",    # II/b

@@ -16,7 +16,7 @@ from engine.facts.calendar import (
     started_months,
     without_leave,
 )
-from engine.facts.promotion import below_ceiling, exam_passed, penyetaraan_periods
+from engine.facts.promotion import below_ceiling, below_start_rank, exam_passed, new_diploma, penyetaraan_periods
 from engine.facts.scales import EDUCATION, EXAM_TYPES, PENYETARAAN, PREDIKAT, SANCTION_LEVEL, TRAINING_TYPES
 from engine.facts.unrecorded import withheld
 from engine.facts.vocabulary import DECIMAL_PLACES, POST_KEYS, RATING_YEARS, family_name
@@ -300,6 +300,14 @@ class _Deriver:
             self.missing["below_education_ceiling"] = note("no_diploma")
         else:
             values["below_education_ceiling"] = below_ceiling(values["golongan"], values["education_for_rank"])
+        if "education" in values and "education_for_rank" in values:
+            values["new_diploma"] = new_diploma(values["education"], values["education_for_rank"])
+        else:
+            self.missing["new_diploma"] = note("no_diploma")
+        if "education" in values and "golongan" in values:
+            values["below_diploma_start_rank"] = below_start_rank(values["golongan"], values["education"])
+        else:
+            self.missing["below_diploma_start_rank"] = self.missing.get("education") or note("no_rank", date=as_of)
         values["as_of_day"] = as_of.day
         values["as_of_month"] = as_of.month
         for kind in EXAM_TYPES:
