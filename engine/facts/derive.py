@@ -211,13 +211,14 @@ class _Deriver:
 
     def _assessment(self) -> None:
         done = sorted((a for a in self.c.competency_assessments if a.date <= self.as_of), key=lambda a: a.date)
-        names = ("jpm", "jpm_capped", "assessment_age_months", "assessment_accredited")
+        names = ("jpm", "jpm_capped", "assessment_age_months", "assessment_months_started", "assessment_accredited")
         if not done:
             for name in names:
                 self.missing[name] = note("no_assessment")
             return
         latest = done[-1]
-        self.values["assessment_age_months"] = started_months(latest.date, self.as_of)
+        self.values["assessment_age_months"] = self.months_since(latest.date)
+        self.values["assessment_months_started"] = started_months(latest.date, self.as_of)
         self.values["assessment_accredited"] = latest.provider_accredited
         for score in latest.scores:
             self._decimal(f"competency.{score.code}", score.attained)
@@ -278,9 +279,11 @@ class _Deriver:
         else:
             self.missing["talent_box"] = note("no_talent_box")
         if c.health_certificate_date and c.health_certificate_date <= as_of:
-            self.values["health_certificate_age_months"] = started_months(c.health_certificate_date, as_of)
+            self.values["health_certificate_age_months"] = self.months_since(c.health_certificate_date)
+            self.values["health_certificate_months_started"] = started_months(c.health_certificate_date, as_of)
         else:
-            self.missing["health_certificate_age_months"] = note("no_health_certificate")
+            for name in ("health_certificate_age_months", "health_certificate_months_started"):
+                self.missing[name] = note("no_health_certificate")
 
 
     def _not_recorded(self) -> None:

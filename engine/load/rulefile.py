@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Discriminator, Field, Tag
+from pydantic import BaseModel, ConfigDict, Discriminator, Field, SerializerFunctionWrapHandler, Tag, model_serializer
 
 from engine.load.candidate import Date
 
@@ -54,6 +54,14 @@ class Check(_Common):
     # experience at Pelaksana level) goes to the board as `missing` instead of passing.
     on_pass: Literal["pass", "review"] = "pass"
 
+    @model_serializer(mode="wrap")
+    def _dump(self, handler: SerializerFunctionWrapHandler) -> dict[str, Any]:
+        # Left out at its default so rulesets written before the field existed keep their content hash.
+        data: dict[str, Any] = handler(self)
+        if self.on_pass == "pass":
+            data.pop("on_pass", None)
+        return data
+
 
 class AnyOf(_Common):
     any_of: Annotated[tuple[Requirement, ...], Field(min_length=2)]
@@ -90,6 +98,14 @@ class PositionClass(Frozen):
     # Why the class carries fewer than the discipline conditions (the `discipline` lint accepts it then).
     discipline_omitted: Text | None = None
     requirements: tuple[Requirement, ...] = ()
+
+    @model_serializer(mode="wrap")
+    def _dump(self, handler: SerializerFunctionWrapHandler) -> dict[str, Any]:
+        # Left out when absent so rulesets written before the field existed keep their content hash.
+        data: dict[str, Any] = handler(self)
+        if self.discipline_omitted is None:
+            data.pop("discipline_omitted", None)
+        return data
 
 
 class CompetencyTable(Frozen):
