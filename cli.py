@@ -36,6 +36,7 @@ from engine.present.decisions import (
     explain_report,
     report_json,
     requirement_rows,
+    shortfall_anchors,
     summary_line,
 )
 from engine.present.i18n import label
@@ -471,7 +472,8 @@ def audit_show(decision_id: str, db: str | None, fmt: str, lang: str) -> None:
     outcomes = shown.outcomes()
     if fmt == "table":
         click.echo(audit_views.show_header(shown, lang))
-    click.echo(rows_text(requirement_rows(outcomes, lang), fmt))
+    anchors = shortfall_anchors(shown.record, shown.decision.as_of)
+    click.echo(rows_text(requirement_rows(outcomes, lang, anchors, shown.decision.as_of), fmt))
 
 
 @audit.command("verify", epilog=EXIT_CODES_HELP)

@@ -179,3 +179,17 @@ def summary_line(run: CheckRun, lang: str) -> str:
     if lang == "id":
         return f"{len(run.decisions)} kandidat untuk {run.position.id} per {run.as_of}: {parts}"
     return f"{len(run.decisions)} candidates for {run.position.id} on {run.as_of}: {parts}"
+
+
+def shortfall_anchors(record: dict[str, Any], as_of: dt.date) -> dict[str, dt.date]:
+    """For a recorded decision, the days its running service facts count from, re-derived from the candidate
+    snapshot it was decided on (display only: a shortfall to the day, as `explain` showed it)."""
+    from pydantic import ValidationError
+
+    from engine.audit.snapshot import revive
+    from engine.facts.derive import derive
+
+    try:
+        return derive(revive(record["candidate"]["snapshot"]), as_of).anchors
+    except (KeyError, TypeError, ValidationError):
+        return {}
