@@ -9,6 +9,7 @@ from pathlib import Path
 
 import orjson
 import pytest
+from cli_runner import run
 
 from engine.compiler.plan import compile_position
 from engine.errors import InputError
@@ -18,7 +19,6 @@ from engine.load.rulefile import Check, Ruleset, TopCheck, walk
 from engine.load.thresholds import checked_threshold
 from engine.tools.boundaries import generate
 from engine.tools.cases import load_cases
-from cli_runner import run
 
 RULES = Path(__file__).parent.parent / "rules"
 CANDIDATE = Path(__file__).parent.parent / "fixtures" / "candidates" / "slamet-riyadi.yaml"
