@@ -35,7 +35,9 @@ def explain(path: Path, position: str, as_of: str, *more: str) -> dict[str, Any]
 
 
 def table(path: Path, position: str, as_of: str, *more: str) -> str:
-    code, out, err = run("explain", str(path), "--position", position, "--as-of", as_of, *more)
+    # Markdown keeps each cell on one line (the terminal table wraps long notes over several lines).
+    code, out, err = run("explain", str(path), "--position", position, "--as-of", as_of, "--format", "markdown",
+                         *more)
     assert code in (0, 1), err
     return out
 
