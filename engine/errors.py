@@ -93,6 +93,8 @@ class ProblemCode(StrEnum):
     NEVER_PASSES = "never_passes", "a requirement no value of its fact can pass", "warning", ExitCode.FINDINGS
     NEVER_FAILS = "never_fails", "a requirement every value of its fact passes", "warning", ExitCode.FINDINGS
     LADDER = "ladder", "a higher position class asks less than the class below it", "warning", ExitCode.FINDINGS
+    DISCIPLINE = ("discipline", "a promotion class checks fewer than the discipline conditions and does not say why "
+                  "(`discipline_omitted`)", "warning", ExitCode.FINDINGS)
     # choosing rules
     UNKNOWN_RULESET = "unknown_ruleset", "no ruleset has the id given (or an overlay extends an unknown one)"
     NOT_IN_FORCE = "not_in_force", "no version of the ruleset is in force on the as-of date"

@@ -8,8 +8,8 @@ RULES = Path(__file__).resolve().parent.parent / "rules"
 
 
 def raise_experience(text: str) -> str:
-    """Administrator: Pengawas or Ahli Muda for 4 years instead of 3 (both alternatives)."""
+    """Administrator: Pengawas, Ahli Muda or Penyelia for 4 years instead of 3 (every alternative)."""
     start, end = text.index("  - id: administrator\n"), text.index("  - id: pengawas\n")
     block = text[start:end]
-    assert block.count("value: 3y") == 2
+    assert block.count("value: 3y") == 3
     return text[:start] + block.replace("value: 3y", "value: 4y") + text[end:]

@@ -100,11 +100,12 @@ def test_table_and_languages() -> None:
 
 
 def test_explain_shows_the_gap(tmp_path: Path) -> None:
-    # Pengawas from 2021-01-04 → only 2 years 10 months on 2023-11-15: short of 3 years by 2 months.
+    # Pengawas from 2021-01-04 → only 2 years 10 months on 2023-11-15; 3 years on 2024-01-04, which is 1 month
+    # (to 2023-12-15) and 20 days later: the shortfall of running service is exact to the day.
     code, out, _err = run("explain", str(SITI), "--position", "administrator", "--as-of", "2023-11-15", "--format",
                           "markdown")
     assert code == 0
-    assert "needs ≥ 3 years, has 2 years 10 months (2 months short)" in out
+    assert "needs ≥ 3 years, has 2 years 10 months (1 month 20 days short: met on 2024-01-04)" in out
     assert "**verdict**: not eligible" in out
 
 

@@ -226,7 +226,7 @@ def test_long_text_is_wrapped_not_cut() -> None:
     assert code == 0
     # The longest requirement text, wrapped over several lines of its column, loses no word.
     words = out.split()
-    sentence = "Pengawas for at least 3 years, or an equivalent functional post (Ahli Muda)"
+    sentence = "Pengawas for at least 3 years, or a functional post at the level of Pengawas for at least 3 years"
     assert all(word in words for word in sentence.split())
 
 

@@ -78,13 +78,16 @@ def verdict(statuses: dict[str, str]) -> str:
 
 
 def experience(values: dict[str, Any], months: int) -> str:
-    """any_of(definitive Pengawas >= months, with acting service sending to the board; Ahli Muda >= months)."""
+    """any_of(definitive Pengawas >= months, with acting service sending to the board; Ahli Muda >= months;
+    Penyelia >= months sending to the board, since no source settles it)."""
     pengawas = values["months_in_post.pengawas"]
     with_acting = values["months_in_post_incl_acting.pengawas"]
     ahli_muda = values["months_in_post.ahli_muda"]
     first = "pass" if pengawas >= months else "missing" if with_acting >= months else "fail"
     second = "pass" if ahli_muda >= months else "fail"
-    return "pass" if "pass" in (first, second) else "missing" if "missing" in (first, second) else "fail"
+    third = "missing" if values["months_in_post.penyelia"] >= months else "fail"
+    found = (first, second, third)
+    return "pass" if "pass" in found else "missing" if "missing" in found else "fail"
 
 
 def integritas(d: Decision, level: int) -> str:
@@ -216,7 +219,7 @@ def test_usage_and_input_errors(small: tuple[Path, Path], tmp_path: Path) -> Non
 
 
 # Pengawas since 2021 with everything for Administrator, but a tukin cut running 2026-09-01..2027-02-28.
-SERVING_A_SANCTION = """\
+SANCTIONED_LAST_YEAR = """\
 nip: "198503102010011002"
 name: Test Sanksi
 birth_date: 1985-03-10
@@ -237,23 +240,26 @@ competency_assessments:
      {code: M04, attained: 3}, {code: M05, attained: 3}, {code: M06, attained: 3}, {code: M07, attained: 3},
      {code: M08, attained: 3}, {code: SK01, attained: 3}]}
 discipline:
-  - {level: SEDANG, type: POTONG_TUKIN_6, regulation: PP94_2021, decided: 2026-08-20, effective_start: 2026-09-01,
-     effective_end: 2027-02-28, status: FINAL}
+  - {level: SEDANG, type: POTONG_TUKIN_6, regulation: PP94_2021, decided: 2025-01-20, effective_start: 2025-02-01,
+     effective_end: 2025-07-31, status: FINAL}
+health_certificate_date: 2026-10-01
 """
 
 
 def test_a_removed_requirement_is_shown_absent(tmp_path: Path) -> None:
-    """Dropping 'no running sanction' from Administrator makes eligible whoever failed only that."""
+    """Dropping the sanction look-back from Administrator makes eligible whoever failed only that (a tukin cut
+    2025-02-01..2025-07-31 is over on 2026-12-01 but inside the 24 months from 2024-12-01)."""
 
     def drop(text: str) -> str:
         start, end = text.index("  - id: administrator\n"), text.index("  - id: pengawas\n")
         block = text[start:end]
-        cut = block.index("      - id: no-running-sanction\n")
-        return text[:start] + block[:cut] + text[end:]
+        cut = block.index("      - id: no-recent-sanction\n")
+        after = block.index("      - id: ", cut + 10)
+        return text[:start] + block[:cut] + block[after:] + text[end:]
 
     folder = tmp_path / "one"
     folder.mkdir()
-    (folder / "serving.yaml").write_text(SERVING_A_SANCTION)
+    (folder / "sanctioned.yaml").write_text(SANCTIONED_LAST_YEAR)
     code, out, _ = run("diff", str(RULES), str(proposed_rules(tmp_path, drop)), "--candidates", str(folder), *ARGS,
                        "--format", "json")
     doc = json.loads(out)
@@ -261,4 +267,4 @@ def test_a_removed_requirement_is_shown_absent(tmp_path: Path) -> None:
     [flip] = doc["flips"]
     assert (flip["before"], flip["after"]) == ("not_eligible", "eligible")
     [req] = flip["requirements"]
-    assert req["id"] == "no-running-sanction" and req["after"] is None and req["before"]["status"] == "fail"
+    assert req["id"] == "no-recent-sanction" and req["after"] is None and req["before"]["status"] == "fail"

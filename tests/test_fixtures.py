@@ -10,6 +10,13 @@ OR JF Ahli Muda >= 36 months, every competency >= 3; Pengawas = D-III, Pelaksana
 months OR JF Ahli Pertama >= 48 months, every competency >= 2; both: PNS, rating >= BAIK in 2024 and
 2025, no sanction running on the board date. JPM (when the report gives none) = sum attained / sum
 standard x 100, rounded half up to 2 places.
+
+Round 2 of the pack (issue 8) added to both positions: no pending examination/objection/appeal (a pending one
+goes to the board), no moderate or heavy sanction in force from 2024-12-01 (24 months back), a health
+certificate at most 6 months old (dated 2026-06-01 or later; older or none goes to the board) and the BUP of
+58 not reached (born after 1968-12-01). Failures of floors no source confirms go to the board (`missing`):
+education and performance of both positions (PP 11/2017 Pasal 54 not retrieved) and the Pengawas competency
+levels. The verdict follows from the statuses: not_eligible if one fails, else needs_review if one is missing.
 """
 
 from __future__ import annotations
@@ -40,8 +47,42 @@ PASS, FAIL, MISSING = "pass", "fail", "missing"
 COMPETENCIES = ("m01", "m02", "m03", "m04", "m05", "m06", "m07", "m08", "sk01")
 # The top-level requirements every expectation below covers; a requirement a row does not name is
 # expected to pass.
+NEW = ("no-pending-sanction", "no-recent-sanction", "health", "below-bup")
 TOP = ("pns-status", "education", "experience", "performance", "no-running-sanction",
-       *(f"competency-{c}" for c in COMPETENCIES))
+       *(f"competency-{c}" for c in COMPETENCIES), *NEW)
+# Failures that go to the board because no source confirms the floor (rule notes, issue 8 item 9).
+UNCONFIRMED = {"administrator": {"education", "performance"},
+               "pengawas": {"education", "performance", *(f"competency-{c}" for c in COMPETENCIES)}}
+# Health certificates dated 2026-06-01 or later; every other fixture has an older one (ahmad-fauzi 2025-11-03,
+# endang-purwanti 2025-12-15, fajar-nugroho 2025-12-10, indra-kurniawan and wawan-setiadi 2025-12-05,
+# rahmat-hidayat 2025-12-20, suryadi-pranoto 2025-12-10, yohanes-kristanto 2025-12-01) or none.
+HEALTH_OK = {"agus-setiawan.yaml", "budi-santoso.yaml", "dian-permata.yaml", "hartono-wijaya.yaml", "nur-aini.yaml",
+             "ratih-puspitasari.yaml", "rina-kusumawati.yaml", "siti-rahma.yaml", "teguh-santoso.yaml",
+             "yudi-hartanto.yaml"}
+# The other round-2 requirements, where they do not pass (both positions).
+ROUND2: dict[str, dict[str, str]] = {
+    "gunawan-wibisono.yaml": {"no-pending-sanction": MISSING},  # objection pending since 2025-08-20
+    "teguh-santoso.yaml": {"no-recent-sanction": FAIL},  # tukin cut 2025-01-01..2025-06-30, after 2024-12-01
+    "wahyu-prasetyo.yaml": {"no-recent-sanction": FAIL},  # tukin cut 2026-03-01..2027-02-28, running
+    "indra-kurniawan.yaml": {"below-bup": FAIL},  # born 1968-09-09: 58 on 2026-09-09
+    "wawan-setiadi.yaml": {"below-bup": FAIL},  # the same birth date
+    # dian-permata: demotion ended 2024-10-31, before 2024-12-01; irwan-syahputra: sanction annulled;
+    # lestari-ningsih: tukin cut ended 2024-06-30; hartono-wijaya: born 1968-12-02, 57 on 2026-12-01.
+}
+
+
+def expected(name: str, position: str) -> tuple[str, dict[str, str]]:
+    """The statuses of every TOP requirement and the verdict they give."""
+    _round1, named = EXPECTED[name][position]
+    statuses = {rid: named.get(rid, PASS) for rid in TOP}
+    for rid in UNCONFIRMED[position]:
+        if statuses[rid] == FAIL:
+            statuses[rid] = MISSING
+    statuses["health"] = PASS if name in HEALTH_OK else MISSING
+    statuses.update(ROUND2.get(name, {}))
+    values = set(statuses.values())
+    verdict = "not_eligible" if FAIL in values else "needs_review" if MISSING in values else "eligible"
+    return verdict, statuses
 
 
 def comp(status: str, **overrides: str) -> dict[str, str]:
@@ -51,6 +92,47 @@ def comp(status: str, **overrides: str) -> dict[str, str]:
 
 # fixture file -> position -> (verdict, statuses of the requirements that matter)
 EXPECTED: dict[str, dict[str, tuple[str, dict[str, str]]]] = {
+    # Round-2 fixtures (issue 8). dian-permata and hartono-wijaya are siti-rahma with another birth date (and a
+    # demotion that ended 2024-10-31); wawan-setiadi is indra-kurniawan with a later, expiring waiver.
+    "dian-permata.yaml": {
+        "administrator": ("eligible", {**comp(PASS)}),
+        "pengawas": ("eligible", {}),
+    },
+    "hartono-wijaya.yaml": {
+        "administrator": ("eligible", {**comp(PASS)}),
+        "pengawas": ("eligible", {}),
+    },
+    "wawan-setiadi.yaml": {
+        "administrator": ("eligible", {**comp(PASS)}),   # his waiver names jpt-pratama
+        "pengawas": ("eligible", {}),
+    },
+    "bayu-ardiansyah.yaml": {
+        "administrator": ("not_eligible", {
+            "experience": FAIL,   # only ever a Pelaksana
+            **comp(MISSING),      # no assessment
+        }),
+        "pengawas": ("needs_review", {
+            "experience": PASS,   # PELAKSANA 2015-03-01..2026-12-01 = 141 >= 48; S1 (held, not yet for rank) >= D3
+            **comp(MISSING),
+        }),
+    },
+    "ratih-puspitasari.yaml": {
+        "administrator": ("eligible", {
+            "experience": PASS,   # PENGAWAS 2023-06-01..2026-12-01 without CLTN 2024-02-01..2024-08-01 (6 months)
+            **comp(PASS),         # = 42 - 6 = 36 >= 36
+        }),
+        "pengawas": ("eligible", {}),  # PELAKSANA 2006-04-01..2023-06-01 = 206 months >= 48
+    },
+    "yudi-hartanto.yaml": {
+        "administrator": ("not_eligible", {
+            "education": FAIL,    # D3 < S1
+            "experience": FAIL,   # never Pengawas, Ahli Muda or Penyelia
+        }),
+        "pengawas": ("needs_review", {
+            "experience": MISSING,  # PELAKSANA 2019-03-01..2022-12-01 = 45 < 48; skill-track JF from
+                                    # 2022-12-01 = 48 months, an alternative no source settles
+        }),
+    },
     "siti-rahma.yaml": {
         "administrator": ("eligible", {
             "education": PASS,    # S1 >= S1
@@ -330,7 +412,8 @@ EXPECTED: dict[str, dict[str, tuple[str, dict[str, str]]]] = {
         }),
         "pengawas": ("not_eligible", {
             "education": FAIL,    # SLTA < D3
-            "experience": FAIL,   # PELAKSANA 2021-03-01..2022-07-01 = 16 < 48; Ahli Pertama 0
+            "experience": MISSING,  # PELAKSANA 2021-03-01..2022-07-01 = 16 < 48; Ahli Pertama 0; JF Pemula from
+                                    # 2022-07-01 = 53 months: skill-track, which no source settles
             **comp(FAIL),         # 1.5 < 2
         }),
     },
@@ -342,7 +425,8 @@ EXPECTED: dict[str, dict[str, tuple[str, dict[str, str]]]] = {
         }),
         "pengawas": ("not_eligible", {
             "education": PASS,    # D3 >= D3
-            "experience": FAIL,   # PELAKSANA 2014-04-01..2015-06-01 = 14 < 48; his Terampil counts for neither
+            "experience": MISSING,  # PELAKSANA 2014-04-01..2015-06-01 = 14 < 48; JF Terampil from 2015-06-01 =
+                                    # 138 months: skill-track, which no source settles (board decides)
             **comp(FAIL),         # 1.5 < 2
         }),
     },
@@ -354,7 +438,8 @@ EXPECTED: dict[str, dict[str, tuple[str, dict[str, str]]]] = {
             **comp(FAIL),         # 2 < 3
         }),
         "pengawas": ("not_eligible", {
-            "experience": FAIL,   # never Pelaksana nor Ahli Pertama (Terampil, Mahir)
+            "experience": MISSING,  # never Pelaksana nor Ahli Pertama; Terampil then Mahir from 2010-01-04
+                                    # without a break = 202 months: skill-track, which no source settles
             "performance": FAIL,
             **comp(PASS),         # exactly 2
         }),
@@ -522,38 +607,41 @@ EXPECTED: dict[str, dict[str, tuple[str, dict[str, str]]]] = {
 
 # Administrator board order: eligible, then needs_review, then not_eligible; within each group JPM
 # descending, then golongan descending, then months in rank descending.
-ADMINISTRATOR_ORDER = [
-    # eligible
+# Every fixture by the ranking inside a verdict group (decide.rank_key): JPM high to low, then golongan, then
+# months in rank (2026-12-01), then name. The board list is this order, grouped by verdict.
+BOARD_ORDER = [
     "Budi Santoso",       # JPM 32.5/27 = 120.37
+    "Rudi Hartono",       # 31.5/27 = 116.67
+    "Wahyu Prasetyo",     # 31/27 = 114.81
     "Lina Marlina",       # 29/27 = 107.41
-    "Teguh Santoso",      # 28/27 = 103.70
-    "Maya Anggraini",     # 27.5/27 = 101.85
+    "Sri Wahyuni",        # 28.5/27 = 105.56, III/d since 2021-10-01 = 62 months
+    "Eko Prasetyo",       # 105.56, III/d since 2024-10-01 = 26 months
+    "Fitri Handayani",    # 28/27 = 103.70, III/d for 68 months
+    "Ratna Sari",         # 103.70, III/d for 56 months
+    "Teguh Santoso",      # 103.70, III/d for 48 months
+    "Agus Setiawan",      # 27.5/27 = 101.85, III/c since 2019-10-01 = 86 months
+    "Andi Pratama",       # 101.85, III/c since 2022-10-01 = 50 months
+    "Maya Anggraini",     # 101.85, III/c for 44 months
     "Ahmad Fauzi",        # 101.39 as reported
     "Suryadi Pranoto",    # 45/45 = 100.00, IV/e
-    "Indra Kurniawan",    # 100.00, IV/b
+    "Indra Kurniawan",    # 100.00, IV/b for 56 months
+    "Wawan Setiadi",      # the same file as Indra Kurniawan: by name
     "Irwan Syahputra",    # 100.00, IV/a since 2019-04-01 = 92 months
     "Endang Purwanti",    # 100.00, IV/a since 2020-04-01 = 80 months
     "Rahmat Hidayat",     # 100.00, IV/a since 2021-04-01 = 68 months
     "Hendra Gunawan",     # 100.00, III/d since 2021-04-01 = 68 months
     "Dewi Lestari",       # 100.00, III/d since 2022-10-01 = 50 months
     "Nur Aini",           # 100 (report caps at 100), III/c (74 months in rank do not beat a higher golongan)
-    "Yanti Susilowati",   # 92.5 as reported
-    "Yohanes Kristanto",  # 40.5/45 = 90.00
-    "Siti Rahma",         # 86.11 as reported
-    # needs_review
-    "Sri Wahyuni",        # 28.5/27 = 105.56, III/d since 2021-10-01 = 62 months
-    "Eko Prasetyo",       # 105.56, III/d since 2024-10-01 = 26 months
-    "Ratna Sari",         # 28/27 = 103.70
-    "Bambang Sutrisno",   # no assessment, no JPM: last of the group
-    # not_eligible
-    "Rudi Hartono",       # 31.5/27 = 116.67
-    "Wahyu Prasetyo",     # 31/27 = 114.81
-    "Fitri Handayani",    # 28/27 = 103.70
-    "Agus Setiawan",      # 27.5/27 = 101.85, III/c since 2019-10-01 = 86 months
-    "Andi Pratama",       # 101.85, III/c since 2022-10-01 = 50 months
     "Yusuf Maulana",      # 26.5/27 = 98.148 -> 98.15
     "Ni Luh Putu Ariani",  # 25/27 = 92.59
+    "Yanti Susilowati",   # 92.5 as reported
+    "Yohanes Kristanto",  # 40.5/45 = 90.00
     "Wulan Sari",         # 88.0 as reported
+    "Dian Permata",       # 86.11 as reported, III/d since 2018-04-01 = 104 months (like Siti Rahma): by name
+    "Hartono Wijaya",     # the same
+    "Siti Rahma",         # 86.11 as reported
+    "Ratih Puspitasari",  # 86.11, III/d since 2018-04-01 less 6 months of CLTN = 98 months
+    "Yudi Hartanto",      # 86.11, III/a
     "Rina Kusumawati",    # 84.5
     "Sari Wulandari",     # 81.0
     "Joko Susanto",       # 79.0
@@ -561,10 +649,12 @@ ADMINISTRATOR_ORDER = [
     "Fajar Nugroho",      # 72.5
     "Hadi Wibowo",        # 23/36 = 63.89
     # no JPM: by golongan, then months in rank
-    "Agung Prasetya",     # III/d
+    "Bambang Sutrisno",   # III/d for 116 months
+    "Agung Prasetya",     # III/d for 74 months
     "Tri Handayani",      # III/b
     "Nanik Rahayu",       # II/d since 2020-04-01 = 80 months
     "Heru Santoso",       # II/d since 2021-10-01 = 62 months
+    "Bayu Ardiansyah",    # II/d since 2025-10-01 = 14 months
     "Slamet Riyadi",      # II/c since 2021-03-01 = 69 months
     "Gunawan Wibisono",   # II/c since 2021-10-01 = 62 months
     "Lestari Ningsih",    # II/b
@@ -616,11 +706,11 @@ def test_fixture_decision(runs: dict[str, CheckRun], name: str, position: str) -
     run = runs[position]
     assert run.problems == []
     decision = decision_of(run, name)
-    verdict, statuses = EXPECTED[name][position]
-    assert set(statuses) <= set(TOP)
+    assert set(EXPECTED[name][position][1]) <= set(TOP)
+    verdict, statuses = expected(name, position)
     got = {o.id: o.status for o in decision.requirements if o.id in TOP}
     assert set(got) == set(TOP), "a requirement the table covers is gone from the rules"
-    assert got == {rid: statuses.get(rid, PASS) for rid in TOP}
+    assert got == statuses
     assert decision.verdict == verdict
 
 
@@ -661,28 +751,23 @@ def test_observed_values(runs: dict[str, CheckRun]) -> None:
 
 # --- ranking --------------------------------------------------------------------------------------
 
-def test_administrator_ranking(runs: dict[str, CheckRun]) -> None:
-    decisions = runs["administrator"].decisions
-    assert [d.candidate.name for d in decisions] == ADMINISTRATOR_ORDER
-    verdicts = [d.verdict for d in decisions]
-    assert verdicts == sorted(verdicts, key=["eligible", "needs_review", "not_eligible"].index)
-    assert verdicts.count("eligible") == 16
-    assert verdicts.count("needs_review") == 4
-    assert verdicts.count("not_eligible") == 22
+@pytest.mark.parametrize("position", POSITIONS)
+def test_board_ranking(runs: dict[str, CheckRun], loaded: list[LoadedCandidate], position: str) -> None:
+    file_of = {c.candidate.name: Path(c.file).name for c in loaded}
+    assert sorted(file_of) == sorted(BOARD_ORDER)
+    groups = ["eligible", "needs_review", "not_eligible"]
+    verdict = {name: expected(file_of[name], position)[0] for name in BOARD_ORDER}
+    want = sorted(BOARD_ORDER, key=lambda name: groups.index(verdict[name]))
+    assert [d.candidate.name for d in runs[position].decisions] == want
 
 
-def test_pengawas_groups(runs: dict[str, CheckRun]) -> None:
-    names = [d.candidate.name for d in runs["pengawas"].decisions]
-    # eligible: Rudi (116.67, 35 months of Pengawas do not matter here) right after Budi (120.37)
-    assert names[:2] == ["Budi Santoso", "Rudi Hartono"]
-    # 23 eligible, then needs_review: by JPM, then (no JPM) golongan and months in rank
-    assert names[23:28] == ["Sri Wahyuni", "Ratna Sari", "Bambang Sutrisno",  # III/d for 116 months
-                            "Agung Prasetya",  # III/d for 74 months
-                            "Nanik Rahayu"]    # II/d
-    assert names[28:] == ["Wahyu Prasetyo", "Fitri Handayani", "Andi Pratama", "Ni Luh Putu Ariani",
-                          "Wulan Sari", "Sari Wulandari", "Joko Susanto", "Fajar Nugroho",  # 88, 81, 79, 72.5
-                          "Tri Handayani", "Heru Santoso", "Slamet Riyadi", "Gunawan Wibisono",  # III/b, II/d, II/c x2
-                          "Lestari Ningsih", "Putri Amelia"]
+def test_board_group_sizes() -> None:
+    # Round 2 sends every fixture without a recent health certificate to the board.
+    counts = {position: [expected(name, position)[0] for name in EXPECTED] for position in POSITIONS}
+    # siti-rahma, budi-santoso, dian-permata, hartono-wijaya, nur-aini, ratih-puspitasari (teguh-santoso: sanction in
+    # the look-back)
+    assert counts["administrator"].count("eligible") == 6
+    assert counts["pengawas"].count("eligible") == 8        # those six, agus-setiawan (D3), rina-kusumawati
 
 
 @pytest.mark.parametrize("position", POSITIONS)

@@ -14,11 +14,12 @@ from engine.tools.lint import lint
 DATA = Path(__file__).parent / "data"
 LINT = DATA / "lint"
 
-# Lines counted by hand in the files: the header is 7 lines, a position 3 more, then requirements.
+# Lines counted by hand in the files: the header is 7 lines, a position 3 more, then requirements (ladder.yaml:
+# each position 4 lines, with the `discipline_omitted` the discipline lint asks for).
 WARNINGS = [
     ("never-passes.yaml", "never_passes", 15, "can never pass"),  # competency.M01 gt 5 on a 0-5 scale
     ("never-fails.yaml", "never_fails", 15, "can never fail"),  # age_years gte 0
-    ("ladder.yaml", "ladder", 18, "asks less than the class below it"),  # administrator M01 2 < pengawas 3
+    ("ladder.yaml", "ladder", 20, "asks less than the class below it"),  # administrator M01 2 < pengawas 3
 ]
 
 

@@ -1,7 +1,7 @@
 """`layak diff --report`: the change dossier bundles the rule changes, the case tests, whom it affects, and hashes.
 
 The rule change under test raises Administrator's experience from 3 to 4 years of Pengawas or Ahli Muda
-service (PP 11/2017 Pasal 54 asks 3): a semantic diff shows exactly the two thresholds, 3y → 4y. Rudi
+service (PP 11/2017 Pasal 54 asks 3): a semantic diff shows exactly the three thresholds, 3y → 4y. Rudi
 Hartono (Pengawas since 2023-12-02, 2 years 11 months on 2026-12-01) fails either way; Budi Santoso,
 Siti Rahma and Teguh Santoso (more than 5 years of Pengawas) and Nur Aini (4 years of Ahli Muda) pass either
 way; Eko Prasetyo's 2 years 2 months of Pengawas reach 3 years only with his acting (Plt) months, which sends
@@ -84,7 +84,7 @@ def test_rule_changes_are_a_semantic_diff_by_requirement(made: dict[str, tuple[b
     rules = json.loads(made["a.json"][0])["rules"]
     assert [r["position"] for r in rules] == ["administrator"]
     changes = {q["id"]: q for q in rules[0]["requirements"]}
-    assert sorted(changes) == ["experience-ahli-muda", "experience-pengawas"]
+    assert sorted(changes) == ["experience-ahli-muda", "experience-pengawas", "experience-penyelia"]
     for change in changes.values():
         assert change["change"] == "changed" and change["parent"] == "experience"
         assert change["fields"] == [{"field": "value", "before": "3y", "after": "4y"}]

@@ -27,8 +27,9 @@ COMPETENT = ", ".join(f"{{code: {c}, attained: 3, standard: 3}}" for c in
 
 
 def candidate(tmp_path: Path, name: str, *, education: str = "S1", pangkat: str, positions: str,
-              ratings: tuple[int, ...] = (2024, 2025), m01: str = "3") -> Path:
-    """A PNS who meets every Administrator requirement except what the arguments change."""
+              ratings: tuple[int, ...] = (2024, 2025), m01: str = "3", health: dt.date = dt.date(2026, 12, 1)) -> Path:
+    """A PNS who meets every Administrator requirement except what the arguments change (a health certificate
+    dated 2026-12-01 stays within 6 months through 2027-06-01)."""
     rows = "\n".join(f'  - {{period: "{y}", scheme: PERMENPANRB_6_2022, predikat: BAIK}}' for y in ratings)
     text = f"""\
 nip: "198607122012011001"
@@ -46,6 +47,7 @@ performance:
 competency_assessments:
   - {{assessment_id: T-1, provider: BKN, provider_accredited: true, date: 2025-05-05, purpose: PEMETAAN,
      scores: [{COMPETENT.replace("M01, attained: 3", "M01, attained: " + m01)}]}}
+health_certificate_date: {health.isoformat()}
 """
     path = tmp_path / f"{name.lower().replace(' ', '-')}.yaml"
     path.write_text(text)
@@ -98,9 +100,10 @@ def test_earliest_eligibility_is_exact_to_the_day(leap_pengawas: Path) -> None:
     what = doc["what_if"]
     assert what["eligible_on"] == expected.isoformat()
     found = changes(doc)
-    assert set(found) == {"experience", "experience-pengawas", "experience-ahli-muda"}
+    assert set(found) == {"experience", "experience-pengawas", "experience-ahli-muda", "experience-penyelia"}
     assert found["experience"]["passes_on"] == found["experience-pengawas"]["passes_on"] == expected.isoformat()
     assert found["experience-ahli-muda"]["passes_on"] is None  # never an Ahli Muda
+    assert found["experience-penyelia"]["passes_on"] is None  # nor a Penyelia
     assert found["experience-pengawas"]["text"] == "3 years as Pengawas (definitive) needed, has 2 years 9 months"
     assert found["experience-pengawas"]["passes_on_text"] == "3 years as Pengawas (definitive) on 2027-03-01"
     assert found["experience-pengawas"]["needed"] == {"op": "gte", "value": "P3Y"}
@@ -171,16 +174,23 @@ def test_smallest_changes_and_no_date_within_the_horizon(tmp_path: Path) -> None
     what = doc["what_if"]
     found = changes(doc)
     assert set(found) == {"education", "competency-m01"}
-    assert found["education"]["text"] == "S1 needed, has D3"
+    # The S1 floor is not confirmed by a source (rule note): the board decides, and the text says so.
+    assert found["education"]["text"] == ("S1 needed, has D3; not met, but no source confirms this threshold yet; "
+                                          "the board decides")
     assert found["competency-m01"]["text"] == "Integrity (M01) level 3 needed, has 2"
     assert found["competency-m01"]["needed"] == {"op": "gte", "value": 3}
     assert found["education"]["passes_on"] is None and found["competency-m01"]["passes_on"] is None
     assert what["eligible_on"] is None and what["horizon"] == "2036-12-15"
     assert what["summary"][0].startswith("No date within 10 years (until 2036-12-15)")
+    # ...and the health certificate of 2026-12-01 is 6 months and 1 day old on 2027-06-02.
     assert what["lapses"] == [{"id": "performance", "on": "2027-01-01", "status": "missing",
-                               "note": "no usable rating for 2026 (reason: -)"}]
+                               "note": "no usable rating for 2026 (reason: -)"},
+                              {"id": "health", "on": "2027-06-02", "status": "missing",
+                               "note": "not met, but no source confirms this threshold yet; the board decides"},
+                              # the assessment of 2025-05-05 is valid for 36 months, through 2028-05-05
+                              {"id": "assessment-valid", "on": "2028-05-06", "status": "fail", "note": None}]
     indonesian = changes(explain(path, "administrator", as_of, "--lang", "id"))
-    assert indonesian["education"]["text"] == "S1 diperlukan, dimiliki D3"
+    assert indonesian["education"]["text"].startswith("S1 diperlukan, dimiliki D3; tidak terpenuhi")
     assert indonesian["competency-m01"]["text"] == "Integritas (M01) level 3 diperlukan, dimiliki 2"
 
 
@@ -210,6 +220,8 @@ def test_every_format_shows_the_section_sentences_only_in_text(leap_pengawas: Pa
     csv_text = text_of(leap_pengawas, "administrator", as_of, "--format", "csv")
     assert "3 years as Pengawas (definitive) on 2027-03-01" in csv_text
     assert "Earliest date" not in csv_text and len(csv_text.strip().splitlines()) > 5
+    # The gap column says to the day when the running service is met: 2026-12-15 + 2 months = 2027-02-15, + 14 days.
+    assert "(2 months 14 days short: met on 2027-03-01)" in csv_text
 
 
 def test_nearest_passing_values() -> None:

@@ -181,12 +181,15 @@ def compare(recorded: DecisionRecord, replayed: DecisionRecord) -> list[Differen
         if before_req is None or after_req is None or _own(before_req) != _own(after_req):
             out.extend(_fields(where, _own(before_req), _own(after_req)))
     old_facts, new_facts = recorded.facts.model_dump(mode="json"), replayed.facts.model_dump(mode="json")
+    # A fact the recording engine did not know (added to the vocabulary later) is no difference: every fact the
+    # record holds, as a value, as missing or as invalid, must still come out the same.
+    known = {name for part in ("values", "missing", "invalid") for name in old_facts.get(part) or {}}
     for part in sorted(set(old_facts) | set(new_facts)):
         before, after = old_facts.get(part), new_facts.get(part)
         if before == after:
             continue
         if isinstance(before, dict) and isinstance(after, dict):
-            for name in sorted(set(before) | set(after)):
+            for name in sorted(n for n in set(before) | set(after) if n in known):
                 if before.get(name) != after.get(name):
                     out.append(Difference("(facts)", f"{part}.{name}", before.get(name), after.get(name)))
         else:

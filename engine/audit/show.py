@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
@@ -27,6 +28,19 @@ class Shown:
         if self.layout is None:
             raise self.unavailable or RulesetUnavailable(self.decision.ruleset.hash, "stored", "no layout")
         return self.decision.outcomes(self.layout)
+
+    def anchors(self) -> dict[str, dt.date]:
+        """The days the running service facts count from, re-derived from the candidate snapshot the decision was
+        made on (display only: a shortfall to the day, as `explain` shows it); empty when it cannot be read."""
+        from pydantic import ValidationError
+
+        from engine.audit.snapshot import revive
+        from engine.facts.derive import derive
+
+        try:
+            return derive(revive(self.record["candidate"]["snapshot"]), self.decision.as_of).anchors
+        except (KeyError, TypeError, ValidationError):
+            return {}
 
 
 def show(store: Store, reference: str, layouts: LayoutCache | None = None) -> Shown:

@@ -121,6 +121,19 @@ def waiver_problems(candidate: Candidate, position: PositionClass, file: str) ->
 
 _NO_EVIDENCE = note("no_evidence")
 _FAIL_IS_REVIEW = note("fail_is_review")
+_PASS_IS_REVIEW = note("pass_is_review")
+_UNCONFIRMED = note("unconfirmed")
+_UNSETTLED: dict[tuple[str, str], tuple[int, ...]] = {}
+
+
+def _pass_is_review(layout: Layout) -> tuple[int, ...]:
+    """The checks of a layout whose passing goes to the board (``on_pass: review``), computed once per layout."""
+    key = (layout.ruleset_hash, layout.position.id)
+    found = _UNSETTLED.get(key)
+    if found is None:
+        found = _UNSETTLED[key] = tuple(i for i in layout.check_nodes
+                                        if getattr(layout.nodes[i].req, "on_pass", "pass") == "review")
+    return found
 
 
 def _group(is_any: bool, statuses: list[Any], children: tuple[int, ...]) -> Status:
@@ -157,11 +170,17 @@ def decide(layout: Layout, candidate: Candidate, facts: Facts, passed: frozenset
                 statuses[index] = "missing"
                 notes[index] = note("acting_only", with_acting=values[acting_fact])
             elif review:
-                statuses[index], notes[index] = "missing", _FAIL_IS_REVIEW
+                # A pending examination is not final yet; any other routed failure is a threshold no source
+                # confirms (the rule file's note says which).
+                statuses[index] = "missing"
+                notes[index] = _FAIL_IS_REVIEW if fact == "sanction_pending" else _UNCONFIRMED
+    for index in _pass_is_review(layout):
+        if statuses[index] == "pass":
+            statuses[index], notes[index] = "missing", _PASS_IS_REVIEW
     for index, is_any, children in layout.groups:
         statuses[index] = _group(is_any, statuses, children)
     if candidate.waivers:
-        _apply_waivers(layout, candidate, statuses, notes)
+        _apply_waivers(layout, candidate, statuses, notes, facts.as_of)
     return Decision(
         candidate=CandidateRef(nip=candidate.nip, name=candidate.name, file=file), position=layout.position.id,
         as_of=facts.as_of, ruleset=layout.ref, verdict=verdict_of(layout, statuses), ids=layout.ids,
@@ -179,15 +198,30 @@ def _without_value(facts: Facts, fact: str, missing_fails: bool) -> tuple[Status
     return "missing", reason
 
 
-def _apply_waivers(layout: Layout, candidate: Candidate, statuses: list[Any], notes: list[Note | None]) -> None:
-    waivers = {w.requirement: w for w in candidate.waivers if w.position == layout.position.id}
+def _apply_waivers(layout: Layout, candidate: Candidate, statuses: list[Any], notes: list[Note | None],
+                   as_of: dt.date) -> None:
+    # Only a waiver in force on the as-of date counts (approval beforehand, PP 17/2020 Pasal 107 ayat (2)); the
+    # date decided on is the decision's own, so a replay gives the answer given then.
+    waivers: dict[str, list[Any]] = {}
+    for w in candidate.waivers:
+        if w.position == layout.position.id:
+            waivers.setdefault(w.requirement, []).append(w)
     for index in layout.top:
         req = layout.nodes[index].req
-        waiver = waivers.get(req.id)
-        if waiver and statuses[index] != "pass" and waiver.authority in req.waivable_by:
+        found = [w for w in waivers.get(req.id, ()) if w.authority in req.waivable_by]
+        if not found or statuses[index] == "pass":
+            continue
+        valid = [w for w in found if w.date <= as_of and (w.expires is None or as_of <= w.expires)]
+        if valid:
+            waiver = valid[0]
             statuses[index] = "waived"
             notes[index] = note("waived", authority=waiver.authority, document=waiver.document, date=waiver.date,
                                 reason=waiver.reason)
+        else:
+            waiver = found[0]
+            code, args = ("waiver_later", {"date": waiver.date}) if waiver.date > as_of else (
+                "waiver_expired", {"expires": waiver.expires})
+            notes[index] = note(code, document=waiver.document, as_of=as_of, **args)
 
 
 def rank_key(decision: Decision) -> tuple[Any, ...]:

@@ -22,6 +22,13 @@ def completed_months(start: dt.date, end: dt.date) -> int:
     return months
 
 
+def started_months(start: dt.date, end: dt.date) -> int:
+    """Months from ``start`` to ``end`` with a started month counted whole: the age of a document that must be
+    at most N months old, so that one day over N months is over (2026-05-31 → 2026-12-01 is 7, 2026-06-01 is 6)."""
+    whole = completed_months(start, end)
+    return whole + 1 if end > start and add_months(start, whole) < end else whole
+
+
 def add_months(start: dt.date, months: int) -> dt.date:
     """The first date on which ``completed_months(start, date) >= months``."""
     index = start.year * 12 + (start.month - 1) + months
@@ -32,6 +39,40 @@ def add_months(start: dt.date, months: int) -> dt.date:
         return dt.date(year, month, start.day)
     # The day does not exist in that month: the month completes when the next one begins.
     return dt.date(year, month, last) + dt.timedelta(days=1)
+
+
+def without_leave(start: dt.date, end: dt.date,
+                  leaves: list[tuple[dt.date, dt.date | None]]) -> tuple[dt.date, dt.date]:
+    """The period ``start``..``end`` with unpaid leave taken out (a leave runs from its first day to the day service
+    resumes; None: not resumed). A leave that ended inside the period moves its start later by the leave's length
+    in months and days, so the anniversary moves exactly that far; a leave still running at ``end`` ends the
+    period on its first day."""
+    shifted = start
+    for first, resumed in sorted(leaves, key=lambda leave: leave[0]):
+        lo, hi = max(start, first), min(end, resumed or end)
+        if resumed is None or resumed > end:
+            if first < end:
+                end = max(first, start)
+            continue
+        if hi <= lo:
+            continue
+        months = completed_months(lo, hi)
+        shifted = add_months(shifted, months) + dt.timedelta(days=(hi - add_months(lo, months)).days)
+    return shifted, max(shifted, end)
+
+
+def running_start(periods: list[tuple[dt.date, dt.date]], end: dt.date) -> dt.date | None:
+    """The start of the one period still running on ``end`` when the periods merge into exactly one (the date from
+    which its months count), else None."""
+    spans = sorted((s, e) for s, e in periods if e > s)
+    if not spans:
+        return None
+    start, last = spans[0]
+    for s, e in spans[1:]:
+        if s > last:
+            return None
+        last = max(last, e)
+    return start if last == end else None
 
 
 def span_months(periods: list[tuple[dt.date, dt.date]]) -> int:

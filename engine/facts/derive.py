@@ -6,10 +6,17 @@ import datetime as dt
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, Field
 
-from engine.facts.calendar import add_months, completed_months, span_months
-from engine.facts.promotion import below_ceiling, exam_passed, penyetaraan_periods
+from engine.facts.calendar import (
+    add_months,
+    completed_months,
+    running_start,
+    span_months,
+    started_months,
+    without_leave,
+)
+from engine.facts.promotion import below_ceiling, below_start_rank, exam_passed, new_diploma, penyetaraan_periods
 from engine.facts.scales import EDUCATION, EXAM_TYPES, PENYETARAAN, PREDIKAT, SANCTION_LEVEL, TRAINING_TYPES
 from engine.facts.unrecorded import withheld
 from engine.facts.vocabulary import DECIMAL_PLACES, POST_KEYS, RATING_YEARS, family_name
@@ -38,6 +45,9 @@ class Facts(BaseModel):
     values: dict[str, Any]
     missing: dict[str, Note] = {}
     invalid: dict[str, Note] = {}
+    # For a service-time fact that runs on the date: the day its months count from (unpaid leave taken out), so a
+    # shortfall can be said to the day. Not recorded: it follows from the file and the date.
+    anchors: dict[str, dt.date] = Field(default_factory=dict, exclude=True)
 
 
 # PermenPANRB 6/2022 matrix, hasil kerja × perilaku (domain.md §6).
@@ -62,6 +72,7 @@ _SANCTION_MONTHS = {"TEGURAN_LISAN": 0, "TEGURAN_TERTULIS": 0, "PERNYATAAN_TIDAK
                     "POTONG_TUKIN_9": 9, "POTONG_TUKIN_12": 12, "PENURUNAN_JABATAN_12": 12,
                     "PEMBEBASAN_KE_PELAKSANA_12": 12}
 _PENDING_STATUSES = {"UNDER_EXAMINATION", "OBJECTION_PENDING", "APPEAL_PENDING"}
+_SKILL_TRACK = ("pemula", "terampil", "mahir", "penyelia")
 
 
 def _predikat(entry: Performance) -> str | None:
@@ -99,9 +110,19 @@ class _Deriver:
         self.values: dict[str, Any] = {}
         self.missing: dict[str, Note] = {}
         self.invalid: dict[str, Note] = {}
+        self.anchors: dict[str, dt.date] = {}
 
     def months_since(self, start: dt.date) -> int:
         return completed_months(start, self.as_of)
+
+    def service(self, name: str, periods: list[tuple[dt.date, dt.date]]) -> None:
+        """A service-time fact: the periods without unpaid leave (CLTN), in months, and its anchor if running."""
+        leaves = [(leave.start, leave.end) for leave in self.c.leave if leave.type == "CLTN"]
+        kept = [without_leave(start, end, leaves) for start, end in periods] if leaves else periods
+        self.values[name] = span_months(kept)
+        anchor = running_start(kept, self.as_of)
+        if anchor is not None:
+            self.anchors[name] = anchor
 
     def run(self) -> Facts:
         c, as_of = self.c, self.as_of
@@ -112,12 +133,12 @@ class _Deriver:
         ranks = sorted((r for r in c.pangkat if r.tmt <= as_of), key=lambda r: r.tmt)
         if ranks:
             self.values["golongan"] = ranks[-1].golongan
-            self.values["months_in_rank"] = self.months_since(ranks[-1].tmt)
+            self.service("months_in_rank", [(ranks[-1].tmt, as_of)])
         else:
             for name in ("golongan", "months_in_rank"):
                 self.missing[name] = note("no_rank", date=as_of)
         if c.tmt_cpns <= as_of:
-            self.values["months_of_service"] = self.months_since(c.tmt_cpns)
+            self.service("months_of_service", [(c.tmt_cpns, as_of)])
         else:
             self.missing["months_of_service"] = note("cpns_after_date", tmt=c.tmt_cpns, date=as_of)
         self.values["employee_status"] = c.employee_status
@@ -132,7 +153,7 @@ class _Deriver:
         self._optional()
         self._promotion()
         self._not_recorded()
-        return Facts(as_of=as_of, values=self.values, missing=self.missing, invalid=self.invalid)
+        return Facts(as_of=as_of, values=self.values, missing=self.missing, invalid=self.invalid, anchors=self.anchors)
 
     def _education(self) -> None:
         held = [e for e in self.c.education if e.graduated <= self.as_of]
@@ -158,8 +179,10 @@ class _Deriver:
                 current = p
         for key in POST_KEYS:
             own = periods.get((key, True), [])
-            self.values[f"months_in_post.{key}"] = span_months(own)
-            self.values[f"months_in_post_incl_acting.{key}"] = span_months(own + periods.get((key, False), []))
+            self.service(f"months_in_post.{key}", own)
+            self.service(f"months_in_post_incl_acting.{key}", own + periods.get((key, False), []))
+        skill = [span for key in _SKILL_TRACK for span in periods.get((key, True), [])]
+        self.service("months_in_jf_keterampilan", skill)
         if current is not None:
             self.values["current_post"] = _post_key(current).upper()
         else:
@@ -188,13 +211,14 @@ class _Deriver:
 
     def _assessment(self) -> None:
         done = sorted((a for a in self.c.competency_assessments if a.date <= self.as_of), key=lambda a: a.date)
-        names = ("jpm", "jpm_capped", "assessment_age_months", "assessment_accredited")
+        names = ("jpm", "jpm_capped", "assessment_age_months", "assessment_months_started", "assessment_accredited")
         if not done:
             for name in names:
                 self.missing[name] = note("no_assessment")
             return
         latest = done[-1]
         self.values["assessment_age_months"] = self.months_since(latest.date)
+        self.values["assessment_months_started"] = started_months(latest.date, self.as_of)
         self.values["assessment_accredited"] = latest.provider_accredited
         for score in latest.scores:
             self._decimal(f"competency.{score.code}", score.attained)
@@ -256,8 +280,10 @@ class _Deriver:
             self.missing["talent_box"] = note("no_talent_box")
         if c.health_certificate_date and c.health_certificate_date <= as_of:
             self.values["health_certificate_age_months"] = self.months_since(c.health_certificate_date)
+            self.values["health_certificate_months_started"] = started_months(c.health_certificate_date, as_of)
         else:
-            self.missing["health_certificate_age_months"] = note("no_health_certificate")
+            for name in ("health_certificate_age_months", "health_certificate_months_started"):
+                self.missing[name] = note("no_health_certificate")
 
 
     def _not_recorded(self) -> None:
@@ -277,12 +303,20 @@ class _Deriver:
             self.missing["below_education_ceiling"] = note("no_diploma")
         else:
             values["below_education_ceiling"] = below_ceiling(values["golongan"], values["education_for_rank"])
+        if "education" in values and "education_for_rank" in values:
+            values["new_diploma"] = new_diploma(values["education"], values["education_for_rank"])
+        else:
+            self.missing["new_diploma"] = note("no_diploma")
+        if "education" in values and "golongan" in values:
+            values["below_diploma_start_rank"] = below_start_rank(values["golongan"], values["education"])
+        else:
+            self.missing["below_diploma_start_rank"] = self.missing.get("education") or note("no_rank", date=as_of)
         values["as_of_day"] = as_of.day
         values["as_of_month"] = as_of.month
         for kind in EXAM_TYPES:
             values[f"exam.{kind}"] = exam_passed(c, kind, as_of)
         for post in PENYETARAAN:
-            values[f"months_in_post_with_penyetaraan.{post.lower()}"] = span_months(penyetaraan_periods(c, post, as_of))
+            self.service(f"months_in_post_with_penyetaraan.{post.lower()}", penyetaraan_periods(c, post, as_of))
 
 
 def derive(candidate: Candidate, as_of: dt.date) -> Facts:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from engine.facts.scales import GOLONGAN, PENYETARAAN, RANK_CEILING
+from engine.facts.scales import EDUCATION, GOLONGAN, PENYETARAAN, RANK_CEILING, START_RANK
 from engine.load.candidate import Candidate
 
 
@@ -30,3 +30,13 @@ def penyetaraan_periods(candidate: Candidate, post: str, as_of: dt.date) -> list
         if p.jenis == post or (p.jf_jenjang == jenjang and p.via_penyetaraan):
             periods.append((p.tmt_start, min(p.tmt_end, as_of) if p.tmt_end else as_of))
     return periods
+
+
+def new_diploma(education: str, education_for_rank: str) -> bool:
+    """The highest recognised diploma ranks above the one recognised for rank (a penyesuaian ijazah is open)."""
+    return EDUCATION.rank(education) > EDUCATION.rank(education_for_rank)
+
+
+def below_start_rank(golongan: str, education: str) -> bool:
+    """The current rank is below the starting rank of the diploma, so adjusting to it is a promotion."""
+    return GOLONGAN.rank(golongan) < GOLONGAN.rank(START_RANK[education])

@@ -96,6 +96,13 @@ RANK_CEILING: dict[str, str] = {
     "D3": "III/c", "S1": "III/d", "D4": "III/d", "S2": "IV/a", "PROFESI": "IV/a", "S3": "IV/b",
 }
 
+# Starting rank of a diploma (PP 99/2000 jo PP 12/2002, VERIFIED in kemkes and regional KP guides): the rank a
+# promotion on a new diploma (penyesuaian ijazah) leads to. D1 shares the SLTA row; PROFESI the S2 row.
+START_RANK: dict[str, str] = {
+    "SD": "I/a", "SLTP": "I/c", "SLTP_KEJURUAN": "I/c", "SLTA": "II/a", "D1": "II/a", "D2": "II/b",
+    "D3": "II/c", "S1": "III/a", "D4": "III/a", "S2": "III/b", "PROFESI": "III/b", "S3": "III/c",
+}
+
 # Administration posts and the JF jenjang they were converted to by penyetaraan (PermenPANRB 17/2021,
 # domain.md §1): service on both sides of the conversion date counts together (domain.md §9 case 2).
 PENYETARAAN: dict[str, str] = {"ADMINISTRATOR": "AHLI_MADYA", "PENGAWAS": "AHLI_MUDA"}

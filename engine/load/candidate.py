@@ -262,12 +262,38 @@ class CreditPoints(Strict):
 
 
 class Waiver(Strict):
+    """An approval that excepts one requirement (PP 17/2020 Pasal 107 ayat (2)). It counts only on the days
+    from ``date`` through ``expires``: the approval must come beforehand ("terlebih dahulu")."""
+
     position: str
     requirement: str
     authority: Literal["PRESIDEN", "MENTERI_PANRB", "KEPALA_BKN", "PPK"]
     document: str
     date: Date
     reason: str
+    expires: Date | None = None
+
+    @model_validator(mode="after")
+    def _dated(self) -> Waiver:
+        if self.expires is not None and self.expires < self.date:
+            raise ValueError("expires is before date")
+        return self
+
+
+class Leave(Strict):
+    """Unpaid leave outside the civil service (cuti di luar tanggungan negara, CLTN): not counted as service,
+    time in rank or time in post. ``end`` is the day service resumes (None: still on leave)."""
+
+    type: Literal["CLTN"]
+    start: Date
+    end: Date | None = None
+    document: str | None = None
+
+    @model_validator(mode="after")
+    def _dated(self) -> Leave:
+        if self.end is not None and self.end <= self.start:
+            raise ValueError("end is not after start")
+        return self
 
 
 class Candidate(Strict):
@@ -297,3 +323,5 @@ class Candidate(Strict):
     # imported-dossier fields (issue #10)
     legal_position: LegalPosition | None = None
     provenance: Provenance | None = None
+    # unpaid leave outside the service (issue #8)
+    leave: list[Leave] = Field(default_factory=list)

@@ -90,6 +90,7 @@ def _expand(positions: dict[str, PositionDef],
             extra.append(TopCheck(
                 id=f"competency-{code.lower().replace('_', '-')}", fact=f"competency.{code}", op="gte", value=level,
                 basis=table.basis, missing=table.missing, waivable_by=table.waivable_by,
+                on_fail="review" if position_id in table.unconfirmed else "fail",
                 text=Text(en=f"{name_en} ({code}) at level {level} or higher",
                           id=f"{name_id} ({code}) paling rendah level {level}")))
         kept = [r for r in position.requirements if r.id not in {e.id for e in extra}]

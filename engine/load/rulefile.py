@@ -12,7 +12,18 @@ import datetime as dt
 from collections.abc import Iterable, Iterator
 from typing import Annotated, Any, ClassVar, Literal
 
-from pydantic import BaseModel, ConfigDict, Discriminator, Field, Tag, ValidationInfo, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Discriminator,
+    Field,
+    SerializerFunctionWrapHandler,
+    Tag,
+    ValidationInfo,
+    field_validator,
+    model_serializer,
+    model_validator,
+)
 from pydantic_core import PydanticCustomError
 
 from engine.errors import EngineFault
@@ -105,6 +116,17 @@ class Check(_Node):
     # A failed comparison that is not final (a pending disciplinary examination) goes to the board
     # as `missing` instead of failing the candidate.
     on_fail: Literal["fail", "review"] = "fail"
+    # A comparison that holds through an alternative no source settles (e.g. whether a skill-track JF counts as
+    # experience at Pelaksana level) goes to the board as `missing` instead of passing.
+    on_pass: Literal["pass", "review"] = "pass"
+
+    @model_serializer(mode="wrap")
+    def _dump(self, handler: SerializerFunctionWrapHandler) -> dict[str, Any]:
+        # Left out at its default so rulesets written before the field existed keep their content hash.
+        data: dict[str, Any] = handler(self)
+        if self.on_pass == "pass":
+            data.pop("on_pass", None)
+        return data
 
     @property
     def dated(self) -> tuple[DatedValue, ...]:
@@ -223,7 +245,17 @@ class PositionClass(Frozen):
     title: Text
     basis: Basis
     jpm: JpmPolicy | None = None
+    # Why the class carries fewer than the discipline conditions (the `discipline` lint accepts it then).
+    discipline_omitted: Text | None = None
     requirements: tuple[Requirement, ...] = ()
+
+    @model_serializer(mode="wrap")
+    def _dump(self, handler: SerializerFunctionWrapHandler) -> dict[str, Any]:
+        # Left out when absent so rulesets written before the field existed keep their content hash.
+        data: dict[str, Any] = handler(self)
+        if self.discipline_omitted is None:
+            data.pop("discipline_omitted", None)
+        return data
 
     def checks(self) -> list[Check]:
         return checks(self.requirements)
@@ -256,6 +288,8 @@ class CompetencyTable(Frozen):
     basis: Basis
     missing: Literal["fail", "review"] = "review"
     waivable_by: tuple[Authority, ...] = ()
+    # Rows whose levels no source confirms: a failed cell goes to the board (`missing`) instead of failing.
+    unconfirmed: tuple[Slug, ...] = ()
     levels: dict[Slug, dict[str, Annotated[int, Field(strict=True)]]]
 
 

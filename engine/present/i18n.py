@@ -2,12 +2,7 @@
 
 from __future__ import annotations
 
-from decimal import Decimal
-from typing import Any
-
-from engine.facts.calendar import duration_text
 from engine.facts.derive import Note
-from engine.facts.vocabulary import FactSpec
 
 LABELS: dict[str, tuple[str, str]] = {
     "eligible": ("eligible", "memenuhi syarat"),
@@ -100,8 +95,18 @@ NOTES: dict[str, tuple[str, str]] = {
                     "hanya terpenuhi bila masa Plt/Plh dihitung (seluruhnya {with_acting} bulan); diputuskan tim"),
     "fail_is_review": ("not final yet (e.g. a pending examination or appeal); the board reviews it",
                        "belum final (misalnya pemeriksaan atau banding belum diputus); ditinjau tim"),
+    "unconfirmed": ("not met, but no source confirms this threshold yet; the board decides",
+                    "tidak terpenuhi, tetapi ambang ini belum dikonfirmasi sumber; diputuskan tim"),
+    "pass_is_review": ("met only through an alternative no source settles; the board decides",
+                       "terpenuhi hanya melalui alternatif yang belum dipastikan sumber mana pun; diputuskan tim"),
     "waived": ("waived by {authority}, {document} of {date}: {reason}",
                "dikecualikan oleh {authority}, {document} tanggal {date}: {reason}"),
+    "waiver_later": ("waiver {document} not counted: dated {date}, after {as_of}; the approval must come beforehand "
+                     "(PP 17/2020 Pasal 107 ayat (2))",
+                     "pengecualian {document} tidak dihitung: bertanggal {date}, sesudah {as_of}; persetujuan harus "
+                     "diperoleh terlebih dahulu (PP 17/2020 Pasal 107 ayat (2))"),
+    "waiver_expired": ("waiver {document} not counted: it expired on {expires}, before {as_of}",
+                       "pengecualian {document} tidak dihitung: berakhir pada {expires}, sebelum {as_of}"),
 }
 
 OPS = {"eq": "=", "ne": "≠", "gt": ">", "gte": "≥", "lt": "<", "lte": "≤", "in": "∈", "not_in": "∉"}
@@ -135,44 +140,6 @@ class _Default(dict[str, object]):
         return "?"
 
 
-def shown(spec: FactSpec | None, value: Any, lang: str) -> str:
-    """A fact value for people: durations in years and months, booleans as words."""
-    if value is None:
-        return ""
-    if isinstance(value, list):
-        return ", ".join(shown(spec, v, lang) for v in value)
-    if spec is not None and spec.kind == "months":
-        return duration_text(_months(value), lang)
-    if isinstance(value, bool):
-        return label("yes" if value else "no", lang)
-    return str(value)
-
-
-def _months(value: Any) -> int:
-    if isinstance(value, int):
-        return value
-    text = str(value).removeprefix("P")  # ISO form P3Y5M
-    years, _, rest = text.partition("Y") if "Y" in text else ("0", "", text)
-    return int(years) * 12 + int(rest.removesuffix("M") or 0)
-
-
-def gap_text(spec: FactSpec | None, op: str, observed: Any, expected: Any, lang: str) -> str:
-    """'needs 4 years, has 3 years 5 months (7 months short)' or 'needs level 3, has 2'."""
-    need = f"{OPS[op]} {shown(spec, expected, lang)}"
-    has = shown(spec, observed, lang)
-    if spec is not None and spec.name.startswith("competency."):
-        need = f"level {OPS[op]} {expected}"
-    text = label("gap_text", lang, need=need, has=has)
-    if spec is not None and spec.kind in ("months", "int", "decimal") and op in ("gte", "gt"):
-        short = (_months(expected) - _months(observed) if spec.kind == "months"
-                 else Decimal(str(expected)) - Decimal(str(observed)))
-        if op == "gt":
-            short += 1 if spec.kind != "decimal" else Decimal("0.01")
-        amount = shown(spec, short, lang) if spec.kind == "months" else str(short)
-        text += " " + label("short_by", lang, amount=amount)
-    return text
-
-
 # ---- layak diff and explain's what-if section ------------------------------------------------------
 
 LABELS.update({
@@ -202,6 +169,7 @@ WHATIF: dict[str, tuple[str, str]] = {
     "any_of": ("one of the alternatives below", "salah satu alternatif di bawah"),
     "all_of": ("every part below", "semua bagian di bawah"),
     "at_most": ("at most {value}", "paling tinggi {value}"),
+    "under": ("under {value}", "di bawah {value}"),
     "one_of": ("one of {values}", "salah satu dari {values}"),
     "other_than": ("other than {values}", "selain {values}"),
     "eligible_now": ("Eligible now.", "Memenuhi syarat sekarang."),
@@ -254,25 +222,6 @@ WHATIF_FACTS: dict[str, tuple[str, str]] = {
 
 def whatif_text(key: str, lang: str, **args: object) -> str:
     return pick(WHATIF[key], lang).format_map(_Default({k: str(v) for k, v in args.items()}))
-
-
-def whatif_subject(spec: FactSpec, fact: str, op: str, target: Any, lang: str) -> str | None:
-    """'4 years in rank', 'Integritas (M01) level 3', 'S1', 'age at most 56'; None: use the requirement's text."""
-    from engine.facts.scales import COMPETENCIES
-
-    family, _, member = fact.partition(".")
-    if fact.startswith("rating_min_last_"):
-        family, member = "rating_min_last", fact.removeprefix("rating_min_last_").removesuffix("y")
-    phrase = WHATIF_FACTS.get(family if member else fact)
-    if phrase is None or op not in ("gte", "gt", "lte", "lt", "eq"):
-        return None
-    value = shown(spec, target, lang)
-    if op in ("lte", "lt"):
-        value = whatif_text("at_most", lang, value=value)
-    name = pick(COMPETENCIES.get(member, (member, member))[::-1], lang)  # as the requirement texts name it
-    post = member.replace("_", " ").title()
-    return pick(phrase, lang).format(value=value, post=post, code=member, n=member,
-                                                             name=name)
 
 
 # ---- the audit commands ------------------------------------------------------------------------------

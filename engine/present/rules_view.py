@@ -7,8 +7,9 @@ from typing import Any
 from engine.facts.derive import Facts
 from engine.facts.vocabulary import FactSpec, listing, lookup
 from engine.load.rulefile import Check, RuleNode, Ruleset
-from engine.present.i18n import OPS, label, note_text, pick, shown
+from engine.present.i18n import OPS, label, note_text, pick
 from engine.present.render import Report, Table
+from engine.present.values import shown
 from engine.present.views import facts_json
 
 

@@ -5,8 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 from engine.facts.vocabulary import lookup
-from engine.present.i18n import OPS, label, note_text, shown
+from engine.present.i18n import OPS, label, note_text
 from engine.present.render import Report, Table
+from engine.present.values import shown
 from engine.present.views import problems_json
 from engine.tools.cases import CaseResult, Coverage
 from engine.tools.diff import VERDICTS, DiffReport, Side

@@ -14,8 +14,9 @@ from engine.errors import Problem
 from engine.facts.derive import Facts
 from engine.facts.vocabulary import lookup
 from engine.present.decisions import check_report, explain_report, report_json
-from engine.present.i18n import OPS, gap_text, label, note_text, shown
+from engine.present.i18n import OPS, label, note_text
 from engine.present.render import Report, Table
+from engine.present.values import gap_text, shown
 
 if TYPE_CHECKING:
     from engine.decide.decision import Decision
@@ -74,16 +75,20 @@ def decision_header(record: DecisionRecord, lang: str) -> list[tuple[str, str]]:
             (label("passed", lang), f"{record.passed()}/{len(record.requirements)}")]
 
 
-def requirement_table(outcomes: Sequence[Outcome], lang: str) -> Table:
-    """Per requirement (children nested): status, has, needs, gap or reason, basis, description."""
+def requirement_table(outcomes: Sequence[Outcome], lang: str, anchors: dict[str, dt.date] | None = None,
+                      as_of: dt.date | None = None) -> Table:
+    """Per requirement (children nested): status, has, needs, gap or reason, basis, description. With the days
+    running service facts count from (``Facts.anchors``), a shortfall is exact to the day."""
     rows: list[dict[str, Any]] = []
+    anchors = anchors or {}
 
     def add(o: Outcome, depth: int, path: str) -> None:
         spec = lookup(o.fact) if o.fact else None
         expected = (f"{OPS[o.expected.op]} {shown(spec, o.expected.value, lang)}" if o.expected else "")
         detail = note_text(o.note, lang)
         if o.status == "fail" and o.expected and o.observed is not None:
-            detail = gap_text(spec, o.expected.op, o.observed, o.expected.value, lang)
+            detail = gap_text(spec, o.expected.op, o.observed, o.expected.value, lang,
+                              anchor=anchors.get(o.fact or ""), as_of=as_of)
         rows.append({
             "_depth": depth, "_path": path,
             label("requirement", lang): o.id, label("status", lang): label(o.status, lang),
@@ -106,7 +111,8 @@ def explain_output(decision: Decision, whatif: WhatIf, lang: str) -> Report:
     return Report(data={**report_json(explain_report(record, decision.layout, lang)),
                         "what_if": whatif_json(whatif, lang)},
                   header=decision_header(record, lang),
-                  tables=[requirement_table(decision.requirements, lang), *([changes] if changes.rows else [])],
+                  tables=[requirement_table(decision.requirements, lang, decision.facts.anchors, decision.as_of),
+                          *([changes] if changes.rows else [])],
                   lines=whatif_lines(whatif, lang))
 
 

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from engine.present.i18n import gap_text, label, note_text, shown, whatif_subject, whatif_text
+from engine.present.i18n import label, note_text, whatif_text
 from engine.present.render import Table
+from engine.present.values import gap_text, shown, whatif_subject
 from engine.tools.whatif import Change, WhatIf
 
 

@@ -11,7 +11,8 @@ from engine.compiler.layout import Outcome
 from engine.decide.decision import VERDICT_ORDER
 from engine.facts.scales import GOLONGAN
 from engine.facts.vocabulary import lookup
-from engine.present.i18n import OPS, gap_text, label, note_text, shown
+from engine.present.i18n import OPS, label, note_text
+from engine.present.values import gap_text, shown
 
 UNMET = ("fail", "missing", "invalid")
 

@@ -193,8 +193,11 @@ class Coverage:
 def _exercised(outcome: Outcome) -> tuple[bool, bool]:
     # A comparison that did not hold but was routed to the board (acting service, on_fail: review)
     # still exercised the fail side; missing evidence exercises neither.
-    failed = outcome.status == "fail" or (outcome.status == "missing" and outcome.observed is not None)
-    return outcome.status == "pass", failed
+    # A comparison that held but was routed to the board (on_pass: review) exercised the pass side.
+    unsettled = outcome.note is not None and outcome.note.code == "pass_is_review"
+    failed = outcome.status == "fail" or (outcome.status == "missing" and outcome.observed is not None
+                                          and not unsettled)
+    return outcome.status == "pass" or unsettled, failed
 
 
 def coverage(library: Library, results: list[CaseResult]) -> list[Coverage]:

@@ -171,15 +171,36 @@ class _Linter:
                             f"{high_text} < {low_text}"), "a higher class should require at least as much")
 
 
+# The discipline conditions every promotion class carries (PP 94/2021; PP 11/2017 Pasal 54 and 107: integrity
+# and morality): no running sanction, nothing pending, no moderate or heavy sanction in the look-back window.
+DISCIPLINE_FACTS = ("sanction_active", "sanction_pending", "worst_sanction_last_24m")
+
+
+def _discipline(linter: _Linter, rule_file: RuleFile, base_ids: set[str]) -> None:
+    for index, position in enumerate(rule_file.positions):
+        inherits = getattr(position, "extends", None) or (rule_file.ruleset.extends and position.id in base_ids)
+        if inherits or position.discipline_omitted is not None:
+            continue
+        facts = {check.fact for check, _loc, _c in _walk(position.requirements, ())}
+        absent = [fact for fact in DISCIPLINE_FACTS if fact not in facts]
+        if absent:
+            linter.add("warning", "discipline", ("positions", index, "id"), (
+                f"position '{position.id}' does not check {', '.join(absent)}"),
+                "add the discipline conditions, or say why not in `discipline_omitted` (en and id)")
+
+
 def lint(root: Path) -> list[Finding]:
     """Errors (what stops the rules from loading, and contradictions), then warnings."""
     found = scan(root)
     findings = [Finding("error", p) for p in found.problems]
+    base_ids = {position.id for versions in found.files.values() for _file, rule_file in versions
+                if rule_file.ruleset.extends is None for position in rule_file.positions}
     for versions in found.files.values():
         for file, rule_file in versions:
             linter = _Linter(found.docs[file])
             for index, position in enumerate(rule_file.positions):
                 linter.position(index, position.requirements)
             linter.ladder(rule_file)
+            _discipline(linter, rule_file, base_ids)
             findings.extend(linter.findings)
     return sorted(findings, key=lambda f: (f.severity != "error", f.problem.file, f.problem.line or 0))

@@ -190,6 +190,13 @@ class _Timeline:
                      spec=node.spec, observed=decision.observed[at], expected=node.expected)
 
 
+def _ages_out(layout: Layout, index: int) -> bool:
+    """An upper age limit (retirement age, BUP, or an age cap): once it fails it never passes again, so no
+    date past it is proposed."""
+    req = layout.nodes[index].req
+    return isinstance(req, Check) and req.fact == "age_years" and req.op in ("lt", "lte") and req.mandatory
+
+
 def _change(decision: Decision, index: int, passes: dict[int, dt.date]) -> Change:
     node: Node = decision.layout.nodes[index]
     req = node.req
@@ -224,6 +231,8 @@ def what_if(decision: Decision, candidate: Candidate, library: Library, ruleset_
     eligible_on: dt.date | None = as_of if eligible_now else None
     eligible_until: dt.date | None = None
     day = as_of
+    if any(_ages_out(layout, i) and now[i] == "fail" and not layout.nodes[i].req.waivable_by for i in open_):
+        day = horizon  # past the retirement age (or an age cap) already: time cannot help
     while day < horizon:
         day += dt.timedelta(days=1)
         today = timeline.on(day)
@@ -237,6 +246,8 @@ def what_if(decision: Decision, candidate: Candidate, library: Library, ruleset_
         if eligible_now and today.verdict != "eligible":
             eligible_until = day - dt.timedelta(days=1)
             break
+        if any(stops.get(i, (None,))[0] == day and _ages_out(layout, i) for i in watched):
+            break  # the retirement age (or an age cap) is reached: nothing later is proposed
         if not eligible_now and today.verdict == "eligible":
             eligible_on = day
             break
