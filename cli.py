@@ -19,8 +19,14 @@ HORIZON_YEARS = 10
 
 
 @click.group(cls=LayakGroup, context_settings={"help_option_names": ["-h", "--help"]}, epilog=EXIT_CODES_HELP)
-@click.option("--version", is_flag=True, expose_value=False, is_eager=True, callback=opt.version,
-              help="Show the versions of layak, the rule pack and durable-rules, and exit.")
+@click.option(
+    "--version",
+    is_flag=True,
+    expose_value=False,
+    is_eager=True,
+    callback=opt.version,
+    help="Show the versions of layak, the rule pack and durable-rules, and exit.",
+)
 @click.option("--debug", is_flag=True, help="Show tracebacks of internal errors (accepted anywhere on the line).")
 @click.pass_context
 def cli(ctx: click.Context, debug: bool) -> None:
@@ -34,19 +40,36 @@ def cli(ctx: click.Context, debug: bool) -> None:
 @opt.rules_option
 @opt.ruleset_option
 @opt.as_of_option
-@click.option("--format", "fmt", type=click.Choice([*opt.FORMATS, "jsonl"]), default="table", show_default=True,
-              help="table for people, json for programs, csv for spreadsheets, markdown for reports; jsonl streams "
-                   "one decision record per line, in file order.")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice([*opt.FORMATS, "jsonl"]),
+    default="table",
+    show_default=True,
+    help="table for people, json for programs, csv for spreadsheets, markdown for reports; jsonl streams "
+    "one decision record per line, in file order.",
+)
 @opt.lang_option
 @opt.engine_option
 @opt.db_option
 @click.option("--board", default=None, metavar="REF", help="Board reference recorded with the decisions, e.g. an SK.")
 @opt.actor_option
 @click.option("--no-record", "no_record", is_flag=True, help="Do not record the decisions in the audit store.")
-@click.option("--jobs", type=click.IntRange(1, 256), default=None, metavar="N",
-              help="Worker processes for jsonl/table/markdown [default: the cores available].")
-@click.option("--top", type=click.IntRange(0), default=1000, show_default=True, metavar="N",
-              help="table/markdown show the best N by rank (0: all, memory grows with the population).")
+@click.option(
+    "--jobs",
+    type=click.IntRange(1, 256),
+    default=None,
+    metavar="N",
+    help="Worker processes for jsonl/table/markdown [default: the cores available].",
+)
+@click.option(
+    "--top",
+    type=click.IntRange(0),
+    default=1000,
+    show_default=True,
+    metavar="N",
+    help="table/markdown show the best N by rank (0: all, memory grows with the population).",
+)
 def check_cmd(**options: Any) -> None:
     """Rank every candidate in PATHS (files or directories; `-` reads YAML, JSON or JSON Lines from stdin)
     for one position.
@@ -69,8 +92,14 @@ def check_cmd(**options: Any) -> None:
 @opt.as_of_option
 @opt.format_option
 @opt.lang_option
-@click.option("--horizon", type=click.IntRange(1, 40), default=HORIZON_YEARS, show_default=True, metavar="YEARS",
-              help="How far ahead to look for the date on which time alone makes the candidate eligible.")
+@click.option(
+    "--horizon",
+    type=click.IntRange(1, 40),
+    default=HORIZON_YEARS,
+    show_default=True,
+    metavar="YEARS",
+    help="How far ahead to look for the date on which time alone makes the candidate eligible.",
+)
 def explain(**options: Any) -> None:
     """Every requirement of a position for one candidate (status, has, needs, gap, basis), then what would
     make the candidate eligible: the smallest change per unmet requirement, and the earliest date on which
@@ -85,8 +114,14 @@ def explain(**options: Any) -> None:
 @opt.as_of_option
 @opt.format_option
 @opt.lang_option
-@click.option("--position", "position_id", default=None, metavar="ID", shell_complete=opt.position_ids,
-              help="Show one position class only.")
+@click.option(
+    "--position",
+    "position_id",
+    default=None,
+    metavar="ID",
+    shell_complete=opt.position_ids,
+    help="Show one position class only.",
+)
 def positions(**options: Any) -> None:
     """Position classes of the rulesets in force, with every requirement and its legal basis."""
     run("positions", **options)
@@ -129,17 +164,39 @@ def validate(**options: Any) -> None:
 
 @command(cli, "test")
 @click.argument("path", required=False, type=click.Path(path_type=Path))
-@click.option("--rules", "rules_dir", type=click.Path(path_type=Path), default=None,
-              help="Rules the cases run against [default: PATH, else the default rules].")
-@click.option("--run", "pattern", default=None, metavar="PATTERN",
-              help="Run only the cases whose name (file:line note) matches PATTERN (a regular expression).")
-@click.option("--min-coverage", type=click.FloatRange(0, 100), default=None,
-              help="Fail (exit 1) when fewer than N % of requirement sides (pass and fail) are exercised.")
-@click.option("--generate-boundaries", is_flag=True,
-              help="Print cases just below, at and just above each threshold (YAML, for review) instead.")
+@click.option(
+    "--rules",
+    "rules_dir",
+    type=click.Path(path_type=Path),
+    default=None,
+    help="Rules the cases run against [default: PATH, else the default rules].",
+)
+@click.option(
+    "--run",
+    "pattern",
+    default=None,
+    metavar="PATTERN",
+    help="Run only the cases whose name (file:line note) matches PATTERN (a regular expression).",
+)
+@click.option(
+    "--min-coverage",
+    type=click.FloatRange(0, 100),
+    default=None,
+    help="Fail (exit 1) when fewer than N % of requirement sides (pass and fail) are exercised.",
+)
+@click.option(
+    "--generate-boundaries",
+    is_flag=True,
+    help="Print cases just below, at and just above each threshold (YAML, for review) instead.",
+)
 @click.option("--coverage", "show_coverage", is_flag=True, help="List coverage per requirement.")
-@click.option("--junit", type=click.Path(path_type=Path, dir_okay=False), default=None, metavar="FILE",
-              help="Also write the results as JUnit XML (for CI systems).")
+@click.option(
+    "--junit",
+    type=click.Path(path_type=Path, dir_okay=False),
+    default=None,
+    metavar="FILE",
+    help="Also write the results as JUnit XML (for CI systems).",
+)
 @opt.format_option
 @opt.lang_option
 def test_cmd(**options: Any) -> None:
@@ -157,20 +214,42 @@ def test_cmd(**options: Any) -> None:
 @command(cli)
 @click.argument("base", type=click.Path(path_type=Path))
 @click.argument("proposed", type=click.Path(path_type=Path))
-@click.option("--candidates", "candidate_paths", multiple=True, required=True, type=click.Path(path_type=Path),
-              metavar="PATH", help="Candidate files or directories (repeatable).")
-@click.option("--position", "position_ids", multiple=True, metavar="ID", shell_complete=opt.position_ids,
-              help="Position class to compare (repeatable) [default: every class in force in both].")
+@click.option(
+    "--candidates",
+    "candidate_paths",
+    multiple=True,
+    required=True,
+    type=click.Path(path_type=Path),
+    metavar="PATH",
+    help="Candidate files or directories (repeatable).",
+)
+@click.option(
+    "--position",
+    "position_ids",
+    multiple=True,
+    metavar="ID",
+    shell_complete=opt.position_ids,
+    help="Position class to compare (repeatable) [default: every class in force in both].",
+)
 @opt.ruleset_option
 @opt.as_of_option
 @opt.format_option
 @opt.lang_option
 @opt.engine_option
-@click.option("--report", "report_file", type=click.Path(path_type=Path, dir_okay=False), default=None,
-              help="Also write the change dossier (rule changes, case tests, population diff, hashes) to FILE; "
-                   "its SHA-256 is printed on stderr.")
-@click.option("--report-format", type=click.Choice(["html", "json"]), default=None,
-              help="Dossier format [default: json if FILE ends in .json, else html].")
+@click.option(
+    "--report",
+    "report_file",
+    type=click.Path(path_type=Path, dir_okay=False),
+    default=None,
+    help="Also write the change dossier (rule changes, case tests, population diff, hashes) to FILE; "
+    "its SHA-256 is printed on stderr.",
+)
+@click.option(
+    "--report-format",
+    type=click.Choice(["html", "json"]),
+    default=None,
+    help="Dossier format [default: json if FILE ends in .json, else html].",
+)
 def diff(**options: Any) -> None:
     """Whom a rule change affects: every candidate whose verdict differs between the rules directories BASE
     and PROPOSED, with the requirements that changed, then a summary per position class. Records nothing;
@@ -186,20 +265,45 @@ def audit() -> None:
 
 @command(audit, "list")
 @opt.db_option
-@click.option("--position", "position_id", default=None, metavar="ID", shell_complete=opt.position_ids,
-              help="Only decisions for this position.")
-@click.option("--since", callback=opt.optional_date, default=None, metavar="YYYY-MM-DD",
-              help="Only decisions recorded on or after this date (UTC).")
-@click.option("--verdict", type=click.Choice(["eligible", "needs_review", "not_eligible"]), default=None,
-              help="Only decisions with this verdict.")
+@click.option(
+    "--position",
+    "position_id",
+    default=None,
+    metavar="ID",
+    shell_complete=opt.position_ids,
+    help="Only decisions for this position.",
+)
+@click.option(
+    "--since",
+    callback=opt.optional_date,
+    default=None,
+    metavar="YYYY-MM-DD",
+    help="Only decisions recorded on or after this date (UTC).",
+)
+@click.option(
+    "--verdict",
+    type=click.Choice(["eligible", "needs_review", "not_eligible"]),
+    default=None,
+    help="Only decisions with this verdict.",
+)
 @click.option("--board", default=None, metavar="REF", help="Only decisions recorded with this board reference.")
-@click.option("--until", callback=opt.optional_date, default=None, metavar="YYYY-MM-DD",
-              help="Only decisions recorded on or before this date (UTC).")
+@click.option(
+    "--until",
+    callback=opt.optional_date,
+    default=None,
+    metavar="YYYY-MM-DD",
+    help="Only decisions recorded on or before this date (UTC).",
+)
 @click.option("--nip", default=None, metavar="NIP", help="Only decisions about this NIP.")
 @click.option("--name", default=None, metavar="TEXT", help="Only candidates whose name contains TEXT (any case).")
 @click.option("--limit", type=click.IntRange(1), default=None, metavar="N", help="At most N records.")
-@click.option("--after", type=click.IntRange(0), default=0, metavar="SEQ",
-              help="Only records after sequence number SEQ (the next page: the last SEQ shown).")
+@click.option(
+    "--after",
+    type=click.IntRange(0),
+    default=0,
+    metavar="SEQ",
+    help="Only records after sequence number SEQ (the next page: the last SEQ shown).",
+)
 @opt.format_option
 @opt.lang_option
 def audit_list(**options: Any) -> None:
@@ -229,10 +333,19 @@ def audit_show(**options: Any) -> None:
 
 @command(audit, "verify")
 @opt.db_option
-@click.option("--expect-head", default=None, metavar="SEQ:HASH",
-              help="A head written down earlier (`layak audit head`): also detects truncation after it.")
-@click.option("--export", "export_file", type=click.Path(path_type=Path, dir_okay=False), default=None,
-              help="Verify an export file (JSON Lines or CSV from `layak audit export`) instead of the store.")
+@click.option(
+    "--expect-head",
+    default=None,
+    metavar="SEQ:HASH",
+    help="A head written down earlier (`layak audit head`): also detects truncation after it.",
+)
+@click.option(
+    "--export",
+    "export_file",
+    type=click.Path(path_type=Path, dir_okay=False),
+    default=None,
+    help="Verify an export file (JSON Lines or CSV from `layak audit export`) instead of the store.",
+)
 @opt.format_option
 @opt.lang_option
 def audit_verify(**options: Any) -> None:
@@ -254,12 +367,23 @@ def audit_head(**options: Any) -> None:
 
 @command(audit, "export")
 @opt.db_option
-@click.option("--format", "fmt", type=click.Choice(["jsonl", "csv"]), default="jsonl", show_default=True,
-              help="jsonl: rulesets and records, verifiable; csv: one row per record, for spreadsheets.")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["jsonl", "csv"]),
+    default="jsonl",
+    show_default=True,
+    help="jsonl: rulesets and records, verifiable; csv: one row per record, for spreadsheets.",
+)
 @click.option("--redact", is_flag=True, help="Replace names, NIPs and file paths by salted hashes (pseudonyms).")
 @click.option("--salt", default=None, help="Salt of the pseudonyms [default: a random one, printed on stderr].")
-@click.option("--output", "-o", type=click.Path(path_type=Path, dir_okay=False), default=None,
-              help="Write to this file instead of stdout.")
+@click.option(
+    "--output",
+    "-o",
+    type=click.Path(path_type=Path, dir_okay=False),
+    default=None,
+    help="Write to this file instead of stdout.",
+)
 def audit_export(**options: Any) -> None:
     """Every record with its chain hashes, for an external auditor; verify with `layak audit verify --export`."""
     run("audit_export", **options)
@@ -287,15 +411,30 @@ def import_group() -> None:
     """Import candidate files from personnel systems (see `layak import siasn --help`)."""
 
 
-@command(import_group, "siasn", cls=opt.LazyHelp, help_from="engine.siasn.command:HELP",
-         short_help="Import SIASN personnel records into candidate files.")
+@command(
+    import_group,
+    "siasn",
+    cls=opt.LazyHelp,
+    help_from="engine.siasn.command:HELP",
+    short_help="Import SIASN personnel records into candidate files.",
+)
 @click.argument("sources", nargs=-1, required=True, metavar="PATH | --fetch NIP...")
-@click.option("--out", type=click.Path(file_okay=False, path_type=Path), required=True, metavar="DIR",
-              help="Folder the dossiers are written to (created if needed).")
+@click.option(
+    "--out",
+    type=click.Path(file_okay=False, path_type=Path),
+    required=True,
+    metavar="DIR",
+    help="Folder the dossiers are written to (created if needed).",
+)
 @click.option("--fetch", "fetch_nips", is_flag=True, help="The arguments are NIPs to fetch from the web service.")
 @click.option("--base-url", default=None, metavar="URL", help="With --fetch: the SIASN API base URL.")
-@click.option("--responses", type=click.Path(file_okay=False, path_type=Path), default=None, metavar="DIR",
-              help="With --fetch: keep the fetched response bodies here.")
+@click.option(
+    "--responses",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    metavar="DIR",
+    help="With --fetch: keep the fetched response bodies here.",
+)
 @click.option("--timeout", type=float, default=30.0, show_default=True, help="With --fetch: seconds per request.")
 @click.option("--rate", type=float, default=5.0, show_default=True, help="With --fetch: requests per second.")
 @opt.format_option
@@ -306,16 +445,42 @@ def import_siasn(**options: Any) -> None:
 
 @command(cli, "report")
 @click.option("--board", default=None, metavar="REF", help="Every decision recorded with this board reference.")
-@click.option("--decision", "decision_ids", multiple=True, metavar="ID",
-              help="A recorded decision: its id, a unique prefix or #SEQ (repeatable).")
-@click.option("--seq", "seq_range", default=None, metavar="FIRST-LAST",
-              help="Records FIRST to LAST (the numbers of `audit list`).")
-@click.option("--out", "out_file", type=click.Path(path_type=Path, dir_okay=False), default=None,
-              help="Write the report here [default: stdout, unless --pdf is given].")
-@click.option("--pdf", "pdf_file", type=click.Path(path_type=Path, dir_okay=False), default=None,
-              help="Also print the report to this PDF file.")
-@click.option("--format", "fmt", type=click.Choice(["html", "json"]), default="html", show_default=True,
-              help="html: the printable document; json: its content as data.")
+@click.option(
+    "--decision",
+    "decision_ids",
+    multiple=True,
+    metavar="ID",
+    help="A recorded decision: its id, a unique prefix or #SEQ (repeatable).",
+)
+@click.option(
+    "--seq",
+    "seq_range",
+    default=None,
+    metavar="FIRST-LAST",
+    help="Records FIRST to LAST (the numbers of `audit list`).",
+)
+@click.option(
+    "--out",
+    "out_file",
+    type=click.Path(path_type=Path, dir_okay=False),
+    default=None,
+    help="Write the report here [default: stdout, unless --pdf is given].",
+)
+@click.option(
+    "--pdf",
+    "pdf_file",
+    type=click.Path(path_type=Path, dir_okay=False),
+    default=None,
+    help="Also print the report to this PDF file.",
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["html", "json"]),
+    default="html",
+    show_default=True,
+    help="html: the printable document; json: its content as data.",
+)
 @opt.lang_option
 @opt.db_option
 def report(**options: Any) -> None:

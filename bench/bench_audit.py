@@ -82,21 +82,39 @@ def main(argv: list[str] | None = None) -> int:
             record_run(store, run, loaded, actor="bench", board="BENCH")
         appended_s.append(time.perf_counter() - start)
 
-    cases = [Case("plain", "check --no-record", lambda: _decide(ruleset, loaded)),
-             Case("sqlite", "check (recording, SQLite)", lambda: record(str(scratch / f"r{next(counter)}.db")))]
+    cases = [
+        Case("plain", "check --no-record", lambda: _decide(ruleset, loaded)),
+        Case("sqlite", "check (recording, SQLite)", lambda: record(str(scratch / f"r{next(counter)}.db"))),
+    ]
     if args.db:
         cases.append(Case("other", "check (recording, --db)", lambda: record(args.db)))
     if args.cli:
         files = scratch / "candidates"
         files.mkdir()
         _write_files(loaded, files)
-        common = ["check", str(files), "--position", POSITION, "--rules", str(RULES), "--as-of", AS_OF.isoformat(),
-                  "--format", "json"]
+        common = [
+            "check",
+            str(files),
+            "--position",
+            POSITION,
+            "--rules",
+            str(RULES),
+            "--as-of",
+            AS_OF.isoformat(),
+            "--format",
+            "json",
+        ]
         runner = CliRunner()
-        cases.append(Case("cli-plain", "layak check --no-record (files)",
-                          lambda: runner.invoke(cli, [*common, "--no-record"])))
-        cases.append(Case("cli-sqlite", "layak check (files, SQLite)",
-                          lambda: runner.invoke(cli, [*common, "--db", str(scratch / f"c{next(counter)}.db")])))
+        cases.append(
+            Case("cli-plain", "layak check --no-record (files)", lambda: runner.invoke(cli, [*common, "--no-record"]))
+        )
+        cases.append(
+            Case(
+                "cli-sqlite",
+                "layak check (files, SQLite)",
+                lambda: runner.invoke(cli, [*common, "--db", str(scratch / f"c{next(counter)}.db")]),
+            )
+        )
     _log(f"timing {len(cases)} cases x {args.repeat} interleaved rounds ...")
     timings = measure(cases, args.n, args.repeat, progress=_log)
 
@@ -115,15 +133,25 @@ def _seconds(timing: Timing) -> float:
     return statistics.median(timing.wall_ns) / 1e9
 
 
-def _report(timings: dict[str, Timing], args: argparse.Namespace, intact: bool, verify_s: float, size_mb: float,
-            appended_s: list[float]) -> list[str]:
+def _report(
+    timings: dict[str, Timing],
+    args: argparse.Namespace,
+    intact: bool,
+    verify_s: float,
+    size_mb: float,
+    appended_s: list[float],
+) -> list[str]:
     plain = _seconds(timings["plain"])
-    lines = [f"layak audit benchmark: {args.n:,} candidates, {args.repeat} interleaved rounds, medians",
-             f"python {platform.python_version()}, {platform.machine()}, {platform.system()}", ""]
+    lines = [
+        f"layak audit benchmark: {args.n:,} candidates, {args.repeat} interleaved rounds, medians",
+        f"python {platform.python_version()}, {platform.machine()}, {platform.system()}",
+        "",
+    ]
     for timing in timings.values():
         cpu = statistics.median(timing.cpu_ns) / 1e9
-        lines.append(f"  {timing.case.label:34s} {_seconds(timing):7.2f} s wall  {cpu:7.2f} s cpu   "
-                     f"spread {timing.spread:4.2f}")
+        lines.append(
+            f"  {timing.case.label:34s} {_seconds(timing):7.2f} s wall  {cpu:7.2f} s cpu   spread {timing.spread:4.2f}"
+        )
     lines.append("")
     for key, label in (("sqlite", "SQLite"), ("other", "--db")):
         if key in timings:
@@ -131,15 +159,19 @@ def _report(timings: dict[str, Timing], args: argparse.Namespace, intact: bool, 
             ratio = _seconds(timings[key]) / plain
             verdict = "meets" if ratio <= TARGET_RATIO else "MISSES"
             cpu = statistics.median(timings[key].cpu_ns) / statistics.median(timings["plain"].cpu_ns)
-            lines.append(f"  {label}: recording adds {extra:.2f} s = {args.n / max(extra, 1e-9):,.0f} recorded "
-                         f"decisions/s; check with recording / --no-record = {ratio:.2f}x wall ({verdict} "
-                         f"<= {TARGET_RATIO}x), {cpu:.2f}x cpu of this process")
+            lines.append(
+                f"  {label}: recording adds {extra:.2f} s = {args.n / max(extra, 1e-9):,.0f} recorded "
+                f"decisions/s; check with recording / --no-record = {ratio:.2f}x wall ({verdict} "
+                f"<= {TARGET_RATIO}x), {cpu:.2f}x cpu of this process"
+            )
     if "cli-plain" in timings:
         ratio = _seconds(timings["cli-sqlite"]) / _seconds(timings["cli-plain"])
         lines.append(f"  whole command on files: {ratio:.2f}x")
     lines.append(f"  open+draft+append alone (median over all recording rounds): {statistics.median(appended_s):.2f} s")
-    lines.append(f"  store after one batch: {size_mb:.0f} MB; `audit verify` of it: {verify_s:.2f} s, "
-                 f"{'intact' if intact else 'NOT INTACT'}")
+    lines.append(
+        f"  store after one batch: {size_mb:.0f} MB; `audit verify` of it: {verify_s:.2f} s, "
+        f"{'intact' if intact else 'NOT INTACT'}"
+    )
     return lines
 
 

@@ -54,8 +54,10 @@ def timed(run: Callable[[], object], repeat: int) -> tuple[list[float], object]:
 
 def line(label: str, walls: list[float], count: int) -> str:
     median = statistics.median(walls)
-    return (f"  {label:<34} {median:8.2f} s  {count / median:9,.0f} candidates/s  "
-            f"(rounds: {', '.join(f'{w:.2f}' for w in walls)})")
+    return (
+        f"  {label:<34} {median:8.2f} s  {count / median:9,.0f} candidates/s  "
+        f"(rounds: {', '.join(f'{w:.2f}' for w in walls)})"
+    )
 
 
 def main() -> None:
@@ -65,8 +67,10 @@ def main() -> None:
     parser.add_argument("--all-positions", action="store_true", help="compare every class in force in both")
     args = parser.parse_args()
     load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
-    print(f"layak diff bench: CPython {platform.python_version()}, {os.cpu_count()} CPUs, "
-          f"load average {load:.2f} at start")
+    print(
+        f"layak diff bench: CPython {platform.python_version()}, {os.cpu_count()} CPUs, "
+        f"load average {load:.2f} at start"
+    )
     _log("loading the population (once, timed) ...")
     started = time.perf_counter()
     candidates, problems = load_candidates([POPULATION])
@@ -77,26 +81,30 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         base, proposed = load_library(ROOT / "rules"), load_library(proposed_rules(Path(tmp)))
         positions = common_positions(base, proposed, AS_OF)[0] if args.all_positions else [args.position]
-        print(f"workload: {count:,} candidates (fixtures/population, as of {AS_OF}); BASE rules/ vs PROPOSED = "
-              f"rules/ with administrator experience 3y -> 4y; {len(positions)} position class(es): "
-              f"{', '.join(positions)}")
+        print(
+            f"workload: {count:,} candidates (fixtures/population, as of {AS_OF}); BASE rules/ vs PROPOSED = "
+            f"rules/ with administrator experience 3y -> 4y; {len(positions)} position class(es): "
+            f"{', '.join(positions)}"
+        )
         print("timed (median of rounds; each candidate decided under both rule sets, then compared):")
         print(f"  {'load_candidates (1 round)':<34} {load_s:8.2f} s  {count / load_s:9,.0f} candidates/s")
         reports: dict[str, DiffReport] = {}
         for backend in ("durable", "reference"):
             _log(f"diff with the {backend} engine ...")
             engine: Backend = "durable" if backend == "durable" else "reference"
-            walls, report = timed(lambda e=engine: run_diff(base, proposed, positions, candidates, e),
-                                  args.repeat)
+            walls, report = timed(lambda e=engine: run_diff(base, proposed, positions, candidates, e), args.repeat)
             assert isinstance(report, DiffReport)
             reports[backend] = report
             print(line(f"diff, {backend} engine", walls, count))
             if backend == "durable":
                 end_to_end = load_s + statistics.median(walls)
-                print(f"  {'load + diff (what `layak diff` does)':<34} {end_to_end:8.2f} s  "
-                      f"{count / end_to_end:9,.0f} candidates/s")
+                print(
+                    f"  {'load + diff (what `layak diff` does)':<34} {end_to_end:8.2f} s  "
+                    f"{count / end_to_end:9,.0f} candidates/s"
+                )
     same = [(f.candidate.nip, f.before, f.after) for f in reports["durable"].flips] == [
-        (f.candidate.nip, f.before, f.after) for f in reports["reference"].flips]
+        (f.candidate.nip, f.before, f.after) for f in reports["reference"].flips
+    ]
     report = reports["durable"]
     print(f"result: {len(report.flips)} verdict changes; durable and reference agree: {same}")
     for summary in report.summaries:
@@ -106,8 +114,9 @@ def main() -> None:
         raise SystemExit("durable and reference disagree")
 
 
-def run_diff(base: Library, proposed: Library, positions: list[str], candidates: list[LoadedCandidate],
-             backend: Backend) -> DiffReport:
+def run_diff(
+    base: Library, proposed: Library, positions: list[str], candidates: list[LoadedCandidate], backend: Backend
+) -> DiffReport:
     return diff(base, proposed, positions, candidates, AS_OF, backend=backend)
 
 

@@ -44,18 +44,28 @@ def cases(workload: Workload, durable: DurableEvaluator, zen_eval: ZenEvaluator)
     """The timed cases, all starting from the same encoded rows; (1) and (2) end in Decision objects."""
     plan, rows = workload.plan, workload.rows
     return [
-        Case("durable", "(1) durable: DurableEvaluator.evaluate + decide() -> Decision",
-             lambda: workload.decisions(durable.evaluate(rows))),
-        Case("reference", "(2) reference: reference.evaluate + decide() -> Decision",
-             lambda: workload.decisions(reference.evaluate(plan, rows))),
-        Case("zen", f"(3) zen-engine: loop-mode expression node, {CHUNK:,} per call -> booleans",
-             lambda: zen_eval.evaluate(rows)),
-        Case("durable_shown", "(1s) (1), then Decision.requirements built (lazy Outcome view)",
-             lambda: [d.requirements for d in workload.decisions(durable.evaluate(rows))]),
-        Case("durable_eval", "(1e) durable: DurableEvaluator.evaluate only",
-             lambda: durable.evaluate(rows)),
-        Case("reference_eval", "(2e) reference: reference.evaluate only",
-             lambda: reference.evaluate(plan, rows)),
+        Case(
+            "durable",
+            "(1) durable: DurableEvaluator.evaluate + decide() -> Decision",
+            lambda: workload.decisions(durable.evaluate(rows)),
+        ),
+        Case(
+            "reference",
+            "(2) reference: reference.evaluate + decide() -> Decision",
+            lambda: workload.decisions(reference.evaluate(plan, rows)),
+        ),
+        Case(
+            "zen",
+            f"(3) zen-engine: loop-mode expression node, {CHUNK:,} per call -> booleans",
+            lambda: zen_eval.evaluate(rows),
+        ),
+        Case(
+            "durable_shown",
+            "(1s) (1), then Decision.requirements built (lazy Outcome view)",
+            lambda: [d.requirements for d in workload.decisions(durable.evaluate(rows))],
+        ),
+        Case("durable_eval", "(1e) durable: DurableEvaluator.evaluate only", lambda: durable.evaluate(rows)),
+        Case("reference_eval", "(2e) reference: reference.evaluate only", lambda: reference.evaluate(plan, rows)),
     ]
 
 
@@ -96,12 +106,16 @@ def _verdicts(decisions: object) -> str:
 
 def report(timings: dict[str, Timing], repeat: int) -> list[str]:
     zen_us = timings["zen"].median_us
-    lines = [f"median of {repeat} interleaved rounds (µs per candidate; spread = slowest/fastest round)",
-             f"  {'case':<70} {'µs/cand':>9} {'cand/s':>9} {'x zen':>6} {'spread':>6} {'cpu/wall':>8}"]
+    lines = [
+        f"median of {repeat} interleaved rounds (µs per candidate; spread = slowest/fastest round)",
+        f"  {'case':<70} {'µs/cand':>9} {'cand/s':>9} {'x zen':>6} {'spread':>6} {'cpu/wall':>8}",
+    ]
     for timing in timings.values():
         us = timing.median_us
-        lines.append(f"  {timing.case.label:<70} {us:9.1f} {1e6 / us:9,.0f} {us / zen_us:6.2f} "
-                     f"{timing.spread:6.2f} {timing.cpu_per_wall:8.2f}")
+        lines.append(
+            f"  {timing.case.label:<70} {us:9.1f} {1e6 / us:9,.0f} {us / zen_us:6.2f} "
+            f"{timing.spread:6.2f} {timing.cpu_per_wall:8.2f}"
+        )
     durable, zen = timings["durable"], timings["zen"]
     ratio = durable.median_us / zen_us
     verdict = "PASS" if ratio <= TARGET_RATIO else "FAIL"
@@ -137,29 +151,41 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--memory", action="store_true", help="measure RSS growth instead of speed")
     parser.add_argument("--evaluations", type=int, default=100_000, help="memory mode: evaluations after warm-up")
     parser.add_argument("--warmup", type=int, default=20_000, help="memory mode: warm-up evaluations")
-    parser.add_argument("--profile", type=int, metavar="TOP", default=0,
-                        help="also print a cProfile of the durable path (top TOP functions)")
+    parser.add_argument(
+        "--profile",
+        type=int,
+        metavar="TOP",
+        default=0,
+        help="also print a cProfile of the durable path (top TOP functions)",
+    )
     args = parser.parse_args(argv)
 
-    print(f"layak bench: {platform.python_implementation()} {platform.python_version()}, {os.cpu_count()} CPUs, "
-          f"load average {os.getloadavg()[0]:.2f} at start; {_versions()}")
+    print(
+        f"layak bench: {platform.python_implementation()} {platform.python_version()}, {os.cpu_count()} CPUs, "
+        f"load average {os.getloadavg()[0]:.2f} at start; {_versions()}"
+    )
     workload = _timed("setup (generate, derive, encode; untimed)", lambda: build(args.n, args.seed))
     plan = workload.plan
-    print(f"workload: {args.n:,} generated candidates (seed {args.seed}, as of {AS_OF}), position "
-          f"'{workload.position.id}': {len(workload.position.requirements)} requirements, {len(plan.checks)} checks "
-          f"over {len(plan.facts)} facts")
+    print(
+        f"workload: {args.n:,} generated candidates (seed {args.seed}, as of {AS_OF}), position "
+        f"'{workload.position.id}': {len(workload.position.requirements)} requirements, {len(plan.checks)} checks "
+        f"over {len(plan.facts)} facts"
+    )
 
     if args.memory:
-        flat = memory.run(workload, evaluations=args.evaluations, warmup=args.warmup,
-                          batch=min(2_000, args.n), sample_every=10_000)
+        flat = memory.run(
+            workload, evaluations=args.evaluations, warmup=args.warmup, batch=min(2_000, args.n), sample_every=10_000
+        )
         print("\n".join(memory.report(flat)))
         return 0
 
     with DurableEvaluator(plan) as durable:
         zen_eval = ZenEvaluator(plan)
         print("\n".join(verify(workload, durable, zen_eval)))
-        print("timed: from encoded fact rows (dicts of f<i> -> int, built once) to each backend's output; "
-              "generation, derivation, encoding and engine compilation are untimed")
+        print(
+            "timed: from encoded fact rows (dicts of f<i> -> int, built once) to each backend's output; "
+            "generation, derivation, encoding and engine compilation are untimed"
+        )
         warm = workload.slice(0, min(WARMUP, args.n))
         for case in cases(warm, durable, zen_eval):  # untimed warm-up: imports, caches, allocator
             result = case.run()

@@ -85,22 +85,29 @@ def main() -> None:
             build.append(time_import(bundle, None))
             out = Path(tmp) / f"out{round_}"
             write.append(time_import(bundle, out))
-            _log(f"round {round_ + 1}: loads {loads[-1][0]:.2f}s, import {build[-1][0]:.2f}s, "
-                 f"import+write {write[-1][0]:.2f}s (wall)")
+            _log(
+                f"round {round_ + 1}: loads {loads[-1][0]:.2f}s, import {build[-1][0]:.2f}s, "
+                f"import+write {write[-1][0]:.2f}s (wall)"
+            )
         n = args.n
         print(f"SIASN import benchmark: {n} NIPs, {size / 1e6:.1f} MB bundle, {args.repeat} rounds (medians)")
         print(f"python {platform.python_version()}, {os.cpu_count()} CPUs, single process")
         print("wall = elapsed time; cpu = CPU time of this process (the machine is shared: cpu is the steadier one)")
         print(f"{'case':<30}{'wall s':>8}{'cpu s':>8}{'wall ms/NIP':>13}{'cpu ms/NIP':>12}{'x json.loads':>14}")
         base = statistics.median(c for _w, c in loads)
-        for name, times in (("json.loads of every line", loads), ("import (build + validate)", build),
-                            ("import + write dossiers", write)):
+        for name, times in (
+            ("json.loads of every line", loads),
+            ("import (build + validate)", build),
+            ("import + write dossiers", write),
+        ):
             wall, cpu = statistics.median(w for w, _c in times), statistics.median(c for _w, c in times)
-            print(f"{name:<30}{wall:>8.2f}{cpu:>8.2f}{wall / n * 1000:>13.3f}{cpu / n * 1000:>12.3f}"
-                  f"{cpu / base:>14.1f}")
+            print(
+                f"{name:<30}{wall:>8.2f}{cpu:>8.2f}{wall / n * 1000:>13.3f}{cpu / n * 1000:>12.3f}{cpu / base:>14.1f}"
+            )
         per_nip = statistics.median(c for _w, c in write) / n * 1000
         verdict = "met" if per_nip < TARGET_MS else "NOT met"
         print(f"target: under {TARGET_MS} ms (CPU) per NIP including writing: {verdict} ({per_nip:.3f} ms)")
+
 
 if __name__ == "__main__":
     main()

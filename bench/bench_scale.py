@@ -75,8 +75,11 @@ def main() -> None:
     parser.add_argument("--jobs", nargs="+", type=int, default=[1, 2])
     parser.add_argument("--repeat", type=int, default=1, help="runs per cell; the one with the least CPU is kept")
     parser.add_argument("--position", default="administrator")
-    parser.add_argument("--record", action="store_true",
-                        help="record into a fresh SQLite store instead of --no-record (one store per run)")
+    parser.add_argument(
+        "--record",
+        action="store_true",
+        help="record into a fresh SQLite store instead of --no-record (one store per run)",
+    )
     args = parser.parse_args()
     print("| candidates | jobs | CPU s | CPU µs/cand | wall s | peak RSS MB | floor CPU µs/cand | CPU ÷ floor |")
     print("|---|---|---|---|---|---|---|---|")
@@ -87,15 +90,32 @@ def main() -> None:
             for _ in range(args.repeat):
                 with tempfile.TemporaryDirectory() as tmp:
                     store = ["--db", str(Path(tmp) / "audit.db")] if args.record else ["--no-record"]
-                    check = measure([sys.executable, "-c", "from cli import cli; cli()", "check", str(folder),
-                                     "--position", args.position, "--as-of", "2026-12-01", *store, "--format",
-                                     "jsonl", "--jobs", str(jobs)])
+                    check = measure(
+                        [
+                            sys.executable,
+                            "-c",
+                            "from cli import cli; cli()",
+                            "check",
+                            str(folder),
+                            "--position",
+                            args.position,
+                            "--as-of",
+                            "2026-12-01",
+                            *store,
+                            "--format",
+                            "jsonl",
+                            "--jobs",
+                            str(jobs),
+                        ]
+                    )
                 floor = measure([sys.executable, "-c", FLOOR, str(folder), str(check.out_bytes)])
                 runs.append((check, floor))
                 print(f"  {folder} jobs={jobs}: {check} floor {floor}", file=sys.stderr)
             check, floor = min(runs, key=lambda r: r[0].cpu)
-            print(f"| {n:,} | {jobs} | {check.cpu:.1f} | {check.cpu / n * 1e6:,.0f} | {check.wall:.1f} | "
-                  f"{check.peak_mb:,.0f} | {floor.cpu / n * 1e6:,.0f} | {check.cpu / floor.cpu:.1f}× |")
+            print(
+                f"| {n:,} | {jobs} | {check.cpu:.1f} | {check.cpu / n * 1e6:,.0f} | {check.wall:.1f} | "
+                f"{check.peak_mb:,.0f} | {floor.cpu / n * 1e6:,.0f} | {check.cpu / floor.cpu:.1f}× |"
+            )
 
 
 if __name__ == "__main__":

@@ -100,8 +100,14 @@ def chain_ok(url: str) -> bool:
 
 
 def spawn(url: str, tag: str, total: int, mode: str) -> subprocess.Popen[str]:
-    return subprocess.Popen([sys.executable, "-c", WRITER, url, tag, str(total), mode, str(FIXTURES)], cwd=ROOT,
-                            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    return subprocess.Popen(
+        [sys.executable, "-c", WRITER, url, tag, str(total), mode, str(FIXTURES)],
+        cwd=ROOT,
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
 
 
 def parallel(url: str, writers: int, per_writer: int) -> dict[str, Any]:
@@ -111,10 +117,17 @@ def parallel(url: str, writers: int, per_writer: int) -> dict[str, Any]:
     stored = rows(url)
     boards = [r["board"] for r in stored]
     expected = {f"w{i}-{n}" for i in range(writers) for n in range(per_writer)}
-    return {"writers": writers, "per_writer": per_writer, "exit_codes": sorted(set(codes)),
-            "records": len(stored), "gapless": [r["seq"] for r in stored] == list(range(1, len(stored) + 1)),
-            "lost": len(expected - set(boards)), "duplicated": len(boards) - len(set(boards)),
-            "chain_verifies": chain_ok(url), "seconds": round(time.perf_counter() - began, 1)}
+    return {
+        "writers": writers,
+        "per_writer": per_writer,
+        "exit_codes": sorted(set(codes)),
+        "records": len(stored),
+        "gapless": [r["seq"] for r in stored] == list(range(1, len(stored) + 1)),
+        "lost": len(expected - set(boards)),
+        "duplicated": len(boards) - len(set(boards)),
+        "chain_verifies": chain_ok(url),
+        "seconds": round(time.perf_counter() - began, 1),
+    }
 
 
 def kills(url: str, count: int, deadline: float, rng: random.Random) -> dict[str, Any]:
@@ -152,14 +165,33 @@ def kills(url: str, count: int, deadline: float, rng: random.Random) -> dict[str
             partial += 1
         broken += not chain_ok(url)
         done += 1
-    return {"kills": done, "batches_whole": whole, "batches_absent": done - whole - partial, "partial": partial,
-            "chain_broken_after_kill": broken, "kill_window_seconds": round(batch_seconds, 3),
-            "writers_failed_to_start": failed_writers[:3]}
+    return {
+        "kills": done,
+        "batches_whole": whole,
+        "batches_absent": done - whole - partial,
+        "partial": partial,
+        "chain_broken_after_kill": broken,
+        "kill_window_seconds": round(batch_seconds, 3),
+        "writers_failed_to_start": failed_writers[:3],
+    }
 
 
 def _check(db: str) -> tuple[int, str]:
-    result = CliRunner().invoke(cli, ["check", str(FIXTURES), "--position", "administrator", "--as-of", "2026-12-01",
-                                      "--db", db, "--format", "json"])
+    result = CliRunner().invoke(
+        cli,
+        [
+            "check",
+            str(FIXTURES),
+            "--position",
+            "administrator",
+            "--as-of",
+            "2026-12-01",
+            "--db",
+            db,
+            "--format",
+            "json",
+        ],
+    )
     return result.exit_code, result.stderr
 
 
@@ -171,8 +203,13 @@ def unwritable(work: Path) -> dict[str, Any]:
     held = len(rows(str(seeded)))
 
     def outcome(db: Path, code: int, err: str) -> dict[str, Any]:
-        return {"exit": code, "names_store": db.name in err, "records_unchanged": len(rows(str(db))) == held,
-                "chain_verifies": chain_ok(str(db)), "message": err.strip().splitlines()[-2:]}
+        return {
+            "exit": code,
+            "names_store": db.name in err,
+            "records_unchanged": len(rows(str(db))) == held,
+            "chain_verifies": chain_ok(str(db)),
+            "message": err.strip().splitlines()[-2:],
+        }
 
     # locked: another connection holds the write lock past a shortened busy timeout
     locked = work / "locked.db"
@@ -180,6 +217,7 @@ def unwritable(work: Path) -> dict[str, Any]:
     import sqlite3
 
     import engine.audit.store as store_module
+
     holder = sqlite3.connect(locked, isolation_level=None)
     holder.execute("BEGIN IMMEDIATE")
     saved = store_module.BUSY_TIMEOUT_S
@@ -237,11 +275,13 @@ def main() -> None:
     work = Path(tempfile.mkdtemp(prefix="layak-faults-"))
     os.environ["LAYAK_DB"] = str(work / "default.db")
     report: dict[str, Any] = {}
+
     def sqlite(name: str) -> str:
         return str(work / f"{name}.db")
 
     targets: dict[str, Callable[[str], str]] = {"sqlite": sqlite}
     if args.pg:
+
         def pg(name: str) -> str:
             database = f"layak_faults_{name}_{uuid.uuid4().hex[:8]}"
             admin = create_engine(args.pg, poolclass=NullPool, isolation_level="AUTOCOMMIT")
@@ -249,18 +289,29 @@ def main() -> None:
                 conn.execute(text(f'CREATE DATABASE "{database}"'))
             admin.dispose()
             return str(args.pg).rsplit("/", 1)[0] + "/" + database
+
         targets["postgresql"] = pg
     for backend, make in targets.items():
-        report[backend] = {"parallel": parallel(make("parallel"), args.writers, args.per_writer),
-                           "sigkill": kills(make("kills"), args.kills, deadline, rng)}
+        report[backend] = {
+            "parallel": parallel(make("parallel"), args.writers, args.per_writer),
+            "sigkill": kills(make("kills"), args.kills, deadline, rng),
+        }
     report["sqlite"]["unwritable"] = unwritable(work)
     shutil.rmtree(work, ignore_errors=True)
     print(json.dumps(report, indent=2, sort_keys=True))
-    bad = any(not r["parallel"]["gapless"] or r["parallel"]["lost"] or r["parallel"]["duplicated"]
-              or not r["parallel"]["chain_verifies"] or r["sigkill"]["partial"]
-              or r["sigkill"]["chain_broken_after_kill"] for r in (report[b] for b in targets))
-    bad = bad or any(o["exit"] != 3 or not o["records_unchanged"] or not o["chain_verifies"]
-                     for o in report["sqlite"]["unwritable"].values())
+    bad = any(
+        not r["parallel"]["gapless"]
+        or r["parallel"]["lost"]
+        or r["parallel"]["duplicated"]
+        or not r["parallel"]["chain_verifies"]
+        or r["sigkill"]["partial"]
+        or r["sigkill"]["chain_broken_after_kill"]
+        for r in (report[b] for b in targets)
+    )
+    bad = bad or any(
+        o["exit"] != 3 or not o["records_unchanged"] or not o["chain_verifies"]
+        for o in report["sqlite"]["unwritable"].values()
+    )
     sys.exit(1 if bad else 0)
 
 

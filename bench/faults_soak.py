@@ -74,8 +74,14 @@ def engine_batches(count: int, deadline: float) -> dict[str, object]:
                 faults += 1
             done += 1
         retries, chunks = evaluator.retries, len(evaluator.chunks)
-    return {"batches": done, "rows_per_batch": len(rows), "chunks_per_batch": chunks,
-            "faults": faults, "retried_chunks": retries, "seconds": round(time.perf_counter() - began, 1)}
+    return {
+        "batches": done,
+        "rows_per_batch": len(rows),
+        "chunks_per_batch": chunks,
+        "faults": faults,
+        "retried_chunks": retries,
+        "seconds": round(time.perf_counter() - began, 1),
+    }
 
 
 def main() -> None:
@@ -95,9 +101,22 @@ def main() -> None:
     for number in range(args.diffs):
         if time.monotonic() > deadline:
             break
-        result = runner.invoke(cli, ["diff", str(ROOT / "rules"), str(proposed), "--candidates",
-                                     str(ROOT / "fixtures" / "population" / "candidates"), "--position",
-                                     "administrator", "--as-of", AS_OF, "--format", "json"])
+        result = runner.invoke(
+            cli,
+            [
+                "diff",
+                str(ROOT / "rules"),
+                str(proposed),
+                "--candidates",
+                str(ROOT / "fixtures" / "population" / "candidates"),
+                "--position",
+                "administrator",
+                "--as-of",
+                AS_OF,
+                "--format",
+                "json",
+            ],
+        )
         codes[f"diff:{result.exit_code}"] += 1
         if result.exit_code not in (0, 1):
             faults.append(f"diff {number}: exit {result.exit_code}: {result.stderr[-300:]}")
@@ -106,8 +125,20 @@ def main() -> None:
         if time.monotonic() > deadline:
             break
         env = {"LAYAK_DB": str(work / f"audit-{number}.db")}
-        check = runner.invoke(cli, ["check", str(ROOT / "fixtures" / "candidates"), "--position", "administrator",
-                                    "--as-of", AS_OF, "--format", "json"], env=env)
+        check = runner.invoke(
+            cli,
+            [
+                "check",
+                str(ROOT / "fixtures" / "candidates"),
+                "--position",
+                "administrator",
+                "--as-of",
+                AS_OF,
+                "--format",
+                "json",
+            ],
+            env=env,
+        )
         replay = runner.invoke(cli, ["replay", "--all"], env=env)
         codes[f"check:{check.exit_code}"] += 1
         codes[f"replay:{replay.exit_code}"] += 1
@@ -118,9 +149,20 @@ def main() -> None:
     engine = engine_batches(args.batches, deadline) if args.batches else {}
     if engine.get("faults"):
         faults.append(f"engine: {engine['faults']} faults")
-    print(json.dumps({"engine": engine, "exit_codes": codes, "faults": len(faults), "first_faults": faults[:5],
-                      "diff_seconds": round(diff_seconds, 1),
-                      "total_seconds": round(time.perf_counter() - began, 1)}, indent=2, sort_keys=True))
+    print(
+        json.dumps(
+            {
+                "engine": engine,
+                "exit_codes": codes,
+                "faults": len(faults),
+                "first_faults": faults[:5],
+                "diff_seconds": round(diff_seconds, 1),
+                "total_seconds": round(time.perf_counter() - began, 1),
+            },
+            indent=2,
+            sort_keys=True,
+        )
+    )
     sys.exit(1 if faults else 0)
 
 

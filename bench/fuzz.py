@@ -35,13 +35,25 @@ def worker(seed: int, kind: str, start: int, stop: int, progress: Path) -> None:
         case = make_case(seed, number, kind)
         began = time.perf_counter()
         outcome = run_case(case, workdir)
-        print(json.dumps({"n": number, "kind": kind, "code": int(outcome.code), "internal": outcome.internal_error,
-                          "traceback": outcome.traceback, "unlocated": outcome.unlocated,
-                          "seconds": round(time.perf_counter() - began, 3)}), flush=True)
+        print(
+            json.dumps(
+                {
+                    "n": number,
+                    "kind": kind,
+                    "code": int(outcome.code),
+                    "internal": outcome.internal_error,
+                    "traceback": outcome.traceback,
+                    "unlocated": outcome.unlocated,
+                    "seconds": round(time.perf_counter() - began, 3),
+                }
+            ),
+            flush=True,
+        )
 
 
-def run_slice(seed: int, kind: str, start: int, stop: int,
-              deadline: float) -> tuple[list[dict[str, object]], list[int], list[int]]:
+def run_slice(
+    seed: int, kind: str, start: int, stop: int, deadline: float
+) -> tuple[list[dict[str, object]], list[int], list[int]]:
     """Results of cases [start, stop), and the cases that killed or hung a worker (it restarts after them)."""
     results: list[dict[str, object]] = []
     deaths: list[int] = []
@@ -52,9 +64,13 @@ def run_slice(seed: int, kind: str, start: int, stop: int,
             # a worker may spend at most the slow-case limit per remaining case, and never past the deadline
             limit = min(deadline - time.monotonic(), SLOW_SECONDS * 4 + (stop - start) * 2.0)
             try:
-                proc = subprocess.run([sys.executable, __file__, "--worker", kind, str(seed), str(start), str(stop),
-                                       str(progress)], capture_output=True, text=True, check=False,
-                                      timeout=max(1.0, limit))
+                proc = subprocess.run(
+                    [sys.executable, __file__, "--worker", kind, str(seed), str(start), str(stop), str(progress)],
+                    capture_output=True,
+                    text=True,
+                    check=False,
+                    timeout=max(1.0, limit),
+                )
                 out, returncode = proc.stdout, proc.returncode
             except subprocess.TimeoutExpired as expired:
                 raw = expired.stdout or ""

@@ -23,10 +23,43 @@ _YAML = YAML(typ="safe", pure=True)
 
 Tree = Any
 WEIRD_VALUES: tuple[Any, ...] = (
-    None, True, False, 0, -1, 2**63, 2**64 + 1, -(2**70), 10**400, 1e308, -1e30, 1e39, 3.333, 5.000001,
-    float("nan"), float("inf"), -float("inf"), "", " ", "x" * 5000, "\u0000\u0007\u202e", "🙂" * 50,
-    "9999-12-31", "0001-01-01", "2020-02-30", "2021-13-01", "1900-02-29", "2024-02-29", [], {}, [[[]]],
-    {"a": {"b": {"c": None}}}, "null", "true", "3.5", "1e5", "NaN",
+    None,
+    True,
+    False,
+    0,
+    -1,
+    2**63,
+    2**64 + 1,
+    -(2**70),
+    10**400,
+    1e308,
+    -1e30,
+    1e39,
+    3.333,
+    5.000001,
+    float("nan"),
+    float("inf"),
+    -float("inf"),
+    "",
+    " ",
+    "x" * 5000,
+    "\u0000\u0007\u202e",
+    "🙂" * 50,
+    "9999-12-31",
+    "0001-01-01",
+    "2020-02-30",
+    "2021-13-01",
+    "1900-02-29",
+    "2024-02-29",
+    [],
+    {},
+    [[[]]],
+    {"a": {"b": {"c": None}}},
+    "null",
+    "true",
+    "3.5",
+    "1e5",
+    "NaN",
 )
 
 
@@ -100,8 +133,15 @@ def _nest(rng: random.Random, tree: Tree) -> Tree:
     return _set(tree, rng.choice(_paths(tree)), _deep(rng.choice([10, 60, 2000])))
 
 
-TREE_MUTATIONS: tuple[Callable[[random.Random, Tree], Tree], ...] = (_swap, _swap, _swap, _delete, _rename,
-                                                                        _duplicate_list, _nest)
+TREE_MUTATIONS: tuple[Callable[[random.Random, Tree], Tree], ...] = (
+    _swap,
+    _swap,
+    _swap,
+    _delete,
+    _rename,
+    _duplicate_list,
+    _nest,
+)
 
 
 def _dump(tree: Tree, as_json: bool) -> str:
@@ -135,8 +175,18 @@ def _text_mutation(rng: random.Random, text: str) -> str | bytes:
         bomb += [f"b{i}: &b{i} [{', '.join([f'*b{i - 1}'] * 10)}]" for i in range(1, rng.choice([3, 9]))]
         return text + "\n" + "\n".join(bomb) + "\n"
     if kind == 4:  # tags
-        tag = rng.choice(["!!python/object/apply:os.system ['true']", "!!binary aGk=", "!x 1", "!!set {a}",
-                          "!!omap [a: 1]", "!!float abc", "!!int 0x", "!!timestamp nope"])
+        tag = rng.choice(
+            [
+                "!!python/object/apply:os.system ['true']",
+                "!!binary aGk=",
+                "!x 1",
+                "!!set {a}",
+                "!!omap [a: 1]",
+                "!!float abc",
+                "!!int 0x",
+                "!!timestamp nope",
+            ]
+        )
         key = rng.choice([x.split(":")[0] for x in lines if ":" in x and not x.startswith(" ")] or ["k"])
         return text + f"\nzz_{key}: {tag}\n"
     if kind == 5:  # deep flow nesting
@@ -199,8 +249,17 @@ def run_case(case: Case, workdir: Path) -> Outcome:
     path = folder / f"input{case.suffix}"
     path.write_bytes(case.content)
     if case.kind == "candidate":
-        args = ["check", str(path), "--position", "administrator", "--as-of", "2026-12-01", "--no-record",
-                "--format", "json"]
+        args = [
+            "check",
+            str(path),
+            "--position",
+            "administrator",
+            "--as-of",
+            "2026-12-01",
+            "--no-record",
+            "--format",
+            "json",
+        ]
     else:
         args = ["validate", str(folder)]
     result = CliRunner().invoke(cli, args)
@@ -209,6 +268,9 @@ def run_case(case: Case, workdir: Path) -> Outcome:
     internal = result.exit_code == 4 or (exception is not None and not isinstance(exception, SystemExit))
     path.unlink()
     folder.rmdir()
-    return Outcome(code=result.exit_code, internal_error=internal,
-                   traceback="Traceback (most recent call last)" in stderr + result.stdout,
-                   unlocated=result.exit_code == 3 and path.name not in stderr + result.stdout)
+    return Outcome(
+        code=result.exit_code,
+        internal_error=internal,
+        traceback="Traceback (most recent call last)" in stderr + result.stdout,
+        unlocated=result.exit_code == 3 and path.name not in stderr + result.stdout,
+    )

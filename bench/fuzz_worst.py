@@ -26,8 +26,8 @@ def inputs(folder: Path) -> dict[str, Path]:
         "nesting-100000.yaml": text + "extra: " + "[" * 100_000 + "]" * 100_000 + "\n",
         "nesting-100000.json": '{"a": ' + "[" * 100_000 + "]" * 100_000 + "}",
         "python-tag.yaml": text + "extra: !!python/object/apply:os.system ['true']\n",
-        "alias-bomb.yaml": "a: &a [x, x, x, x, x, x, x, x, x]\n" + "".join(
-            f"{c}: &{c} [{', '.join(['*' + p] * 9)}]\n" for p, c in zip("abcdefg", "bcdefgh", strict=True)),
+        "alias-bomb.yaml": "a: &a [x, x, x, x, x, x, x, x, x]\n"
+        + "".join(f"{c}: &{c} [{', '.join(['*' + p] * 9)}]\n" for p, c in zip("abcdefg", "bcdefgh", strict=True)),
         "big-int.yaml": text + "lhkpn_or_lhkasn_submitted_year: 9223372036854775808\n",
         "values-1mb.yaml": "".join(f"k{i}: [{', '.join(str(n) for n in range(20))}]\n" for i in range(12_900)),
     }
@@ -55,23 +55,48 @@ def main() -> None:
     for name, path in inputs(folder).items():
         results[name] = measured(path, env)
     print(json.dumps(results, indent=2))
-    bad = [n for n, r in results.items() if r["exit"] not in (0, 3) or float(str(r["seconds"])) > 30
-           or float(str(r["peak_rss_mb"])) > 300]
+    bad = [
+        n
+        for n, r in results.items()
+        if r["exit"] not in (0, 3) or float(str(r["seconds"])) > 30 or float(str(r["peak_rss_mb"])) > 300
+    ]
     sys.exit(1 if bad else 0)
 
 
 def measured(path: Path, env: dict[str, str]) -> dict[str, object]:
     """One `layak check` of ``path``, run under a small wrapper that reports its child's time and peak RSS."""
-    code = ("import resource, subprocess, sys, time, json\n"
-            "t = time.perf_counter()\n"
-            "p = subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)\n"
-            "u = resource.getrusage(resource.RUSAGE_CHILDREN)\n"
-            "err = [x for x in p.stderr.splitlines() if x.startswith('Error:')]\n"
-            "print(json.dumps({'exit': p.returncode, 'seconds': round(time.perf_counter() - t, 2),"
-            " 'peak_rss_mb': round(u.ru_maxrss / 1024, 1), 'message': (err[0] if err else p.stderr[-160:])[:160]}))\n")
-    out = subprocess.run([sys.executable, "-c", code, sys.executable, "-c", "from cli import cli; cli()", "check",
-                          str(path), "--position", "administrator", "--as-of", "2026-12-01", "--no-record"],
-                         cwd=ROOT, env=env, capture_output=True, text=True, check=False, timeout=900)
+    code = (
+        "import resource, subprocess, sys, time, json\n"
+        "t = time.perf_counter()\n"
+        "p = subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)\n"
+        "u = resource.getrusage(resource.RUSAGE_CHILDREN)\n"
+        "err = [x for x in p.stderr.splitlines() if x.startswith('Error:')]\n"
+        "print(json.dumps({'exit': p.returncode, 'seconds': round(time.perf_counter() - t, 2),"
+        " 'peak_rss_mb': round(u.ru_maxrss / 1024, 1), 'message': (err[0] if err else p.stderr[-160:])[:160]}))\n"
+    )
+    out = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            code,
+            sys.executable,
+            "-c",
+            "from cli import cli; cli()",
+            "check",
+            str(path),
+            "--position",
+            "administrator",
+            "--as-of",
+            "2026-12-01",
+            "--no-record",
+        ],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=900,
+    )
     return dict(json.loads(out.stdout))
 
 

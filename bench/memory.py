@@ -55,6 +55,7 @@ def _rss_mb() -> float:
 
 def run(workload: Workload, *, evaluations: int, warmup: int, batch: int, sample_every: int) -> MemoryReport:
     with DurableEvaluator(workload.plan) as evaluator:
+
         def serve(total: int, samples: list[tuple[int, float]] | None) -> None:
             done = 0
             for part in _batches(workload, batch, total):
@@ -81,6 +82,8 @@ def report(result: MemoryReport) -> list[str]:
         "  evaluations   RSS MB   growth MB",
     ]
     lines += [f"  {done:>11,}   {rss:6.1f}   {rss - result.baseline_mb:+9.2f}" for done, rss in result.samples]
-    lines.append(f"  RSS growth after warm-up: {result.growth_mb:+.2f} MB over {result.evaluations:,} evaluations "
-                 f"(target < {TARGET_MB:.0f} MB): {verdict}")
+    lines.append(
+        f"  RSS growth after warm-up: {result.growth_mb:+.2f} MB over {result.evaluations:,} evaluations "
+        f"(target < {TARGET_MB:.0f} MB): {verdict}"
+    )
     return lines

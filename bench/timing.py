@@ -54,8 +54,9 @@ class Timing:
         return sum(self.cpu_ns) / sum(self.wall_ns)
 
 
-def measure(cases: list[Case], candidates: int, repeat: int,
-            progress: Callable[[str], None] | None = None) -> dict[str, Timing]:
+def measure(
+    cases: list[Case], candidates: int, repeat: int, progress: Callable[[str], None] | None = None
+) -> dict[str, Timing]:
     """Run every case ``repeat`` times, interleaved; results are dropped, only the clocks are kept."""
     timings = {case.key: Timing(case, candidates) for case in cases}
     for round_ in range(repeat):

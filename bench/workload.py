@@ -33,14 +33,17 @@ class Workload:
 
     def slice(self, start: int, stop: int) -> Workload:
         """The same setup for candidates ``start:stop`` only (warm-up, memory batches)."""
-        return replace(self, candidates=self.candidates[start:stop], facts=self.facts[start:stop],
-                       rows=self.rows[start:stop])
+        return replace(
+            self, candidates=self.candidates[start:stop], facts=self.facts[start:stop], rows=self.rows[start:stop]
+        )
 
     def decisions(self, passed: list[frozenset[int]]) -> list[Decision]:
         """Full decisions from an engine's per-row passing checks: the part of a run after the engine."""
         layout = self.layout
-        return [decide(layout, candidate, facts, ok)
-                for candidate, facts, ok in zip(self.candidates, self.facts, passed, strict=True)]
+        return [
+            decide(layout, candidate, facts, ok)
+            for candidate, facts, ok in zip(self.candidates, self.facts, passed, strict=True)
+        ]
 
 
 def build(n: int, seed: int) -> Workload:

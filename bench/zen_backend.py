@@ -2,7 +2,7 @@
 
 The graph is input → one expression node → output. The expression node runs in ``loop`` mode over
 the ``items`` array of the context, so one ``evaluate`` call checks a whole chunk of candidates
-(perf.md §3b, ``zen_loop``); per-candidate calls pay a thread hand-off each and are 5× slower.
+(``zen_loop``); per-candidate calls pay a thread hand-off each and are 5× slower.
 
 Every expression is compiled from a ``PlanCheck``, so the thresholds are the plan's own integers.
 Missing facts: rows carry only present fields, and an absent key reads as ``null`` in zen. An
@@ -44,9 +44,17 @@ def graph(plan: Plan) -> dict[str, Any]:
     return {
         "nodes": [
             {"id": "input", "name": "input", "type": "inputNode", "content": {}},
-            {"id": "checks", "name": "checks", "type": "expressionNode",
-             "content": {"expressions": expressions, "inputField": "items", "executionMode": "loop",
-                         "outputPath": "results"}},
+            {
+                "id": "checks",
+                "name": "checks",
+                "type": "expressionNode",
+                "content": {
+                    "expressions": expressions,
+                    "inputField": "items",
+                    "executionMode": "loop",
+                    "outputPath": "results",
+                },
+            },
             {"id": "output", "name": "output", "type": "outputNode", "content": {}},
         ],
         "edges": [
@@ -68,7 +76,7 @@ class ZenEvaluator:
         """Per row, ``c<index>`` → whether that plan check passed (zen's natural output form)."""
         out: list[dict[str, bool]] = []
         for start in range(0, len(rows), self.chunk):
-            result = self.decision.evaluate({"items": rows[start:start + self.chunk]})
+            result = self.decision.evaluate({"items": rows[start : start + self.chunk]})
             out.extend(result["result"]["results"])
         return out
 

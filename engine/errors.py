@@ -1,8 +1,8 @@
 """The one error root: exit codes, the problem-code enum, and located problems with a hint.
 
-    LayakError                      exit 3 unless stated
-    ├── InputError                  one or more Problems found in input files, reported together
-    └── EngineFault                 exit 4: the engine itself misbehaved (a bug, never bad input)
+LayakError                      exit 3 unless stated
+├── InputError                  one or more Problems found in input files, reported together
+└── EngineFault                 exit 4: the engine itself misbehaved (a bug, never bad input)
 """
 
 from __future__ import annotations
@@ -34,13 +34,13 @@ class ExitCode(IntEnum):
 _EXIT_MEANINGS = {
     ExitCode.OK: "an answer was produced, whatever the verdicts",
     ExitCode.FINDINGS: "findings: replay differences, audit damage, verdict changes in diff, failed test cases or "
-                       "short coverage, lint warnings with --strict",
+    "short coverage, lint warnings with --strict",
     ExitCode.USAGE: "usage error: unknown option, bad date, missing argument",
     ExitCode.INVALID_INPUT: "invalid input: a rule, candidate or case file has problems, no input was found, or "
-                            "the audit store or an export cannot be read",
+    "the audit store or an export cannot be read",
     ExitCode.INTERNAL: "internal error in layak (run with --debug for the traceback)",
     ExitCode.CLOSED_PIPE: "the reader of stdout went away (e.g. piped into `head`); the output stops quietly, "
-                          "as for any program ended by SIGPIPE",
+    "as for any program ended by SIGPIPE",
 }
 
 
@@ -51,8 +51,9 @@ class ProblemCode(StrEnum):
     exit_code: ExitCode
     meaning: str
 
-    def __new__(cls, value: str, meaning: str, severity: Severity = "error",
-                exit_code: ExitCode = ExitCode.INVALID_INPUT) -> ProblemCode:
+    def __new__(
+        cls, value: str, meaning: str, severity: Severity = "error", exit_code: ExitCode = ExitCode.INVALID_INPUT
+    ) -> ProblemCode:
         member = str.__new__(cls, value)
         member._value_ = value
         member.severity = severity
@@ -93,8 +94,12 @@ class ProblemCode(StrEnum):
     NEVER_PASSES = "never_passes", "a requirement no value of its fact can pass", "warning", ExitCode.FINDINGS
     NEVER_FAILS = "never_fails", "a requirement every value of its fact passes", "warning", ExitCode.FINDINGS
     LADDER = "ladder", "a higher position class asks less than the class below it", "warning", ExitCode.FINDINGS
-    DISCIPLINE = ("discipline", "a promotion class checks fewer than the discipline conditions and does not say why "
-                  "(`discipline_omitted`)", "warning", ExitCode.FINDINGS)
+    DISCIPLINE = (
+        "discipline",
+        "a promotion class checks fewer than the discipline conditions and does not say why (`discipline_omitted`)",
+        "warning",
+        ExitCode.FINDINGS,
+    )
     # choosing rules
     UNKNOWN_RULESET = "unknown_ruleset", "no ruleset has the id given (or an overlay extends an unknown one)"
     NOT_IN_FORCE = "not_in_force", "no version of the ruleset is in force on the as-of date"

@@ -23,18 +23,28 @@ FIXTURES = Path(__file__).parent.parent / "fixtures" / "candidates"
 
 
 def test_rfc8785_section_3_2_2_example() -> None:
-    value = json.loads('{"numbers": [333333333.33333329, 1E30, 4.50, 2e-3, 0.000000000000000000000000001], '
-                       '"string": "\\u20ac$\\u000F\\u000aA\'\\u0042\\u0022\\u005c\\\\\\"\\/", '
-                       '"literals": [null, true, false]}')
-    expected = ('{"literals":[null,true,false],"numbers":[333333333.3333333,1e+30,4.5,0.002,1e-27],'
-                '"string":"€$\\u000f\\nA\'B\\"\\\\\\\\\\"/"}')
+    value = json.loads(
+        '{"numbers": [333333333.33333329, 1E30, 4.50, 2e-3, 0.000000000000000000000000001], '
+        '"string": "\\u20ac$\\u000F\\u000aA\'\\u0042\\u0022\\u005c\\\\\\"\\/", '
+        '"literals": [null, true, false]}'
+    )
+    expected = (
+        '{"literals":[null,true,false],"numbers":[333333333.3333333,1e+30,4.5,0.002,1e-27],'
+        '"string":"€$\\u000f\\nA\'B\\"\\\\\\\\\\"/"}'
+    )
     assert canonical(value) == expected.encode()
 
 
 def test_rfc8785_section_3_2_3_sorts_by_utf16_units() -> None:
-    value = {"\u20ac": "Euro Sign", "\r": "Carriage Return", "\ufb33": "Hebrew Letter Dalet With Dagesh",
-             "1": "One", "\U0001f600": "Emoji: Grinning Face", "\u0080": "Control",
-             "\u00f6": "Latin Small Letter O With Diaeresis"}
+    value = {
+        "\u20ac": "Euro Sign",
+        "\r": "Carriage Return",
+        "\ufb33": "Hebrew Letter Dalet With Dagesh",
+        "1": "One",
+        "\U0001f600": "Emoji: Grinning Face",
+        "\u0080": "Control",
+        "\u00f6": "Latin Small Letter O With Diaeresis",
+    }
     keys = list(orjson.loads(canonical(value)))
     assert keys == ["\r", "1", "\u0080", "\u00f6", "\u20ac", "\U0001f600", "\ufb33"]
 
@@ -46,10 +56,14 @@ def test_integral_and_tiny_floats_take_the_reference_path() -> None:
 
 
 _json = st.recursive(
-    st.none() | st.booleans() | st.integers(min_value=-(2**53) + 1, max_value=2**53 - 1)
-    | st.floats(allow_nan=False, allow_infinity=False) | st.text(max_size=12),
+    st.none()
+    | st.booleans()
+    | st.integers(min_value=-(2**53) + 1, max_value=2**53 - 1)
+    | st.floats(allow_nan=False, allow_infinity=False)
+    | st.text(max_size=12),
     lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=6), inner, max_size=4),
-    max_leaves=25)
+    max_leaves=25,
+)
 
 
 @settings(max_examples=1500, deadline=None)
@@ -63,7 +77,7 @@ def test_ulid_encoding_and_order() -> None:
     assert encode(2**128 - 1) == "7" + "Z" * 25
     moment = dt.datetime(2026, 12, 1, tzinfo=dt.UTC)
     same_ms = UlidFactory(random=lambda n: b"\xff" * n)  # the random part cannot grow: the id must still
-    ids = [same_ms(moment) for _ in range(3)]             # increase within one millisecond
+    ids = [same_ms(moment) for _ in range(3)]  # increase within one millisecond
     assert ids == sorted(ids) and len(set(ids)) == 3
     later = UlidFactory()(moment + dt.timedelta(milliseconds=1))
     assert later[:10] > ids[0][:10]
@@ -81,10 +95,17 @@ def test_snapshots_rebuild_the_identical_candidate() -> None:
 def test_snapshot_keeps_decimal_digits() -> None:
     loaded, _problems = load_candidates([FIXTURES])
     data = loaded[0].candidate.model_dump()
-    data["competency_assessments"] = [{
-        "assessment_id": "X-1", "provider": "P", "provider_accredited": True, "date": dt.date(2025, 1, 2),
-        "purpose": "PEMETAAN", "scores": [{"code": "M01", "attained": Decimal("3.50")}],
-        "jpm_percent": Decimal("86.10")}]
+    data["competency_assessments"] = [
+        {
+            "assessment_id": "X-1",
+            "provider": "P",
+            "provider_accredited": True,
+            "date": dt.date(2025, 1, 2),
+            "purpose": "PEMETAAN",
+            "scores": [{"code": "M01", "attained": Decimal("3.50")}],
+            "jpm_percent": Decimal("86.10"),
+        }
+    ]
     candidate = type(loaded[0].candidate).model_validate(data)
     snap = snapshot(candidate)
     assert snap["competency_assessments"][0]["scores"][0]["attained"] == "3.50"

@@ -82,12 +82,22 @@ def test_old_store_shows_with_the_stored_rules(old_store: str) -> None:
     code, out, err = run("audit", "show", "01M8M44Z9MTBP8PRQNA8D9V95Y", "--db", old_store, "--format", "markdown")
     assert code == 0, err
     lines = out.splitlines()
-    assert lines[:3] == ["- **candidate**: Sri Wahyuni (198602212009122004)", "- **position**: administrator",
-                         "- **verdict**: needs review"]
+    assert lines[:3] == [
+        "- **candidate**: Sri Wahyuni (198602212009122004)",
+        "- **position**: administrator",
+        "- **verdict**: needs review",
+    ]
     assert "- **ruleset**: national 2020.1 (725a7cb3ac1e)" in lines and "- **passed**: 13/14" in lines
     assert "(#3)" in out and "sekretariat-bkd" in out and "SK 821/2026" in out
-    assert [c.strip() for c in lines[lines.index("- **passed**: 13/14") + 2].strip("|").split("|")] == \
-        ["requirement", "status", "has", "needs", "gap", "basis", "description"]
+    assert [c.strip() for c in lines[lines.index("- **passed**: 13/14") + 2].strip("|").split("|")] == [
+        "requirement",
+        "status",
+        "has",
+        "needs",
+        "gap",
+        "basis",
+        "description",
+    ]
     performance = next(line for line in lines if line.startswith("| performance "))
     assert "missing" in performance and "no usable rating for 2024 (reason: TUGAS_BELAJAR)" in performance
     assert "≥ BAIK" in performance and "PP 11/2017 Pasal 54; PP 100/2000 Pasal 5" in performance
@@ -131,5 +141,7 @@ def test_a_record_whose_ruleset_is_not_stored_is_shown_as_recorded_and_replays_d
     assert shown["requirements"] is None and shown["record"]["decision"]["candidate"]["name"] == "Budi Santoso"
     code, out, _e = run("replay", "--all", "--db", db, "--format", "json")
     assert code == 1
-    assert [d["where"] + " " + d["field"] for r in json.loads(out) for d in r["differences"]] == \
-        ["(ruleset) stored", "(ruleset) stored"]
+    assert [d["where"] + " " + d["field"] for r in json.loads(out) for d in r["differences"]] == [
+        "(ruleset) stored",
+        "(ruleset) stored",
+    ]

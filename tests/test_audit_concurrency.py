@@ -63,11 +63,14 @@ else:  # "killed": commit `total` in two transactions, then hang in the middle o
 """
 
 
-
-
 def writer(url: str, tag: str, total: int, mode: str, folder: Path) -> subprocess.Popen[str]:
-    return subprocess.Popen([sys.executable, "-c", WRITER, url, tag, str(total), mode, str(folder)], cwd=ROOT,
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    return subprocess.Popen(
+        [sys.executable, "-c", WRITER, url, tag, str(total), mode, str(folder)],
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
 
 
 def assert_whole(url: str, expected_boards: set[str]) -> None:
@@ -96,13 +99,31 @@ def test_parallel_writers_lose_nothing(store_url: str, tmp_path: Path) -> None:
 
 def test_parallel_check_commands_each_append_one_whole_run(store_url: str, tmp_path: Path) -> None:
     folder = batch(tmp_path / "in", 5)
-    command = ["check", str(folder), "--position", "administrator", "--as-of", AS_OF, "--db", store_url,
-               "--engine", "reference", "--no-record"]
+    command = [
+        "check",
+        str(folder),
+        "--position",
+        "administrator",
+        "--as-of",
+        AS_OF,
+        "--db",
+        store_url,
+        "--engine",
+        "reference",
+        "--no-record",
+    ]
     per_run = len(json.loads(run(*command, "--format", "json")[1])["decisions"])
     command.remove("--no-record")
-    procs = [subprocess.Popen([sys.executable, "-c", "from cli import main; main()", *command, "--board", f"run{i}"],
-                              cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
-             for i in range(WRITERS)]
+    procs = [
+        subprocess.Popen(
+            [sys.executable, "-c", "from cli import main; main()", *command, "--board", f"run{i}"],
+            cwd=ROOT,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for i in range(WRITERS)
+    ]
     for proc in procs:
         _out, err = proc.communicate(timeout=600)
         assert proc.returncode == 0, err

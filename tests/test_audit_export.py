@@ -62,8 +62,10 @@ def test_redacted_export_hides_names_and_nips_and_still_verifies(log: str, tmp_p
     for line, row in zip(decisions, stored, strict=True):
         assert "disclosures" not in line
         # pseudonym = HMAC-SHA256(salt, "field:value"), first 32 hex digits: the same person, the same pseudonym
-        assert line["pseudonyms"]["nip"] == hmac.new(b"s3cret", f"nip:{row['nip']}".encode(),
-                                                     hashlib.sha256).hexdigest()[:32]
+        assert (
+            line["pseudonyms"]["nip"]
+            == hmac.new(b"s3cret", f"nip:{row['nip']}".encode(), hashlib.sha256).hexdigest()[:32]
+        )
     by_nip: dict[str, set[str]] = {}
     for line, row in zip(decisions, stored, strict=True):
         by_nip.setdefault(row["nip"], set()).add(json.dumps(line["pseudonyms"], sort_keys=True))
@@ -93,8 +95,9 @@ def test_tampered_export_names_the_first_bad_record(log: str, tmp_path: Path, re
     lines = path.read_text().splitlines()
     decisions = [i for i, line in enumerate(lines) if '"kind":"decision"' in line]
     edited = json.loads(lines[decisions[3]])
-    edited["record"]["decision"]["verdict"] = "eligible" if edited["record"]["decision"]["verdict"] != "eligible" \
-        else "not_eligible"
+    edited["record"]["decision"]["verdict"] = (
+        "eligible" if edited["record"]["decision"]["verdict"] != "eligible" else "not_eligible"
+    )
     lines[decisions[3]] = json.dumps(edited)
     path.write_text("\n".join(lines) + "\n")
     code, report = verify_export(path)

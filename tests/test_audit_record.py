@@ -32,8 +32,6 @@ from engine.load.library import load_library
 GENESIS = "0" * 64
 
 
-
-
 def unsealed(record: dict[str, Any], personal: dict[str, list[str]]) -> dict[str, Any]:
     snapshot = dict(record["candidate"]["snapshot"])
     snapshot.update(nip=personal["nip"][1], name=personal["name"][1])
@@ -41,7 +39,7 @@ def unsealed(record: dict[str, Any], personal: dict[str, list[str]]) -> dict[str
     prefix = "candidate/snapshot/"
     for place, (salt, value) in personal.items():
         if place.startswith(prefix):
-            key = place[len(prefix):]
+            key = place[len(prefix) :]
             assert snapshot[key] == {"sealed": hashlib.sha256(rfc8785.dumps([salt, place, value])).hexdigest()}
             snapshot[key] = value
     return snapshot
@@ -49,8 +47,22 @@ def unsealed(record: dict[str, Any], personal: dict[str, list[str]]) -> dict[str
 
 def test_check_records_every_decision_chained_and_canonical(store_url: str, tmp_path: Path) -> None:
     folder = batch(tmp_path / "in")
-    code, out, err = run("check", str(folder), "--position", "administrator", "--as-of", AS_OF, "--db", store_url,
-                         "--board", "SK-BKPSDM/2026/041", "--actor", "kepala-bidang", "--format", "json")
+    code, out, err = run(
+        "check",
+        str(folder),
+        "--position",
+        "administrator",
+        "--as-of",
+        AS_OF,
+        "--db",
+        store_url,
+        "--board",
+        "SK-BKPSDM/2026/041",
+        "--actor",
+        "kepala-bidang",
+        "--format",
+        "json",
+    )
     assert code == 0, err
     assert "recorded 4 decisions" in err and "#1-#4" in err
     shown = {d["decision"]["candidate"]["nip"]: d for d in json.loads(out)["decisions"]}
@@ -73,9 +85,13 @@ def test_check_records_every_decision_chained_and_canonical(store_url: str, tmp_
         assert decided["as_of"] == AS_OF and decided["position"] == "administrator"
         # Personal data are sealed: each place holds sha256(rfc8785([salt, field, value])).
         personal = json.loads(row["personal"])
-        for place, field in ((decided["candidate"], "nip"), (decided["candidate"], "name"),
-                             (decided["candidate"], "file"), (record["candidate"]["snapshot"], "nip"),
-                             (record["candidate"]["snapshot"], "name")):
+        for place, field in (
+            (decided["candidate"], "nip"),
+            (decided["candidate"], "name"),
+            (decided["candidate"], "file"),
+            (record["candidate"]["snapshot"], "nip"),
+            (record["candidate"]["snapshot"], "name"),
+        ):
             salt, value = personal[field]
             assert place[field] == {"sealed": hashlib.sha256(rfc8785.dumps([salt, field, value])).hexdigest()}
         assert personal["nip"][1] == row["nip"] and personal["name"][1] == row["name"]
@@ -108,8 +124,9 @@ def test_rulesets_are_stored_once_by_content_hash(store_url: str, tmp_path: Path
     shutil.copytree(ROOT / "rules", rules)
     for path in rules.rglob("*.yaml"):
         path.write_text(path.read_text().replace("Berstatus PNS", "Berstatus PNS (diubah)"))
-    code, _out, err = run("check", str(folder), "--position", "administrator", "--as-of", AS_OF, "--db", store_url,
-                          "--rules", str(rules))
+    code, _out, err = run(
+        "check", str(folder), "--position", "administrator", "--as-of", AS_OF, "--db", store_url, "--rules", str(rules)
+    )
     assert code == 0, err
     after = rows(store_url, "SELECT hash, body FROM audit_rulesets")
     assert len(after) == 2 and stored[0] in after
@@ -120,8 +137,9 @@ def test_rulesets_are_stored_once_by_content_hash(store_url: str, tmp_path: Path
 def test_no_record_writes_nothing(tmp_path: Path) -> None:
     folder = batch(tmp_path / "in", 2)
     db = str(tmp_path / "a.db")
-    code, _out, err = run("check", str(folder), "--position", "administrator", "--as-of", AS_OF, "--db", db,
-                          "--no-record")
+    code, _out, err = run(
+        "check", str(folder), "--position", "administrator", "--as-of", AS_OF, "--db", db, "--no-record"
+    )
     assert code == 0 and "recorded" not in err and not Path(db).exists()
     code, _out, err = run("audit", "list", "--db", db)
     assert code == 3 and "no audit store here" in err and db in err
@@ -163,8 +181,9 @@ def test_injected_clock_and_ulid_known_vector(tmp_path: Path) -> None:
 def test_audit_list_show_head(store_url: str, tmp_path: Path) -> None:
     folder = batch(tmp_path / "in", 3)
     for position, board in (("administrator", "SK/1"), ("pengawas", "SK/2")):
-        code, _o, err = run("check", str(folder), "--position", position, "--as-of", AS_OF, "--db", store_url,
-                            "--board", board)
+        code, _o, err = run(
+            "check", str(folder), "--position", position, "--as-of", AS_OF, "--db", store_url, "--board", board
+        )
         assert code == 0, err
     code, out, _e = run("audit", "list", "--db", store_url, "--format", "json")
     listed = json.loads(out)
@@ -178,16 +197,19 @@ def test_audit_list_show_head(store_url: str, tmp_path: Path) -> None:
     assert {r["verdict"] for r in json.loads(out)} == {verdict}
     assert len(json.loads(out)) == sum(1 for r in listed if r["verdict"] == verdict)
     today = dt.datetime.now(dt.UTC).date()
-    code, out, _e = run("audit", "list", "--db", store_url, "--since", str(today - dt.timedelta(days=1)),
-                        "--format", "json")
+    code, out, _e = run(
+        "audit", "list", "--db", store_url, "--since", str(today - dt.timedelta(days=1)), "--format", "json"
+    )
     assert len(json.loads(out)) == 6
-    code, out, _e = run("audit", "list", "--db", store_url, "--since", str(today + dt.timedelta(days=2)),
-                        "--format", "json")
+    code, out, _e = run(
+        "audit", "list", "--db", store_url, "--since", str(today + dt.timedelta(days=2)), "--format", "json"
+    )
     assert json.loads(out) == []
     code, out, _e = run("audit", "list", "--db", store_url, "--until", str(today), "--format", "json")
     assert len(json.loads(out)) == 6  # the day given is included
-    code, out, _e = run("audit", "list", "--db", store_url, "--until", str(today - dt.timedelta(days=2)),
-                        "--format", "json")
+    code, out, _e = run(
+        "audit", "list", "--db", store_url, "--until", str(today - dt.timedelta(days=2)), "--format", "json"
+    )
     assert json.loads(out) == []
 
     def seqs(*options: str) -> list[int]:
@@ -247,12 +269,17 @@ def test_audit_list_show_head(store_url: str, tmp_path: Path) -> None:
 
 
 def test_decision_tables_refuse_update_and_delete(store_url: str, tmp_path: Path) -> None:
-    code, _o, err = run("check", str(batch(tmp_path / "in", 1)), "--position", "administrator", "--as-of", AS_OF,
-                        "--db", store_url)
+    code, _o, err = run(
+        "check", str(batch(tmp_path / "in", 1)), "--position", "administrator", "--as-of", AS_OF, "--db", store_url
+    )
     assert code == 0, err
     engine = create_engine(to_url(store_url), poolclass=NullPool)
-    statements = ["UPDATE audit_decisions SET verdict = 'eligible'", "DELETE FROM audit_decisions",
-                  "UPDATE audit_rulesets SET body = '{}'", "DELETE FROM audit_rulesets"]
+    statements = [
+        "UPDATE audit_decisions SET verdict = 'eligible'",
+        "DELETE FROM audit_decisions",
+        "UPDATE audit_rulesets SET body = '{}'",
+        "DELETE FROM audit_rulesets",
+    ]
     if engine.dialect.name == "postgresql":
         statements += ["TRUNCATE audit_decisions", "TRUNCATE audit_rulesets"]
     for statement in statements:
@@ -267,8 +294,13 @@ def test_unreadable_stores_exit_3_naming_them(tmp_path: Path) -> None:
     garbage = tmp_path / "garbage.db"
     garbage.write_bytes(bytes(range(256)) * 20)
     folder = batch(tmp_path / "in", 1)
-    for args in (["audit", "verify"], ["audit", "list"], ["audit", "head"], ["replay", "--all"],
-                 ["check", str(folder), "--position", "administrator", "--as-of", AS_OF]):
+    for args in (
+        ["audit", "verify"],
+        ["audit", "list"],
+        ["audit", "head"],
+        ["replay", "--all"],
+        ["check", str(folder), "--position", "administrator", "--as-of", AS_OF],
+    ):
         code, _o, err = run(*args, "--db", str(garbage))
         assert code == 3, args
         assert str(garbage) in err and "audit_unreadable" in err and "Traceback" not in err
@@ -279,9 +311,14 @@ def test_unreadable_stores_exit_3_naming_them(tmp_path: Path) -> None:
 
 
 def test_usage_errors_exit_2() -> None:
-    for args in (["replay"], ["replay", "01ABC", "--all"], ["audit", "export", "--salt", "x"],
-                 ["audit", "export", "--format", "xml"], ["audit", "verify", "--format", "xml"],
-                 ["audit", "list", "--since", "2026-13-01"]):
+    for args in (
+        ["replay"],
+        ["replay", "01ABC", "--all"],
+        ["audit", "export", "--salt", "x"],
+        ["audit", "export", "--format", "xml"],
+        ["audit", "verify", "--format", "xml"],
+        ["audit", "list", "--since", "2026-13-01"],
+    ):
         code, _o, err = run(*args)
         assert code == 2, args
         assert "Traceback" not in err

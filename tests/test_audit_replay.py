@@ -18,16 +18,29 @@ from engine.load.intake import load_candidates
 FIXTURES = ROOT / "fixtures" / "candidates"
 
 
-
-
 def record_fixtures(db: str, rules: Path | None = None) -> int:
     """Decide every fixture for both positions on two dates and both engines; the number of records made."""
     made = 0
-    for position, as_of, engine in (("administrator", AS_OF, "durable"), ("pengawas", AS_OF, "reference"),
-                                    ("administrator", "2023-11-15", "reference"), ("pengawas", "2025-06-30",
-                                                                                   "durable")):
-        args = ["check", str(FIXTURES), "--position", position, "--as-of", as_of, "--engine", engine, "--db", db,
-                "--format", "json"]
+    for position, as_of, engine in (
+        ("administrator", AS_OF, "durable"),
+        ("pengawas", AS_OF, "reference"),
+        ("administrator", "2023-11-15", "reference"),
+        ("pengawas", "2025-06-30", "durable"),
+    ):
+        args = [
+            "check",
+            str(FIXTURES),
+            "--position",
+            position,
+            "--as-of",
+            as_of,
+            "--engine",
+            engine,
+            "--db",
+            db,
+            "--format",
+            "json",
+        ]
         code, out, err = run(*args, *(["--rules", str(rules)] if rules else []))
         assert code in (0, 3), err  # 3: a fixture file is invalid; the valid ones are still decided
         made += len(json.loads(out)["decisions"])
@@ -63,10 +76,22 @@ def test_replay_ignores_edited_rule_files(tmp_path: Path) -> None:
     # Tighten every threshold the copy has: today's files now decide differently...
     for path in rules.rglob("*.yaml"):
         path.write_text(path.read_text().replace("value: S1", "value: S3").replace("value: 3y", "value: 9y"))
-    _c, before, _e = run("check", str(FIXTURES), "--position", "administrator", "--as-of", AS_OF, "--no-record",
-                         "--format", "json")
-    _c, after, _e = run("check", str(FIXTURES), "--position", "administrator", "--as-of", AS_OF, "--no-record",
-                        "--format", "json", "--rules", str(rules))
+    _c, before, _e = run(
+        "check", str(FIXTURES), "--position", "administrator", "--as-of", AS_OF, "--no-record", "--format", "json"
+    )
+    _c, after, _e = run(
+        "check",
+        str(FIXTURES),
+        "--position",
+        "administrator",
+        "--as-of",
+        AS_OF,
+        "--no-record",
+        "--format",
+        "json",
+        "--rules",
+        str(rules),
+    )
     assert json.loads(before)["ruleset"]["hash"] != json.loads(after)["ruleset"]["hash"]
     # ...and replay still gives every recorded answer, from the rulesets stored with the records.
     code, replayed = replay_all(db)
@@ -91,21 +116,27 @@ def _education_threshold(body: dict[str, Any], position: str, value: str) -> Non
 
 
 def test_changed_stored_ruleset_shows_in_replay(store_url: str) -> None:
-    code, out, err = run("check", str(FIXTURES), "--position", "administrator", "--as-of", AS_OF, "--db", store_url,
-                         "--format", "json")
+    code, out, err = run(
+        "check", str(FIXTURES), "--position", "administrator", "--as-of", AS_OF, "--db", store_url, "--format", "json"
+    )
     assert code in (0, 3), err
     decisions = json.loads(out)["decisions"]
     recorded_hash = json.loads(out)["ruleset"]["hash"]
     # The candidates whose education passed at exactly S1 must fail it against S2; S2 and above still pass.
-    at_s1 = {d["decision"]["candidate"]["nip"] for d in decisions for r in d["decision"]["requirements"]
-             if r["id"] == "education" and r["status"] == "pass" and r["observed"] in ("S1", "D4")}
+    at_s1 = {
+        d["decision"]["candidate"]["nip"]
+        for d in decisions
+        for r in d["decision"]["requirements"]
+        if r["id"] == "education" and r["status"] == "pass" and r["observed"] in ("S1", "D4")
+    }
     assert at_s1, "the fixtures should hold someone with an S1"
     conn = raw_sql(store_url)
     (body_text,) = conn.exec_driver_sql("SELECT body FROM audit_rulesets").one()
     body = json.loads(body_text)
     _education_threshold(body, "administrator", "S2")
-    conn.exec_driver_sql("UPDATE audit_rulesets SET body = " + ("?" if conn.dialect.name == "sqlite" else "%s"),
-                         (json.dumps(body),))
+    conn.exec_driver_sql(
+        "UPDATE audit_rulesets SET body = " + ("?" if conn.dialect.name == "sqlite" else "%s"), (json.dumps(body),)
+    )
     conn.commit()
     conn.close()
     code, replayed = replay_all(store_url)
@@ -144,21 +175,36 @@ def test_replay_record_appends_new_records(store_url: str) -> None:
 
 
 def _record(verdict: str, golongan: str, status: str, observed: str) -> DecisionRecord:
-    return DecisionRecord.model_validate({
-        "as_of": "2026-12-01", "candidate": {"file": "a.yaml", "name": "A", "nip": "1"}, "position": "administrator",
-        "ruleset": {"id": "national", "version": "2020.1", "hash": "a", "layers": []}, "verdict": verdict,
-        "facts": {"as_of": "2026-12-01", "values": {"golongan": golongan}},
-        "requirements": [{"id": "experience", "status": status, "observed": None, "note": None,
-                          "children": [{"id": "experience-pengawas", "status": status, "observed": observed,
-                                        "note": None}]}]})
+    return DecisionRecord.model_validate(
+        {
+            "as_of": "2026-12-01",
+            "candidate": {"file": "a.yaml", "name": "A", "nip": "1"},
+            "position": "administrator",
+            "ruleset": {"id": "national", "version": "2020.1", "hash": "a", "layers": []},
+            "verdict": verdict,
+            "facts": {"as_of": "2026-12-01", "values": {"golongan": golongan}},
+            "requirements": [
+                {
+                    "id": "experience",
+                    "status": status,
+                    "observed": None,
+                    "note": None,
+                    "children": [{"id": "experience-pengawas", "status": status, "observed": observed, "note": None}],
+                }
+            ],
+        }
+    )
 
 
 def test_compare_reports_each_difference() -> None:
     recorded = _record("eligible", "III/d", "pass", "P3Y")
     replayed = _record("not_eligible", "III/c", "fail", "P2Y")
     found = {(d.where, d.field, str(d.recorded), str(d.replayed)) for d in compare(recorded, replayed)}
-    assert found == {("(verdict)", "value", "eligible", "not_eligible"), ("experience", "status", "pass", "fail"),
-                     ("experience/experience-pengawas", "status", "pass", "fail"),
-                     ("experience/experience-pengawas", "observed", "P3Y", "P2Y"),
-                     ("(facts)", "values.golongan", "III/d", "III/c")}
+    assert found == {
+        ("(verdict)", "value", "eligible", "not_eligible"),
+        ("experience", "status", "pass", "fail"),
+        ("experience/experience-pengawas", "status", "pass", "fail"),
+        ("experience/experience-pengawas", "observed", "P3Y", "P2Y"),
+        ("(facts)", "values.golongan", "III/d", "III/c"),
+    }
     assert compare(recorded, recorded) == []

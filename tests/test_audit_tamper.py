@@ -13,10 +13,10 @@ from cli_runner import run
 from conftest import raw_sql
 from sqlalchemy import Connection
 
-COLUMNS = ("seq, decision_id, recorded_at, as_of, position, verdict, board, actor, nip, name, ruleset_hash, record, "
-           "personal, prev_hash, chain_hash")
-
-
+COLUMNS = (
+    "seq, decision_id, recorded_at, as_of, position, verdict, board, actor, nip, name, ruleset_hash, record, "
+    "personal, prev_hash, chain_hash"
+)
 
 
 @pytest.fixture
@@ -24,8 +24,9 @@ def log8(store_url: str, tmp_path: Path) -> str:
     """A store holding records 1..8 (two runs of four candidates)."""
     folder = batch(tmp_path / "in", 4)
     for board in ("SK/1", "SK/2"):
-        code, _o, err = run("check", str(folder), "--position", "administrator", "--as-of", AS_OF, "--db", store_url,
-                            "--board", board)
+        code, _o, err = run(
+            "check", str(folder), "--position", "administrator", "--as-of", AS_OF, "--db", store_url, "--board", board
+        )
         assert code == 0, err
     return store_url
 
@@ -64,8 +65,11 @@ def test_intact_log_verifies(log8: str) -> None:
 def test_modified_record_field(log8: str) -> None:
     verdict = rows(log8)[2]["verdict"]
     other = "eligible" if verdict != "eligible" else "not_eligible"
-    tamper(log8, f"""UPDATE audit_decisions SET record = REPLACE(record, '"verdict":"{verdict}"',
-                     '"verdict":"{other}"') WHERE seq = 3""")
+    tamper(
+        log8,
+        f"""UPDATE audit_decisions SET record = REPLACE(record, '"verdict":"{verdict}"',
+                     '"verdict":"{other}"') WHERE seq = 3""",
+    )
     code, report = verify(log8)
     assert code == 1 and report["first_bad"] == 3
     assert "content_changed" in codes(report)  # the chain hash no longer matches
@@ -84,8 +88,11 @@ def test_modified_column(log8: str) -> None:
 
 def test_modified_personal_data(log8: str) -> None:
     name = rows(log8)[1]["name"]
-    tamper(log8, f"UPDATE audit_decisions SET personal = REPLACE(personal, '\"{name}\"', '\"Orang Lain\"'), "
-                 f"name = 'Orang Lain' WHERE seq = 2")
+    tamper(
+        log8,
+        f"UPDATE audit_decisions SET personal = REPLACE(personal, '\"{name}\"', '\"Orang Lain\"'), "
+        f"name = 'Orang Lain' WHERE seq = 2",
+    )
     code, report = verify(log8)
     assert code == 1 and report["first_bad"] == 2 and codes(report) == {"personal_changed"}
 
@@ -100,26 +107,35 @@ def test_deleted_record(log8: str) -> None:
 
 
 def test_reordered_records(log8: str) -> None:
-    tamper(log8, "UPDATE audit_decisions SET seq = -6 WHERE seq = 6",
-           "UPDATE audit_decisions SET seq = 6 WHERE seq = 5",
-           "UPDATE audit_decisions SET seq = 5 WHERE seq = -6")
+    tamper(
+        log8,
+        "UPDATE audit_decisions SET seq = -6 WHERE seq = 6",
+        "UPDATE audit_decisions SET seq = 6 WHERE seq = 5",
+        "UPDATE audit_decisions SET seq = 5 WHERE seq = -6",
+    )
     code, report = verify(log8)
     assert code == 1 and report["first_bad"] == 5 and {"moved", "chain_broken"} <= codes(report)
 
 
 def test_inserted_record_at_the_end(log8: str) -> None:
-    tamper(log8, f"""INSERT INTO audit_decisions ({COLUMNS})
+    tamper(
+        log8,
+        f"""INSERT INTO audit_decisions ({COLUMNS})
         SELECT 9, 'FAKE00000000000000000000AA', recorded_at, as_of, position, verdict, board, actor, nip, name,
-               ruleset_hash, record, personal, prev_hash, chain_hash FROM audit_decisions WHERE seq = 2""")
+               ruleset_hash, record, personal, prev_hash, chain_hash FROM audit_decisions WHERE seq = 2""",
+    )
     code, report = verify(log8)
     assert code == 1 and report["first_bad"] == 9 and {"moved", "chain_broken"} <= codes(report)
 
 
 def test_inserted_record_in_the_middle(log8: str) -> None:
-    tamper(log8, *(f"UPDATE audit_decisions SET seq = seq + 1 WHERE seq = {n}" for n in (8, 7, 6)),
-           f"""INSERT INTO audit_decisions ({COLUMNS})
+    tamper(
+        log8,
+        *(f"UPDATE audit_decisions SET seq = seq + 1 WHERE seq = {n}" for n in (8, 7, 6)),
+        f"""INSERT INTO audit_decisions ({COLUMNS})
         SELECT 6, 'FAKE00000000000000000000BB', recorded_at, as_of, position, verdict, board, actor, nip, name,
-               ruleset_hash, record, personal, prev_hash, chain_hash FROM audit_decisions WHERE seq = 2""")
+               ruleset_hash, record, personal, prev_hash, chain_hash FROM audit_decisions WHERE seq = 2""",
+    )
     code, report = verify(log8)
     assert code == 1 and report["first_bad"] == 6 and report["records"] == 9
 
@@ -137,13 +153,15 @@ def _rewrite_from(conn: Connection, start: int) -> None:
     """What an attacker with write access does: change a record and recompute every later chain hash."""
     found = conn.exec_driver_sql("SELECT seq, record, prev_hash FROM audit_decisions ORDER BY seq").all()
     prev = found[start - 1][2]  # record start's own previous hash: the chain up to it is kept
-    for seq, record, _prev in found[start - 1:]:
+    for seq, record, _prev in found[start - 1 :]:
         if seq == start:
             record = record.replace('"board":"SK/1"', '"board":"SK/9"')
         chain = hashlib.sha256(prev.encode() + rfc8785.dumps(json.loads(record))).hexdigest()
-        conn.exec_driver_sql("UPDATE audit_decisions SET record = %s, prev_hash = %s, chain_hash = %s, board = %s "
-                             "WHERE seq = %s".replace("%s", "?" if conn.dialect.name == "sqlite" else "%s"),
-                             (record, prev, chain, json.loads(record)["board"], seq))
+        conn.exec_driver_sql(
+            "UPDATE audit_decisions SET record = %s, prev_hash = %s, chain_hash = %s, board = %s "
+            "WHERE seq = %s".replace("%s", "?" if conn.dialect.name == "sqlite" else "%s"),
+            (record, prev, chain, json.loads(record)["board"], seq),
+        )
         prev = chain
     conn.commit()
 

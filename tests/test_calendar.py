@@ -13,7 +13,7 @@ D = dt.date
 
 
 def test_exact_anniversary_and_one_day_short() -> None:
-    # TMT 1 Mar 2021: four years are met on 1 Mar 2025 (domain.md §9 case 10), not on 28 Feb 2025.
+    # TMT 1 Mar 2021: four years are met on 1 Mar 2025, not on 28 Feb 2025.
     assert completed_months(D(2021, 3, 1), D(2025, 3, 1)) == 48
     assert completed_months(D(2021, 3, 1), D(2025, 2, 28)) == 47
 

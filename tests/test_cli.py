@@ -33,11 +33,10 @@ def _top_level() -> int:
 TOP_LEVEL = _top_level()
 
 
-
-
 def test_check_json_gives_every_requirement_of_every_candidate() -> None:
-    code, out, err = run("check", str(FIXTURES), "--position", "administrator", "--format", "json", "--no-record",
-                         *AS_OF)
+    code, out, err = run(
+        "check", str(FIXTURES), "--position", "administrator", "--format", "json", "--no-record", *AS_OF
+    )
     assert code == 0, err
     doc = json.loads(out)
     assert doc["as_of"] == "2026-12-01" and doc["position"] == "administrator"
@@ -54,8 +53,7 @@ def test_check_json_gives_every_requirement_of_every_candidate() -> None:
     for rank, entry in enumerate(doc["decisions"], 1):
         assert entry["rank"] == rank and entry["seq"] is None and entry["decision_id"] is None  # --no-record
         decision = entry["decision"]
-        assert set(decision) == {"as_of", "candidate", "facts", "jpm", "position", "requirements", "ruleset",
-                                 "verdict"}
+        assert set(decision) == {"as_of", "candidate", "facts", "jpm", "position", "requirements", "ruleset", "verdict"}
         assert set(decision["candidate"]) == {"file", "name", "nip"}
         assert decision["verdict"] in ("eligible", "needs_review", "not_eligible")
         # the record's requirements follow the static list, id for id
@@ -84,26 +82,29 @@ def test_malformed_file_among_valid_ones(tmp_path: Path) -> None:
 def test_table_and_languages() -> None:
     code, out, _err = run("check", str(FIXTURES), "--position", "administrator", *AS_OF)
     assert code == 0 and "Siti Rahma" in out and "eligible" in out
-    code, out, _err = run("check", str(SITI), "--position", "administrator", "--lang", "id", "--format", "markdown",
-                          *AS_OF)
+    code, out, _err = run(
+        "check", str(SITI), "--position", "administrator", "--lang", "id", "--format", "markdown", *AS_OF
+    )
     assert code == 0 and "memenuhi syarat" in out and "keputusan" in out
-    code, out, _err = run("explain", str(SITI), "--position", "administrator", "--lang", "id", "--format",
-                          "markdown", *AS_OF)
+    code, out, _err = run(
+        "explain", str(SITI), "--position", "administrator", "--lang", "id", "--format", "markdown", *AS_OF
+    )
     assert code == 0 and "Integritas (M01) paling rendah level 3" in out and "PermenPANRB 38/2017" in out
-    code, out, _err = run("explain", str(SITI), "--position", "administrator", "--format", "json", "--lang", "id",
-                          *AS_OF)
+    code, out, _err = run(
+        "explain", str(SITI), "--position", "administrator", "--format", "json", "--lang", "id", *AS_OF
+    )
     doc = json.loads(out)
     assert doc["requirements"][1]["text"] == "Pendidikan paling rendah S1/D-IV"
     assert doc["decision"]["facts"]["values"]["golongan"] == "III/d"
-    assert doc["decision"]["requirements"][1] == {"id": "education", "status": "pass", "observed": "S1",
-                                                  "note": None}
+    assert doc["decision"]["requirements"][1] == {"id": "education", "status": "pass", "observed": "S1", "note": None}
 
 
 def test_explain_shows_the_gap(tmp_path: Path) -> None:
     # Pengawas from 2021-01-04 → only 2 years 10 months on 2023-11-15; 3 years on 2024-01-04, which is 1 month
     # (to 2023-12-15) and 20 days later: the shortfall of running service is exact to the day.
-    code, out, _err = run("explain", str(SITI), "--position", "administrator", "--as-of", "2023-11-15", "--format",
-                          "markdown")
+    code, out, _err = run(
+        "explain", str(SITI), "--position", "administrator", "--as-of", "2023-11-15", "--format", "markdown"
+    )
     assert code == 0
     assert "needs ≥ 3 years, has 2 years 10 months (1 month 20 days short: met on 2024-01-04)" in out
     assert "**verdict**: not eligible" in out
@@ -134,14 +135,17 @@ def test_positions_facts_schema() -> None:
         assert code == 0 and "properties" in json.loads(out)
 
 
-@pytest.mark.parametrize("args", [
-    ["check", str(SITI)],  # --position is required
-    ["check", str(SITI), "--position", "administrator", "--as-of", "2026-13-01"],
-    ["check", str(SITI), "--position", "administrator", "--format", "xml"],
-    ["check", str(SITI), "--position", "administrator", "--lang", "fr"],
-    ["facts"],  # neither --list nor a file
-    ["frobnicate"],
-])
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["check", str(SITI)],  # --position is required
+        ["check", str(SITI), "--position", "administrator", "--as-of", "2026-13-01"],
+        ["check", str(SITI), "--position", "administrator", "--format", "xml"],
+        ["check", str(SITI), "--position", "administrator", "--lang", "fr"],
+        ["facts"],  # neither --list nor a file
+        ["frobnicate"],
+    ],
+)
 def test_usage_errors_exit_2(args: list[str]) -> None:
     code, _out, err = run(*args)
     assert code == 2 and "Traceback" not in err
@@ -169,10 +173,21 @@ def test_internal_error_exits_4_without_traceback(monkeypatch: pytest.MonkeyPatc
 
 
 def test_reference_engine_gives_the_same_answer() -> None:
-    _c, durable, _e = run("check", str(FIXTURES), "--position", "administrator", "--format", "json", "--no-record",
-                          *AS_OF)
-    _c, ref, _e = run("check", str(FIXTURES), "--position", "administrator", "--format", "json", "--engine",
-                      "reference", "--no-record", *AS_OF)
+    _c, durable, _e = run(
+        "check", str(FIXTURES), "--position", "administrator", "--format", "json", "--no-record", *AS_OF
+    )
+    _c, ref, _e = run(
+        "check",
+        str(FIXTURES),
+        "--position",
+        "administrator",
+        "--format",
+        "json",
+        "--engine",
+        "reference",
+        "--no-record",
+        *AS_OF,
+    )
     assert json.loads(durable) == json.loads(ref)
 
 

@@ -30,6 +30,7 @@ OK, FINDINGS, USAGE, INVALID = ExitCode.OK, ExitCode.FINDINGS, ExitCode.USAGE, E
 
 # ---- every problem code given to Problem is a member of the enum ------------------------------------
 
+
 def _modules() -> list[Path]:
     return [*sorted((ROOT / "engine").rglob("*.py")), ROOT / "cli.py"]
 
@@ -48,9 +49,11 @@ def _code_params(tree: ast.Module) -> tuple[dict[str, int], dict[str, int]]:
             if not isinstance(node, ast.FunctionDef):
                 continue
             names = [a.arg for a in node.args.args]
-            passes = any(_is_problem(c) and any(k.arg == "code" and isinstance(k.value, ast.Name)
-                                                and k.value.id == "code" for k in c.keywords)
-                         for c in ast.walk(node))
+            passes = any(
+                _is_problem(c)
+                and any(k.arg == "code" and isinstance(k.value, ast.Name) and k.value.id == "code" for k in c.keywords)
+                for c in ast.walk(node)
+            )
             if "code" in names and passes:
                 if isinstance(cls_or_mod, ast.ClassDef):
                     methods[node.name] = names.index("code") - 1  # without self
@@ -108,6 +111,7 @@ def test_a_free_string_is_refused() -> None:
 
 # ---- the README documents exactly the enums ----------------------------------------------------------
 
+
 def _readme_table(heading: str) -> dict[str, list[str]]:
     text = (ROOT / "README.md").read_text(encoding="utf-8")
     section = text.split(f"\n### {heading}\n", 1)[1].split("\n#", 1)[0]
@@ -135,6 +139,7 @@ def test_readme_problem_code_table_matches_the_enum() -> None:
 
 
 # ---- exit codes per command --------------------------------------------------------------------------
+
 
 @pytest.fixture(scope="module")
 def broken_rules(tmp_path_factory: pytest.TempPathFactory) -> Path:
@@ -173,7 +178,9 @@ def cases(tmp_path_factory: pytest.TempPathFactory) -> Path:
         (folder / name).mkdir()
         (folder / name / "siti.cases.yaml").write_text(
             f"position: administrator\ncases:\n  - note: Siti Rahma on 2026-12-01\n    candidate: {SITI}\n"
-            f"    as_of: 2026-12-01\n    verdict: {verdict}\n", encoding="utf-8")
+            f"    as_of: 2026-12-01\n    verdict: {verdict}\n",
+            encoding="utf-8",
+        )
     return folder
 
 
@@ -208,16 +215,20 @@ def not_a_store(tmp_path_factory: pytest.TempPathFactory) -> str:
     return str(path)
 
 
-def _cases_table(broken: Path, warn: Path, proposed: Path, cases: Path, store: str, damaged: str,
-                 junk: str) -> list[tuple[str, list[str], int]]:
+def _cases_table(
+    broken: Path, warn: Path, proposed: Path, cases: Path, store: str, damaged: str, junk: str
+) -> list[tuple[str, list[str], int]]:
     first = json.loads(run("audit", "list", "--db", store, "--format", "json")[1])[0]["decision_id"]
     diff = ["--candidates", str(SITI), *POS, *AS_OF]
     return [
         ("check ok", ["check", str(SITI), *POS, *AS_OF, "--no-record"], OK),
         ("check usage", ["check", str(SITI), *AS_OF], USAGE),
         ("check invalid rules", ["check", str(SITI), *POS, *AS_OF, "--rules", str(broken), "--no-record"], INVALID),
-        ("check invalid candidate", ["check", str(DATA / "bad_candidates" / "syntax-error.yaml"), *POS, *AS_OF],
-         INVALID),
+        (
+            "check invalid candidate",
+            ["check", str(DATA / "bad_candidates" / "syntax-error.yaml"), *POS, *AS_OF],
+            INVALID,
+        ),
         ("explain ok", ["explain", str(SITI), *POS, *AS_OF], OK),
         ("explain usage", ["explain", str(SITI), *POS, "--horizon", "0"], USAGE),
         ("explain invalid", ["explain", str(SITI), *POS, *AS_OF, "--rules", str(broken)], INVALID),
@@ -264,16 +275,27 @@ def _cases_table(broken: Path, warn: Path, proposed: Path, cases: Path, store: s
         ("replay invalid", ["replay", "--all", "--db", junk], INVALID),
         ("import siasn ok", ["import", "siasn", str(SIASN), "--out", str(Path(junk).parent / "dossiers")], OK),
         ("import siasn usage", ["import", "siasn", str(SIASN)], USAGE),
-        ("import siasn invalid", ["import", "siasn", str(Path(junk).parent), "--out",
-                                  str(Path(junk).parent / "out")], INVALID),
+        (
+            "import siasn invalid",
+            ["import", "siasn", str(Path(junk).parent), "--out", str(Path(junk).parent / "out")],
+            INVALID,
+        ),
     ]
 
 
-def test_exit_codes_per_command(broken_rules: Path, warning_rules: Path, proposed_rules: Path, cases: Path,
-                                store: str, damaged: str, not_a_store: str) -> None:
+def test_exit_codes_per_command(
+    broken_rules: Path,
+    warning_rules: Path,
+    proposed_rules: Path,
+    cases: Path,
+    store: str,
+    damaged: str,
+    not_a_store: str,
+) -> None:
     wrong = []
-    for name, args, expected in _cases_table(broken_rules, warning_rules, proposed_rules, cases, store, damaged,
-                                             not_a_store):
+    for name, args, expected in _cases_table(
+        broken_rules, warning_rules, proposed_rules, cases, store, damaged, not_a_store
+    ):
         code, _out, err = run(*args)
         if code != expected:
             wrong.append(f"{name}: exit {code}, expected {int(expected)}\n  {err.strip()[:300]}")
@@ -282,18 +304,22 @@ def test_exit_codes_per_command(broken_rules: Path, warning_rules: Path, propose
 
 
 def test_the_same_broken_rule_file_exits_3_everywhere(broken_rules: Path) -> None:
-    for args in (["validate", str(broken_rules), "--format", "csv"],
-                 ["check", str(SITI), *POS, *AS_OF, "--rules", str(broken_rules), "--no-record"]):
+    for args in (
+        ["validate", str(broken_rules), "--format", "csv"],
+        ["check", str(SITI), *POS, *AS_OF, "--rules", str(broken_rules), "--no-record"],
+    ):
         code, out, err = run(*args)
         assert code == 3 and "zz-bad.yaml" in out + err and "unknown_fact" in out + err, (args, out, err)
 
 
 # ---- closed pipe, --debug ----------------------------------------------------------------------------
 
+
 def test_a_closed_pipe_ends_quietly() -> None:
     layak = [sys.executable, "-c", "from cli import main; main()"]
-    proc = subprocess.Popen([*layak, "explain", str(SITI), *POS, *AS_OF], cwd=ROOT, stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE)
+    proc = subprocess.Popen(
+        [*layak, "explain", str(SITI), *POS, *AS_OF], cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE
+    )
     assert proc.stdout is not None and proc.stderr is not None
     proc.stdout.close()  # the reader is gone before layak writes its first line
     err = proc.stderr.read().decode()
@@ -305,16 +331,19 @@ def test_a_closed_pipe_through_the_shell() -> None:
     shell = shutil.which("bash")
     if shell is None:
         pytest.skip("no bash")
-    layak = (f"{sys.executable} -c 'from cli import main; main()' explain {SITI} --position administrator "
-             "--as-of 2026-12-01")
-    done = subprocess.run([shell, "-c", f"set -o pipefail; {layak} | head -1"], cwd=ROOT, capture_output=True,
-                          text=True, timeout=120)
+    layak = (
+        f"{sys.executable} -c 'from cli import main; main()' explain {SITI} --position administrator --as-of 2026-12-01"
+    )
+    done = subprocess.run(
+        [shell, "-c", f"set -o pipefail; {layak} | head -1"], cwd=ROOT, capture_output=True, text=True, timeout=120
+    )
     assert done.stdout.startswith("candidate: Siti Rahma") and done.stdout.count("\n") == 1
     assert done.stderr == ""
     # One write that fits the pipe is complete before `head` leaves (0); a longer one meets the closed pipe.
     assert done.returncode in (ExitCode.OK, ExitCode.CLOSED_PIPE)
-    done = subprocess.run([shell, "-c", f"set -o pipefail; {layak} | true"], cwd=ROOT, capture_output=True,
-                          text=True, timeout=120)
+    done = subprocess.run(
+        [shell, "-c", f"set -o pipefail; {layak} | true"], cwd=ROOT, capture_output=True, text=True, timeout=120
+    )
     assert done.returncode == ExitCode.CLOSED_PIPE and done.stderr == ""
 
 
@@ -355,9 +384,12 @@ def test_debug_after_a_double_dash_is_an_argument() -> None:
 
 # ---- startup ------------------------------------------------------------------------------------------
 
+
 def test_importing_the_cli_loads_no_engine_libraries() -> None:
-    probe = ("import sys, cli; heavy = [m for m in ('sqlalchemy', 'pydantic', 'durable', 'durable_rules_engine', "
-             "'tabulate', 'engine.errors') if m in sys.modules]; print(heavy)")
+    probe = (
+        "import sys, cli; heavy = [m for m in ('sqlalchemy', 'pydantic', 'durable', 'durable_rules_engine', "
+        "'tabulate', 'engine.errors') if m in sys.modules]; print(heavy)"
+    )
     done = subprocess.run([sys.executable, "-c", probe], cwd=ROOT, capture_output=True, text=True, timeout=60)
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == "[]"

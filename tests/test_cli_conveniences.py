@@ -36,8 +36,9 @@ def _data(path: Path) -> Any:
 
 
 def _check_stdin(text: str) -> tuple[int, dict[str, object], str]:
-    code, out, err = invoke("check", "-", "--position", "administrator", *AS_OF, "--no-record", "--format", "json",
-                            stdin=text)
+    code, out, err = invoke(
+        "check", "-", "--position", "administrator", *AS_OF, "--no-record", "--format", "json", stdin=text
+    )
     return code, json.loads(out) if out.strip() else {}, err
 
 
@@ -48,6 +49,7 @@ def _names(doc: dict[str, object]) -> list[str]:
 
 
 # ---- no cases found is an error ---------------------------------------------------------------------------
+
 
 def test_no_cases_found_is_an_error(tmp_path: Path) -> None:
     code, _out, err = invoke("test", str(tmp_path / "nosuch"), "--min-coverage", "100")
@@ -69,6 +71,7 @@ def test_one_case_file_runs_its_cases() -> None:
 
 
 # ---- test --run and --junit -------------------------------------------------------------------------------
+
 
 def test_run_selects_cases_by_pattern() -> None:
     code, out, _err = invoke("test", str(RULES), "--format", "json")
@@ -104,8 +107,10 @@ cases:
     assert root.tag == "testsuites" and root.get("tests") == "2" and root.get("failures") == "1"
     (suite,) = root.findall("testsuite")
     cases = suite.findall("testcase")
-    assert [c.get("name") for c in cases] == ["[0] Siti Rahma is eligible",
-                                              "[1] D-III wrongly expected to pass the S1 floor"]
+    assert [c.get("name") for c in cases] == [
+        "[0] Siti Rahma is eligible",
+        "[1] D-III wrongly expected to pass the S1 floor",
+    ]
     assert cases[0].find("failure") is None
     failure = cases[1].find("failure")
     # The administrator S1 floor is unconfirmed (PP 11/2017 Pasal 54, rule note): a D-III goes to the board.
@@ -113,6 +118,7 @@ cases:
 
 
 # ---- check - reads candidates from stdin ---------------------------------------------------------------
+
 
 def test_check_reads_one_yaml_document_from_stdin() -> None:
     code, doc, err = _check_stdin(SITI.read_text(encoding="utf-8"))
@@ -142,8 +148,18 @@ def test_stdin_problems_name_the_line_and_the_rest_is_decided() -> None:
 
 
 def test_stdin_and_files_together_refuse_a_nip_twice() -> None:
-    code, out, err = invoke("check", str(SITI), "-", "--position", "administrator", *AS_OF, "--no-record",
-                            "--format", "json", stdin=SITI.read_text(encoding="utf-8"))
+    code, out, err = invoke(
+        "check",
+        str(SITI),
+        "-",
+        "--position",
+        "administrator",
+        *AS_OF,
+        "--no-record",
+        "--format",
+        "json",
+        stdin=SITI.read_text(encoding="utf-8"),
+    )
     assert code == 3 and "duplicate_candidate" in err
     assert _names(json.loads(out)) == ["Siti Rahma"]
 
@@ -154,6 +170,7 @@ def test_empty_stdin_is_no_candidates() -> None:
 
 
 # ---- JSON Schemas -----------------------------------------------------------------------------------------
+
 
 @pytest.mark.parametrize("kind", ["candidate", "rules", "cases"])
 def test_schemas_carry_schema_and_id(kind: str) -> None:
@@ -181,12 +198,15 @@ def test_shipped_files_validate_against_their_schemas() -> None:
 
 def test_the_cases_schema_refuses_an_unknown_key() -> None:
     schema = json.loads(invoke("schema", "cases")[1])
-    bad = {"position": "administrator", "cases": [{"note": "x", "candidate": "a.yaml", "as_of": "2026-12-01",
-                                                   "verdikt": "eligible"}]}
+    bad = {
+        "position": "administrator",
+        "cases": [{"note": "x", "candidate": "a.yaml", "as_of": "2026-12-01", "verdikt": "eligible"}],
+    }
     assert list(jsonschema.Draft202012Validator(schema).iter_errors(bad))
 
 
 # ---- shell completion ------------------------------------------------------------------------------------
+
 
 def _complete(words: str) -> list[str]:
     env = {"_LAYAK_COMPLETE": "bash_complete", "COMP_WORDS": words, "COMP_CWORD": str(len(words.split()) - 1)}
@@ -202,6 +222,9 @@ def test_completion_offers_position_ids() -> None:
 
 
 def test_completion_reads_the_rules_named_on_the_line(tmp_path: Path) -> None:
-    (tmp_path / "r.yaml").write_text((RULES / "national" / "managerial.yaml").read_text(encoding="utf-8")
-                                     .replace("  - id: pengawas\n", "  - id: pengawas-khusus\n"))
+    (tmp_path / "r.yaml").write_text(
+        (RULES / "national" / "managerial.yaml")
+        .read_text(encoding="utf-8")
+        .replace("  - id: pengawas\n", "  - id: pengawas-khusus\n")
+    )
     assert _complete(f"layak positions --rules {tmp_path} --position pengawas") == ["pengawas-khusus"]

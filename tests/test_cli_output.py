@@ -45,7 +45,7 @@ def proposed(tmp_path_factory: pytest.TempPathFactory) -> Path:
     marker = "fact: months_in_post.pengawas\n"
     at = text.index(marker, start)
     value = text.index("value: 3y", at)
-    managerial.write_text(text[:value] + "value: 4y" + text[value + len("value: 3y"):], encoding="utf-8")
+    managerial.write_text(text[:value] + "value: 4y" + text[value + len("value: 3y") :], encoding="utf-8")
     return folder
 
 
@@ -78,12 +78,18 @@ def _output(args: list[str], fmt: str, lang: str = "en") -> tuple[str, str]:
 
 # ---- explain: who, the verdict, the date and the ruleset come first --------------------------------------
 
+
 def test_explain_markdown_and_csv_start_with_who_verdict_date_and_ruleset() -> None:
     code, out, _err = run("explain", str(SITI), *POS, "--as-of", "2023-11-15", "--format", "markdown")
     assert code == 0
     head = out.split("\n\n", 1)[0].splitlines()
-    assert head[:5] == ["- **candidate**: Siti Rahma (198203152006042001)", "- **position**: administrator",
-                        "- **verdict**: not eligible", "- **as of**: 2023-11-15", head[4]]
+    assert head[:5] == [
+        "- **candidate**: Siti Rahma (198203152006042001)",
+        "- **position**: administrator",
+        "- **verdict**: not eligible",
+        "- **as of**: 2023-11-15",
+        head[4],
+    ]
     assert re.fullmatch(r"- \*\*ruleset\*\*: national \S+ \([0-9a-f]{12}\)", head[4])
     code, out, _err = run("explain", str(SITI), *POS, "--as-of", "2023-11-15", "--format", "csv")
     assert code == 0
@@ -96,6 +102,7 @@ def test_explain_markdown_and_csv_start_with_who_verdict_date_and_ruleset() -> N
 
 
 # ---- --lang en prints no Indonesian ----------------------------------------------------------------------
+
 
 def _fragments(text: str) -> set[str]:
     """The literal parts of a catalogue text (between its {placeholders}), trimmed of punctuation."""
@@ -116,8 +123,12 @@ def _english_data() -> str:
     """What the English side of the data holds: rule texts (which cite "ujian dinas tingkat I" as such) and
     the names of the vocabulary's scales (`predikat`)."""
     library = load_library(RULES)
-    texts = [req.text.en for rs in library.in_force_bases(dt.date(2026, 12, 1)) for p in rs.positions
-             for req in _walk(p.requirements)]
+    texts = [
+        req.text.en
+        for rs in library.in_force_bases(dt.date(2026, 12, 1))
+        for p in rs.positions
+        for req in _walk(p.requirements)
+    ]
     scales = [(item.scale or "") if isinstance(item, FactSpec) else item[1] for item in listing()]
     return " ".join(texts + scales)
 
@@ -166,8 +177,10 @@ def test_plurals() -> None:
     assert i18n.label("n_candidates", "en", n=2) == "2 candidates"
     assert i18n.label("n_candidates", "id", n=1) == "1 kandidat" == i18n.label("n_candidates", "id", n=1)
     assert i18n.label("n_candidates", "id", n=2) == "2 kandidat"
-    assert i18n.label("n_flips", "en", n=1) == "1 verdict changes" and i18n.label("n_flips", "en", n=3) == \
-        "3 verdicts change"
+    assert (
+        i18n.label("n_flips", "en", n=1) == "1 verdict changes"
+        and i18n.label("n_flips", "en", n=3) == "3 verdicts change"
+    )
 
 
 # JSON that carries rule or candidate data as such: a requirement's `text` holds both languages there.

@@ -74,15 +74,29 @@ def library(tmp_path_factory: pytest.TempPathFactory) -> Any:
 
 def person(**changes: Any) -> dict[str, Any]:
     base: dict[str, Any] = {
-        "nip": "197001012000031001", "name": "Budi", "birth_date": dt.date(1972, 6, 1), "instansi_id": "x",
-        "employee_status": "PNS", "tmt_cpns": dt.date(2000, 3, 1),
+        "nip": "197001012000031001",
+        "name": "Budi",
+        "birth_date": dt.date(1972, 6, 1),
+        "instansi_id": "x",
+        "employee_status": "PNS",
+        "tmt_cpns": dt.date(2000, 3, 1),
         "pangkat": [{"golongan": "IV/a", "tmt": dt.date(2020, 4, 1)}],
         "positions": [{"jenis": "PENGAWAS", "tmt_start": dt.date(2020, 1, 1)}],
-        "performance": [{"period": "2024", "scheme": "PERMENPANRB_6_2022", "predikat": "BAIK"},
-                        {"period": "2025", "scheme": "PERMENPANRB_6_2022", "predikat": "SANGAT_BAIK"}],
-        "competency_assessments": [{"assessment_id": "A1", "provider": "P", "provider_accredited": True,
-                                    "date": dt.date(2026, 1, 10), "purpose": "PEMETAAN", "jpm_percent": 80,
-                                    "scores": [{"code": "M01", "attained": 3}]}],
+        "performance": [
+            {"period": "2024", "scheme": "PERMENPANRB_6_2022", "predikat": "BAIK"},
+            {"period": "2025", "scheme": "PERMENPANRB_6_2022", "predikat": "SANGAT_BAIK"},
+        ],
+        "competency_assessments": [
+            {
+                "assessment_id": "A1",
+                "provider": "P",
+                "provider_accredited": True,
+                "date": dt.date(2026, 1, 10),
+                "purpose": "PEMETAAN",
+                "jpm_percent": 80,
+                "scores": [{"code": "M01", "attained": 3}],
+            }
+        ],
         "talent": {"box": 8},
     }
     base.update(changes)
@@ -107,8 +121,17 @@ def statuses(decision: Decision) -> dict[str, str]:
 def test_everything_met(library: Any) -> None:
     d = decide_one(library, person())
     # Pengawas since 2020-01-01: 83 months ≥ 36; born 1972-06-01 → 54 on 2026-12-01 ≤ 56.
-    assert statuses(d) == {"experience": "pass", "as-pengawas": "pass", "as-ahli-muda": "fail", "record": "pass",
-                           "rated": "pass", "clean": "pass", "max-age": "pass", "assessed": "pass", "box": "pass"}
+    assert statuses(d) == {
+        "experience": "pass",
+        "as-pengawas": "pass",
+        "as-ahli-muda": "fail",
+        "record": "pass",
+        "rated": "pass",
+        "clean": "pass",
+        "max-age": "pass",
+        "assessed": "pass",
+        "box": "pass",
+    }
     assert d.verdict == "eligible"
 
 
@@ -120,9 +143,10 @@ def test_any_of_passes_on_the_functional_alternative(library: Any) -> None:
 
 def test_acting_only_service_goes_to_review(library: Any) -> None:
     # 22 months definitive + 14 months Plt = 36 months only when acting service counts.
-    posts = [{"jenis": "PENGAWAS", "tmt_start": dt.date(2023, 8, 1), "tmt_end": dt.date(2024, 10, 1),
-              "appointment": "PLT"},
-             {"jenis": "PENGAWAS", "tmt_start": dt.date(2025, 2, 1)}]
+    posts = [
+        {"jenis": "PENGAWAS", "tmt_start": dt.date(2023, 8, 1), "tmt_end": dt.date(2024, 10, 1), "appointment": "PLT"},
+        {"jenis": "PENGAWAS", "tmt_start": dt.date(2025, 2, 1)},
+    ]
     d = decide_one(library, person(positions=posts))
     experience = d.requirements[0]
     assert experience.children[0].status == "missing"
@@ -131,16 +155,27 @@ def test_acting_only_service_goes_to_review(library: Any) -> None:
 
 
 def test_all_of_fails_if_one_part_fails(library: Any) -> None:
-    sanction = [{"level": "SEDANG", "type": "POTONG_TUKIN_6", "regulation": "PP94_2021", "decided": dt.date(2026, 9, 1),
-                 "effective_start": dt.date(2026, 10, 1), "effective_end": dt.date(2027, 3, 31), "status": "FINAL"}]
+    sanction = [
+        {
+            "level": "SEDANG",
+            "type": "POTONG_TUKIN_6",
+            "regulation": "PP94_2021",
+            "decided": dt.date(2026, 9, 1),
+            "effective_start": dt.date(2026, 10, 1),
+            "effective_end": dt.date(2027, 3, 31),
+            "status": "FINAL",
+        }
+    ]
     d = decide_one(library, person(discipline=sanction))
     assert statuses(d)["clean"] == "fail" and statuses(d)["record"] == "fail"
     assert d.verdict == "not_eligible"
 
 
 def test_missing_rating_is_review_but_missing_jpm_fails(library: Any) -> None:
-    only_2025 = [{"period": "2025", "scheme": "PERMENPANRB_6_2022", "predikat": "BAIK"},
-                 {"period": "2024", "scheme": "PERMENPANRB_6_2022", "missing_reason": "TUGAS_BELAJAR"}]
+    only_2025 = [
+        {"period": "2025", "scheme": "PERMENPANRB_6_2022", "predikat": "BAIK"},
+        {"period": "2024", "scheme": "PERMENPANRB_6_2022", "missing_reason": "TUGAS_BELAJAR"},
+    ]
     d = decide_one(library, person(performance=only_2025))
     assert statuses(d)["rated"] == "missing" and statuses(d)["record"] == "missing"
     assert d.verdict == "needs_review"
@@ -157,21 +192,40 @@ def test_age_boundary_and_presidential_waiver(library: Any) -> None:
     # Born 1969-12-01: 57 on 2026-12-01 (fails ≤ 56); born 1969-12-02: still 56 (passes).
     assert statuses(decide_one(library, person(birth_date=dt.date(1969, 12, 1))))["max-age"] == "fail"
     assert statuses(decide_one(library, person(birth_date=dt.date(1969, 12, 2))))["max-age"] == "pass"
-    waiver = [{"position": "post", "requirement": "max-age", "authority": "PRESIDEN",
-               "document": "B-123/Setneg/2026", "date": dt.date(2026, 10, 1), "reason": "Pasal 107 ayat (2)"}]
+    waiver = [
+        {
+            "position": "post",
+            "requirement": "max-age",
+            "authority": "PRESIDEN",
+            "document": "B-123/Setneg/2026",
+            "date": dt.date(2026, 10, 1),
+            "reason": "Pasal 107 ayat (2)",
+        }
+    ]
     d = decide_one(library, person(birth_date=dt.date(1969, 12, 1), waivers=waiver))
     assert statuses(d)["max-age"] == "waived" and d.verdict == "eligible"
     assert d.requirements[2].note is not None and d.requirements[2].note.args["document"] == "B-123/Setneg/2026"
 
 
-@pytest.mark.parametrize(("requirement", "authority", "words"), [
-    ("assessed", "PRESIDEN", "cannot be waived"),  # not waivable at all
-    ("max-age", "PPK", "cannot be waived by PPK"),  # waivable, but only by the President
-    ("no-such-rule", "PRESIDEN", "has no requirement"),
-])
+@pytest.mark.parametrize(
+    ("requirement", "authority", "words"),
+    [
+        ("assessed", "PRESIDEN", "cannot be waived"),  # not waivable at all
+        ("max-age", "PPK", "cannot be waived by PPK"),  # waivable, but only by the President
+        ("no-such-rule", "PRESIDEN", "has no requirement"),
+    ],
+)
 def test_bad_waivers_are_input_errors(library: Any, requirement: str, authority: str, words: str) -> None:
-    waiver = [{"position": "post", "requirement": requirement, "authority": authority, "document": "X",
-               "date": dt.date(2026, 10, 1), "reason": "r"}]
+    waiver = [
+        {
+            "position": "post",
+            "requirement": requirement,
+            "authority": authority,
+            "document": "X",
+            "date": dt.date(2026, 10, 1),
+            "reason": "r",
+        }
+    ]
     data = person(waivers=waiver)
     run = check(library, "post", [LoadedCandidate("c.yaml", Candidate.model_validate(data))], AS_OF)
     assert run.decisions == []
@@ -182,14 +236,35 @@ def test_bad_waivers_are_input_errors(library: Any, requirement: str, authority:
 def test_ranking(library: Any) -> None:
     loaded = [
         LoadedCandidate("a", Candidate.model_validate(person(nip="197001012000031001", name="A"))),  # JPM 80
-        LoadedCandidate("b", Candidate.model_validate(person(
-            nip="197001012000031002", name="B", competency_assessments=[{
-                "assessment_id": "A2", "provider": "P", "provider_accredited": True, "date": dt.date(2026, 2, 1),
-                "purpose": "PEMETAAN", "jpm_percent": 91.5, "scores": []}]))),  # JPM 91.5: first
-        LoadedCandidate("c", Candidate.model_validate(person(nip="197001012000031003", name="C",
-                                                             birth_date=dt.date(1960, 1, 1)))),  # too old
-        LoadedCandidate("d", Candidate.model_validate(person(
-            nip="197001012000031004", name="D", pangkat=[{"golongan": "IV/b", "tmt": dt.date(2024, 4, 1)}]))),
+        LoadedCandidate(
+            "b",
+            Candidate.model_validate(
+                person(
+                    nip="197001012000031002",
+                    name="B",
+                    competency_assessments=[
+                        {
+                            "assessment_id": "A2",
+                            "provider": "P",
+                            "provider_accredited": True,
+                            "date": dt.date(2026, 2, 1),
+                            "purpose": "PEMETAAN",
+                            "jpm_percent": 91.5,
+                            "scores": [],
+                        }
+                    ],
+                )
+            ),
+        ),  # JPM 91.5: first
+        LoadedCandidate(
+            "c", Candidate.model_validate(person(nip="197001012000031003", name="C", birth_date=dt.date(1960, 1, 1)))
+        ),  # too old
+        LoadedCandidate(
+            "d",
+            Candidate.model_validate(
+                person(nip="197001012000031004", name="D", pangkat=[{"golongan": "IV/b", "tmt": dt.date(2024, 4, 1)}])
+            ),
+        ),
         LoadedCandidate("e", Candidate.model_validate(person(nip="197001012000031005", name="E", performance=[]))),
     ]
     run = check(library, "post", loaded, AS_OF)

@@ -85,8 +85,11 @@ def test_broken_invariants_are_engine_faults() -> None:
 def _decisions() -> list[tuple[DecisionRecord, Layout]]:
     library = load_library(ROOT / "rules")
     candidates, _problems = load_candidates([FIXTURES])
-    return [(DecisionRecord.of(d), d.layout) for position in POSITIONS
-            for d in check(library, position, candidates, AS_OF, backend="reference").decisions]
+    return [
+        (DecisionRecord.of(d), d.layout)
+        for position in POSITIONS
+        for d in check(library, position, candidates, AS_OF, backend="reference").decisions
+    ]
 
 
 def test_records_turn_back_into_the_decisions_they_were_made_from() -> None:
@@ -120,8 +123,18 @@ def test_a_record_shown_with_another_positions_layout_is_refused() -> None:
 def test_audit_show_prints_what_explain_prints(tmp_path: Path, lang: str) -> None:
     db = str(tmp_path / "audit.db")
     people = [FIXTURES / "sri-wahyuni.yaml", FIXTURES / "indra-kurniawan.yaml", FIXTURES / "rudi-hartono.yaml"]
-    code, out, err = run("check", *map(str, people), "--position", "administrator", "--as-of", AS_OF.isoformat(),
-                         "--db", db, "--format", "json")
+    code, out, err = run(
+        "check",
+        *map(str, people),
+        "--position",
+        "administrator",
+        "--as-of",
+        AS_OF.isoformat(),
+        "--db",
+        db,
+        "--format",
+        "json",
+    )
     assert code == 0, err
     for entry in json.loads(out)["decisions"]:
         path = entry["decision"]["candidate"]["file"]
@@ -135,10 +148,18 @@ def test_audit_show_prints_what_explain_prints(tmp_path: Path, lang: str) -> Non
             assert shown.strip() and blocks[0] == blocks[1]
 
 
-_SCALARS = (st.none() | st.booleans() | st.integers(-(2**53) + 1, 2**53 - 1) | st.text(max_size=12)
-            | st.floats(allow_nan=False, allow_infinity=False))
-_NOTES = st.none() | st.builds(lambda code, args: {"code": code, "args": args}, st.text(min_size=1, max_size=8),
-                               st.dictionaries(st.text(max_size=6), st.text(max_size=6), max_size=3))
+_SCALARS = (
+    st.none()
+    | st.booleans()
+    | st.integers(-(2**53) + 1, 2**53 - 1)
+    | st.text(max_size=12)
+    | st.floats(allow_nan=False, allow_infinity=False)
+)
+_NOTES = st.none() | st.builds(
+    lambda code, args: {"code": code, "args": args},
+    st.text(min_size=1, max_size=8),
+    st.dictionaries(st.text(max_size=6), st.text(max_size=6), max_size=3),
+)
 
 
 def _requirement(children: st.SearchStrategy[list[dict[str, Any]]]) -> st.SearchStrategy[dict[str, Any]]:
@@ -146,27 +167,46 @@ def _requirement(children: st.SearchStrategy[list[dict[str, Any]]]) -> st.Search
         item = {"id": ident, "status": status, "observed": observed, "note": note}
         return {**item, "children": kids} if kids else item  # version 1: "children" on groups only
 
-    return st.builds(build, st.text(min_size=1, max_size=10),
-                     st.sampled_from(["pass", "fail", "missing", "invalid", "waived"]), _SCALARS, _NOTES, children)
+    return st.builds(
+        build,
+        st.text(min_size=1, max_size=10),
+        st.sampled_from(["pass", "fail", "missing", "invalid", "waived"]),
+        _SCALARS,
+        _NOTES,
+        children,
+    )
 
 
 _REQUIREMENTS: st.SearchStrategy[list[dict[str, Any]]] = st.recursive(
-    st.just([]), lambda inner: st.lists(_requirement(inner), max_size=3), max_leaves=8)
+    st.just([]), lambda inner: st.lists(_requirement(inner), max_size=3), max_leaves=8
+)
 
 
-@given(requirements=_REQUIREMENTS.filter(bool),
-       values=st.dictionaries(st.text(min_size=1, max_size=10), _SCALARS, max_size=6),
-       jpm=st.none() | st.builds(lambda v, c: {"scheme": "SELEKSI", "value": v, "capped": c,
-                                               "category": "MEMENUHI_SYARAT", "basis": "b"}, _SCALARS, st.booleans()),
-       name=st.text(max_size=20))
+@given(
+    requirements=_REQUIREMENTS.filter(bool),
+    values=st.dictionaries(st.text(min_size=1, max_size=10), _SCALARS, max_size=6),
+    jpm=st.none()
+    | st.builds(
+        lambda v, c: {"scheme": "SELEKSI", "value": v, "capped": c, "category": "MEMENUHI_SYARAT", "basis": "b"},
+        _SCALARS,
+        st.booleans(),
+    ),
+    name=st.text(max_size=20),
+)
 @settings(max_examples=200, deadline=None)
-def test_any_version_1_decision_reads_and_writes_back_byte_for_byte(requirements: list[dict[str, Any]],
-                                                                    values: dict[str, Any],
-                                                                    jpm: dict[str, Any] | None, name: str) -> None:
-    recorded = {"as_of": "2026-12-01", "candidate": {"file": "a.yaml", "name": name, "nip": "198203152006042001"},
-                "facts": {"as_of": "2026-12-01", "values": values, "missing": {}, "invalid": {}}, "jpm": jpm,
-                "position": "administrator", "requirements": requirements, "verdict": "needs_review",
-                "ruleset": {"id": "national", "version": "2020.1", "hash": "0" * 64, "layers": ["national@2020.1"]}}
+def test_any_version_1_decision_reads_and_writes_back_byte_for_byte(
+    requirements: list[dict[str, Any]], values: dict[str, Any], jpm: dict[str, Any] | None, name: str
+) -> None:
+    recorded = {
+        "as_of": "2026-12-01",
+        "candidate": {"file": "a.yaml", "name": name, "nip": "198203152006042001"},
+        "facts": {"as_of": "2026-12-01", "values": values, "missing": {}, "invalid": {}},
+        "jpm": jpm,
+        "position": "administrator",
+        "requirements": requirements,
+        "verdict": "needs_review",
+        "ruleset": {"id": "national", "version": "2020.1", "hash": "0" * 64, "layers": ["national@2020.1"]},
+    }
     record = DecisionRecord.model_validate(recorded)
     assert canonical(record.model_dump(mode="json")) == canonical(recorded)
     assert DecisionRecord.model_validate_json(json.dumps(recorded)) == record

@@ -99,15 +99,24 @@ def integritas(d: Decision, level: int) -> str:
 
 CHANGES: dict[str, tuple[Callable[[str], str], str, Callable[[Decision, int], str], int, int, str, Any, Any]] = {
     # change: (rule edit, requirement, hand status, old, new threshold, child id, needs before, needs after)
-    "experience": (raise_experience, "experience", lambda d, m: experience(d.facts.values, m), Y3, Y4, "",
-                   "P3Y", "P4Y"),
+    "experience": (
+        raise_experience,
+        "experience",
+        lambda d, m: experience(d.facts.values, m),
+        Y3,
+        Y4,
+        "",
+        "P3Y",
+        "P4Y",
+    ),
     "integritas": (raise_integritas, "competency-m01", integritas, 3, 4, "competency-m01", 3, 4),
 }
 
 
 @pytest.mark.parametrize("change", sorted(CHANGES))
-def test_diff_lists_exactly_the_candidates_the_change_flips(change: str, tmp_path: Path, population: Path,
-                                                           base: list[Decision]) -> None:
+def test_diff_lists_exactly_the_candidates_the_change_flips(
+    change: str, tmp_path: Path, population: Path, base: list[Decision]
+) -> None:
     edit, requirement, status, old, new, child, before_value, after_value = CHANGES[change]
     expected: dict[str, tuple[str, str]] = {}
     before_counts: Counter[str] = Counter()
@@ -122,8 +131,16 @@ def test_diff_lists_exactly_the_candidates_the_change_flips(change: str, tmp_pat
             expected[d.candidate.nip] = (d.verdict, after)
     assert len(expected) >= 3, "the sample should contain flips for this change"
 
-    code, out, err = run("diff", str(RULES), str(proposed_rules(tmp_path, edit)), "--candidates", str(population),
-                         *ARGS, "--format", "json")
+    code, out, err = run(
+        "diff",
+        str(RULES),
+        str(proposed_rules(tmp_path, edit)),
+        "--candidates",
+        str(population),
+        *ARGS,
+        "--format",
+        "json",
+    )
     assert code == 1, err
     doc = json.loads(out)
     got = {f["candidate"]["nip"]: (f["before"], f["after"]) for f in doc["flips"]}
@@ -176,12 +193,23 @@ def test_every_format_carries_changes_and_summary(small: tuple[Path, Path]) -> N
     assert code == 1
     changes, summary = out.split("\n\n")
     header = next(csv.reader(io.StringIO(changes)))
-    assert header == ["position", "NIP", "name", "verdict before", "verdict after", "requirement", "status", "has",
-                      "needs before", "needs after"]
+    assert header == [
+        "position",
+        "NIP",
+        "name",
+        "verdict before",
+        "verdict after",
+        "requirement",
+        "status",
+        "has",
+        "needs before",
+        "needs after",
+    ]
     rows = list(csv.DictReader(io.StringIO(summary)))
     assert rows[0]["position"] == "administrator" and rows[0]["candidates"] == "40"
-    code, out, _ = run("diff", str(RULES), str(proposed), "--candidates", str(folder), *ARGS, "--format",
-                       "markdown", "--lang", "id")
+    code, out, _ = run(
+        "diff", str(RULES), str(proposed), "--candidates", str(folder), *ARGS, "--format", "markdown", "--lang", "id"
+    )
     assert "**ringkasan per jabatan**" in out and "| jabatan" in out and "memenuhi syarat" in out
     code, out, _ = run("diff", str(RULES), str(proposed), "--candidates", str(folder), *ARGS)
     lines = out.splitlines()
@@ -260,8 +288,9 @@ def test_a_removed_requirement_is_shown_absent(tmp_path: Path) -> None:
     folder = tmp_path / "one"
     folder.mkdir()
     (folder / "sanctioned.yaml").write_text(SANCTIONED_LAST_YEAR)
-    code, out, _ = run("diff", str(RULES), str(proposed_rules(tmp_path, drop)), "--candidates", str(folder), *ARGS,
-                       "--format", "json")
+    code, out, _ = run(
+        "diff", str(RULES), str(proposed_rules(tmp_path, drop)), "--candidates", str(folder), *ARGS, "--format", "json"
+    )
     doc = json.loads(out)
     assert code == 1
     [flip] = doc["flips"]

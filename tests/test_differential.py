@@ -1,4 +1,4 @@
-"""The durable adapter against the pure-Python reference (shared/durable_rules.md §8 step 7).
+"""The durable adapter against the pure-Python reference.
 
 Random plans and rows must give exactly the same passing checks in both evaluators, row by row and
 check by check; and the whole check pipeline must reach identical decisions with either backend.
@@ -27,8 +27,9 @@ ROOT = Path(engine.__file__).resolve().parents[1]
 OPS = ("eq", "ne", "gt", "gte", "lt", "lte", "in", "not_in")
 # Big values come from a small shared pool, so equality and boundary hits happen there too.
 BIG = (2**40, 2**40 - 1, -(2**40), 2**32, 2**31, -(2**31) - 1, 2**53 + 1)
-SETTINGS = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow,
-                                                                          HealthCheck.data_too_large])
+SETTINGS = settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large]
+)
 
 values = st.one_of(st.integers(-4, 4), st.sampled_from(BIG), st.integers(-(2**40), 2**40))
 
@@ -40,11 +41,11 @@ def plans(draw: st.DrawFn, max_checks: int = 120) -> Plan:
     checks = []
     for index in range(n_checks):
         op = draw(st.sampled_from(OPS))
-        value: int | tuple[int, ...] = (tuple(draw(st.lists(values, min_size=1, max_size=25)))
-                                        if op in ("in", "not_in") else draw(values))
+        value: int | tuple[int, ...] = (
+            tuple(draw(st.lists(values, min_size=1, max_size=25))) if op in ("in", "not_in") else draw(values)
+        )
         checks.append(PlanCheck(key=f"k{index}", fact=draw(st.integers(0, n_facts - 1)), op=op, value=value))
-    return Plan(name="random", ruleset_hash="test", facts=tuple(f"x{i}" for i in range(n_facts)),
-                checks=tuple(checks))
+    return Plan(name="random", ruleset_hash="test", facts=tuple(f"x{i}" for i in range(n_facts)), checks=tuple(checks))
 
 
 @st.composite
@@ -60,13 +61,16 @@ def rows(draw: st.DrawFn, n_facts: int, max_rows: int = 30) -> list[dict[str, in
     return out
 
 
-def explain(plan: Plan, rows_: list[dict[str, int]], got: list[frozenset[int]],
-            want: list[frozenset[int]]) -> Iterator[str]:
+def explain(
+    plan: Plan, rows_: list[dict[str, int]], got: list[frozenset[int]], want: list[frozenset[int]]
+) -> Iterator[str]:
     for n, (row, a, b) in enumerate(zip(rows_, got, want, strict=True)):
         for index in sorted(a ^ b):
             c = plan.checks[index]
-            yield (f"row {n} check {index}: f{c.fact}={row.get(f'f{c.fact}', 'MISSING')} {c.op} {c.value}: "
-                   f"durable {'pass' if index in a else 'fail'}, reference {'pass' if index in b else 'fail'}")
+            yield (
+                f"row {n} check {index}: f{c.fact}={row.get(f'f{c.fact}', 'MISSING')} {c.op} {c.value}: "
+                f"durable {'pass' if index in a else 'fail'}, reference {'pass' if index in b else 'fail'}"
+            )
 
 
 def assert_agree(plan: Plan, rows_: list[dict[str, int]], got: list[frozenset[int]]) -> None:
@@ -86,11 +90,25 @@ def test_random_plans_agree_with_the_reference(plan: Plan, data: st.DataObject) 
 
 # One 120-check plan over every op, compiled once, then hammered with random rows.
 FIXED_PLAN = Plan(
-    name="fixed", ruleset_hash="test", facts=tuple(f"x{i}" for i in range(12)),
-    checks=tuple(PlanCheck(key=f"k{i}", fact=(i * 5) % 12, op=OPS[i % 8],
-                           value=(tuple(range(-2, (i % 5) + 1)) + BIG[: i % 3] if OPS[i % 8] in ("in", "not_in")
-                                  else (i % 9) - 4 if i % 10 else BIG[i % 7]))
-                 for i in range(120)))
+    name="fixed",
+    ruleset_hash="test",
+    facts=tuple(f"x{i}" for i in range(12)),
+    checks=tuple(
+        PlanCheck(
+            key=f"k{i}",
+            fact=(i * 5) % 12,
+            op=OPS[i % 8],
+            value=(
+                tuple(range(-2, (i % 5) + 1)) + BIG[: i % 3]
+                if OPS[i % 8] in ("in", "not_in")
+                else (i % 9) - 4
+                if i % 10
+                else BIG[i % 7]
+            ),
+        )
+        for i in range(120)
+    ),
+)
 
 
 @pytest.fixture(scope="module")
@@ -101,8 +119,9 @@ def fixed_evaluator() -> Iterator[DurableEvaluator]:
 
 @SETTINGS
 @given(rows_=rows(len(FIXED_PLAN.facts), max_rows=60))
-def test_a_reused_evaluator_agrees_with_the_reference(fixed_evaluator: DurableEvaluator,
-                                                      rows_: list[dict[str, int]]) -> None:
+def test_a_reused_evaluator_agrees_with_the_reference(
+    fixed_evaluator: DurableEvaluator, rows_: list[dict[str, int]]
+) -> None:
     assert len(fixed_evaluator.chunks) == 3
     assert_agree(FIXED_PLAN, rows_, fixed_evaluator.evaluate(rows_))
 
@@ -129,7 +148,10 @@ def test_both_backends_reach_identical_decisions() -> None:
                 durable = check(library, position.id, candidates, as_of, ruleset_id, backend="durable")
                 python = check(library, position.id, candidates, as_of, ruleset_id, backend="reference")
                 assert [d.model_dump() for d in durable.decisions] == [d.model_dump() for d in python.decisions], (
-                    as_of, ruleset_id, position.id)
+                    as_of,
+                    ruleset_id,
+                    position.id,
+                )
                 assert durable.problems == python.problems
                 compared += len(durable.decisions)
                 statuses |= {o.status for d in durable.decisions for o in d.requirements}

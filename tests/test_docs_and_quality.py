@@ -33,8 +33,20 @@ def _tool(name: str) -> str:
 
 
 def test_ruff_is_clean() -> None:
-    result = subprocess.run([_tool("ruff"), "check", "engine", "cli.py", "tests", "bench"], cwd=ROOT,
-                            capture_output=True, text=True)
+    result = subprocess.run(
+        [_tool("ruff"), "check", "engine", "cli.py", "tests", "bench"], cwd=ROOT, capture_output=True, text=True
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_ruff_format_is_applied() -> None:
+    """One formatter for the whole tree: `ruff format` leaves nothing to change."""
+    result = subprocess.run(
+        [_tool("ruff"), "format", "--check", "engine", "cli.py", "tests", "bench"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+    )
     assert result.returncode == 0, result.stdout + result.stderr
 
 
@@ -47,8 +59,9 @@ def test_readme_quickstart_output_is_current() -> None:
     from click.testing import CliRunner
 
     block = README.split("The first command prints", 1)[1].split("```text\n", 1)[1].split("\n```", 1)[0]
-    result = CliRunner().invoke(cli, ["check", str(ROOT / "fixtures" / "candidates"), "--position",
-                                      "administrator", "--as-of", "2026-12-01"])
+    result = CliRunner().invoke(
+        cli, ["check", str(ROOT / "fixtures" / "candidates"), "--position", "administrator", "--as-of", "2026-12-01"]
+    )
     assert result.exit_code == 0
     assert result.stdout.rstrip("\n") == block, "README quickstart output is stale: paste the new output"
 
@@ -60,7 +73,12 @@ def test_no_test_module_imports_another() -> None:
     offenders = []
     for path in sorted((ROOT / "tests").glob("test_*.py")):
         for node in ast.walk(ast.parse(path.read_text())):
-            names = ([a.name for a in node.names] if isinstance(node, ast.Import)
-                     else [node.module or ""] if isinstance(node, ast.ImportFrom) else [])
+            names = (
+                [a.name for a in node.names]
+                if isinstance(node, ast.Import)
+                else [node.module or ""]
+                if isinstance(node, ast.ImportFrom)
+                else []
+            )
             offenders += [(path.name, n) for n in names if n.split(".")[-1].startswith("test_")]
     assert offenders == []

@@ -1,4 +1,4 @@
-"""The durable adapter's invariants (../shared/durable_rules.md §8, §10), one test each.
+"""The durable adapter's invariants (measured on durable-rules 2.0.28), one test each.
 
 Every test looks at what the adapter really sends to the C module (a recording stand-in for
 ``durable_rules_engine`` is swapped into the adapter) or at its behaviour, so each one fails if its
@@ -46,15 +46,28 @@ ARITHMETIC = {"$div", "$add", "$sub", "$mul"}
 def plan_of(*checks: tuple[int, str, int | tuple[int, ...]], n_facts: int | None = None, name: str = "t") -> Plan:
     """A plan from (fact index, op, value) triples."""
     count = n_facts if n_facts is not None else max(fact for fact, _op, _v in checks) + 1
-    return Plan(name=name, ruleset_hash="test", facts=tuple(f"x{i}" for i in range(count)),
-                checks=tuple(PlanCheck(key=f"k{i}", fact=fact, op=op, value=value)
-                             for i, (fact, op, value) in enumerate(checks)))
+    return Plan(
+        name=name,
+        ruleset_hash="test",
+        facts=tuple(f"x{i}" for i in range(count)),
+        checks=tuple(
+            PlanCheck(key=f"k{i}", fact=fact, op=op, value=value) for i, (fact, op, value) in enumerate(checks)
+        ),
+    )
 
 
 # Every operator, twice for in/not_in (the one-value form compiles differently), each on its own fact.
 EVERY_OP: tuple[tuple[int, str, int | tuple[int, ...]], ...] = (
-    (0, "eq", 5), (1, "ne", 5), (2, "gt", 5), (3, "gte", 5), (4, "lt", 5), (5, "lte", 5),
-    (6, "in", (1, 2, 3)), (7, "not_in", (1, 2, 3)), (8, "in", (4,)), (9, "not_in", (4,)),
+    (0, "eq", 5),
+    (1, "ne", 5),
+    (2, "gt", 5),
+    (3, "gte", 5),
+    (4, "lt", 5),
+    (5, "lte", 5),
+    (6, "in", (1, 2, 3)),
+    (7, "not_in", (1, 2, 3)),
+    (8, "in", (4,)),
+    (9, "not_in", (4,)),
 )
 # A row passing every check of EVERY_OP, and one failing every check.
 PASS_ALL = {"f0": 5, "f1": 6, "f2": 6, "f3": 5, "f4": 4, "f5": 5, "f6": 2, "f7": 0, "f8": 4, "f9": 0}
@@ -165,8 +178,15 @@ def compared_fields(cond: dict[str, Any]) -> set[str]:
 def python(code: str, timeout: float = 60) -> subprocess.CompletedProcess[str]:
     """Run code in a fresh interpreter that imports the same engine as these tests."""
     env = {**os.environ, "PYTHONPATH": str(ROOT) + os.pathsep + os.environ.get("PYTHONPATH", "")}
-    return subprocess.run([sys.executable, "-c", textwrap.dedent(code)], cwd=ROOT, env=env, capture_output=True,
-                          text=True, timeout=timeout, check=False)
+    return subprocess.run(
+        [sys.executable, "-c", textwrap.dedent(code)],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        check=False,
+    )
 
 
 # ---------------------------------------------------------------- 1. facts are asserted, never posted
@@ -174,8 +194,11 @@ def python(code: str, timeout: float = 60) -> subprocess.CompletedProcess[str]:
 
 def test_adapter_asserts_facts_and_never_posts_events() -> None:
     tree = ast.parse(ADAPTER_SOURCE)
-    used = {node.attr for node in ast.walk(tree)
-            if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) and node.value.id == "dre"}
+    used = {
+        node.attr
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) and node.value.id == "dre"
+    }
     assert used & {"assert_facts", "assert_fact"}, used
     assert not used & EVENT_CALLS, used & EVENT_CALLS
     # nor by any other route (getattr, the Host API's post/post_batch)
@@ -188,8 +211,13 @@ def test_only_the_adapter_imports_durable() -> None:
         if not path.exists():
             continue
         for node in ast.walk(ast.parse(path.read_text())):
-            names = ([a.name for a in node.names] if isinstance(node, ast.Import)
-                     else [node.module or ""] if isinstance(node, ast.ImportFrom) else [])
+            names = (
+                [a.name for a in node.names]
+                if isinstance(node, ast.Import)
+                else [node.module or ""]
+                if isinstance(node, ast.ImportFrom)
+                else []
+            )
             if any(n.split(".")[0] in ("durable", "durable_rules_engine") for n in names):
                 importers.append((path.relative_to(ROOT).as_posix(), names))
     assert importers == [("engine/evaluate/durable.py", ["durable_rules_engine"])]
@@ -330,8 +358,16 @@ def test_the_crash_scenario_is_live_without_the_catch_all() -> None:
     # The crash reads uninitialised memory, so it depends on the heap layout: it has killed every run
     # on this machine so far, but a run that survives says nothing either way.
     clean_env = {"PATH": os.environ.get("PATH", ""), "HOME": os.environ.get("HOME", "")}
-    runs = [subprocess.run([sys.executable, "-c", textwrap.dedent(_RAW_CRASH)], env=clean_env, capture_output=True,
-                           timeout=60, check=False) for _ in range(3)]
+    runs = [
+        subprocess.run(
+            [sys.executable, "-c", textwrap.dedent(_RAW_CRASH)],
+            env=clean_env,
+            capture_output=True,
+            timeout=60,
+            check=False,
+        )
+        for _ in range(3)
+    ]
     if all(run.returncode == 0 for run in runs):
         pytest.skip("the raw delete_state crash did not reproduce on this heap layout")
     # ...while the adapter, even with the catch-all removed, never deletes a state that dispatched
@@ -373,8 +409,9 @@ def test_every_rule_guards_the_presence_of_what_it_compares(spy: DurableSpy) -> 
             assert not any(key == "$nex" for key, _v in walk(rule)), name
 
 
-@pytest.mark.parametrize("fact,op,value", EVERY_OP, ids=[f"{op}{len(v) if isinstance(v, tuple) else ''}"
-                                                         for _f, op, v in EVERY_OP])
+@pytest.mark.parametrize(
+    "fact,op,value", EVERY_OP, ids=[f"{op}{len(v) if isinstance(v, tuple) else ''}" for _f, op, v in EVERY_OP]
+)
 def test_a_missing_field_never_passes(fact: int, op: str, value: int | tuple[int, ...]) -> None:
     plan = plan_of((fact, op, value), n_facts=10)
     others = {key: v for key, v in PASS_ALL.items() if key != f"f{fact}"}  # everything else present
@@ -431,8 +468,10 @@ def test_encoded_rows_of_real_facts_are_ints(spy: DurableSpy) -> None:
 
 def test_raw_durable_compares_a_string_with_a_number_as_text() -> None:
     """Why only ints reach the engine: durable would compare "9" > 10 as text, and find it true."""
-    rules = {"over-10": {"all": [{"m": {"$and": [{"$ex": {GUARD: 1}}, {"$gt": {"v": 10}}]}}]},
-             CATCH_ALL: {"all": [{"m": {"$ex": {GUARD: 1}}}]}}
+    rules = {
+        "over-10": {"all": [{"m": {"$and": [{"$ex": {GUARD: 1}}, {"$gt": {"v": 10}}]}}]},
+        CATCH_ALL: {"all": [{"m": {"$ex": {GUARD: 1}}}]},
+    }
     handle = dre.create_ruleset(f"coercion-{os.getpid()}", json.dumps(rules))
 
     def fired(value: object) -> list[str]:
@@ -479,7 +518,7 @@ def test_more_than_64_conditions_true_at_once() -> None:
     """120 checks on 120 facts, all violated (or all passed) at once: beyond durable's 64 (error 303).
 
     In a subprocess: with larger chunks, the adapter's cleanup after error 303 deletes a state that
-    never dispatched an action, which segfaults (shared/durable_rules.md §5).
+    never dispatched an action, which segfaults.
     """
     result = python("""
         from engine.evaluate import reference
@@ -503,7 +542,7 @@ def test_a_plan_with_300_facts_evaluates_without_crashing() -> None:
     """Chunks bound the rules per ruleset; the facts asserted into a chunk must stay small too.
 
     durable handles at most ~252 properties per message; beyond that ``assert_facts`` returns result
-    code 0 with a garbage state offset and the next call segfaults (shared/durable_rules.md §3.2).
+    code 0 with a garbage state offset and the next call segfaults.
     Agreeing with the reference passes; so does a clean EngineFault refusal. A crash does not.
     """
     result = python("""

@@ -37,13 +37,16 @@ def _expected() -> dict[Path, str]:
 
 def _text(plan: dict[str, Any]) -> str:
     """JSON with one comparison per line, so that a rule edit is a one-line diff."""
+
     def one(value: object) -> str:
         return json.dumps(value, ensure_ascii=False)
 
     checks = ",\n".join(f"    {one(c)}" for c in plan["checks"])
-    return (f'{{\n  "as_of": {one(GOLDEN_DATE.isoformat())},\n  "ruleset": {one(plan["ruleset"])},\n'
-            f'  "position": {one(plan["position"])},\n  "facts": {one(plan["facts"])},\n'
-            f'  "checks": [\n{checks}\n  ]\n}}\n')
+    return (
+        f'{{\n  "as_of": {one(GOLDEN_DATE.isoformat())},\n  "ruleset": {one(plan["ruleset"])},\n'
+        f'  "position": {one(plan["position"])},\n  "facts": {one(plan["facts"])},\n'
+        f'  "checks": [\n{checks}\n  ]\n}}\n'
+    )
 
 
 def test_compiled_plans_match_the_golden_files() -> None:
@@ -74,6 +77,7 @@ def test_a_golden_plan_reads_as_the_rule_says() -> None:
     assert checks["kp-period-month"]["basis"] == "Peraturan BKN 4/2025"
     # a nested check without its own basis cites the group holding it
     assert checks["kp-period-day"]["basis"] == (
-        "Peraturan BKN 4/2023 Pasal 2 (to 2025-09-30); Peraturan BKN 4/2025 (from 2025-10-01)")
+        "Peraturan BKN 4/2023 Pasal 2 (to 2025-09-30); Peraturan BKN 4/2025 (from 2025-10-01)"
+    )
     assert checks["ujian-dinas-ii-exempt"]["threshold"]["written"] == "S2"
     assert [c["key"] for c in plan["checks"] if c["key"].endswith("~acting")] == []

@@ -43,11 +43,17 @@ def test_durable_takes_two_facts_with_equal_id_hashes_for_one_message() -> None:
     assert first != second
     handle = dre.create_ruleset("hash-probe", orjson.dumps({"r": {"all": [{"m": {"$ex": {"_c": 1}}}]}}).decode())
     try:
-        code, _ = dre.assert_facts(handle, orjson.dumps([{"_c": 1, "id": first, "sid": "p", "v": 1},
-                                                         {"_c": 1, "id": second, "sid": "p", "v": 2}]).decode())
+        code, _ = dre.assert_facts(
+            handle,
+            orjson.dumps(
+                [{"_c": 1, "id": first, "sid": "p", "v": 1}, {"_c": 1, "id": second, "sid": "p", "v": 2}]
+            ).decode(),
+        )
         assert code == adapter.OBSERVED
-        code, _ = dre.assert_facts(handle, orjson.dumps([{"_c": 1, "id": "a", "sid": "q", "v": 1},
-                                                         {"_c": 1, "id": "b", "sid": "q", "v": 2}]).decode())
+        code, _ = dre.assert_facts(
+            handle,
+            orjson.dumps([{"_c": 1, "id": "a", "sid": "q", "v": 1}, {"_c": 1, "id": "b", "sid": "q", "v": 2}]).decode(),
+        )
         assert code == 0
     finally:
         dre.delete_ruleset(handle)

@@ -18,8 +18,13 @@ AS_OF = "2026-12-01"
 
 def identifying_values(candidate: Any) -> set[str]:
     """Every NIP, name, birth date, TMT CPNS, unit, institution and document number of a fixture."""
-    values = {candidate.nip, candidate.name, candidate.birth_date.isoformat(), candidate.tmt_cpns.isoformat(),
-              candidate.instansi_id}
+    values = {
+        candidate.nip,
+        candidate.name,
+        candidate.birth_date.isoformat(),
+        candidate.tmt_cpns.isoformat(),
+        candidate.instansi_id,
+    }
     values |= {p.unit for p in candidate.positions if p.unit}
     values |= {p.sk_number for p in candidate.positions if p.sk_number}
     values |= {r.sk_number for r in candidate.pangkat if r.sk_number}
@@ -39,8 +44,7 @@ def store(store_url: str) -> str:
 @pytest.mark.parametrize("fmt", ["jsonl", "csv"])
 def test_redacted_export_holds_no_quasi_identifier_and_verifies(store: str, tmp_path: Path, fmt: str) -> None:
     path = tmp_path / f"redacted.{fmt}"
-    code, _out, err = run("audit", "export", "--db", store, "--redact", "--salt", "s", "--format", fmt,
-                          "-o", str(path))
+    code, _out, err = run("audit", "export", "--db", store, "--redact", "--salt", "s", "--format", fmt, "-o", str(path))
     assert code == 0, err
     text = path.read_text()
     loaded, _problems = load_candidates([FIXTURES])
@@ -87,8 +91,10 @@ def test_a_changed_sealed_date_is_detected(store: str, tmp_path: Path) -> None:
         line = json.loads(raw)
         if line["kind"] == "decision":
             salt, born = line["disclosures"]["candidate/snapshot/birth_date"]
-            line["disclosures"]["candidate/snapshot/birth_date"] = [salt, "1970-01-01" if born != "1970-01-01"
-                                                                     else "1971-01-01"]
+            line["disclosures"]["candidate/snapshot/birth_date"] = [
+                salt,
+                "1970-01-01" if born != "1970-01-01" else "1971-01-01",
+            ]
             lines[index] = json.dumps(line)
             break
     path.write_text("\n".join(lines) + "\n")

@@ -79,5 +79,15 @@ def _drafts_like(rows: list[dict[str, object]]) -> list[Draft]:
     decided = check(load_library(ROOT / "rules"), "administrator", loaded, dt.date(2026, 12, 1), backend="reference")
     by_key = {(c.file, c.candidate.nip): c.candidate for c in loaded}
     stored = StoredRuleset.of(decided.ruleset)
-    return [draft(d, snapshot(by_key[(d.candidate.file, d.candidate.nip)]), stored, actor="t", board=f"b{n}",
-                  engine="reference", run_id="t") for n, d in enumerate(decided.decisions)][:len(rows)]
+    return [
+        draft(
+            d,
+            snapshot(by_key[(d.candidate.file, d.candidate.nip)]),
+            stored,
+            actor="t",
+            board=f"b{n}",
+            engine="reference",
+            run_id="t",
+        )
+        for n, d in enumerate(decided.decisions)
+    ][: len(rows)]

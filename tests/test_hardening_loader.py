@@ -33,15 +33,20 @@ def problems_of(path: Path) -> list[tuple[str, int | None, str]]:
 def with_credit(value: str) -> str:
     text = BASE.read_text()
     start = text.index("cumulative_for_pangkat: ") + len("cumulative_for_pangkat: ")
-    return text[:start] + value + text[text.index(",", start):]
+    return text[:start] + value + text[text.index(",", start) :]
 
 
-@pytest.mark.parametrize("value", ["5.0001", "5.000001", "1e308", "1e39", "-1e30", ".nan", ".inf", "-.inf",
-                                   "9223372036854775808", "1000000"])
+@pytest.mark.parametrize(
+    "value", ["5.0001", "5.000001", "1e308", "1e39", "-1e30", ".nan", ".inf", "-.inf", "9223372036854775808", "1000000"]
+)
 def test_unusable_credit_points_are_located_invalid_input(tmp_path: Path, value: str) -> None:
     path = write(tmp_path, "c.yaml", with_credit(value))
-    line = with_credit(value).splitlines().index(next(x for x in with_credit(value).splitlines()
-                                                      if x.startswith("angka_kredit"))) + 1
+    line = (
+        with_credit(value)
+        .splitlines()
+        .index(next(x for x in with_credit(value).splitlines() if x.startswith("angka_kredit")))
+        + 1
+    )
     got = problems_of(path)
     assert len(got) == 1
     code, at, field = got[0]
@@ -74,15 +79,18 @@ def test_deep_nesting_is_refused_with_its_line(tmp_path: Path, depth: int) -> No
 def test_deep_json_is_refused_in_a_fresh_process(tmp_path: Path) -> None:
     """100,000 levels used to kill the process by SIGSEGV: run it where a death would show."""
     path = write(tmp_path, "deep.json", '{"a": ' + "[" * 100_000 + "]" * 100_000 + "}")
-    code = ("from engine.load.intake import load_candidates; from pathlib import Path; "
-            f"print([str(p.code) for p in load_candidates([Path({str(path)!r})])[1]])")
+    code = (
+        "from engine.load.intake import load_candidates; from pathlib import Path; "
+        f"print([str(p.code) for p in load_candidates([Path({str(path)!r})])[1]])"
+    )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, check=False)
     assert result.returncode == 0, result.stderr[-500:]
     assert result.stdout.strip() == "['too_deep']"
 
 
-@pytest.mark.parametrize("tag", ["!!python/object/apply:os.system ['true']", "!!binary aGVsbG8=", "!custom x",
-                                 "!!set {a, b}"])
+@pytest.mark.parametrize(
+    "tag", ["!!python/object/apply:os.system ['true']", "!!binary aGVsbG8=", "!custom x", "!!set {a, b}"]
+)
 def test_tags_are_refused_as_input_problems(tmp_path: Path, tag: str) -> None:
     text = BASE.read_text() + f"extra: {tag}\n"
     path = write(tmp_path, "tag.yaml", text)
@@ -110,8 +118,9 @@ def test_a_file_over_the_size_limit_is_refused_unread(tmp_path: Path, monkeypatc
     assert load_candidates([path])[1] == []
 
 
-def test_a_history_duplicated_to_thousands_of_entries_is_refused(tmp_path: Path,
-                                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_history_duplicated_to_thousands_of_entries_is_refused(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     data = source.read_document(ROOT / "fixtures" / "candidates" / "hendra-gunawan.json")
     assert isinstance(data, source.Document)
     doc = dict(data.data)
@@ -132,9 +141,12 @@ def test_integers_past_64_bits_are_refused_where_written(tmp_path: Path) -> None
 def test_duplicate_keys_and_second_documents_are_located(tmp_path: Path) -> None:
     text = BASE.read_text()
     assert problems_of(write(tmp_path, "dup.yaml", text + "name: Again\n")) == [
-        ("duplicate_key", text.count("\n") + 1, "name")]
+        ("duplicate_key", text.count("\n") + 1, "name")
+    ]
     assert problems_of(write(tmp_path, "two.yaml", text + "---\nname: x\n"))[0][:2] == (
-        "syntax_error", text.count("\n") + 1)
+        "syntax_error",
+        text.count("\n") + 1,
+    )
 
 
 def test_the_published_schema_and_the_loader_agree_on_numbers() -> None:

@@ -38,25 +38,39 @@ class Interleaver:
         original = getattr(Store, step)
         writer = self.write
         if step == "rows":
+
             def rows(store: Store, *args: Any, **kwargs: Any) -> Iterator[dict[str, Any]]:
                 for number, row in enumerate(original(store, *args, **kwargs)):
                     yield row
                     if number == 0:
                         writer()
+
             monkeypatch.setattr(Store, "rows", rows)
         else:
+
             def read(store: Store, *args: Any, **kwargs: Any) -> Any:
                 result = original(store, *args, **kwargs)
                 writer()
                 return result
+
             monkeypatch.setattr(Store, step, read)
 
     def write(self) -> None:
         if self.writes:
             return
         self.writes += 1
-        code, _o, err = run("check", str(ONE), "--position", "administrator", "--as-of", AS_OF, "--db", self.url,
-                            "--rules", str(self.rules))
+        code, _o, err = run(
+            "check",
+            str(ONE),
+            "--position",
+            "administrator",
+            "--as-of",
+            AS_OF,
+            "--db",
+            self.url,
+            "--rules",
+            str(self.rules),
+        )
         assert code == 0, err
 
 
@@ -70,8 +84,6 @@ def log(store_url: str) -> str:
 def count(url: str) -> int:
     with Store.open(url) as store:
         return store.count()
-
-
 
 
 @pytest.mark.parametrize("step", ["ruleset_bodies", "rows"])

@@ -42,8 +42,14 @@ def test_contradiction_is_an_error(tmp_path: Path) -> None:
 def test_load_errors_are_errors() -> None:
     findings = lint(DATA / "bad_rules")
     assert findings and all(f.severity == "error" for f in findings)
-    assert {f.problem.code for f in findings} >= {"bad_threshold", "unknown_fact", "missing_basis", "duplicate_id",
-                                                  "syntax_error", "rule_invalid"}
+    assert {f.problem.code for f in findings} >= {
+        "bad_threshold",
+        "unknown_fact",
+        "missing_basis",
+        "duplicate_id",
+        "syntax_error",
+        "rule_invalid",
+    }
     assert all(f.problem.file and f.problem.line for f in findings)
 
 

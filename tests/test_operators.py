@@ -22,37 +22,78 @@ PASSING_DECOY = {"eq": 10, "ne": 9, "gt": 11, "gte": 10, "lt": 9, "lte": 10, "in
 # (op, threshold, observed, passes)
 CASES: list[tuple[str, int | tuple[int, ...], object, bool]] = [
     # eq
-    ("eq", 10, 9, False), ("eq", 10, 10, True), ("eq", 10, 11, False), ("eq", 10, -10, False),
-    ("eq", 0, 0, True), ("eq", -3, -3, True), ("eq", 10, MISSING, False),
+    ("eq", 10, 9, False),
+    ("eq", 10, 10, True),
+    ("eq", 10, 11, False),
+    ("eq", 10, -10, False),
+    ("eq", 0, 0, True),
+    ("eq", -3, -3, True),
+    ("eq", 10, MISSING, False),
     # ne
-    ("ne", 10, 9, True), ("ne", 10, 10, False), ("ne", 10, 11, True), ("ne", 0, 0, False),
+    ("ne", 10, 9, True),
+    ("ne", 10, 10, False),
+    ("ne", 10, 11, True),
+    ("ne", 0, 0, False),
     ("ne", 10, MISSING, False),
     # gt
-    ("gt", 10, 9, False), ("gt", 10, 10, False), ("gt", 10, 11, True), ("gt", -1, -2, False),
-    ("gt", -1, 0, True), ("gt", 10, MISSING, False),
+    ("gt", 10, 9, False),
+    ("gt", 10, 10, False),
+    ("gt", 10, 11, True),
+    ("gt", -1, -2, False),
+    ("gt", -1, 0, True),
+    ("gt", 10, MISSING, False),
     # gte
-    ("gte", 10, 9, False), ("gte", 10, 10, True), ("gte", 10, 11, True), ("gte", 0, -1, False),
+    ("gte", 10, 9, False),
+    ("gte", 10, 10, True),
+    ("gte", 10, 11, True),
+    ("gte", 0, -1, False),
     ("gte", 10, MISSING, False),
     # lt
-    ("lt", 10, 9, True), ("lt", 10, 10, False), ("lt", 10, 11, False), ("lt", 0, -1, True),
+    ("lt", 10, 9, True),
+    ("lt", 10, 10, False),
+    ("lt", 10, 11, False),
+    ("lt", 0, -1, True),
     ("lt", 10, MISSING, False),
     # lte
-    ("lte", 10, 9, True), ("lte", 10, 10, True), ("lte", 10, 11, False), ("lte", -5, -4, False),
+    ("lte", 10, 9, True),
+    ("lte", 10, 10, True),
+    ("lte", 10, 11, False),
+    ("lte", -5, -4, False),
     ("lte", 10, MISSING, False),
     # in
-    ("in", (3, 5, 8), 3, True), ("in", (3, 5, 8), 5, True), ("in", (3, 5, 8), 8, True),
-    ("in", (3, 5, 8), 4, False), ("in", (3, 5, 8), 2, False), ("in", (3, 5, 8), 9, False),
-    ("in", (7,), 7, True), ("in", (7,), 6, False), ("in", (-1, 0), 0, True), ("in", (-1, 0), 1, False),
+    ("in", (3, 5, 8), 3, True),
+    ("in", (3, 5, 8), 5, True),
+    ("in", (3, 5, 8), 8, True),
+    ("in", (3, 5, 8), 4, False),
+    ("in", (3, 5, 8), 2, False),
+    ("in", (3, 5, 8), 9, False),
+    ("in", (7,), 7, True),
+    ("in", (7,), 6, False),
+    ("in", (-1, 0), 0, True),
+    ("in", (-1, 0), 1, False),
     ("in", (3, 5, 8), MISSING, False),
     # not_in
-    ("not_in", (3, 5, 8), 3, False), ("not_in", (3, 5, 8), 5, False), ("not_in", (3, 5, 8), 8, False),
-    ("not_in", (3, 5, 8), 4, True), ("not_in", (3, 5, 8), 2, True), ("not_in", (3, 5, 8), 9, True),
-    ("not_in", (7,), 7, False), ("not_in", (7,), 6, True), ("not_in", (3, 5, 8), MISSING, False),
+    ("not_in", (3, 5, 8), 3, False),
+    ("not_in", (3, 5, 8), 5, False),
+    ("not_in", (3, 5, 8), 8, False),
+    ("not_in", (3, 5, 8), 4, True),
+    ("not_in", (3, 5, 8), 2, True),
+    ("not_in", (3, 5, 8), 9, True),
+    ("not_in", (7,), 7, False),
+    ("not_in", (7,), 6, True),
+    ("not_in", (3, 5, 8), MISSING, False),
     # large values: no float rounding, no 32-bit truncation
-    ("gte", BIG, BIG - 1, False), ("gte", BIG, BIG, True), ("gt", BIG, BIG + 1, True),
-    ("eq", 2**32, 0, False), ("eq", 2**32, 2**32, True), ("lt", -BIG, -BIG - 1, True),
-    ("lt", 2**31, -(2**31), True), ("ne", 2**53 + 1, 2**53, True), ("eq", 2**53 + 1, 2**53, False),
-    ("in", (BIG, -BIG), -BIG, True), ("not_in", (BIG, -BIG), BIG + 1, True),
+    ("gte", BIG, BIG - 1, False),
+    ("gte", BIG, BIG, True),
+    ("gt", BIG, BIG + 1, True),
+    ("eq", 2**32, 0, False),
+    ("eq", 2**32, 2**32, True),
+    ("lt", -BIG, -BIG - 1, True),
+    ("lt", 2**31, -(2**31), True),
+    ("ne", 2**53 + 1, 2**53, True),
+    ("eq", 2**53 + 1, 2**53, False),
+    ("in", (BIG, -BIG), -BIG, True),
+    ("not_in", (BIG, -BIG), BIG + 1, True),
 ]
 
 
@@ -65,9 +106,15 @@ def case_id(case: tuple[str, int | tuple[int, ...], object, bool]) -> str:
 def plan_for(cases: list[tuple[str, int | tuple[int, ...], object, bool]]) -> Plan:
     """One fact per case (f1, f3, ...), each next to a decoy fact (f0, f2, ...)."""
     facts = tuple(name for n in range(len(cases)) for name in (f"decoy{n}", f"x{n}"))
-    return Plan(name="ops", ruleset_hash="test", facts=facts,
-                checks=tuple(PlanCheck(key=f"k{n}", fact=2 * n + 1, op=op, value=threshold)
-                             for n, (op, threshold, _o, _p) in enumerate(cases)))
+    return Plan(
+        name="ops",
+        ruleset_hash="test",
+        facts=facts,
+        checks=tuple(
+            PlanCheck(key=f"k{n}", fact=2 * n + 1, op=op, value=threshold)
+            for n, (op, threshold, _o, _p) in enumerate(cases)
+        ),
+    )
 
 
 def row_for(cases: list[tuple[str, int | tuple[int, ...], object, bool]]) -> dict[str, int]:

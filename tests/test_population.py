@@ -80,7 +80,15 @@ def test_every_class_and_career_feature_is_present(population: list[LoadedCandid
         assert 0.01 < share(names, lambda n, k=kind: n[5:].startswith(k + "-")) < 0.3, kind
     posts = [p for c in people for p in c.positions]
     assert {p.jf_jenjang for p in posts if p.jf_jenjang} == {
-        "PEMULA", "TERAMPIL", "MAHIR", "PENYELIA", "AHLI_PERTAMA", "AHLI_MUDA", "AHLI_MADYA", "AHLI_UTAMA"}
+        "PEMULA",
+        "TERAMPIL",
+        "MAHIR",
+        "PENYELIA",
+        "AHLI_PERTAMA",
+        "AHLI_MUDA",
+        "AHLI_MADYA",
+        "AHLI_UTAMA",
+    }
     assert {p.jenis for p in posts} >= {"PELAKSANA", "PENGAWAS", "ADMINISTRATOR", "JPT_PRATAMA", "JPT_MADYA", "JF"}
     assert 0.04 < share(people, lambda c: any(p.appointment == "PLT" for p in c.positions)) < 0.2
     assert 0.01 < share(people, lambda c: any(p.appointment == "PLH" for p in c.positions)) < 0.1
@@ -89,12 +97,37 @@ def test_every_class_and_career_feature_is_present(population: list[LoadedCandid
     assert levels["D4"] and levels["PROFESI"] and levels["S3"] and levels["SLTA"] and levels["D3"]
     assert 0.01 < share(people, lambda c: any(e.foreign and not e.equivalence_decree for e in c.education)) < 0.05
     assert {r.golongan for c in people for r in c.pangkat} >= {
-        "II/a", "II/b", "II/c", "II/d", "III/a", "III/b", "III/c", "III/d", "IV/a", "IV/b", "IV/c", "IV/d", "IV/e"}
-    assert {r.kp_type for c in people for r in c.pangkat} >= {"PENGANGKATAN", "REGULER", "PILIHAN_STRUKTURAL",
-                                                              "PILIHAN_JF", "PENYESUAIAN_IJAZAH"}
+        "II/a",
+        "II/b",
+        "II/c",
+        "II/d",
+        "III/a",
+        "III/b",
+        "III/c",
+        "III/d",
+        "IV/a",
+        "IV/b",
+        "IV/c",
+        "IV/d",
+        "IV/e",
+    }
+    assert {r.kp_type for c in people for r in c.pangkat} >= {
+        "PENGANGKATAN",
+        "REGULER",
+        "PILIHAN_STRUKTURAL",
+        "PILIHAN_JF",
+        "PENYESUAIAN_IJAZAH",
+    }
     assert {e.type for c in people for e in c.exams} == {"UJIAN_DINAS_TK_I", "UJIAN_DINAS_TK_II", "UPKP"}
     assert {s.status for c in people for s in c.discipline} == {
-        "UNDER_EXAMINATION", "DECIDED", "OBJECTION_PENDING", "APPEAL_PENDING", "FINAL", "ANNULLED", "COMPLETED"}
+        "UNDER_EXAMINATION",
+        "DECIDED",
+        "OBJECTION_PENDING",
+        "APPEAL_PENDING",
+        "FINAL",
+        "ANNULLED",
+        "COMPLETED",
+    }
     assert 0.03 < share(people, lambda c: c.discipline) < 0.1
     assert {c.employee_status for c in people} == {"CPNS", "PNS", "PPPK"}
     assert any(c.waivers for c in people) and any(c.angka_kredit for c in people)
@@ -118,8 +151,15 @@ def test_ratings_span_the_schemes_with_realistic_gaps(population: list[LoadedCan
     people = [c.candidate for c in population]
     rows = [p for c in people for p in c.performance]
     assert {p.scheme for p in rows} == {"PP46_2011", "PP30_2019", "PERMENPANRB_8_2021", "PERMENPANRB_6_2022"}
-    assert {p.missing_reason for p in rows} == {None, "CLTN", "TUGAS_BELAJAR", "CPNS_YEAR", "SICK_LEAVE",
-                                                "NOT_SUBMITTED", "OTHER"}
+    assert {p.missing_reason for p in rows} == {
+        None,
+        "CLTN",
+        "TUGAS_BELAJAR",
+        "CPNS_YEAR",
+        "SICK_LEAVE",
+        "NOT_SUBMITTED",
+        "OTHER",
+    }
     assert any(p.period == "2021-S1" for p in rows) and any(p.rating_hasil_kerja for p in rows)
     assert any(p.numeric_score is not None for p in rows)
     # A PNS lacking a usable rating for 2024 or 2025: a few percent, not none and not most.

@@ -27,8 +27,9 @@ HOSTILE = '<script>alert("x")</script> Siti & Co'
 
 
 def record(db: str, paths: list[Path], *extra: str, position: str = "administrator") -> None:
-    code, _out, err = run("check", *map(str, paths), "--position", position, "--as-of", AS_OF, "--db", db,
-                          "--format", "json", *extra)
+    code, _out, err = run(
+        "check", *map(str, paths), "--position", position, "--as-of", AS_OF, "--db", db, "--format", "json", *extra
+    )
     assert code == 0, err
 
 
@@ -97,8 +98,9 @@ def test_counts_match_the_records(store: str, board_html: str) -> None:
     assert data["counts"] == expected and data["total"] == len(rows)
 
 
-def test_cover_shows_the_head_that_audit_head_prints_and_it_verifies_later(store: str, board_html: str,
-                                                                           tmp_path: Path) -> None:
+def test_cover_shows_the_head_that_audit_head_prints_and_it_verifies_later(
+    store: str, board_html: str, tmp_path: Path
+) -> None:
     code, out, _err = run("audit", "head", "--db", store, "--format", "json")
     head = json.loads(out)["head"]
     assert re.search(rf'id="head">{re.escape(head)}<', board_html)
@@ -128,10 +130,19 @@ def test_the_file_is_self_contained(board_html: str) -> None:
 
 
 def test_shortlist_ranks_as_check_does(store: str, board_html: str) -> None:
-    code, out, err = run("check", *(str(FIXTURES / f"{n}.yaml") for n in PEOPLE), "--position", "administrator",
-                         "--as-of", AS_OF, "--no-record", "--format", "json")
+    code, out, err = run(
+        "check",
+        *(str(FIXTURES / f"{n}.yaml") for n in PEOPLE),
+        "--position",
+        "administrator",
+        "--as-of",
+        AS_OF,
+        "--no-record",
+        "--format",
+        "json",
+    )
     ranked = [d["decision"]["candidate"]["nip"] for d in json.loads(out)["decisions"]]
-    shortlist = board_html[board_html.index('id="shortlist"'):]
+    shortlist = board_html[board_html.index('id="shortlist"') :]
     positions = [shortlist.index(nip) for nip in ranked]
     assert positions == sorted(positions)
 
@@ -144,7 +155,7 @@ def test_what_would_make_eligible_and_when(board_html: str) -> None:
 
 def test_waivers_show_authority_and_document(store: str) -> None:
     html = report(store, "--board", "SK 9/2026")
-    waivers = html[html.index('class="waivers"'):]
+    waivers = html[html.index('class="waivers"') :]
     assert "max-age" in waivers and "PRESIDEN" in waivers and "B-77/M.SM.02.03/2025" in waivers
 
 
@@ -215,9 +226,10 @@ def test_a_record_that_no_longer_replays_is_flagged(store: str, tmp_path: Path) 
     with raw_sql(copy) as conn:
         body = conn.exec_driver_sql("SELECT hash, body FROM audit_rulesets").fetchall()
         for digest, text in body:
-            edited = text.replace('"text":{"en":"Education at least S1/D-IV","id":"Pendidikan paling rendah S1/D-IV"},'
-                                  '"value":"S1"', '"text":{"en":"Education at least S1/D-IV","id":"Pendidikan paling '
-                                  'rendah S1/D-IV"},"value":"S3"')
+            edited = text.replace(
+                '"text":{"en":"Education at least S1/D-IV","id":"Pendidikan paling rendah S1/D-IV"},"value":"S1"',
+                '"text":{"en":"Education at least S1/D-IV","id":"Pendidikan paling rendah S1/D-IV"},"value":"S3"',
+            )
             conn.exec_driver_sql("UPDATE audit_rulesets SET body = ? WHERE hash = ?", (edited, digest))
         conn.commit()
     html = report(copy, "--board", BOARD)

@@ -54,8 +54,9 @@ def trees(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path, Path]:
 
 
 def dossier(base: Path, proposed: Path, people: Path, out: Path, *extra: str) -> tuple[int, bytes, str]:
-    code, _out, err = run("diff", str(base), str(proposed), "--candidates", str(people), *ARGS, "--report",
-                          str(out), *extra)
+    code, _out, err = run(
+        "diff", str(base), str(proposed), "--candidates", str(people), *ARGS, "--report", str(out), *extra
+    )
     assert "Traceback" not in err
     return code, out.read_bytes(), err
 
@@ -105,15 +106,20 @@ def test_added_removed_and_reworded_requirements(tmp_path: Path) -> None:
     code, data, err = dossier(RULES, target, people, tmp_path / "e.json")
     changes = {q["id"]: q for q in json.loads(data)["rules"][0]["requirements"]}
     assert {k: v["change"] for k, v in changes.items()} == {
-        "education": "changed", "no-sanction-running": "added", "no-running-sanction": "removed"}
-    assert changes["education"]["fields"] == [{"field": "text.en", "before": "Education at least S1/D-IV",
-                                               "after": "Education at least S1 or D-IV"}]
+        "education": "changed",
+        "no-sanction-running": "added",
+        "no-running-sanction": "removed",
+    }
+    assert changes["education"]["fields"] == [
+        {"field": "text.en", "before": "Education at least S1/D-IV", "after": "Education at least S1 or D-IV"}
+    ]
     added = {f["field"]: f for f in changes["no-sanction-running"]["fields"]}
     assert added["fact"]["before"] is None and added["fact"]["after"] == "sanction_active"
 
 
-def test_case_tests_and_coverage_of_the_proposed_rules(trees: tuple[Path, Path, Path], tmp_path: Path,
-                                                       made: dict[str, tuple[bytes, str]]) -> None:
+def test_case_tests_and_coverage_of_the_proposed_rules(
+    trees: tuple[Path, Path, Path], tmp_path: Path, made: dict[str, tuple[bytes, str]]
+) -> None:
     _proposed, same, people = trees
     _code, data, _err = dossier(RULES, same, people, tmp_path / "f.json")
     cases = json.loads(data)["cases"]
@@ -129,24 +135,28 @@ def test_case_tests_and_coverage_of_the_proposed_rules(trees: tuple[Path, Path, 
     assert changed["cases"][: len(failed)] == failed  # failures come first
 
 
-def test_population_diff_with_causes_and_counts(trees: tuple[Path, Path, Path],
-                                                made: dict[str, tuple[bytes, str]]) -> None:
+def test_population_diff_with_causes_and_counts(
+    trees: tuple[Path, Path, Path], made: dict[str, tuple[bytes, str]]
+) -> None:
     proposed, _same, people = trees
     population = json.loads(made["a.json"][0])["population"]
     code, out, _err = run("diff", str(RULES), str(proposed), "--candidates", str(people), *ARGS, "--format", "json")
     plain = json.loads(out)
     assert population["summary"] == plain["summary"] and population["flips"] == plain["flips"]
     assert [(f["candidate"]["name"], f["before"], f["after"]) for f in population["flips"]] == [
-        (HOSTILE, "needs_review", "not_eligible")]
-    causes = {(c["requirement"], c["verdict_before"], c["verdict_after"]): c["candidates"]
-              for c in population["causes"]}
+        (HOSTILE, "needs_review", "not_eligible")
+    ]
+    causes = {
+        (c["requirement"], c["verdict_before"], c["verdict_after"]): c["candidates"] for c in population["causes"]
+    }
     flips = population["summary"][0]["flips"]
     for flip in flips:
         assert causes[("experience", flip["from"], flip["to"])] == flip["count"]
 
 
-def test_hashes_of_rulesets_and_population(trees: tuple[Path, Path, Path], tmp_path: Path,
-                                           made: dict[str, tuple[bytes, str]]) -> None:
+def test_hashes_of_rulesets_and_population(
+    trees: tuple[Path, Path, Path], tmp_path: Path, made: dict[str, tuple[bytes, str]]
+) -> None:
     proposed, _same, people = trees
     hashes = json.loads(made["a.json"][0])["hashes"]
     renamed = tmp_path / "renamed"
@@ -159,8 +169,16 @@ def test_hashes_of_rulesets_and_population(trees: tuple[Path, Path, Path], tmp_p
     fewer, problems = load_candidates([renamed])
     assert not problems and population_hash(fewer) != hashes["population"]
     for rules, side in ((proposed, "proposed"), (RULES, "base")):  # the hash `check` records with a decision
-        code, out, err = run("check", str(FIXTURES / "budi-santoso.yaml"), *ARGS, "--rules", str(rules),
-                             "--no-record", "--format", "json")
+        code, out, err = run(
+            "check",
+            str(FIXTURES / "budi-santoso.yaml"),
+            *ARGS,
+            "--rules",
+            str(rules),
+            "--no-record",
+            "--format",
+            "json",
+        )
         assert code == 0, err
         assert hashes["rulesets"][0][side] == json.loads(out)["ruleset"]["hash"]
 

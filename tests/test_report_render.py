@@ -34,10 +34,23 @@ def tool(name: str) -> str:
 
 def screenshot(page: Path, png: Path, profile: Path) -> list[str]:
     """Render ``page`` in headless Chromium to ``png``; the console messages it logged."""
-    args = [tool("chromium"), "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-            "--disable-component-update", "--disable-sync", "--no-first-run", f"--user-data-dir={profile}",
-            "--enable-logging=stderr", "--v=0", "--hide-scrollbars", "--window-size=1240,1754",
-            f"--screenshot={png}", page.as_uri()]
+    args = [
+        tool("chromium"),
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--no-first-run",
+        f"--user-data-dir={profile}",
+        "--enable-logging=stderr",
+        "--v=0",
+        "--hide-scrollbars",
+        "--window-size=1240,1754",
+        f"--screenshot={png}",
+        page.as_uri(),
+    ]
     done = subprocess.run(args, capture_output=True, text=True, timeout=300, check=False)
     assert png.exists(), done.stderr[-2000:]
     return [line for line in done.stderr.splitlines() if ":CONSOLE" in line]
@@ -53,8 +66,20 @@ def ink(png: Path) -> float:
 def board(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
     folder = tmp_path_factory.mktemp("render")
     db = str(folder / "audit.db")
-    code, _out, err = run("check", *(str(FIXTURES / f"{n}.yaml") for n in PEOPLE), "--position", "administrator",
-                          "--as-of", "2026-12-01", "--board", "SK 821/2026", "--db", db, "--format", "json")
+    code, _out, err = run(
+        "check",
+        *(str(FIXTURES / f"{n}.yaml") for n in PEOPLE),
+        "--position",
+        "administrator",
+        "--as-of",
+        "2026-12-01",
+        "--board",
+        "SK 821/2026",
+        "--db",
+        db,
+        "--format",
+        "json",
+    )
     assert code == 0, err
     html, pdf = folder / "board.html", folder / "board.pdf"
     code, _out, err = run("report", "--db", db, "--board", "SK 821/2026", "--out", str(html), "--pdf", str(pdf))
@@ -79,13 +104,13 @@ def test_html_report_renders_in_chromium_without_console_messages(board: tuple[P
 def test_pdf_pages_are_printed_one_candidate_per_page(board: tuple[Path, Path], tmp_path: Path) -> None:
     pdf = board[1]
     assert pdf.read_bytes().startswith(b"%PDF-")
-    subprocess.run([tool("pdftoppm"), "-r", "40", "-png", str(pdf), str(tmp_path / "page")], check=True,
-                   timeout=300)
+    subprocess.run([tool("pdftoppm"), "-r", "40", "-png", str(pdf), str(tmp_path / "page")], check=True, timeout=300)
     pages = sorted(tmp_path.glob("page-*.png"))
     assert len(pages) >= 3 + len(PEOPLE)  # cover, summary, shortlist, then at least a page per candidate
     assert all(ink(page) > INK / 10 for page in pages), [ink(p) for p in pages]
-    text = subprocess.run([tool("pdftotext"), "-layout", str(pdf), "-"], capture_output=True, text=True,
-                          check=True, timeout=300).stdout
+    text = subprocess.run(
+        [tool("pdftotext"), "-layout", str(pdf), "-"], capture_output=True, text=True, check=True, timeout=300
+    ).stdout
     starts = [page.strip().splitlines()[0] for page in text.split("\f") if page.strip()]
     for name in ("Budi Santoso", "Eko Prasetyo", "Rudi Hartono"):
         assert any(re.match(rf"\d+\. {name}\b", line) for line in starts), starts

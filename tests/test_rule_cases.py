@@ -50,7 +50,7 @@ def test_layak_test_command_and_coverage_gate(tmp_path: Path) -> None:
     (tmp_path / "wrong.cases.yaml").write_text(f"""position: administrator
 cases:
   - note: D-III is wrongly expected to pass the S1 floor
-    candidate: {RULES.parent / 'fixtures' / 'candidates' / 'agus-setiawan.yaml'}
+    candidate: {RULES.parent / "fixtures" / "candidates" / "agus-setiawan.yaml"}
     as_of: 2026-12-01
     verdict: eligible
     requirements: {{education: pass}}
@@ -70,8 +70,11 @@ def test_generated_boundaries_straddle_the_threshold(tmp_path: Path) -> None:
     generated, problems = load_case_file(tmp_path / "b.cases.yaml")
     assert not problems
     # siti-rahma became Pengawas on 2021-01-04: three years are reached on 2024-01-04, not on 2024-01-03.
-    pengawas = {c.case.as_of.isoformat(): c.case.requirements["experience-pengawas"] for c in generated
-                if "experience-pengawas" in c.case.requirements}
+    pengawas = {
+        c.case.as_of.isoformat(): c.case.requirements["experience-pengawas"]
+        for c in generated
+        if "experience-pengawas" in c.case.requirements
+    }
     assert pengawas == {"2024-01-03": "fail", "2024-01-04": "pass"}
     # competency standards: just below (level - 0.01) fails, at and just above pass.
     m01 = [c.case.requirements["competency-m01"] for c in generated if "competency-m01" in c.case.requirements]

@@ -53,8 +53,7 @@ def test_all_problems_of_a_file_in_one_pass() -> None:
     # Each requirement takes 6 lines from line 12: the first (12-17) has value S4 on line 15, which is
     # no education level; the second (18-23) reuses id "education" on line 18; the third (24-29)
     # gives "yes" for the boolean training.PKA on line 27.
-    assert [(p.code, p.line) for p in problems] == [("bad_threshold", 15), ("duplicate_id", 18),
-                                                    ("bad_threshold", 27)]
+    assert [(p.code, p.line) for p in problems] == [("bad_threshold", 15), ("duplicate_id", 18), ("bad_threshold", 27)]
 
 
 def test_competency_table_cells_are_checked() -> None:

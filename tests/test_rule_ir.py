@@ -75,7 +75,8 @@ def test_nested_mandatory_is_refused_with_its_location(tmp_path: Path) -> None:
     path = rules(tmp_path, NESTED_OPTIONAL)
     _rf, problems = read_rule_file(path)
     assert [(p.code, p.line, p.path) for p in problems] == [
-        ("rule_invalid", line_of(path, "mandatory: false"), "positions[0].requirements[0].any_of[1].mandatory")]
+        ("rule_invalid", line_of(path, "mandatory: false"), "positions[0].requirements[0].any_of[1].mandatory")
+    ]
     assert "only to top-level requirements" in problems[0].message
     assert "top-level requirement" in problems[0].hint
 
@@ -83,9 +84,20 @@ def test_nested_mandatory_is_refused_with_its_location(tmp_path: Path) -> None:
 @pytest.mark.parametrize("command", ["validate", "check"])
 def test_validate_and_check_refuse_a_nested_mandatory(tmp_path: Path, command: str) -> None:
     line = line_of(rules(tmp_path / "rules", NESTED_OPTIONAL), "mandatory: false")
-    args = (["validate", str(tmp_path / "rules"), "--format", "json"] if command == "validate" else
-            ["check", str(CANDIDATE), "--rules", str(tmp_path / "rules"), "--position", "kenaikan-pangkat-reguler",
-             "--as-of", "2025-11-01"])
+    args = (
+        ["validate", str(tmp_path / "rules"), "--format", "json"]
+        if command == "validate"
+        else [
+            "check",
+            str(CANDIDATE),
+            "--rules",
+            str(tmp_path / "rules"),
+            "--position",
+            "kenaikan-pangkat-reguler",
+            "--as-of",
+            "2025-11-01",
+        ]
+    )
     code, out, err = run(*args)
     assert code != 0
     shown = out + err
@@ -98,11 +110,13 @@ def test_nested_waivable_by_is_refused_and_top_level_keeps_it(tmp_path: Path) ->
     body = NESTED_OPTIONAL.replace("            mandatory: false\n", "            waivable_by: [PPK]\n")
     path = rules(tmp_path, body)
     _rf, problems = read_rule_file(path)
-    assert [(p.line, p.path) for p in problems] == [(line_of(path, "waivable_by"),
-                                                     "positions[0].requirements[0].any_of[1].waivable_by")]
+    assert [(p.line, p.path) for p in problems] == [
+        (line_of(path, "waivable_by"), "positions[0].requirements[0].any_of[1].waivable_by")
+    ]
     top = NESTED_OPTIONAL.replace("            mandatory: false\n", "").replace(
-        "        basis: PP 99/2000\n        text: {en: Status", "        basis: PP 99/2000\n        mandatory: false\n"
-        "        waivable_by: [PPK]\n        text: {en: Status")
+        "        basis: PP 99/2000\n        text: {en: Status",
+        "        basis: PP 99/2000\n        mandatory: false\n        waivable_by: [PPK]\n        text: {en: Status",
+    )
     rule_file, problems = read_rule_file(rules(tmp_path, top, name="top.yaml"))
     assert problems == [] and rule_file is not None
     requirement = rule_file.positions[0].requirements[0]
@@ -118,11 +132,12 @@ def test_an_error_inside_a_group_points_at_the_child_and_nothing_else(tmp_path: 
     _rf, problems = read_rule_file(path)
     assert [(p.line, p.path, p.message) for p in problems] == [
         (line_of(path, "- id: is-pns"), "positions[0].requirements[0].any_of[0].value", "this field is required"),
-        (line_of(path, "valeu: PNX"), "positions[0].requirements[0].any_of[0].valeu", "unknown field")]
+        (line_of(path, "valeu: PNX"), "positions[0].requirements[0].any_of[0].valeu", "unknown field"),
+    ]
 
 
 def test_a_group_of_one_says_so_plainly(tmp_path: Path) -> None:
-    body = NESTED_OPTIONAL[:NESTED_OPTIONAL.index("          - id: is-pppk")]
+    body = NESTED_OPTIONAL[: NESTED_OPTIONAL.index("          - id: is-pppk")]
     path = rules(tmp_path, body)
     _rf, problems = read_rule_file(path)
     assert [(p.line, p.path) for p in problems] == [(line_of(path, "any_of:"), "positions[0].requirements[0].any_of")]
@@ -133,8 +148,13 @@ def test_a_group_of_one_says_so_plainly(tmp_path: Path) -> None:
 def test_a_broken_base_does_not_make_its_overlay_unknown(tmp_path: Path) -> None:
     base = NESTED_OPTIONAL.replace("            mandatory: false\n", "").replace("value: PPPK", "value: PPPX")
     rules(tmp_path, base, ruleset_id="base", name="base.yaml")
-    rules(tmp_path, "  - {id: extra, title: {en: E, id: E}, basis: X}\n", ruleset_id="overlay",
-          extra="  extends: base\n", name="overlay.yaml")
+    rules(
+        tmp_path,
+        "  - {id: extra, title: {en: E, id: E}, basis: X}\n",
+        ruleset_id="overlay",
+        extra="  extends: base\n",
+        name="overlay.yaml",
+    )
     problems = scan(tmp_path).problems
     assert [(Path(p.file).name, p.code) for p in problems] == [("base.yaml", "bad_threshold")]
 
@@ -171,16 +191,19 @@ def test_dated_values_resolve_to_the_value_in_force_and_name_it_in_the_hash(tmp_
     assert dt.date(2025, 10, 1) in library.boundaries()
 
 
-@pytest.mark.parametrize(("entries", "entry", "words"), [
-    ("- {from: 2025-10-01, value: 3y}\n- {from: 2024-01-01, value: 4y}", 2, "date order"),
-    ("- {from: 2024-01-01, to: 2025-10-01, value: 4y}\n- {from: 2025-10-01, value: 3y}", 2, "overlap"),
-    ("- {from: 2024-01-01, to: 2025-09-01, value: 4y}\n- {from: 2025-10-01, value: 3y}", 2, "no value is in force"),
-    ("- {from: 2024-02-01, value: 4y}\n- {from: 2025-10-01, value: 3y}", 1, "after the ruleset takes effect"),
-    ("- {from: 2024-01-01, value: 4y}\n- {from: 2025-10-01, value: 3years}", 2, "duration"),
-    ("- {from: 2024-01-01, value: 4y}\n- {from: 2025-10-01, value: 3y, to: 2026-01-01}", 2, "the last dated value"),
-])
+@pytest.mark.parametrize(
+    ("entries", "entry", "words"),
+    [
+        ("- {from: 2025-10-01, value: 3y}\n- {from: 2024-01-01, value: 4y}", 2, "date order"),
+        ("- {from: 2024-01-01, to: 2025-10-01, value: 4y}\n- {from: 2025-10-01, value: 3y}", 2, "overlap"),
+        ("- {from: 2024-01-01, to: 2025-09-01, value: 4y}\n- {from: 2025-10-01, value: 3y}", 2, "no value is in force"),
+        ("- {from: 2024-02-01, value: 4y}\n- {from: 2025-10-01, value: 3y}", 1, "after the ruleset takes effect"),
+        ("- {from: 2024-01-01, value: 4y}\n- {from: 2025-10-01, value: 3years}", 2, "duration"),
+        ("- {from: 2024-01-01, value: 4y}\n- {from: 2025-10-01, value: 3y, to: 2026-01-01}", 2, "the last dated value"),
+    ],
+)
 def test_dated_values_are_validated(tmp_path: Path, entries: str, entry: int, words: str) -> None:
-    written = DATED[:DATED.index("          - {from: 2024")] + textwrap.indent(entries, " " * 10) + "\n"
+    written = DATED[: DATED.index("          - {from: 2024")] + textwrap.indent(entries, " " * 10) + "\n"
     path = rules(tmp_path, written)
     _rf, problems = read_rule_file(path)
     found = [p for p in problems if words in p.message]
@@ -212,16 +235,18 @@ def test_a_class_extends_another_replacing_adding_and_removing_by_id(tmp_path: P
     ruleset = load_library(rules(tmp_path, EXTENDS).parent).resolve("test", dt.date(2025, 1, 1))
     special = ruleset.position("special")
     assert special is not None
-    assert [(r.id, r.value) for r in special.checks()] == [("status", "PNS"), ("education", "S1"),
-                                                            ("rank", "III/b")]
+    assert [(r.id, r.value) for r in special.checks()] == [("status", "PNS"), ("education", "S1"), ("rank", "III/b")]
     # the resolved class is plain: nothing of `extends` is hashed
     assert not {"extends", "remove"} & set(special.model_dump())
 
 
-@pytest.mark.parametrize(("change", "code", "key"), [
-    (("extends: base", "extends: bsae"), "unknown_position", "extends"),
-    (("remove: [age]", "remove: [agee]"), "unknown_requirement", "remove"),
-])
+@pytest.mark.parametrize(
+    ("change", "code", "key"),
+    [
+        (("extends: base", "extends: bsae"), "unknown_position", "extends"),
+        (("remove: [age]", "remove: [agee]"), "unknown_requirement", "remove"),
+    ],
+)
 def test_extends_mistakes_are_located(tmp_path: Path, change: tuple[str, str], code: str, key: str) -> None:
     path = rules(tmp_path, EXTENDS.replace(*change))
     problems = scan(path.parent).problems
@@ -263,8 +288,7 @@ def test_acting_fact_is_resolved_once_on_the_check() -> None:
     assert position is not None
     pengawas = next(c for c in position.checks() if c.id == "experience-pengawas")
     assert pengawas.acting == "review"
-    assert (pengawas.reads, pengawas.acting_reads) == ("months_in_post.pengawas",
-                                                      "months_in_post_incl_acting.pengawas")
+    assert (pengawas.reads, pengawas.acting_reads) == ("months_in_post.pengawas", "months_in_post_incl_acting.pengawas")
     plan = compile_position(ruleset, position)
     assert "months_in_post_incl_acting.pengawas" in plan.facts
 
@@ -278,8 +302,9 @@ def test_boundaries_skip_decimal_facts_that_no_assessment_holds(tmp_path: Path) 
 
 
 def test_generate_boundaries_on_the_shipped_pack_exits_cleanly() -> None:
-    code, out, err = run("test", str(RULES / "national" / "jf-ahli-muda.cases.yaml"), "--rules", str(RULES),
-                         "--generate-boundaries")
+    code, out, err = run(
+        "test", str(RULES / "national" / "jf-ahli-muda.cases.yaml"), "--rules", str(RULES), "--generate-boundaries"
+    )
     assert code == 0, err
     assert "internal error" not in err and "cases:" in out
     with pytest.raises(InputError):
@@ -289,11 +314,15 @@ def test_generate_boundaries_on_the_shipped_pack_exits_cleanly() -> None:
 def test_lint_reads_each_dated_value_at_its_line(tmp_path: Path) -> None:
     from engine.tools.lint import lint
 
-    body = DATED.replace("fact: months_in_rank\n        op: gte", "fact: golongan\n        op: gt").replace(
-        "value: 4y}", "value: III/a}").replace("value: 3y,", "value: IV/e,")
+    body = (
+        DATED.replace("fact: months_in_rank\n        op: gte", "fact: golongan\n        op: gt")
+        .replace("value: 4y}", "value: III/a}")
+        .replace("value: 3y,", "value: IV/e,")
+    )
     path = rules(tmp_path, body)
-    findings = [(f.severity, f.problem.code, f.problem.line) for f in lint(path.parent)
-                if f.problem.code.startswith("never_")]
+    findings = [
+        (f.severity, f.problem.code, f.problem.line) for f in lint(path.parent) if f.problem.code.startswith("never_")
+    ]
     # nothing lies above IV/e: the second period's value can never pass
     assert findings == [("warning", "never_passes", line_of(path, "- {from: 2025-10-01"))]
 

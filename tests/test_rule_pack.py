@@ -1,7 +1,7 @@
 """The national rule pack, the Kabupaten Tegal overlay and the promotion facts they need.
 
-Expectations are hand-computed from domain.md (§4.2 ceilings, §4.3 periods, §9 edge cases) and the fixture
-files, not copied from engine output.
+Expectations are hand-computed from the regulations (PP 99/2000 jo PP 12/2002 education ceilings,
+Peraturan BKN KP periods, the boards' edge cases) and the fixture files, not copied from engine output.
 """
 
 from __future__ import annotations
@@ -26,9 +26,22 @@ RULES = ROOT / "rules"
 FIXTURES = ROOT / "fixtures" / "candidates"
 LIBRARY = load_library(RULES)
 
-CLASSES = ["jpt-utama", "jpt-madya", "jpt-pratama", "administrator", "pengawas", "pelaksana", "jf-ahli-pertama",
-           "jf-ahli-muda", "jf-ahli-madya", "jf-ahli-utama", "jf-terampil", "jf-mahir", "jf-penyelia",
-           "kenaikan-pangkat-reguler"]
+CLASSES = [
+    "jpt-utama",
+    "jpt-madya",
+    "jpt-pratama",
+    "administrator",
+    "pengawas",
+    "pelaksana",
+    "jf-ahli-pertama",
+    "jf-ahli-muda",
+    "jf-ahli-madya",
+    "jf-ahli-utama",
+    "jf-terampil",
+    "jf-mahir",
+    "jf-penyelia",
+    "kenaikan-pangkat-reguler",
+]
 
 
 def load(name: str) -> LoadedCandidate:
@@ -42,6 +55,7 @@ def fixture(name: str) -> Candidate:
 
 
 # --- the pack --------------------------------------------------------------------------------------
+
 
 @pytest.mark.parametrize("as_of", [dt.date(2025, 6, 1), dt.date(2026, 1, 15)])
 def test_every_position_class_is_in_force_with_bilingual_cited_requirements(as_of: dt.date) -> None:
@@ -62,15 +76,24 @@ def test_every_class_has_a_case_file_and_cases_cover_both_sides_of_every_require
     results = [run_case(LIBRARY, case) for case in cases]
     assert all(r.passed for r in results)
     rows = coverage(LIBRARY, results)
-    uncovered = [(r.position, r.ruleset, r.requirement, r.passed, r.failed)
-                 for r in rows if not (r.passed and (r.failed or not r.can_fail))]
+    uncovered = [
+        (r.position, r.ruleset, r.requirement, r.passed, r.failed)
+        for r in rows
+        if not (r.passed and (r.failed or not r.can_fail))
+    ]
     assert uncovered == []
     # both KP periods (the dated values before and from 2025-10-01) and the overlay are covered on their own
-    assert {r.ruleset for r in rows} >= {"kenaikan-pangkat@2025.2", "kenaikan-pangkat@2025.2 values from 2025-10-01",
-                                        "kab-tegal@2025.2", "national@2020.1", "jabatan-fungsional@2023.1"}
+    assert {r.ruleset for r in rows} >= {
+        "kenaikan-pangkat@2025.2",
+        "kenaikan-pangkat@2025.2 values from 2025-10-01",
+        "kab-tegal@2025.2",
+        "national@2020.1",
+        "jabatan-fungsional@2023.1",
+    }
     # every month is a KP period month from 2025-10-01 (Peraturan BKN 4/2025): that check has no fail side then
     assert [(r.ruleset, r.requirement) for r in rows if not r.can_fail] == [
-        ("kenaikan-pangkat@2025.2 values from 2025-10-01", "kp-period-month")]
+        ("kenaikan-pangkat@2025.2 values from 2025-10-01", "kp-period-month")
+    ]
 
 
 def _month_check(ruleset: Ruleset) -> Check:
@@ -99,7 +122,7 @@ def test_the_same_candidate_on_either_side_of_the_period_change_gets_the_thresho
 def test_kp_is_one_version_whose_dated_values_cover_it_without_gap() -> None:
     versions = [(rf.ruleset.effective_from, rf.ruleset.effective_to) for _f, rf in LIBRARY.files["kenaikan-pangkat"]]
     assert versions == [(dt.date(2024, 1, 1), None)]
-    (_file, rule_file), = LIBRARY.files["kenaikan-pangkat"]
+    ((_file, rule_file),) = LIBRARY.files["kenaikan-pangkat"]
     dated = next(c.dated for c in rule_file.positions[0].checks() if c.dated)
     assert [(d.start, d.end) for d in dated] == [(dt.date(2024, 1, 1), None), (dt.date(2025, 10, 1), None)]
     assert {d for d in LIBRARY.boundaries() if d.year == 2025} >= {dt.date(2025, 10, 1)}
@@ -109,15 +132,19 @@ def test_waivers_only_for_waivable_requirements_by_the_president(tmp_path: Path)
     path = tmp_path / "indra.yaml"
     shutil.copy(FIXTURES / "indra-kurniawan.yaml", path)
     text = path.read_text().replace("authority: PRESIDEN", "authority: PPK")
-    text += ("  - {position: jpt-pratama, requirement: pns-status, authority: PRESIDEN, document: B-1/2025,"
-             " date: 2025-12-20, reason: not waivable}\n")
+    text += (
+        "  - {position: jpt-pratama, requirement: pns-status, authority: PRESIDEN, document: B-1/2025,"
+        " date: 2025-12-20, reason: not waivable}\n"
+    )
     path.write_text(text)
     loaded, problems = load_candidates([path])
     assert problems == []
     run = check(LIBRARY, "jpt-pratama", loaded, dt.date(2026, 1, 15), backend="reference")
     assert run.decisions == []
-    assert [(p.code, p.path) for p in run.problems] == [("bad_waiver", "waivers[0].authority"),
-                                                        ("bad_waiver", "waivers[1].authority")]
+    assert [(p.code, p.path) for p in run.problems] == [
+        ("bad_waiver", "waivers[0].authority"),
+        ("bad_waiver", "waivers[1].authority"),
+    ]
     assert "PRESIDEN" in run.problems[0].message and "nobody" in run.problems[1].message
 
 
@@ -138,25 +165,38 @@ def test_jpm_scheme_is_recorded() -> None:
 
 # --- promotion facts -------------------------------------------------------------------------------
 
-@pytest.mark.parametrize(("golongan", "education", "below"), [
-    ("II/b", "SD", False),          # SD ceiling II/a
-    ("I/d", "SD", True),
-    ("II/b", "SLTP", True), ("II/c", "SLTP", False),           # SLTP ceiling II/c
-    ("II/c", "SLTP_KEJURUAN", True), ("II/d", "SLTP_KEJURUAN", False),  # kejuruan II/d
-    ("III/a", "SLTA", True), ("III/b", "SLTA", False),         # SLTA III/b
-    ("III/a", "D2", True), ("III/b", "D1", False),
-    ("III/b", "D3", True), ("III/c", "D3", False),             # D-III III/c
-    ("III/c", "S1", True), ("III/d", "S1", False), ("III/d", "D4", False),  # S1/D-IV III/d
-    ("III/d", "S2", True), ("IV/a", "PROFESI", False),         # S2 / dokter IV/a
-    ("IV/a", "S3", True), ("IV/b", "S3", False),               # S3 IV/b
-])
+
+@pytest.mark.parametrize(
+    ("golongan", "education", "below"),
+    [
+        ("II/b", "SD", False),  # SD ceiling II/a
+        ("I/d", "SD", True),
+        ("II/b", "SLTP", True),
+        ("II/c", "SLTP", False),  # SLTP ceiling II/c
+        ("II/c", "SLTP_KEJURUAN", True),
+        ("II/d", "SLTP_KEJURUAN", False),  # kejuruan II/d
+        ("III/a", "SLTA", True),
+        ("III/b", "SLTA", False),  # SLTA III/b
+        ("III/a", "D2", True),
+        ("III/b", "D1", False),
+        ("III/b", "D3", True),
+        ("III/c", "D3", False),  # D-III III/c
+        ("III/c", "S1", True),
+        ("III/d", "S1", False),
+        ("III/d", "D4", False),  # S1/D-IV III/d
+        ("III/d", "S2", True),
+        ("IV/a", "PROFESI", False),  # S2 / dokter IV/a
+        ("IV/a", "S3", True),
+        ("IV/b", "S3", False),  # S3 IV/b
+    ],
+)
 def test_education_ceiling_boundaries(golongan: str, education: str, below: bool) -> None:
     assert below_ceiling(golongan, education) is below
 
 
 def test_ceiling_fact_uses_the_education_recognised_for_rank() -> None:
     agung = fixture("agung-prasetya.yaml")
-    assert derive(agung, dt.date(2025, 10, 1)).values["below_education_ceiling"] is False   # S1 at III/d
+    assert derive(agung, dt.date(2025, 10, 1)).values["below_education_ceiling"] is False  # S1 at III/d
     unrecognised = agung.education[0].model_copy(update={"level": "S2", "recognised_for_rank": False})
     facts = derive(agung.model_copy(update={"education": [agung.education[0], unrecognised]}), dt.date(2025, 10, 1))
     assert facts.values["education"] == "S2" and facts.values["education_for_rank"] == "S1"
@@ -166,7 +206,7 @@ def test_ceiling_fact_uses_the_education_recognised_for_rank() -> None:
 
 
 def test_exam_facts_count_from_the_day_passed() -> None:
-    heru = fixture("heru-santoso.yaml")                                    # UD I passed 2024-11-14
+    heru = fixture("heru-santoso.yaml")  # UD I passed 2024-11-14
     assert derive(heru, dt.date(2024, 11, 14)).values["exam.UJIAN_DINAS_TK_I"] is True
     assert derive(heru, dt.date(2024, 11, 13)).values["exam.UJIAN_DINAS_TK_I"] is False
     assert derive(heru, dt.date(2025, 10, 1)).values["exam.UJIAN_DINAS_TK_II"] is False
@@ -184,8 +224,8 @@ def test_service_summed_across_penyetaraan() -> None:
     values = derive(endang, dt.date(2026, 1, 15)).values
     # ADMINISTRATOR 2017-07-03..2021-12-31 and AHLI_MADYA (penyetaraan) 2021-12-31..2026-01-15 touch: one
     # continuous period 2017-07-03..2026-01-15 = 102 months (+12 days)
-    assert values["months_in_post.administrator"] == 53          # 2017-07-03..2021-12-03 = 53, +28 days
-    assert values["months_in_post.ahli_madya"] == 48             # 2021-12-31..2025-12-31 = 48, +15 days
+    assert values["months_in_post.administrator"] == 53  # 2017-07-03..2021-12-03 = 53, +28 days
+    assert values["months_in_post.ahli_madya"] == 48  # 2021-12-31..2025-12-31 = 48, +15 days
     assert values["months_in_post_with_penyetaraan.administrator"] == 102
     # the same Ahli Madya post without the penyetaraan flag does not count
     plain = [p.model_copy(update={"via_penyetaraan": False}) for p in endang.positions]
@@ -197,7 +237,8 @@ def test_service_summed_across_penyetaraan() -> None:
 
 def test_acting_service_is_not_summed_across_penyetaraan() -> None:
     endang = fixture("endang-purwanti.yaml")
-    acting = [p.model_copy(update={"appointment": "PLT"}) if p.jenis == "ADMINISTRATOR" else p
-              for p in endang.positions]
+    acting = [
+        p.model_copy(update={"appointment": "PLT"}) if p.jenis == "ADMINISTRATOR" else p for p in endang.positions
+    ]
     values = derive(endang.model_copy(update={"positions": acting}), dt.date(2026, 1, 15)).values
     assert values["months_in_post_with_penyetaraan.administrator"] == 48  # the Ahli Madya part only

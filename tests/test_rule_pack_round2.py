@@ -36,8 +36,7 @@ def explain(path: Path, position: str, as_of: str, *more: str) -> dict[str, Any]
 
 def table(path: Path, position: str, as_of: str, *more: str) -> str:
     # Markdown keeps each cell on one line (the terminal table wraps long notes over several lines).
-    code, out, err = run("explain", str(path), "--position", position, "--as-of", as_of, "--format", "markdown",
-                         *more)
+    code, out, err = run("explain", str(path), "--position", position, "--as-of", as_of, "--format", "markdown", *more)
     assert code in (0, 1), err
     return out
 
@@ -47,15 +46,19 @@ def requirement(doc: dict[str, Any], req_id: str) -> dict[str, Any]:
     return found
 
 
-@pytest.mark.parametrize(("as_of", "verdict", "status", "code", "words"), [
-    # PP 17/2020 Pasal 107 ayat (2): prior approval. Approval dated 2026-01-16, expires 2026-03-31; aged 57.
-    ("2026-01-15", "not_eligible", "fail", "waiver_later", "dated 2026-01-16, after 2026-01-15"),
-    ("2026-01-16", "eligible", "waived", "waived", "waived by PRESIDEN"),
-    ("2026-03-31", "eligible", "waived", "waived", "waived by PRESIDEN"),
-    ("2026-04-01", "not_eligible", "fail", "waiver_expired", "expired on 2026-03-31, before 2026-04-01"),
-])
-def test_waiver_counts_from_its_date_through_its_expiry(as_of: str, verdict: str, status: str, code: str,
-                                                        words: str) -> None:
+@pytest.mark.parametrize(
+    ("as_of", "verdict", "status", "code", "words"),
+    [
+        # PP 17/2020 Pasal 107 ayat (2): prior approval. Approval dated 2026-01-16, expires 2026-03-31; aged 57.
+        ("2026-01-15", "not_eligible", "fail", "waiver_later", "dated 2026-01-16, after 2026-01-15"),
+        ("2026-01-16", "eligible", "waived", "waived", "waived by PRESIDEN"),
+        ("2026-03-31", "eligible", "waived", "waived", "waived by PRESIDEN"),
+        ("2026-04-01", "not_eligible", "fail", "waiver_expired", "expired on 2026-03-31, before 2026-04-01"),
+    ],
+)
+def test_waiver_counts_from_its_date_through_its_expiry(
+    as_of: str, verdict: str, status: str, code: str, words: str
+) -> None:
     doc = explain(WAWAN, "jpt-pratama", as_of)
     assert doc["verdict"] == verdict
     age = requirement(doc, "max-age")
@@ -72,8 +75,9 @@ def test_replay_gives_the_waiver_answer_given_then(tmp_path: Path) -> None:
     db = str(tmp_path / "store.db")
     verdicts = {}
     for as_of in ("2026-01-15", "2026-01-16", "2026-04-01"):
-        code, out, err = run("check", str(WAWAN), "--position", "jpt-pratama", "--as-of", as_of, "--db", db,
-                             "--format", "json")
+        code, out, err = run(
+            "check", str(WAWAN), "--position", "jpt-pratama", "--as-of", as_of, "--db", db, "--format", "json"
+        )
         assert code in (0, 1), err
         verdicts[as_of] = json.loads(out)["decisions"][0]["decision"]["verdict"]
     assert verdicts == {"2026-01-15": "not_eligible", "2026-01-16": "eligible", "2026-04-01": "not_eligible"}
@@ -106,8 +110,11 @@ def test_what_if_stops_at_the_bup_for_a_requirement_met_only_later(tmp_path: Pat
     # Pengawas from 2024-01-04 (36 months on 2027-01-04), born 1968-12-02 (BUP 58 on 2026-12-02): the experience
     # would be met on 2027-01-04, after the BUP, so no date is proposed for it.
     path = tmp_path / "late.yaml"
-    text = HARTONO.read_text().replace("tmt_end: 2021-01-04", "tmt_end: 2024-01-04").replace(
-        "tmt_start: 2021-01-04", "tmt_start: 2024-01-04")
+    text = (
+        HARTONO.read_text()
+        .replace("tmt_end: 2021-01-04", "tmt_end: 2024-01-04")
+        .replace("tmt_start: 2021-01-04", "tmt_start: 2024-01-04")
+    )
     path.write_text(text)
     doc = explain(path, "administrator", "2026-11-01")
     assert doc["verdict"] == "not_eligible"
@@ -118,13 +125,16 @@ def test_what_if_stops_at_the_bup_for_a_requirement_met_only_later(tmp_path: Pat
     assert "below-bup" in lapse_ids
 
 
-@pytest.mark.parametrize(("start", "end", "months"), [
-    (dt.date(2026, 6, 1), dt.date(2026, 12, 1), 6),  # exactly six months
-    (dt.date(2026, 6, 1), dt.date(2026, 12, 2), 7),  # six months and a day: over a six-month window
-    (dt.date(2026, 6, 1), dt.date(2026, 6, 1), 0),
-    (dt.date(2026, 6, 1), dt.date(2026, 6, 2), 1),
-    (dt.date(2024, 2, 29), dt.date(2025, 3, 1), 12),  # the 12th month from 29 Feb completes when March begins
-])
+@pytest.mark.parametrize(
+    ("start", "end", "months"),
+    [
+        (dt.date(2026, 6, 1), dt.date(2026, 12, 1), 6),  # exactly six months
+        (dt.date(2026, 6, 1), dt.date(2026, 12, 2), 7),  # six months and a day: over a six-month window
+        (dt.date(2026, 6, 1), dt.date(2026, 6, 1), 0),
+        (dt.date(2026, 6, 1), dt.date(2026, 6, 2), 1),
+        (dt.date(2024, 2, 29), dt.date(2025, 3, 1), 12),  # the 12th month from 29 Feb completes when March begins
+    ],
+)
 def test_started_months(start: dt.date, end: dt.date, months: int) -> None:
     assert started_months(start, end) == months
 
@@ -144,15 +154,22 @@ def test_discipline_lint(tmp_path: Path) -> None:
     assert len(found) == 1 and "'pengawas'" in found[0].message and "worst_sanction_last_24m" in found[0].message
     # Saying why (both languages) satisfies it.
     text = managerial.read_text()
-    managerial.write_text(text.replace("    title: {en: Pengawas (former echelon IV), id: Pengawas (eks eselon IV)}\n",
-                                       "    title: {en: Pengawas (former echelon IV), id: Pengawas (eks eselon IV)}\n"
-                                       "    discipline_omitted: {en: test reason, id: alasan uji}\n"))
+    managerial.write_text(
+        text.replace(
+            "    title: {en: Pengawas (former echelon IV), id: Pengawas (eks eselon IV)}\n",
+            "    title: {en: Pengawas (former echelon IV), id: Pengawas (eks eselon IV)}\n"
+            "    discipline_omitted: {en: test reason, id: alasan uji}\n",
+        )
+    )
     assert not [f for f in lint(rules) if f.problem.code == "discipline"]
 
 
 def test_national_pack_carries_discipline_everywhere() -> None:
-    found = [f.problem for f in lint(ROOT / "rules" / "national") if f.problem.code == "discipline"
-             and "kenaikan-pangkat" not in f.problem.file]
+    found = [
+        f.problem
+        for f in lint(ROOT / "rules" / "national")
+        if f.problem.code == "discipline" and "kenaikan-pangkat" not in f.problem.file
+    ]
     assert found == []
 
 
@@ -212,17 +229,20 @@ def test_cltn_is_taken_out_of_service_rank_and_post() -> None:
     assert facts.anchors["months_in_post.pengawas"] == dt.date(2023, 12, 1)
 
 
-@pytest.mark.parametrize(("leave", "start", "end"), [
-    # ended inside the period: the start moves by its months and days
-    ((dt.date(2024, 2, 1), dt.date(2024, 8, 1)), dt.date(2023, 12, 1), dt.date(2026, 12, 1)),
-    ((dt.date(2024, 2, 1), dt.date(2024, 8, 11)), dt.date(2023, 12, 11), dt.date(2026, 12, 1)),
-    # still running on the date: the period ends where the leave began
-    ((dt.date(2026, 3, 1), None), dt.date(2023, 6, 1), dt.date(2026, 3, 1)),
-    # resumes after the date: the same
-    ((dt.date(2026, 3, 1), dt.date(2027, 3, 1)), dt.date(2023, 6, 1), dt.date(2026, 3, 1)),
-    # entirely before the period: no effect
-    ((dt.date(2020, 1, 1), dt.date(2020, 7, 1)), dt.date(2023, 6, 1), dt.date(2026, 12, 1)),
-])
+@pytest.mark.parametrize(
+    ("leave", "start", "end"),
+    [
+        # ended inside the period: the start moves by its months and days
+        ((dt.date(2024, 2, 1), dt.date(2024, 8, 1)), dt.date(2023, 12, 1), dt.date(2026, 12, 1)),
+        ((dt.date(2024, 2, 1), dt.date(2024, 8, 11)), dt.date(2023, 12, 11), dt.date(2026, 12, 1)),
+        # still running on the date: the period ends where the leave began
+        ((dt.date(2026, 3, 1), None), dt.date(2023, 6, 1), dt.date(2026, 3, 1)),
+        # resumes after the date: the same
+        ((dt.date(2026, 3, 1), dt.date(2027, 3, 1)), dt.date(2023, 6, 1), dt.date(2026, 3, 1)),
+        # entirely before the period: no effect
+        ((dt.date(2020, 1, 1), dt.date(2020, 7, 1)), dt.date(2023, 6, 1), dt.date(2026, 12, 1)),
+    ],
+)
 def test_without_leave(leave: tuple[dt.date, dt.date | None], start: dt.date, end: dt.date) -> None:
     assert without_leave(dt.date(2023, 6, 1), dt.date(2026, 12, 1), [leave]) == (start, end)
 
@@ -232,8 +252,9 @@ def test_gap_is_exact_to_the_day() -> None:
     text = table(ratih, "administrator", "2026-11-30")
     assert "needs ≥ 3 years, has 2 years 11 months (1 day short: met on 2026-12-01)" in text
     # 2026-10-20 + 1 month = 2026-11-20, + 11 days = 2026-12-01
-    assert "(kurang 1 bulan 11 hari: terpenuhi pada 2026-12-01)" in table(ratih, "administrator", "2026-10-20",
-                                                                          "--lang", "id")
+    assert "(kurang 1 bulan 11 hari: terpenuhi pada 2026-12-01)" in table(
+        ratih, "administrator", "2026-10-20", "--lang", "id"
+    )
 
 
 def test_leave_is_in_the_schema_and_checked(tmp_path: Path) -> None:

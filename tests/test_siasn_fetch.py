@@ -30,8 +30,7 @@ class Server:
 
         class Handler(BaseHTTPRequestHandler):
             def do_GET(self) -> None:  # noqa: N802 - the http.server API
-                server.requests.append((self.path, self.headers.get("Authorization", ""),
-                                        self.headers.get("Auth", "")))
+                server.requests.append((self.path, self.headers.get("Authorization", ""), self.headers.get("Auth", "")))
                 pending = server.script.get(self.path, [])
                 if pending:
                     status = pending.pop(0)
@@ -82,11 +81,24 @@ def tokens(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("LAYAK_SIASN_SSO_TOKEN", SSO)
 
 
-def test_fetch_imports_the_same_dossier_as_the_saved_files(server: tuple[Server, str], tokens: None,
-                                                            tmp_path: Path) -> None:
+def test_fetch_imports_the_same_dossier_as_the_saved_files(
+    server: tuple[Server, str], tokens: None, tmp_path: Path
+) -> None:
     state, url = server
-    code, stdout, stderr = run("import", "siasn", "--fetch", NIP, "--out", str(tmp_path / "out"), "--base-url", url,
-                               "--responses", str(tmp_path / "saved"), "--rate", "1000")
+    code, stdout, stderr = run(
+        "import",
+        "siasn",
+        "--fetch",
+        NIP,
+        "--out",
+        str(tmp_path / "out"),
+        "--base-url",
+        url,
+        "--responses",
+        str(tmp_path / "saved"),
+        "--rate",
+        "1000",
+    )
     assert code == 0, stderr
     assert normalised(written(tmp_path / "out", NIP)) == golden(NIP)
     for entry in written(tmp_path / "out", NIP)["provenance"]["files"]:
@@ -108,13 +120,13 @@ def test_retries_with_backoff_on_429_and_5xx(server: tuple[Server, str], tokens:
     assert (tmp_path / NIP / "rw-golongan.json").read_bytes() == (RESPONSES / NIP / "rw-golongan.json").read_bytes()
 
 
-def test_gives_up_after_the_last_retry_and_reports_it(server: tuple[Server, str], tokens: None,
-                                                      tmp_path: Path) -> None:
+def test_gives_up_after_the_last_retry_and_reports_it(server: tuple[Server, str], tokens: None, tmp_path: Path) -> None:
     state, url = server
     state.script[f"/apisiasn/1.0/pns/rw-hukdis/{NIP}"] = [500] * 10
     findings = fetch([NIP], tmp_path, Settings(base_url=url, rate=0, retries=2, sleep=lambda _s: None))
     assert [(f.kind, f.code, f.file, f.args["status"]) for f in findings] == [
-        ("error", "fetch_failed", f"{NIP}/rw-hukdis.json", "500")]
+        ("error", "fetch_failed", f"{NIP}/rw-hukdis.json", "500")
+    ]
     assert len([p for p, _a, _b in state.requests if "rw-hukdis" in p]) == 3
 
 
@@ -132,8 +144,9 @@ def test_rate_limit_spaces_the_requests(server: tuple[Server, str], tokens: None
     assert sleeps == [0.25] * 10
 
 
-def test_refused_tokens_stop_with_exit_3_and_no_secret(server: tuple[Server, str], monkeypatch: pytest.MonkeyPatch,
-                                                       tmp_path: Path) -> None:
+def test_refused_tokens_stop_with_exit_3_and_no_secret(
+    server: tuple[Server, str], monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
     _state, url = server
     monkeypatch.setenv("LAYAK_SIASN_TOKEN", "wrong-token-123")
     monkeypatch.setenv("LAYAK_SIASN_SSO_TOKEN", SSO)
@@ -154,8 +167,21 @@ def test_missing_tokens_and_bad_nips(monkeypatch: pytest.MonkeyPatch, tmp_path: 
 
 def test_unknown_nip_is_not_imported(server: tuple[Server, str], tokens: None, tmp_path: Path) -> None:
     _state, url = server
-    code, stdout, _err = run("import", "siasn", "--fetch", "199901012020011001", NIP, "--out", str(tmp_path / "o"),
-                             "--base-url", url, "--rate", "1000", "--format", "csv")
+    code, stdout, _err = run(
+        "import",
+        "siasn",
+        "--fetch",
+        "199901012020011001",
+        NIP,
+        "--out",
+        str(tmp_path / "o"),
+        "--base-url",
+        url,
+        "--rate",
+        "1000",
+        "--format",
+        "csv",
+    )
     assert code == 3
     assert (tmp_path / "o" / f"{NIP}.json").exists()
     assert "199901012020011001,error,199901012020011001/data-utama.json" in stdout

@@ -43,8 +43,10 @@ def test_dossier_matches_the_hand_written_golden(imported: tuple[Path, dict[str,
 def test_provenance_fingerprints_every_response_file(imported: tuple[Path, dict[str, Any]], nip: str) -> None:
     out, _report = imported
     files = written(out, nip)["provenance"]["files"]
-    expected = [{"name": p.name, "endpoint": p.stem, "sha256": hashlib.sha256(p.read_bytes()).hexdigest()}
-                for p in sorted(RESPONSES.joinpath(nip).glob("*.json"), key=lambda p: p.stem)]
+    expected = [
+        {"name": p.name, "endpoint": p.stem, "sha256": hashlib.sha256(p.read_bytes()).hexdigest()}
+        for p in sorted(RESPONSES.joinpath(nip).glob("*.json"), key=lambda p: p.stem)
+    ]
     assert files == expected
 
 
@@ -93,8 +95,11 @@ def test_report_names_the_rank_that_disagrees_with_the_history(imported: tuple[P
 
 def test_report_locates_every_unknown_code(imported: tuple[Path, dict[str, Any]]) -> None:
     _out, report = imported
-    unknown = {(f["file"].split("/")[1], f["record_id"], f["key"], f["args"]["value"])
-               for f in _findings(report, "198008082005011011", "unmapped") if f["code"] == "unknown_code"}
+    unknown = {
+        (f["file"].split("/")[1], f["record_id"], f["key"], f["args"]["value"])
+        for f in _findings(report, "198008082005011011", "unmapped")
+        if f["code"] == "unknown_code"
+    }
     assert unknown == {
         ("rw-golongan.json", "5f0c1d2e-1101-4003-8000-000000000000", "golonganId", "46"),
         ("rw-pendidikan.json", "8AE483C6110302000000000000000000", "tkPendidikanId", "99"),
@@ -109,28 +114,37 @@ def test_report_lists_each_inferred_value(imported: tuple[Path, dict[str, Any]])
     inferred = [(f["record_id"], f["key"]) for f in _findings(report, "198501152010011001", "inferred")]
     # Ahmad Fadli: two pre-2024 posts (acting status assumed, end from the next post), one SLTA without a
     # diploma date, the S1 entry education, two SKP schemes from the year, the Latsar recognised by name.
-    assert sorted(inferred) == sorted([
-        ("8AE483C6010201000000000000000000", "appointment"), ("8AE483C6010201000000000000000000", "tmt_end"),
-        ("8AE483C6010202000000000000000000", "appointment"), ("8AE483C6010202000000000000000000", "tmt_end"),
-        ("8AE483C6010301000000000000000000", "graduated"),
-        ("8AE483C6010302000000000000000000", "recognised_for_rank"),
-        ("8AE483C6010501000000000000000000", "scheme"), ("8AE483C6010502000000000000000000", "scheme"),
-        ("5f0c1d2e-0108-4001-8000-000000000000", "type")])
+    assert sorted(inferred) == sorted(
+        [
+            ("8AE483C6010201000000000000000000", "appointment"),
+            ("8AE483C6010201000000000000000000", "tmt_end"),
+            ("8AE483C6010202000000000000000000", "appointment"),
+            ("8AE483C6010202000000000000000000", "tmt_end"),
+            ("8AE483C6010301000000000000000000", "graduated"),
+            ("8AE483C6010302000000000000000000", "recognised_for_rank"),
+            ("8AE483C6010501000000000000000000", "scheme"),
+            ("8AE483C6010502000000000000000000", "scheme"),
+            ("5f0c1d2e-0108-4001-8000-000000000000", "type"),
+        ]
+    )
 
 
 def test_review_flags_legal_positions_other_than_active(imported: tuple[Path, dict[str, Any]]) -> None:
     _out, report = imported
-    flagged = {f["nip"]: f["args"]["value"] for f in report["findings"]
-               if f["code"] == "not_active"}
-    assert flagged == {"196905051990031005": "20 Masa Persiapan Pensiun", "196501011990031007": "07 Pejabat Negara",
-                       "198806062012122008": "03 Tugas Belajar"}
+    flagged = {f["nip"]: f["args"]["value"] for f in report["findings"] if f["code"] == "not_active"}
+    assert flagged == {
+        "196905051990031005": "20 Masa Persiapan Pensiun",
+        "196501011990031007": "07 Pejabat Negara",
+        "198806062012122008": "03 Tugas Belajar",
+    }
 
 
 def test_report_formats_and_languages(tmp_path: Path) -> None:
     folder = RESPONSES / "197803222005012002"
     for fmt in ("table", "csv", "markdown"):
-        code, stdout, _err = run("import", "siasn", str(folder), "--out", str(tmp_path), "--format", fmt,
-                                 "--lang", "id")
+        code, stdout, _err = run(
+            "import", "siasn", str(folder), "--out", str(tmp_path), "--format", fmt, "--lang", "id"
+        )
         assert code == 0
         if fmt == "table":  # long texts wrap inside their column: the words are there, maybe on different lines
             assert {"tidak", "sesuai", "matriks"} <= set(stdout.split())
@@ -150,18 +164,21 @@ def _fixture_values(endpoint: str, key: str) -> set[str]:
     return values
 
 
-@pytest.mark.parametrize(("name", "part", "endpoint", "key"), [
-    ("golongan", "table", "rw-golongan", "golonganId"),
-    ("jenis_jabatan", "table", "rw-jabatan", "jenisJabatan"),
-    ("eselon", "table", "rw-jabatan", "eselonId"),
-    ("tingkat_pendidikan", "table", "rw-pendidikan", "tkPendidikanId"),
-    ("jenis_kp", "table", "rw-golongan", "jenisKPId"),
-    ("jenis_hukuman", "table", "rw-hukdis", "jenisHukuman"),
-    ("predikat", "kuadran", "rw-skp22", "KuadranKinerjaNilai"),
-    ("predikat", "rating", "rw-skp22", "hasilKinerjaNilai"),
-    ("predikat", "rating", "rw-skp22", "PerilakuKerjaNilai"),
-    ("penugasan", "table", "rw-jabatan", "jenisPenugasanId"),
-])
+@pytest.mark.parametrize(
+    ("name", "part", "endpoint", "key"),
+    [
+        ("golongan", "table", "rw-golongan", "golonganId"),
+        ("jenis_jabatan", "table", "rw-jabatan", "jenisJabatan"),
+        ("eselon", "table", "rw-jabatan", "eselonId"),
+        ("tingkat_pendidikan", "table", "rw-pendidikan", "tkPendidikanId"),
+        ("jenis_kp", "table", "rw-golongan", "jenisKPId"),
+        ("jenis_hukuman", "table", "rw-hukdis", "jenisHukuman"),
+        ("predikat", "kuadran", "rw-skp22", "KuadranKinerjaNilai"),
+        ("predikat", "rating", "rw-skp22", "hasilKinerjaNilai"),
+        ("predikat", "rating", "rw-skp22", "PerilakuKerjaNilai"),
+        ("penugasan", "table", "rw-jabatan", "jenisPenugasanId"),
+    ],
+)
 def test_fixtures_cover_every_row_of_the_mapping_tables(name: str, part: str, endpoint: str, key: str) -> None:
     assert set(rows(name, part)) <= _fixture_values(endpoint, key)
 

@@ -41,8 +41,11 @@ def test_bad_bundle_lines_are_located_and_the_others_imported(tmp_path: Path) ->
     assert code == 3
     report = json.loads(stdout)
     errors = {(f["file"].split()[0], f["code"]) for f in report["findings"] if f["kind"] == "error"}
-    assert errors == {("bundle.ndjson:2", "duplicate_nip"), ("bundle.ndjson:3", "bad_json"),
-                      ("bundle.ndjson:4", "other_nip")}
+    assert errors == {
+        ("bundle.ndjson:2", "duplicate_nip"),
+        ("bundle.ndjson:3", "bad_json"),
+        ("bundle.ndjson:4", "other_nip"),
+    }
     assert report["written"] == [NIPS[0], NIPS[2]]
     assert "3 NIPs not imported" in stderr
 
@@ -119,8 +122,12 @@ def test_csv_export_fills_the_current_state(tmp_path: Path) -> None:
 
     code, _stdout, stderr = run("import", "siasn", str(FIXTURES / "export.csv"), "--out", str(tmp_path))
     assert code == 0, stderr
-    assert sorted(p.stem for p in tmp_path.iterdir()) == ["198002022005011002", "198706142014031001",
-                                                          "199105052015032003", "200001012025012001"]
+    assert sorted(p.stem for p in tmp_path.iterdir()) == [
+        "198002022005011002",
+        "198706142014031001",
+        "199105052015032003",
+        "200001012025012001",
+    ]
     expected = YAML(typ="safe", pure=True).load((FIXTURES / "expected-csv" / "198706142014031001.yaml").read_text())
     doc = written(tmp_path, "198706142014031001")
     assert normalised(doc) == normalised(expected)
@@ -133,17 +140,34 @@ def test_csv_export_fills_the_current_state(tmp_path: Path) -> None:
 
 def test_csv_histories_are_missing_never_failed(tmp_path: Path) -> None:
     run("import", "siasn", str(FIXTURES / "export.csv"), "--out", str(tmp_path))
-    code, stdout, stderr = run("check", str(tmp_path / "198706142014031001.json"), "--position",
-                               "kenaikan-pangkat-reguler", "--as-of", "2026-12-01", "--format", "json", "--no-record")
+    code, stdout, stderr = run(
+        "check",
+        str(tmp_path / "198706142014031001.json"),
+        "--position",
+        "kenaikan-pangkat-reguler",
+        "--as-of",
+        "2026-12-01",
+        "--format",
+        "json",
+        "--no-record",
+    )
     assert code == 0, stderr
     [decision] = decisions_of(stdout)
     statuses = {r["id"]: r["status"] for r in decision["requirements"]}
     # Pelaksana since 2020-01-02; III/b since 2022-04-01 = 56 months; the export has no SKP, no sanctions
     # (the rule fails missing sanction evidence, but an unrecorded history is only unknown) and no
     # recognition for rank.
-    assert statuses == {"pns-status": "pass", "not-structural-or-jf": "pass", "time-in-rank": "pass",
-                        "performance": "missing", "education-ceiling": "missing", "service-exam": "pass",
-                        "kp-period": "pass", "no-running-sanction": "missing", "no-pending-sanction": "missing"}
+    assert statuses == {
+        "pns-status": "pass",
+        "not-structural-or-jf": "pass",
+        "time-in-rank": "pass",
+        "performance": "missing",
+        "education-ceiling": "missing",
+        "service-exam": "pass",
+        "kp-period": "pass",
+        "no-running-sanction": "missing",
+        "no-pending-sanction": "missing",
+    }
     assert decision["verdict"] == "needs_review"
 
 
@@ -160,8 +184,9 @@ def test_csv_row_that_cannot_make_a_dossier_is_an_error(tmp_path: Path) -> None:
     text = (FIXTURES / "export.csv").read_text().splitlines()
     bad = text[1].replace(",32,III/b,", ",50,III/b,")  # golongan id 50 does not exist
     (tmp_path / "export.csv").write_text("\n".join([text[0], bad, text[2]]) + "\n")
-    code, stdout, _stderr = run("import", "siasn", str(tmp_path / "export.csv"), "--out", str(tmp_path / "o"),
-                                "--format", "json")
+    code, stdout, _stderr = run(
+        "import", "siasn", str(tmp_path / "export.csv"), "--out", str(tmp_path / "o"), "--format", "json"
+    )
     assert code == 3
     report = json.loads(stdout)
     assert report["failed"] == ["198706142014031001"] and report["written"] == ["200001012025012001"]
@@ -185,5 +210,9 @@ def test_a_history_of_another_person_without_nip_keys_is_caught_by_person_id(tmp
     assert result.failed == ["198501152010011001"]
     [error] = [f for f in result.findings if f.kind == "error"]
     assert (error.code, error.file, error.record_id, error.key, error.args["found"]) == (
-        "other_person", "198501152010011001/rw-skp22.json", "5f0c1d2e-0304-4001-8000-000000000000", "pnsDinilaiId",
-        "A8ACA8F0030000000000000000000000")
+        "other_person",
+        "198501152010011001/rw-skp22.json",
+        "5f0c1d2e-0304-4001-8000-000000000000",
+        "pnsDinilaiId",
+        "A8ACA8F0030000000000000000000000",
+    )

@@ -29,24 +29,60 @@ from cli_runner import run
 from siasn_support import RESPONSES, decisions_of
 
 EXPECTED = {
-    "198501152010011001": ("needs_review", {"pns-status": "pass", "not-structural-or-jf": "pass",
-                                            "time-in-rank": "pass", "performance": "pass",
-                                            "education-ceiling": "pass", "service-exam": "pass",
-                                            "kp-period": "pass", "no-running-sanction": "pass",
-                                            "no-pending-sanction": "missing"}),
-    "196905051990031005": ("not_eligible", {"not-structural-or-jf": "pass", "time-in-rank": "pass",
-                                            "performance": "fail", "education-ceiling": "pass",
-                                            "no-running-sanction": "missing", "no-pending-sanction": "missing"}),
-    "197509091998031009": ("not_eligible", {"not-structural-or-jf": "pass", "time-in-rank": "pass",
-                                            "performance": "fail", "education-ceiling": "pass",
-                                            "no-running-sanction": "fail"}),
-    "199212122019022012": ("needs_review", {"not-structural-or-jf": "missing", "time-in-rank": "missing",
-                                            "performance": "pass", "education-ceiling": "missing",
-                                            "service-exam": "missing", "no-running-sanction": "pass"}),
-    "197803222005012002": ("not_eligible", {"not-structural-or-jf": "fail", "time-in-rank": "pass",
-                                            "performance": "missing", "education-ceiling": "pass"}),
-    "199002282015031003": ("not_eligible", {"not-structural-or-jf": "fail", "education-ceiling": "missing",
-                                            "performance": "pass"}),
+    "198501152010011001": (
+        "needs_review",
+        {
+            "pns-status": "pass",
+            "not-structural-or-jf": "pass",
+            "time-in-rank": "pass",
+            "performance": "pass",
+            "education-ceiling": "pass",
+            "service-exam": "pass",
+            "kp-period": "pass",
+            "no-running-sanction": "pass",
+            "no-pending-sanction": "missing",
+        },
+    ),
+    "196905051990031005": (
+        "not_eligible",
+        {
+            "not-structural-or-jf": "pass",
+            "time-in-rank": "pass",
+            "performance": "fail",
+            "education-ceiling": "pass",
+            "no-running-sanction": "missing",
+            "no-pending-sanction": "missing",
+        },
+    ),
+    "197509091998031009": (
+        "not_eligible",
+        {
+            "not-structural-or-jf": "pass",
+            "time-in-rank": "pass",
+            "performance": "fail",
+            "education-ceiling": "pass",
+            "no-running-sanction": "fail",
+        },
+    ),
+    "199212122019022012": (
+        "needs_review",
+        {
+            "not-structural-or-jf": "missing",
+            "time-in-rank": "missing",
+            "performance": "pass",
+            "education-ceiling": "missing",
+            "service-exam": "missing",
+            "no-running-sanction": "pass",
+        },
+    ),
+    "197803222005012002": (
+        "not_eligible",
+        {"not-structural-or-jf": "fail", "time-in-rank": "pass", "performance": "missing", "education-ceiling": "pass"},
+    ),
+    "199002282015031003": (
+        "not_eligible",
+        {"not-structural-or-jf": "fail", "education-ceiling": "missing", "performance": "pass"},
+    ),
 }
 
 
@@ -56,15 +92,25 @@ def decisions(tmp_path_factory: pytest.TempPathFactory) -> dict[str, dict[str, o
     code, _stdout, stderr = run("import", "siasn", str(RESPONSES), "--out", str(out))
     assert code == 0, stderr
     paths = [str(out / f"{nip}.json") for nip in EXPECTED]
-    code, stdout, stderr = run("check", *paths, "--position", "kenaikan-pangkat-reguler", "--as-of", "2026-12-01",
-                               "--format", "json", "--no-record")
+    code, stdout, stderr = run(
+        "check",
+        *paths,
+        "--position",
+        "kenaikan-pangkat-reguler",
+        "--as-of",
+        "2026-12-01",
+        "--format",
+        "json",
+        "--no-record",
+    )
     assert code == 0, stderr  # `layak check` accepts every imported dossier unchanged
     return {d["candidate"]["nip"]: d for d in decisions_of(stdout)}
 
 
 @pytest.mark.parametrize("nip", sorted(EXPECTED))
 def test_verdict_and_requirements_match_the_hand_worked_expectation(
-        decisions: dict[str, dict[str, object]], nip: str) -> None:
+    decisions: dict[str, dict[str, object]], nip: str
+) -> None:
     verdict, statuses = EXPECTED[nip]
     decision = decisions[nip]
     requirements = decision["requirements"]
@@ -77,8 +123,9 @@ def test_verdict_and_requirements_match_the_hand_worked_expectation(
 def test_every_imported_dossier_is_accepted_by_check(tmp_path: Path) -> None:
     code, _out, stderr = run("import", "siasn", str(RESPONSES), "--out", str(tmp_path))
     assert code == 0, stderr
-    code, _stdout, stderr = run("check", str(tmp_path), "--position", "pengawas", "--as-of", "2026-12-01",
-                                "--no-record")
+    code, _stdout, stderr = run(
+        "check", str(tmp_path), "--position", "pengawas", "--as-of", "2026-12-01", "--no-record"
+    )
     assert code == 0, stderr
     assert "12 candidates" in stderr
 
@@ -87,8 +134,9 @@ def test_the_audit_record_carries_the_provenance_and_a_redacted_export_hides_the
     nip = "198501152010011001"
     run("import", "siasn", str(RESPONSES / nip), "--out", str(tmp_path / "d"))
     db = str(tmp_path / "audit.db")
-    code, _out, stderr = run("check", str(tmp_path / "d"), "--position", "pelaksana", "--as-of", "2026-12-01",
-                             "--db", db)
+    code, _out, stderr = run(
+        "check", str(tmp_path / "d"), "--position", "pelaksana", "--as-of", "2026-12-01", "--db", db
+    )
     assert code == 0, stderr
     code, export, _err = run("audit", "export", "--db", db)
     [record] = [json.loads(line) for line in export.splitlines() if '"kind":"decision"' in line]

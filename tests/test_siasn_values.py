@@ -26,11 +26,19 @@ def _reader(record: dict[str, object]) -> tuple[Reader, list[Finding]]:
     return Reader("199001012015031001", "x/rw-golongan.json", record, findings), findings
 
 
-@pytest.mark.parametrize(("raw", "expected"), [
-    ("29-01-2024", dt.date(2024, 1, 29)), ("2022-04-01T00:00:00Z", dt.date(2022, 4, 1)),
-    ("2022-04-01", dt.date(2022, 4, 1)), ("", None), (None, None), ("-", None), ("01-01-0001", None),
-    ("0001-01-01T00:00:00Z", None),
-])
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("29-01-2024", dt.date(2024, 1, 29)),
+        ("2022-04-01T00:00:00Z", dt.date(2022, 4, 1)),
+        ("2022-04-01", dt.date(2022, 4, 1)),
+        ("", None),
+        (None, None),
+        ("-", None),
+        ("01-01-0001", None),
+        ("0001-01-01T00:00:00Z", None),
+    ],
+)
 def test_dates_in_every_siasn_form(raw: str | None, expected: dt.date | None) -> None:
     reader, findings = _reader({"id": "R1", "tmt": raw})
     assert reader.date("tmt") == expected
@@ -52,8 +60,11 @@ def test_codes_in_decimal_form_and_unknown_codes() -> None:
     assert reader.code("c", table, "rating") == ("7", None)
     assert reader.code("d", table, "rating") == (None, None)
     assert [(f.kind, f.code, f.key) for f in findings] == [
-        ("inferred", "code_normalised", "a"), ("inferred", "code_normalised", "b"), ("unmapped", "unknown_code", "c"),
-        ("unmapped", "not_a_string", "d")]
+        ("inferred", "code_normalised", "a"),
+        ("inferred", "code_normalised", "b"),
+        ("unmapped", "unknown_code", "c"),
+        ("unmapped", "not_a_string", "d"),
+    ]
 
 
 def test_schema_documents_the_import_fields() -> None:
@@ -71,7 +82,8 @@ def test_schema_documents_the_import_fields() -> None:
 
 def _budi() -> dict[str, object]:
     data: dict[str, object] = YAML(typ="safe", pure=True).load(
-        (ROOT / "fixtures" / "candidates" / "budi-santoso.yaml").read_text())
+        (ROOT / "fixtures" / "candidates" / "budi-santoso.yaml").read_text()
+    )
     return data
 
 
@@ -80,11 +92,24 @@ def test_unrecorded_histories_make_their_facts_missing() -> None:
     plain = derive(Candidate.model_validate(_budi()), as_of)
     assert plain.values["training.PKP"] is True and plain.values["sanction_active"] is False
     doc = _budi()
-    doc["provenance"] = {"system": "SIASN", "importer": "layak 0.1.0",
-                         "not_recorded": ["trainings", "discipline", "performance", "pangkat"]}
+    doc["provenance"] = {
+        "system": "SIASN",
+        "importer": "layak 0.1.0",
+        "not_recorded": ["trainings", "discipline", "performance", "pangkat"],
+    }
     facts = derive(Candidate.model_validate(doc), as_of)
-    for name in ("training.PKP", "training.LATSAR", "sanction_active", "sanction_pending", "worst_sanction_last_24m",
-                 "rating_min_last_1y", "rating_min_last_2y", "golongan", "months_in_rank", "below_education_ceiling"):
+    for name in (
+        "training.PKP",
+        "training.LATSAR",
+        "sanction_active",
+        "sanction_pending",
+        "worst_sanction_last_24m",
+        "rating_min_last_1y",
+        "rating_min_last_2y",
+        "golongan",
+        "months_in_rank",
+        "below_education_ceiling",
+    ):
         assert name not in facts.values
         assert facts.missing[name].code == "not_recorded"
     assert facts.missing["golongan"].args == {"history": "pangkat", "source": "SIASN"}
@@ -96,22 +121,49 @@ def test_unknown_provenance_fields_are_refused() -> None:
     doc["provenance"] = {"system": "SIASN", "importer": "x", "not_recorded": ["everything"]}
     with pytest.raises(ValueError, match="not_recorded"):
         Candidate.model_validate(doc)
-    doc["provenance"] = {"system": "SIASN", "importer": "x", "files": [{"name": "a", "endpoint": "b",
-                                                                         "sha256": "xyz"}]}
+    doc["provenance"] = {"system": "SIASN", "importer": "x", "files": [{"name": "a", "endpoint": "b", "sha256": "xyz"}]}
     with pytest.raises(ValueError, match="sha256"):
         Candidate.model_validate(doc)
 
 
-GOLONGAN = {"I/a", "I/b", "I/c", "I/d", "II/a", "II/b", "II/c", "II/d", "III/a", "III/b", "III/c", "III/d", "IV/a",
-            "IV/b", "IV/c", "IV/d", "IV/e"}
-_VALUES = st.one_of(st.none(), st.integers(), st.sampled_from(["", "-", "01-01-0001", "34", "46", "2.00", "101",
-                                                               "2022-04-01T00:00:00Z", "31-03-2022", "2022-04-01"]),
-                    st.text(max_size=12))
+GOLONGAN = {
+    "I/a",
+    "I/b",
+    "I/c",
+    "I/d",
+    "II/a",
+    "II/b",
+    "II/c",
+    "II/d",
+    "III/a",
+    "III/b",
+    "III/c",
+    "III/d",
+    "IV/a",
+    "IV/b",
+    "IV/c",
+    "IV/d",
+    "IV/e",
+}
+_VALUES = st.one_of(
+    st.none(),
+    st.integers(),
+    st.sampled_from(
+        ["", "-", "01-01-0001", "34", "46", "2.00", "101", "2022-04-01T00:00:00Z", "31-03-2022", "2022-04-01"]
+    ),
+    st.text(max_size=12),
+)
 
 
 @settings(max_examples=200, deadline=None)
-@given(st.lists(st.fixed_dictionaries({"golonganId": _VALUES, "tmtGolongan": _VALUES, "jenisKPId": _VALUES,
-                                       "skNomor": _VALUES}), max_size=5))
+@given(
+    st.lists(
+        st.fixed_dictionaries(
+            {"golonganId": _VALUES, "tmtGolongan": _VALUES, "jenisKPId": _VALUES, "skNomor": _VALUES}
+        ),
+        max_size=5,
+    )
+)
 def test_no_rank_record_is_dropped_silently(records: list[dict[str, object]]) -> None:
     data = [{"id": f"ROW{i}", **r} for i, r in enumerate(records)]
     imp = Import("199001012015031001")

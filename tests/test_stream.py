@@ -38,8 +38,10 @@ def setup(**changes: object) -> Setup:
 def test_streamed_records_are_byte_identical_to_the_in_memory_run() -> None:
     candidates, _problems = load_candidates([FIXTURES])
     whole = check(load_library(ROOT / "rules"), "administrator", candidates, AS_OF)
-    expected = {d.candidate.nip: orjson.dumps(DecisionRecord.of(d).model_dump(mode="json"),
-                                              option=orjson.OPT_SORT_KEYS) for d in whole.decisions}
+    expected = {
+        d.candidate.nip: orjson.dumps(DecisionRecord.of(d).model_dump(mode="json"), option=orjson.OPT_SORT_KEYS)
+        for d in whole.decisions
+    }
     code, out, err = run(*CHECK, str(FIXTURES), "--format", "jsonl", "--jobs", "1")
     assert code == 0, err
     lines = out.encode().splitlines()
@@ -93,14 +95,27 @@ def test_a_later_file_with_the_same_nip_is_refused_across_batches(tmp_path: Path
     result = check_files(setup(), [folder], batch=1, jobs=1, top=10)
     assert result.decided == 2
     assert [(p.code, Path(p.file).name, p.path) for p in result.problems] == [
-        ("duplicate_candidate", "zz-copy.yaml", "nip")]
+        ("duplicate_candidate", "zz-copy.yaml", "nip")
+    ]
     assert result.problems[0].line is not None
 
 
 def test_streamed_recording_appends_every_decision_once(tmp_path: Path) -> None:
     db = str(tmp_path / "a.db")
-    code, _out, err = run("check", str(FIXTURES), "--position", "administrator", "--as-of", str(AS_OF), "--db", db,
-                          "--format", "jsonl", "--jobs", "2")
+    code, _out, err = run(
+        "check",
+        str(FIXTURES),
+        "--position",
+        "administrator",
+        "--as-of",
+        str(AS_OF),
+        "--db",
+        db,
+        "--format",
+        "jsonl",
+        "--jobs",
+        "2",
+    )
     assert code == 0 and "recorded 42 decisions" in err and "#1-#42" in err
     code, _out, err = run("audit", "verify", "--db", db)
     assert code == 0, err
@@ -113,8 +128,9 @@ def _dies_on_second_batch(s: Setup, index: int, files: list[str]) -> BatchResult
 
 
 @pytest.mark.skipif(not hasattr(signal, "SIGKILL") or os.name != "posix", reason="needs fork and SIGKILL")
-def test_a_killed_worker_fails_its_batch_and_the_store_stays_whole(monkeypatch: pytest.MonkeyPatch,
-                                                                    tmp_path: Path) -> None:
+def test_a_killed_worker_fails_its_batch_and_the_store_stays_whole(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
     monkeypatch.setattr(shard, "decide_batch", _dies_on_second_batch)  # the forked workers inherit it
     files = sorted(p for p in FIXTURES.glob("*.yaml"))[:12]
     folder = tmp_path / "in"
@@ -125,16 +141,23 @@ def test_a_killed_worker_fails_its_batch_and_the_store_stays_whole(monkeypatch: 
     written: list[bytes] = []
     with Store.open(db, create=True) as store:
         with pytest.raises(WorkerLost) as caught:
-            check_files(setup(want="lines", record=True, actor="t", run_id="r"), [folder], jobs=2, batch=4,
-                        write=written.append, record=batch_recorder(store))
+            check_files(
+                setup(want="lines", record=True, actor="t", run_id="r"),
+                [folder],
+                jobs=2,
+                batch=4,
+                write=written.append,
+                record=batch_recorder(store),
+            )
         head = store.head()
     message = str(caught.value)
     assert "signal 9" in message
     # The first batch not received is named with its files: the killed one, or the first one (a healthy
     # worker's batch still in flight when the pool broke is failed with it and never half-written).
     named = 2 if message.startswith("batch 2 ") else 1
-    assert message.startswith(f"batch {named} ({folder / files[4 * named - 4].name} … "
-                              f"{folder / files[4 * named - 1].name}, 4 files)")
+    assert message.startswith(
+        f"batch {named} ({folder / files[4 * named - 4].name} … {folder / files[4 * named - 1].name}, 4 files)"
+    )
     printed = sum(chunk.count(b"\n") for chunk in written)
     assert printed == head.seq  # what was printed is exactly what was recorded, each once
     assert head.seq <= 4 and (named == 1) == (head.seq == 0)
@@ -147,8 +170,18 @@ def test_files_are_walked_in_the_order_of_expand_paths(tmp_path: Path) -> None:
     from engine.load.library import CASES_SUFFIX
     from engine.load.source import expand_paths
 
-    for name in ("a/x.yaml", "a-b.json", "a/b/c.yml", "a.yaml", "B.json", ".hidden.yaml", "notes.txt",
-                 f"case{CASES_SUFFIX}", "z/.h/y.yaml", "a0/q.json"):
+    for name in (
+        "a/x.yaml",
+        "a-b.json",
+        "a/b/c.yml",
+        "a.yaml",
+        "B.json",
+        ".hidden.yaml",
+        "notes.txt",
+        f"case{CASES_SUFFIX}",
+        "z/.h/y.yaml",
+        "a0/q.json",
+    ):
         (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
         (tmp_path / name).write_text("{}")
     single = tmp_path / "a-b.json"

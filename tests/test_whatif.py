@@ -22,12 +22,22 @@ from cli import cli
 from engine.facts.vocabulary import lookup
 from engine.tools.whatif import nearest
 
-COMPETENT = ", ".join(f"{{code: {c}, attained: 3, standard: 3}}" for c in
-                      ("M01", "M02", "M03", "M04", "M05", "M06", "M07", "M08", "SK01"))
+COMPETENT = ", ".join(
+    f"{{code: {c}, attained: 3, standard: 3}}" for c in ("M01", "M02", "M03", "M04", "M05", "M06", "M07", "M08", "SK01")
+)
 
 
-def candidate(tmp_path: Path, name: str, *, education: str = "S1", pangkat: str, positions: str,
-              ratings: tuple[int, ...] = (2024, 2025), m01: str = "3", health: dt.date = dt.date(2026, 12, 1)) -> Path:
+def candidate(
+    tmp_path: Path,
+    name: str,
+    *,
+    education: str = "S1",
+    pangkat: str,
+    positions: str,
+    ratings: tuple[int, ...] = (2024, 2025),
+    m01: str = "3",
+    health: dt.date = dt.date(2026, 12, 1),
+) -> Path:
     """A PNS who meets every Administrator requirement except what the arguments change (a health certificate
     dated 2026-12-01 stays within 6 months through 2027-06-01)."""
     rows = "\n".join(f'  - {{period: "{y}", scheme: PERMENPANRB_6_2022, predikat: BAIK}}' for y in ratings)
@@ -55,16 +65,18 @@ health_certificate_date: {health.isoformat()}
 
 
 def explain(path: Path, position: str, as_of: dt.date, *more: str) -> dict[str, Any]:
-    result = CliRunner().invoke(cli, ["explain", str(path), "--position", position, "--as-of", as_of.isoformat(),
-                                      "--format", "json", *more])
+    result = CliRunner().invoke(
+        cli, ["explain", str(path), "--position", position, "--as-of", as_of.isoformat(), "--format", "json", *more]
+    )
     assert result.exit_code == 0, result.output
     doc: dict[str, Any] = json.loads(result.stdout)
     return doc
 
 
 def text_of(path: Path, position: str, as_of: dt.date, *more: str) -> str:
-    result = CliRunner().invoke(cli, ["explain", str(path), "--position", position, "--as-of", as_of.isoformat(),
-                                      *more])
+    result = CliRunner().invoke(
+        cli, ["explain", str(path), "--position", position, "--as-of", as_of.isoformat(), *more]
+    )
     assert result.exit_code == 0, result.output
     return result.stdout
 
@@ -85,9 +97,14 @@ def changes(doc: dict[str, Any]) -> dict[str, dict[str, Any]]:
 @pytest.fixture
 def leap_pengawas(tmp_path: Path) -> Path:
     # Pengawas from 29 February 2024; ratings for 2024-2026 already on file.
-    return candidate(tmp_path, "Kabisat", pangkat="[{golongan: III/d, tmt: 2024-04-01}]", ratings=(2024, 2025, 2026),
-                     positions="  - {jenis: PELAKSANA, tmt_start: 2012-01-01, tmt_end: 2024-02-29}\n"
-                               "  - {jenis: PENGAWAS, tmt_start: 2024-02-29}")
+    return candidate(
+        tmp_path,
+        "Kabisat",
+        pangkat="[{golongan: III/d, tmt: 2024-04-01}]",
+        ratings=(2024, 2025, 2026),
+        positions="  - {jenis: PELAKSANA, tmt_start: 2012-01-01, tmt_end: 2024-02-29}\n"
+        "  - {jenis: PENGAWAS, tmt_start: 2024-02-29}",
+    )
 
 
 def test_earliest_eligibility_is_exact_to_the_day(leap_pengawas: Path) -> None:
@@ -117,9 +134,13 @@ def test_earliest_eligibility_is_exact_to_the_day(leap_pengawas: Path) -> None:
 @pytest.fixture
 def kp_candidate(tmp_path: Path) -> Path:
     # A pelaksana at III/b since 15 April 2022, S1 recognised for rank (ceiling III/d), rated Baik 2023-2025.
-    return candidate(tmp_path, "Pangkat", ratings=(2023, 2024, 2025),
-                     pangkat="[{golongan: III/a, tmt: 2012-01-01}, {golongan: III/b, tmt: 2022-04-15}]",
-                     positions="  - {jenis: PELAKSANA, tmt_start: 2012-01-01}")
+    return candidate(
+        tmp_path,
+        "Pangkat",
+        ratings=(2023, 2024, 2025),
+        pangkat="[{golongan: III/a, tmt: 2012-01-01}, {golongan: III/b, tmt: 2022-04-15}]",
+        positions="  - {jenis: PELAKSANA, tmt_start: 2012-01-01}",
+    )
 
 
 def test_two_time_requirements_meet_on_the_next_kp_date(kp_candidate: Path) -> None:
@@ -166,29 +187,41 @@ def test_days_after_a_new_version_takes_effect_are_decided_under_it(kp_candidate
 def test_smallest_changes_and_no_date_within_the_horizon(tmp_path: Path) -> None:
     # A D3 holder with Integritas 2: neither changes with time. Ratings 2024-2025 only, so from 2027-01-01 the
     # 2026 rating is missing too. Horizon: ten years from 2026-12-15.
-    path = candidate(tmp_path, "Perlu Ubah", education="D3", m01="2", pangkat="[{golongan: III/d, tmt: 2022-04-01}]",
-                     positions="  - {jenis: PELAKSANA, tmt_start: 2012-01-01, tmt_end: 2020-01-06}\n"
-                               "  - {jenis: PENGAWAS, tmt_start: 2020-01-06}")
+    path = candidate(
+        tmp_path,
+        "Perlu Ubah",
+        education="D3",
+        m01="2",
+        pangkat="[{golongan: III/d, tmt: 2022-04-01}]",
+        positions="  - {jenis: PELAKSANA, tmt_start: 2012-01-01, tmt_end: 2020-01-06}\n"
+        "  - {jenis: PENGAWAS, tmt_start: 2020-01-06}",
+    )
     as_of = dt.date(2026, 12, 15)
     doc = explain(path, "administrator", as_of)
     what = doc["what_if"]
     found = changes(doc)
     assert set(found) == {"education", "competency-m01"}
     # The S1 floor is not confirmed by a source (rule note): the board decides, and the text says so.
-    assert found["education"]["text"] == ("S1 needed, has D3; not met, but no source confirms this threshold yet; "
-                                          "the board decides")
+    assert found["education"]["text"] == (
+        "S1 needed, has D3; not met, but no source confirms this threshold yet; the board decides"
+    )
     assert found["competency-m01"]["text"] == "Integrity (M01) level 3 needed, has 2"
     assert found["competency-m01"]["needed"] == {"op": "gte", "value": 3}
     assert found["education"]["passes_on"] is None and found["competency-m01"]["passes_on"] is None
     assert what["eligible_on"] is None and what["horizon"] == "2036-12-15"
     assert what["summary"][0].startswith("No date within 10 years (until 2036-12-15)")
     # ...and the health certificate of 2026-12-01 is 6 months and 1 day old on 2027-06-02.
-    assert what["lapses"] == [{"id": "performance", "on": "2027-01-01", "status": "missing",
-                               "note": "no usable rating for 2026 (reason: -)"},
-                              {"id": "health", "on": "2027-06-02", "status": "missing",
-                               "note": "not met, but no source confirms this threshold yet; the board decides"},
-                              # the assessment of 2025-05-05 is valid for 36 months, through 2028-05-05
-                              {"id": "assessment-valid", "on": "2028-05-06", "status": "fail", "note": None}]
+    assert what["lapses"] == [
+        {"id": "performance", "on": "2027-01-01", "status": "missing", "note": "no usable rating for 2026 (reason: -)"},
+        {
+            "id": "health",
+            "on": "2027-06-02",
+            "status": "missing",
+            "note": "not met, but no source confirms this threshold yet; the board decides",
+        },
+        # the assessment of 2025-05-05 is valid for 36 months, through 2028-05-05
+        {"id": "assessment-valid", "on": "2028-05-06", "status": "fail", "note": None},
+    ]
     indonesian = changes(explain(path, "administrator", as_of, "--lang", "id"))
     assert indonesian["education"]["text"].startswith("S1 diperlukan, dimiliki D3; tidak terpenuhi")
     assert indonesian["competency-m01"]["text"] == "Integritas (M01) level 3 diperlukan, dimiliki 2"
@@ -197,9 +230,13 @@ def test_smallest_changes_and_no_date_within_the_horizon(tmp_path: Path) -> None
 def test_eligible_now_says_until_when(tmp_path: Path) -> None:
     # Pengawas since 2020-01-06, ratings 2024-2025: eligible on 2026-12-15 and through 2026-12-31; on
     # 2027-01-01 the last two years are 2026 and 2025, and 2026 has no rating on file.
-    path = candidate(tmp_path, "Sudah Layak", pangkat="[{golongan: III/d, tmt: 2022-04-01}]",
-                     positions="  - {jenis: PELAKSANA, tmt_start: 2012-01-01, tmt_end: 2020-01-06}\n"
-                               "  - {jenis: PENGAWAS, tmt_start: 2020-01-06}")
+    path = candidate(
+        tmp_path,
+        "Sudah Layak",
+        pangkat="[{golongan: III/d, tmt: 2022-04-01}]",
+        positions="  - {jenis: PELAKSANA, tmt_start: 2012-01-01, tmt_end: 2020-01-06}\n"
+        "  - {jenis: PENGAWAS, tmt_start: 2020-01-06}",
+    )
     what = explain(path, "administrator", dt.date(2026, 12, 15))["what_if"]
     assert what["changes"] == []
     assert (what["eligible_on"], what["eligible_until"]) == ("2026-12-15", "2026-12-31")

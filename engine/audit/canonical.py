@@ -26,8 +26,11 @@ def canonical(value: Any) -> bytes:
 
     NaN and infinities are not JSON; layak never records them (decimals are checked finite on input).
     """
-    if value is None or isinstance(value, str | bool) or (
-            isinstance(value, list) and all(isinstance(item, str) for item in value)):
+    if (
+        value is None
+        or isinstance(value, str | bool)
+        or (isinstance(value, list) and all(isinstance(item, str) for item in value))
+    ):
         return orjson.dumps(value)  # no numbers, no keys: the escaping rules are the same
     if isinstance(value, int) and -_SAFE < value < _SAFE:
         return str(value).encode()

@@ -18,8 +18,23 @@ from engine.audit.verify import COLUMNS, Entry
 from engine.errors import InputError, Problem
 
 FORMAT = "layak-audit-export"
-CSV_COLUMNS = ("seq", "decision_id", "recorded_at", "as_of", "position", "verdict", "board", "actor", "nip", "name",
-               "ruleset_hash", "prev_hash", "chain_hash", "record", "disclosures")
+CSV_COLUMNS = (
+    "seq",
+    "decision_id",
+    "recorded_at",
+    "as_of",
+    "position",
+    "verdict",
+    "board",
+    "actor",
+    "nip",
+    "name",
+    "ruleset_hash",
+    "prev_hash",
+    "chain_hash",
+    "record",
+    "disclosures",
+)
 
 
 def pseudonym(salt: str, field: str, value: str) -> str:
@@ -57,9 +72,14 @@ def jsonl_lines(rows: Iterable[Mapping[str, Any]], rulesets: Mapping[str, str], 
     for digest, body in sorted(rulesets.items()):
         yield _dumps({"kind": "ruleset", "hash": digest, "body": orjson.loads(body)})
     for row in rows:
-        line: dict[str, Any] = {"kind": "decision", "seq": int(row["seq"]), "decision_id": row["decision_id"],
-                                "prev_hash": row["prev_hash"], "chain_hash": row["chain_hash"],
-                                "record": orjson.loads(row["record"])}
+        line: dict[str, Any] = {
+            "kind": "decision",
+            "seq": int(row["seq"]),
+            "decision_id": row["decision_id"],
+            "prev_hash": row["prev_hash"],
+            "chain_hash": row["chain_hash"],
+            "record": orjson.loads(row["record"]),
+        }
         disclosures = orjson.loads(row["personal"])
         if salt is None:
             line["disclosures"] = disclosures
@@ -79,8 +99,9 @@ def csv_lines(rows: Iterable[Mapping[str, Any]], salt: str | None) -> Iterator[s
         if salt is None:
             values["disclosures"] = row["personal"]
         else:
-            values.update(nip=pseudonym(salt, "nip", row["nip"]), name=pseudonym(salt, "name", row["name"]),
-                          disclosures="")
+            values.update(
+                nip=pseudonym(salt, "nip", row["nip"]), name=pseudonym(salt, "name", row["name"]), disclosures=""
+            )
         writer.writerow(["" if values.get(c) is None else values[c] for c in CSV_COLUMNS])
         yield out.getvalue().rstrip("\n")
         out.seek(0)
@@ -115,9 +136,16 @@ def _read_jsonl(path: Path, content: str) -> tuple[list[Entry], dict[str, str]]:
                 rulesets[line["hash"]] = orjson.dumps(line["body"]).decode()
             elif kind == "decision":
                 disclosures = line.get("disclosures")
-                entries.append(Entry(seq=int(line["seq"]), record=orjson.dumps(line["record"]).decode(),
-                                     prev_hash=line["prev_hash"], chain_hash=line["chain_hash"],
-                                     disclosures=disclosures, columns={"decision_id": line["decision_id"]}))
+                entries.append(
+                    Entry(
+                        seq=int(line["seq"]),
+                        record=orjson.dumps(line["record"]).decode(),
+                        prev_hash=line["prev_hash"],
+                        chain_hash=line["chain_hash"],
+                        disclosures=disclosures,
+                        columns={"decision_id": line["decision_id"]},
+                    )
+                )
             elif kind != "header":
                 raise ValueError(f"unknown kind {kind!r}")
         except (orjson.JSONDecodeError, KeyError, TypeError, ValueError) as error:
@@ -136,8 +164,16 @@ def _read_csv(path: Path, content: str) -> list[Entry]:
             columns: dict[str, Any] = {c: row[c] or None if c == "board" else row[c] for c in COLUMNS}
             if disclosures is not None:
                 columns.update(nip=row["nip"], name=row["name"])
-            entries.append(Entry(seq=int(row["seq"]), record=row["record"], prev_hash=row["prev_hash"],
-                                 chain_hash=row["chain_hash"], disclosures=disclosures, columns=columns))
+            entries.append(
+                Entry(
+                    seq=int(row["seq"]),
+                    record=row["record"],
+                    prev_hash=row["prev_hash"],
+                    chain_hash=row["chain_hash"],
+                    disclosures=disclosures,
+                    columns=columns,
+                )
+            )
         except (orjson.JSONDecodeError, ValueError) as error:
             raise _bad(path, reader.line_num, f"not an export row: {error}") from None
     return entries

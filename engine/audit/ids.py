@@ -78,12 +78,18 @@ def ambiguous(reference: str, matches: list[tuple[int, str]], where: str) -> Unk
     more = "at least" if len(matches) > 3 else ""
     return UnknownDecision(
         f"'{reference}' is the start of {more + ' ' if more else ''}{len(matches)} decision ids in {where} ({shown}); "
-        f"give more of the id, or the sequence number, e.g. #{matches[0][0]}", ProblemCode.AMBIGUOUS_DECISION)
+        f"give more of the id, or the sequence number, e.g. #{matches[0][0]}",
+        ProblemCode.AMBIGUOUS_DECISION,
+    )
 
 
 def not_found(reference: str, where: str) -> UnknownDecision:
     if len(reference.strip()) < SHORTEST_PREFIX and sequence_number(reference) is None:
-        return UnknownDecision(f"'{reference}' is too short for a decision id prefix ({SHORTEST_PREFIX} characters "
-                               "or more); give the id, or the sequence number #N from `layak audit list`")
-    return UnknownDecision(f"no decision '{reference}' in {where}; give a decision id, a prefix of one, or the "
-                           "sequence number #N from `layak audit list`")
+        return UnknownDecision(
+            f"'{reference}' is too short for a decision id prefix ({SHORTEST_PREFIX} characters "
+            "or more); give the id, or the sequence number #N from `layak audit list`"
+        )
+    return UnknownDecision(
+        f"no decision '{reference}' in {where}; give a decision id, a prefix of one, or the "
+        "sequence number #N from `layak audit list`"
+    )

@@ -76,9 +76,18 @@ def seal_digest(salt: str, field: str, value: Any) -> str:
     return digest([salt, field, value])
 
 
-def draft(decision: Decision, snap: Mapping[str, Any], ruleset: StoredRuleset, *, actor: str,
-          board: str | None, engine: str, run_id: str, replay_of: str | None = None,
-          random: Callable[[int], bytes] = os.urandom) -> Draft:
+def draft(
+    decision: Decision,
+    snap: Mapping[str, Any],
+    ruleset: StoredRuleset,
+    *,
+    actor: str,
+    board: str | None,
+    engine: str,
+    run_id: str,
+    replay_of: str | None = None,
+    random: Callable[[int], bytes] = os.urandom,
+) -> Draft:
     """Everything of a record that does not depend on its place in the log (``snap``: the candidate snapshot)."""
     values = {"file": decision.candidate.file, "name": decision.candidate.name, "nip": decision.candidate.nip}
     disclosures: dict[str, list[Any]] = {field: [random(16).hex(), values[field]] for field in PERSONAL_FIELDS}
@@ -96,24 +105,49 @@ def draft(decision: Decision, snap: Mapping[str, Any], ruleset: StoredRuleset, *
             _at({"decision": decided}, path[:-1])[path[-1]] = marker
     whole, sealed_snap = canonical_pair(dict(snap), in_snapshot)
     parts = {
-        "actor": canonical(actor), "board": canonical(board), "engine": canonical(engine),
+        "actor": canonical(actor),
+        "board": canonical(board),
+        "engine": canonical(engine),
         "candidate": compose({"hash": canonical(sha256_hex(whole)), "snapshot": sealed_snap}),
-        "decision": canonical(decided), "replay_of": canonical(replay_of), "run_id": canonical(run_id),
-        "schema_version": canonical(RECORD_VERSION), "versions": _versions_json(),
+        "decision": canonical(decided),
+        "replay_of": canonical(replay_of),
+        "run_id": canonical(run_id),
+        "schema_version": canonical(RECORD_VERSION),
+        "versions": _versions_json(),
     }
-    columns = {"as_of": decided["as_of"], "position": decision.position, "verdict": decision.verdict,
-               "board": board, "actor": actor, "nip": values["nip"], "name": values["name"],
-               "ruleset_hash": decision.ruleset.hash}
+    columns = {
+        "as_of": decided["as_of"],
+        "position": decision.position,
+        "verdict": decision.verdict,
+        "board": board,
+        "actor": actor,
+        "nip": values["nip"],
+        "name": values["name"],
+        "ruleset_hash": decision.ruleset.hash,
+    }
     return Draft(parts=parts, personal=canonical(disclosures), columns=columns, ruleset=ruleset)
 
 
 def place(draft: Draft, seq: int, decision_id: str, recorded_at: str, prev_hash: str) -> dict[str, Any]:
     """The row of a draft at ``seq`` after ``prev_hash``: the record and its chain hash."""
-    record = compose({**draft.parts, "decision_id": canonical(decision_id), "recorded_at": canonical(recorded_at),
-                      "seq": canonical(seq)})
-    return {**draft.columns, "seq": seq, "decision_id": decision_id, "recorded_at": recorded_at,
-            "record": record.decode(), "personal": draft.personal.decode(), "prev_hash": prev_hash,
-            "chain_hash": chain_hash(prev_hash, record)}
+    record = compose(
+        {
+            **draft.parts,
+            "decision_id": canonical(decision_id),
+            "recorded_at": canonical(recorded_at),
+            "seq": canonical(seq),
+        }
+    )
+    return {
+        **draft.columns,
+        "seq": seq,
+        "decision_id": decision_id,
+        "recorded_at": recorded_at,
+        "record": record.decode(),
+        "personal": draft.personal.decode(),
+        "prev_hash": prev_hash,
+        "chain_hash": chain_hash(prev_hash, record),
+    }
 
 
 def chain_hash(prev_hash: str, record: bytes) -> str:
@@ -133,9 +167,12 @@ def sealed_problems(record: Mapping[str, Any], disclosures: Mapping[str, Any]) -
         if not isinstance(marker, dict) or marker.get("sealed") != seal_digest(disclosure[0], field, disclosure[1]):
             problems.append(f"'{'.'.join(path)}' does not match its sealed digest")
     for name, disclosure in disclosures.items():
-        if "/" in name and (not isinstance(disclosure, list) or len(disclosure) != 2 or not isinstance(
-                _at(record, place_path(name)), dict) or _at(record, place_path(name)).get("sealed") != seal_digest(
-                disclosure[0], name, disclosure[1])):
+        if "/" in name and (
+            not isinstance(disclosure, list)
+            or len(disclosure) != 2
+            or not isinstance(_at(record, place_path(name)), dict)
+            or _at(record, place_path(name)).get("sealed") != seal_digest(disclosure[0], name, disclosure[1])
+        ):
             problems.append(f"'{name}' does not match its sealed digest")
     return problems
 

@@ -24,8 +24,16 @@ def os_user() -> str:
         return f"uid:{os.getuid()}" if hasattr(os, "getuid") else "unknown"
 
 
-def drafts(run: CheckRun, candidates: Sequence[LoadedCandidate], *, actor: str, board: str | None, engine: str,
-           run_id: str, random: Callable[[int], bytes] = os.urandom) -> list[Draft]:
+def drafts(
+    run: CheckRun,
+    candidates: Sequence[LoadedCandidate],
+    *,
+    actor: str,
+    board: str | None,
+    engine: str,
+    run_id: str,
+    random: Callable[[int], bytes] = os.urandom,
+) -> list[Draft]:
     """One draft per decision of ``run``, in ranking order, each with its candidate's snapshot."""
     stored = StoredRuleset.of(run.ruleset)
     if stored.hash != run.ruleset_hash:
@@ -36,27 +44,56 @@ def drafts(run: CheckRun, candidates: Sequence[LoadedCandidate], *, actor: str, 
         candidate = by_file.get((decision.candidate.file, decision.candidate.nip))
         if candidate is None:
             raise EngineFault(f"decision for {decision.candidate.file} has no candidate among those decided")
-        out.append(draft(decision, snapshot(candidate), stored, actor=actor, board=board, engine=engine,
-                         run_id=run_id, random=random))
+        out.append(
+            draft(
+                decision,
+                snapshot(candidate),
+                stored,
+                actor=actor,
+                board=board,
+                engine=engine,
+                run_id=run_id,
+                random=random,
+            )
+        )
     return out
 
 
-def record_run(store: Store, run: CheckRun, candidates: Sequence[LoadedCandidate], *, actor: str | None = None,
-               board: str | None = None, engine: str = "durable", clock: Clock = utc_now) -> Appended:
+def record_run(
+    store: Store,
+    run: CheckRun,
+    candidates: Sequence[LoadedCandidate],
+    *,
+    actor: str | None = None,
+    board: str | None = None,
+    engine: str = "durable",
+    clock: Clock = utc_now,
+) -> Appended:
     """Append every decision of ``run`` to ``store`` (all or none); the run id is a ULID of the moment."""
     run_id = UlidFactory()(clock())
     made = drafts(run, candidates, actor=actor or os_user(), board=board, engine=engine, run_id=run_id)
     return store.append(made, clock=clock)
 
 
-def record_replays(store: Store, items: Sequence[Replayed], *, actor: str | None = None,
-                   clock: Clock = utc_now) -> Appended | None:
+def record_replays(
+    store: Store, items: Sequence[Replayed], *, actor: str | None = None, clock: Clock = utc_now
+) -> Appended | None:
     """Append the replayed decisions as new records pointing at the ones they replay (``replay --record``)."""
     run_id = UlidFactory()(clock())
-    made = [draft(item.decision, item.record["candidate"]["snapshot"], StoredRuleset.of(item.ruleset),
-                  actor=actor or os_user(), board=item.record["board"], engine=item.record["engine"], run_id=run_id,
-                  replay_of=item.decision_id)
-            for item in items if item.decision is not None and item.ruleset is not None]
+    made = [
+        draft(
+            item.decision,
+            item.record["candidate"]["snapshot"],
+            StoredRuleset.of(item.ruleset),
+            actor=actor or os_user(),
+            board=item.record["board"],
+            engine=item.record["engine"],
+            run_id=run_id,
+            replay_of=item.decision_id,
+        )
+        for item in items
+        if item.decision is not None and item.ruleset is not None
+    ]
     return store.append(made, clock=clock) if made else None
 
 

@@ -66,12 +66,21 @@ def recorded_decision(record: Mapping[str, Any]) -> DecisionRecord:
         return DecisionRecord.model_validate(record.get("decision"))
     except ValidationError as error:
         first = error.errors()[0]
-        raise InputError([Problem(code="record_unreadable", path=path_text(("decision", *first["loc"])),
-                                  message=first["msg"], hint="`layak audit verify` checks every record")]) from None
+        raise InputError(
+            [
+                Problem(
+                    code="record_unreadable",
+                    path=path_text(("decision", *first["loc"])),
+                    message=first["msg"],
+                    hint="`layak audit verify` checks every record",
+                )
+            ]
+        ) from None
 
 
-def replay(rows: Iterable[Mapping[str, Any]], ruleset_body: Callable[[str], str | None],
-           layouts: LayoutCache | None = None) -> Iterator[Replayed]:
+def replay(
+    rows: Iterable[Mapping[str, Any]], ruleset_body: Callable[[str], str | None], layouts: LayoutCache | None = None
+) -> Iterator[Replayed]:
     """Replay rows in order, re-deciding runs of records that share ruleset, position, date and engine together.
 
     Each stored ruleset is parsed once and each layout compiled once (through ``layouts``) for the whole run.
@@ -81,8 +90,9 @@ def replay(rows: Iterable[Mapping[str, Any]], ruleset_body: Callable[[str], str 
     key: tuple[str, ...] = ()
     for row in rows:
         record = opened(row)
-        item = Replayed(seq=int(row["seq"]), decision_id=row["decision_id"], nip=row["nip"], name=row["name"],
-                        record=record)
+        item = Replayed(
+            seq=int(row["seq"]), decision_id=row["decision_id"], nip=row["nip"], name=row["name"], record=record
+        )
         try:
             item.recorded = recorded = recorded_decision(record)
         except InputError as error:
@@ -112,8 +122,9 @@ def _stored_ruleset(items: list[Replayed], stored: StoredRulesets) -> Ruleset | 
         return stored.ruleset(recorded)
     except RulesetUnavailable as error:
         for item in items:
-            item.differences.append(Difference("(ruleset)", error.field, recorded,
-                                               None if error.field == "stored" else error.detail))
+            item.differences.append(
+                Difference("(ruleset)", error.field, recorded, None if error.field == "stored" else error.detail)
+            )
         return None
 
 
@@ -143,9 +154,14 @@ def _replay_group(items: list[Replayed], stored: StoredRulesets) -> Iterator[Rep
             item.differences.append(Difference("(candidate)", "readable", True, str(error).splitlines()[0]))
             unreadable.add(item.decision_id)
     try:
-        run = check_with(ruleset, first.position, loaded, first.as_of,
-                         backend="reference" if items[0].record.get("engine") == "reference" else "durable",
-                         layouts=stored.layouts)
+        run = check_with(
+            ruleset,
+            first.position,
+            loaded,
+            first.as_of,
+            backend="reference" if items[0].record.get("engine") == "reference" else "durable",
+            layouts=stored.layouts,
+        )
     except InputError as error:
         for item in items:
             item.differences.append(Difference("(decision)", "decided", True, str(error)))
@@ -157,13 +173,15 @@ def _replay_group(items: list[Replayed], stored: StoredRulesets) -> Iterator[Rep
         decision = by_id.get(item.decision_id)
         if decision is None:
             if item.decision_id not in unreadable:
-                item.differences.append(Difference("(decision)", "decided", True,
-                                                   problems.get(item.decision_id, False)))
+                item.differences.append(
+                    Difference("(decision)", "decided", True, problems.get(item.decision_id, False))
+                )
         else:
             recorded = _recorded(item)
             item.ruleset = ruleset
-            item.decision = decision.model_copy(update={"candidate": decision.candidate.model_copy(
-                update={"file": recorded.candidate.file})})
+            item.decision = decision.model_copy(
+                update={"candidate": decision.candidate.model_copy(update={"file": recorded.candidate.file})}
+            )
             item.differences.extend(compare(recorded, DecisionRecord.of(item.decision)))
         yield item
 
@@ -213,5 +231,8 @@ def _own(item: RequirementRecord | None) -> dict[str, Any] | None:
 def _fields(where: str, before: Any, after: Any) -> list[Difference]:
     if not (isinstance(before, dict) and isinstance(after, dict)):
         return [Difference(where, "(present)" if before is None or after is None else "value", before, after)]
-    return [Difference(where, name, before.get(name), after.get(name))
-            for name in sorted(set(before) | set(after)) if before.get(name) != after.get(name)]
+    return [
+        Difference(where, name, before.get(name), after.get(name))
+        for name in sorted(set(before) | set(after))
+        if before.get(name) != after.get(name)
+    ]

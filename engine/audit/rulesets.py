@@ -17,8 +17,16 @@ class RulesetUnavailable(InputError):
 
     def __init__(self, digest: str, field: str, detail: str) -> None:
         self.digest, self.field, self.detail = digest, field, detail
-        super().__init__([Problem(code="ruleset_unavailable", path=f"audit_rulesets[{digest[:12]}]", message=detail,
-                                  hint="`layak audit verify` checks every record and stored ruleset")])
+        super().__init__(
+            [
+                Problem(
+                    code="ruleset_unavailable",
+                    path=f"audit_rulesets[{digest[:12]}]",
+                    message=detail,
+                    hint="`layak audit verify` checks every record and stored ruleset",
+                )
+            ]
+        )
 
 
 class StoredRulesets:
@@ -42,8 +50,9 @@ class StoredRulesets:
         """The layout of a recorded decision, rebuilt from its stored ruleset (once per hash and position)."""
         ruleset = self.ruleset(digest)
         if ruleset.position(position_id) is None:
-            raise RulesetUnavailable(digest, "position", f"stored ruleset {digest[:12]} has no position class "
-                                                         f"'{position_id}'")
+            raise RulesetUnavailable(
+                digest, "position", f"stored ruleset {digest[:12]} has no position class '{position_id}'"
+            )
         return self.layouts.get(ruleset, digest, position_id)
 
     def _parse(self, digest: str) -> Ruleset | RulesetUnavailable:

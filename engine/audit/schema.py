@@ -12,13 +12,15 @@ SCHEMA_VERSION = 1
 metadata = MetaData()
 
 schema_version = Table(
-    "audit_schema_version", metadata,
+    "audit_schema_version",
+    metadata,
     Column("version", Integer, primary_key=True, autoincrement=False),
     Column("applied_at", String(32), nullable=False),
 )
 
 rulesets = Table(
-    "audit_rulesets", metadata,
+    "audit_rulesets",
+    metadata,
     Column("hash", String(64), primary_key=True),  # SHA-256 of the canonical body: content identity
     Column("ruleset_id", String(80), nullable=False),
     Column("version", String(80), nullable=False),
@@ -27,7 +29,8 @@ rulesets = Table(
 )
 
 decisions = Table(
-    "audit_decisions", metadata,
+    "audit_decisions",
+    metadata,
     Column("seq", BigInteger, primary_key=True, autoincrement=False),
     Column("decision_id", String(26), nullable=False, unique=True),
     # Copies of record fields, for queries; `audit verify` checks that they agree with the record.
@@ -54,15 +57,22 @@ _PG_GUARDS = [
     """CREATE OR REPLACE FUNCTION audit_append_only() RETURNS trigger LANGUAGE plpgsql AS $$
        BEGIN RAISE EXCEPTION USING MESSAGE = 'the layak audit log is append-only: ' || TG_OP || ' on '
              || TG_TABLE_NAME || ' refused'; END $$""",
-    *[f"""CREATE TRIGGER {table}_append_only BEFORE UPDATE OR DELETE ON {table}
-          FOR EACH ROW EXECUTE FUNCTION audit_append_only()""" for table in GUARDED],
-    *[f"""CREATE TRIGGER {table}_no_truncate BEFORE TRUNCATE ON {table}
-          FOR EACH STATEMENT EXECUTE FUNCTION audit_append_only()""" for table in GUARDED],
+    *[
+        f"""CREATE TRIGGER {table}_append_only BEFORE UPDATE OR DELETE ON {table}
+          FOR EACH ROW EXECUTE FUNCTION audit_append_only()"""
+        for table in GUARDED
+    ],
+    *[
+        f"""CREATE TRIGGER {table}_no_truncate BEFORE TRUNCATE ON {table}
+          FOR EACH STATEMENT EXECUTE FUNCTION audit_append_only()"""
+        for table in GUARDED
+    ],
 ]
 _SQLITE_GUARDS = [
     f"""CREATE TRIGGER {table}_no_{op.lower()} BEFORE {op} ON {table}
         BEGIN SELECT RAISE(ABORT, 'the layak audit log is append-only: {op} on {table} refused'); END"""
-    for table in GUARDED for op in ("UPDATE", "DELETE")
+    for table in GUARDED
+    for op in ("UPDATE", "DELETE")
 ]
 
 

@@ -26,8 +26,11 @@ Path = tuple[str | int, ...]
 
 def quasi_places(snap: dict[str, Any], decided: dict[str, Any]) -> list[tuple[Path, Any]]:
     """Where a record holds quasi-identifiers, as (path from the record's root, value)."""
-    places: list[tuple[Path, Any]] = [(("candidate", "snapshot", key), value) for key, value in snap.items()
-                                      if key not in CLEAR and key not in PERSONAL]
+    places: list[tuple[Path, Any]] = [
+        (("candidate", "snapshot", key), value)
+        for key, value in snap.items()
+        if key not in CLEAR and key not in PERSONAL
+    ]
     todo: list[tuple[Path, Any]] = [(("decision",), decided)]
     while todo:
         path, tree = todo.pop()

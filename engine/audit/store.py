@@ -73,8 +73,11 @@ class Filters:
     @classmethod
     def of(cls, *, since: dt.date | None = None, until: dt.date | None = None, **columns: Any) -> Filters:
         """Filters from `audit list` options; ``since`` and ``until`` are UTC days, both included."""
-        return cls(since=since.isoformat() if since else None,
-                   until=(until + dt.timedelta(days=1)).isoformat() if until else None, **columns)
+        return cls(
+            since=since.isoformat() if since else None,
+            until=(until + dt.timedelta(days=1)).isoformat() if until else None,
+            **columns,
+        )
 
 
 def _sqlite_engine(url: str) -> Engine:
@@ -143,15 +146,21 @@ class Store:
         path = location.sqlite_file(url)
         if path is not None:
             if not path.exists() and not create:
-                raise location.unreadable(where, "no audit store here", "nothing recorded yet? `layak check` "
-                                          "records decisions; --db or LAYAK_DB names another store")
+                raise location.unreadable(
+                    where,
+                    "no audit store here",
+                    "nothing recorded yet? `layak check` records decisions; --db or LAYAK_DB names another store",
+                )
             try:
                 path.parent.mkdir(parents=True, exist_ok=True)
             except OSError as error:
                 raise location.unreadable(where, f"cannot create its directory: {error.strerror}") from None
         try:
-            engine = _sqlite_engine(url) if path is not None else create_engine(
-                url, poolclass=NullPool, connect_args={"connect_timeout": 10})
+            engine = (
+                _sqlite_engine(url)
+                if path is not None
+                else create_engine(url, poolclass=NullPool, connect_args={"connect_timeout": 10})
+            )
         except (SQLAlchemyError, ImportError) as error:
             raise location.unreadable(where, str(error)) from None
         store = cls(where, engine)
@@ -195,11 +204,15 @@ class Store:
                     found = current_version(conn)
                     migrate(conn, found, timestamp(clock()))
         if found > SCHEMA_VERSION:
-            raise location.unreadable(self.where, f"the store has schema version {found}; this layak reads up to "
-                                      f"{SCHEMA_VERSION}", "upgrade layak")
+            raise location.unreadable(
+                self.where,
+                f"the store has schema version {found}; this layak reads up to {SCHEMA_VERSION}",
+                "upgrade layak",
+            )
 
-    def append(self, drafts: Iterable[Draft], *, clock: Clock = utc_now, new_id: UlidFactory | None = None,
-               chunk: int = 500) -> Appended:
+    def append(
+        self, drafts: Iterable[Draft], *, clock: Clock = utc_now, new_id: UlidFactory | None = None, chunk: int = 500
+    ) -> Appended:
         """Append records in one transaction: all of them or none, gapless after the current head."""
         new_id = new_id or UlidFactory()
         with self._guard(), self._locked() as conn:
@@ -230,15 +243,24 @@ class Store:
     def _store_ruleset(conn: Connection, item: Draft, stored_at: str) -> None:
         ruleset = item.ruleset
         if conn.execute(select(rulesets.c.hash).where(rulesets.c.hash == ruleset.hash)).first() is None:
-            conn.execute(rulesets.insert().values(hash=ruleset.hash, ruleset_id=ruleset.id, version=ruleset.version,
-                                                  body=ruleset.body.decode(), stored_at=stored_at))
+            conn.execute(
+                rulesets.insert().values(
+                    hash=ruleset.hash,
+                    ruleset_id=ruleset.id,
+                    version=ruleset.version,
+                    body=ruleset.body.decode(),
+                    stored_at=stored_at,
+                )
+            )
 
     @staticmethod
     def _head(conn: Connection) -> Head:
-        row = conn.execute(select(decisions.c.seq, decisions.c.chain_hash, decisions.c.decision_id,
-                                  decisions.c.recorded_at).order_by(decisions.c.seq.desc()).limit(1)).first()
-        return Head(0, GENESIS) if row is None else Head(int(row.seq), row.chain_hash, row.decision_id,
-                                                          row.recorded_at)
+        row = conn.execute(
+            select(decisions.c.seq, decisions.c.chain_hash, decisions.c.decision_id, decisions.c.recorded_at)
+            .order_by(decisions.c.seq.desc())
+            .limit(1)
+        ).first()
+        return Head(0, GENESIS) if row is None else Head(int(row.seq), row.chain_hash, row.decision_id, row.recorded_at)
 
     def head(self) -> Head:
         """The last record's sequence number and chain hash."""
@@ -254,8 +276,12 @@ class Store:
         columns = decisions.c if full else [c for c in decisions.c if c.name not in ("record", "personal")]
         query = select(*columns).where(decisions.c.seq > after).order_by(decisions.c.seq)
         if filters is not None:
-            for column, value in (("position", filters.position), ("verdict", filters.verdict),
-                                  ("board", filters.board), ("nip", filters.nip)):
+            for column, value in (
+                ("position", filters.position),
+                ("verdict", filters.verdict),
+                ("board", filters.board),
+                ("nip", filters.nip),
+            ):
                 if value is not None:
                     query = query.where(decisions.c[column] == value)
             if filters.since is not None:
@@ -281,8 +307,16 @@ class Store:
                 found = conn.execute(select(decisions).where(decisions.c.decision_id == ident)).mappings().all()
                 if not found and len(ident) >= ids.SHORTEST_PREFIX:
                     pattern = ident.replace("%", "").replace("_", "") + "%"
-                    found = conn.execute(select(decisions).where(decisions.c.decision_id.like(pattern))
-                                         .order_by(decisions.c.seq).limit(4)).mappings().all()
+                    found = (
+                        conn.execute(
+                            select(decisions)
+                            .where(decisions.c.decision_id.like(pattern))
+                            .order_by(decisions.c.seq)
+                            .limit(4)
+                        )
+                        .mappings()
+                        .all()
+                    )
         if len(found) == 1:
             return dict(found[0])
         if found:

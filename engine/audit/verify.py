@@ -15,8 +15,13 @@ from engine.errors import InputError, Problem
 MAX_LISTED = 50  # problems kept for the report; all are counted
 # Query columns and where the record holds the same value.
 COLUMNS: dict[str, tuple[str, ...]] = {
-    "decision_id": ("decision_id",), "recorded_at": ("recorded_at",), "board": ("board",), "actor": ("actor",),
-    "as_of": ("decision", "as_of"), "position": ("decision", "position"), "verdict": ("decision", "verdict"),
+    "decision_id": ("decision_id",),
+    "recorded_at": ("recorded_at",),
+    "board": ("board",),
+    "actor": ("actor",),
+    "as_of": ("decision", "as_of"),
+    "position": ("decision", "position"),
+    "verdict": ("decision", "verdict"),
     "ruleset_hash": ("decision", "ruleset", "hash"),
 }
 
@@ -71,8 +76,9 @@ def parse_head(text: str) -> tuple[int, str]:
     seq, _, digest = text.partition(":")
     digest = digest.strip().lower()
     if not seq.strip().isdigit() or len(digest) != 64 or any(c not in "0123456789abcdef" for c in digest):
-        raise InputError([Problem(code="bad_head", message=f"expected SEQ:HASH as printed by `layak audit head`, "
-                                  f"got {text!r}")])
+        raise InputError(
+            [Problem(code="bad_head", message=f"expected SEQ:HASH as printed by `layak audit head`, got {text!r}")]
+        )
     return int(seq), digest
 
 
@@ -97,8 +103,9 @@ class _Rulesets:
             report.add(seq, "ruleset_changed", hash=digest, actual=actual)
 
 
-def verify(entries: Iterable[Entry], rulesets: Mapping[str, str] | None,
-           expect_head: tuple[int, str] | None = None) -> Report:
+def verify(
+    entries: Iterable[Entry], rulesets: Mapping[str, str] | None, expect_head: tuple[int, str] | None = None
+) -> Report:
     """Walk the log in order; every finding is listed with the sequence number it is first seen at."""
     report = Report()
     stored = _Rulesets(rulesets)
@@ -175,5 +182,11 @@ def entry_of_row(row: Mapping[str, Any]) -> Entry:
     except orjson.JSONDecodeError:
         disclosures = {}
     columns = {name: row[name] for name in (*COLUMNS, "nip", "name")}
-    return Entry(seq=int(row["seq"]), record=row["record"], prev_hash=row["prev_hash"], chain_hash=row["chain_hash"],
-                 disclosures=disclosures if isinstance(disclosures, dict) else {}, columns=columns)
+    return Entry(
+        seq=int(row["seq"]),
+        record=row["record"],
+        prev_hash=row["prev_hash"],
+        chain_hash=row["chain_hash"],
+        disclosures=disclosures if isinstance(disclosures, dict) else {},
+        columns=columns,
+    )

@@ -20,8 +20,11 @@ def run(db: str | None, fmt: str, redact: bool, salt: str | None, output: Path |
         click.echo(f"salt: {salt} (keep it to link pseudonyms to people; it is not needed to verify)", err=True)
     with Store.open(db) as store, store.snapshot():  # one consistent read, whatever is recorded meanwhile
         rows = store.rows()
-        lines = jsonl_lines(rows, store.ruleset_bodies(), salt if redact else None) if fmt == "jsonl" else \
-            csv_lines(rows, salt if redact else None)
+        lines = (
+            jsonl_lines(rows, store.ruleset_bodies(), salt if redact else None)
+            if fmt == "jsonl"
+            else csv_lines(rows, salt if redact else None)
+        )
         with click.open_file(str(output) if output else "-", "w", encoding="utf-8") as sink:
             for line in lines:
                 sink.write(line + "\n")

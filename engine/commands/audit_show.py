@@ -16,7 +16,16 @@ def run(decision_id: str, db: str | None, fmt: str, lang: str) -> ExitCode:
     if fmt == "json":
         emit(Report(data=views.show_json(shown, lang)), fmt, lang)
         return ExitCode.OK
-    emit(Report(data=None, header=decision_header(shown.decision, lang),
-                tables=[requirement_table(shown.outcomes(), lang, shown.anchors(), shown.decision.as_of),
-                        views.show_recorded(shown, lang)]), fmt, lang)
+    emit(
+        Report(
+            data=None,
+            header=decision_header(shown.decision, lang),
+            tables=[
+                requirement_table(shown.outcomes(), lang, shown.anchors(), shown.decision.as_of),
+                views.show_recorded(shown, lang),
+            ],
+        ),
+        fmt,
+        lang,
+    )
     return ExitCode.OK

@@ -22,9 +22,15 @@ def read_candidates(paths: list[Path]) -> tuple[list[LoadedCandidate], list[Prob
     seen = {c.candidate.nip: c.file for c in loaded}
     for candidate in more:
         if candidate.candidate.nip in seen:
-            problems.append(Problem(code=ProblemCode.DUPLICATE_CANDIDATE, file=STDIN, path="nip",
-                                    message=f"NIP {candidate.candidate.nip} is also in {seen[candidate.candidate.nip]}",
-                                    hint="one record per civil servant"))
+            problems.append(
+                Problem(
+                    code=ProblemCode.DUPLICATE_CANDIDATE,
+                    file=STDIN,
+                    path="nip",
+                    message=f"NIP {candidate.candidate.nip} is also in {seen[candidate.candidate.nip]}",
+                    hint="one record per civil servant",
+                )
+            )
             continue
         seen[candidate.candidate.nip] = STDIN
         loaded.append(candidate)

@@ -16,20 +16,53 @@ from engine.present.render import emit
 from engine.present.views import check_output, summary_line
 
 
-def run(paths: tuple[Path, ...], position_id: str, rules_dir: Path, ruleset_id: str | None, as_of: dt.date,
-        fmt: str, lang: str, backend: str, db: str | None, board: str | None, actor: str | None,
-        no_record: bool, jobs: int | None = None, top: int = 0) -> ExitCode:
+def run(
+    paths: tuple[Path, ...],
+    position_id: str,
+    rules_dir: Path,
+    ruleset_id: str | None,
+    as_of: dt.date,
+    fmt: str,
+    lang: str,
+    backend: str,
+    db: str | None,
+    board: str | None,
+    actor: str | None,
+    no_record: bool,
+    jobs: int | None = None,
+    top: int = 0,
+) -> ExitCode:
     library = load_library(rules_dir)
     if fmt in ("jsonl", "table", "markdown") and all(str(p) != "-" for p in paths):
         from engine.decide.stream_command import run_streamed
 
-        return run_streamed(library, list(paths), position_id, ruleset_id, as_of, fmt, lang, backend, db, board,
-                            actor, no_record, jobs, top)
+        return run_streamed(
+            library,
+            list(paths),
+            position_id,
+            ruleset_id,
+            as_of,
+            fmt,
+            lang,
+            backend,
+            db,
+            board,
+            actor,
+            no_record,
+            jobs,
+            top,
+        )
     candidates, problems = read_candidates(list(paths))
     if not candidates and not problems:
         raise no_candidates()
-    run = check(library, position_id, candidates, as_of, ruleset_id,
-                backend="reference" if backend == "reference" else "durable")
+    run = check(
+        library,
+        position_id,
+        candidates,
+        as_of,
+        ruleset_id,
+        backend="reference" if backend == "reference" else "durable",
+    )
     run.problems[:0] = problems
     appended = None
     if not no_record and run.decisions:

@@ -36,7 +36,12 @@ def exit_for(problems: list[Problem], findings: bool = False) -> ExitCode:
 
 
 def no_candidates() -> InputError:
-    return InputError([Problem(code=ProblemCode.NO_CANDIDATES, message="no candidate files found",
-                               hint="give YAML or JSON files, or directories holding them, or - for stdin")])
-
-
+    return InputError(
+        [
+            Problem(
+                code=ProblemCode.NO_CANDIDATES,
+                message="no candidate files found",
+                hint="give YAML or JSON files, or directories holding them, or - for stdin",
+            )
+        ]
+    )

@@ -17,9 +17,19 @@ from engine.present.tools_view import diff_report, diff_summary_line
 from engine.tools.diff import common_positions, diff
 
 
-def run(base: Path, proposed: Path, candidate_paths: tuple[Path, ...], position_ids: tuple[str, ...],
-        ruleset_id: str | None, as_of: dt.date, fmt: str, lang: str, backend: str, report_file: Path | None = None,
-        report_format: str | None = None) -> ExitCode:
+def run(
+    base: Path,
+    proposed: Path,
+    candidate_paths: tuple[Path, ...],
+    position_ids: tuple[str, ...],
+    ruleset_id: str | None,
+    as_of: dt.date,
+    fmt: str,
+    lang: str,
+    backend: str,
+    report_file: Path | None = None,
+    report_format: str | None = None,
+) -> ExitCode:
     old, new = load_library(base), load_library(proposed)
     candidates, problems = read_candidates(list(candidate_paths))
     if not candidates and not problems:
@@ -29,8 +39,9 @@ def run(base: Path, proposed: Path, candidate_paths: tuple[Path, ...], position_
         positions, one_sided = common_positions(old, new, as_of, ruleset_id)
         if one_sided:
             click.echo(f"{label('not_compared', lang)}: {', '.join(one_sided)}", err=True)
-    report = diff(old, new, positions, candidates, as_of, ruleset_id,
-                  backend="reference" if backend == "reference" else "durable")
+    report = diff(
+        old, new, positions, candidates, as_of, ruleset_id, backend="reference" if backend == "reference" else "durable"
+    )
     report.problems[:0] = problems
     emit(diff_report(report, lang, str(base), str(proposed)), fmt, lang)
     click.echo(diff_summary_line(report, lang), err=True)

@@ -16,8 +16,16 @@ from engine.present.views import explain_output
 from engine.tools.whatif import what_if
 
 
-def run(path: Path, position_id: str, rules_dir: Path, ruleset_id: str | None, as_of: dt.date, fmt: str,
-        lang: str, horizon: int) -> ExitCode:
+def run(
+    path: Path,
+    position_id: str,
+    rules_dir: Path,
+    ruleset_id: str | None,
+    as_of: dt.date,
+    fmt: str,
+    lang: str,
+    horizon: int,
+) -> ExitCode:
     library = load_library(rules_dir)
     candidates, problems = load_candidates([path])
     if problems:

@@ -14,15 +14,22 @@ def junit_xml(results: list[CaseResult]) -> str:
     by_file: dict[str, list[CaseResult]] = defaultdict(list)
     for result in results:
         by_file[result.case.file].append(result)
-    root = ET.Element("testsuites", name="layak test", tests=str(len(results)),
-                      failures=str(sum(1 for r in results if not r.passed)))
+    root = ET.Element(
+        "testsuites", name="layak test", tests=str(len(results)), failures=str(sum(1 for r in results if not r.passed))
+    )
     for file, items in sorted(by_file.items()):
-        suite = ET.SubElement(root, "testsuite", name=file, tests=str(len(items)),
-                              failures=str(sum(1 for r in items if not r.passed)))
+        suite = ET.SubElement(
+            root, "testsuite", name=file, tests=str(len(items)), failures=str(sum(1 for r in items if not r.passed))
+        )
         for r in items:
-            case = ET.SubElement(suite, "testcase", name=f"[{r.case.index}] {r.case.case.note}",
-                                 classname=Path(file).name.removesuffix(".yaml").replace(".", "_"),
-                                 file=file, line=str(r.case.line or ""))
+            case = ET.SubElement(
+                suite,
+                "testcase",
+                name=f"[{r.case.index}] {r.case.case.note}",
+                classname=Path(file).name.removesuffix(".yaml").replace(".", "_"),
+                file=file,
+                line=str(r.case.line or ""),
+            )
             if not r.passed:
                 failure = ET.SubElement(case, "failure", message=(r.differences or ["failed"])[0])
                 failure.text = "\n".join(r.differences)

@@ -28,15 +28,20 @@ def version_lines(rules: Path) -> list[str]:
         if header and not path.name.endswith(".cases.yaml"):
             rulesets.append(f"{header['id']} {header['version']}")
     pack = ", ".join(sorted(set(rulesets))) or "no rule files"
-    return [f"layak {__version__}",
-            f"rules {rules} ({pack}; sha256 {digest.hexdigest()[:16]})",
-            f"durable-rules {durable}",
-            f"python {platform.python_version()}"]
+    return [
+        f"layak {__version__}",
+        f"rules {rules} ({pack}; sha256 {digest.hexdigest()[:16]})",
+        f"durable-rules {durable}",
+        f"python {platform.python_version()}",
+    ]
 
 
 # Read for --version only (no YAML parser, to stay fast): the `ruleset:` header's id and version.
-_HEADER = re.compile(r"^ruleset:\s*\n(?:[ \t]+.*\n)*?[ \t]+id:\s*[\"']?(?P<id>[\w.-]+)[\"']?\s*\n"
-                     r"(?:[ \t]+.*\n)*?[ \t]+version:\s*[\"']?(?P<version>[\w.-]+)", re.MULTILINE)
+_HEADER = re.compile(
+    r"^ruleset:\s*\n(?:[ \t]+.*\n)*?[ \t]+id:\s*[\"']?(?P<id>[\w.-]+)[\"']?\s*\n"
+    r"(?:[ \t]+.*\n)*?[ \t]+version:\s*[\"']?(?P<version>[\w.-]+)",
+    re.MULTILINE,
+)
 
 
 def position_ids(rules: Path) -> list[str]:

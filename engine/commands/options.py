@@ -94,22 +94,53 @@ def run(command: str, **options: Any) -> None:
     sys.exit(int(module.run(**options)))
 
 
-ruleset_option = click.option("--ruleset", "ruleset_id", default=None,
-                              help="Ruleset id (needed only when several base rulesets or an overlay is wanted).")
-as_of_option = click.option("--as-of", "as_of", callback=parse_date, default=None, metavar="YYYY-MM-DD",
-                            help="Date the facts and the rules in force are taken at [default: today].")
-format_option = click.option("--format", "fmt", type=click.Choice(FORMATS), default="table", show_default=True,
-                             help="table for people, json for programs, csv for spreadsheets, markdown for reports.")
-lang_option = click.option("--lang", type=click.Choice(["en", "id"]), default="en", show_default=True,
-                           help="Language of labels and requirement texts.")
-db_option = click.option("--db", default=None, metavar="PATH|URL",
-                         help="Audit store: a SQLite file or a postgresql:// URL [default: env LAYAK_DB, else "
-                              "$XDG_DATA_HOME/layak/audit.db, i.e. ~/.local/share/layak/audit.db].")
-actor_option = click.option("--actor", default=None, metavar="NAME",
-                            help="Who is recorded as having run this [default: the OS user].")
-engine_option = click.option("--engine", "backend", type=click.Choice(["durable", "reference"]), default="durable",
-                             show_default=True,
-                             help="durable-rules, or the pure-Python reference evaluator (same semantics).")
+ruleset_option = click.option(
+    "--ruleset",
+    "ruleset_id",
+    default=None,
+    help="Ruleset id (needed only when several base rulesets or an overlay is wanted).",
+)
+as_of_option = click.option(
+    "--as-of",
+    "as_of",
+    callback=parse_date,
+    default=None,
+    metavar="YYYY-MM-DD",
+    help="Date the facts and the rules in force are taken at [default: today].",
+)
+format_option = click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(FORMATS),
+    default="table",
+    show_default=True,
+    help="table for people, json for programs, csv for spreadsheets, markdown for reports.",
+)
+lang_option = click.option(
+    "--lang",
+    type=click.Choice(["en", "id"]),
+    default="en",
+    show_default=True,
+    help="Language of labels and requirement texts.",
+)
+db_option = click.option(
+    "--db",
+    default=None,
+    metavar="PATH|URL",
+    help="Audit store: a SQLite file or a postgresql:// URL [default: env LAYAK_DB, else "
+    "$XDG_DATA_HOME/layak/audit.db, i.e. ~/.local/share/layak/audit.db].",
+)
+actor_option = click.option(
+    "--actor", default=None, metavar="NAME", help="Who is recorded as having run this [default: the OS user]."
+)
+engine_option = click.option(
+    "--engine",
+    "backend",
+    type=click.Choice(["durable", "reference"]),
+    default="durable",
+    show_default=True,
+    help="durable-rules, or the pure-Python reference evaluator (same semantics).",
+)
 
 
 class LazyHelp(click.Command):
@@ -169,8 +200,19 @@ def version(ctx: click.Context, _param: click.Parameter, value: bool) -> None:
     ctx.exit(0)
 
 
-position_option = click.option("--position", "position_id", required=True, metavar="ID", shell_complete=position_ids,
-                               help="Position class, e.g. administrator (see `layak positions`).")
-rules_option = click.option("--rules", "rules_dir", type=click.Path(path_type=Path), default=None, callback=_rules,
-                            help="Rules directory [default: rules/ of the checkout, else the bundled pack; "
-                                 "env LAYAK_RULES].")
+position_option = click.option(
+    "--position",
+    "position_id",
+    required=True,
+    metavar="ID",
+    shell_complete=position_ids,
+    help="Position class, e.g. administrator (see `layak positions`).",
+)
+rules_option = click.option(
+    "--rules",
+    "rules_dir",
+    type=click.Path(path_type=Path),
+    default=None,
+    callback=_rules,
+    help="Rules directory [default: rules/ of the checkout, else the bundled pack; env LAYAK_RULES].",
+)

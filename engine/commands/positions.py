@@ -12,8 +12,9 @@ from engine.present.render import emit
 from engine.present.rules_view import positions_report
 
 
-def run(rules_dir: Path, ruleset_id: str | None, as_of: dt.date, fmt: str, lang: str,
-        position_id: str | None) -> ExitCode:
+def run(
+    rules_dir: Path, ruleset_id: str | None, as_of: dt.date, fmt: str, lang: str, position_id: str | None
+) -> ExitCode:
     library = load_library(rules_dir)
     if position_id:
         rulesets = [library.for_position(position_id, ruleset_id, as_of)]

@@ -11,8 +11,16 @@ from engine.report import run as report_run
 from engine.report.select import Selection, parse_range
 
 
-def run(board: str | None, decision_ids: tuple[str, ...], seq_range: str | None, out_file: Path | None,
-        pdf_file: Path | None, fmt: str, lang: str, db: str | None) -> ExitCode:
+def run(
+    board: str | None,
+    decision_ids: tuple[str, ...],
+    seq_range: str | None,
+    out_file: Path | None,
+    pdf_file: Path | None,
+    fmt: str,
+    lang: str,
+    db: str | None,
+) -> ExitCode:
     if sum(x is not None and x != () for x in (board, decision_ids, seq_range)) != 1:
         raise click.UsageError("choose the decisions with one of --board, --decision or --seq")
     seq = parse_range(seq_range) if seq_range is not None else None
@@ -28,6 +36,9 @@ def run(board: str | None, decision_ids: tuple[str, ...], seq_range: str | None,
     if pdf_file is not None:
         report_run.write(pdf_file, report_run.pdf_bytes(document))
     written = ", ".join(str(p) for p in (out_file, pdf_file) if p is not None) or "stdout"
-    click.echo(f"report of {document.total} decisions (#{document.seq_first}-#{document.seq_last}) written to "
-               f"{written}; head {document.head}", err=True)
+    click.echo(
+        f"report of {document.total} decisions (#{document.seq_first}-#{document.seq_last}) written to "
+        f"{written}; head {document.head}",
+        err=True,
+    )
     return ExitCode.OK

@@ -27,10 +27,17 @@ def document(kind: str) -> dict[str, Any]:
         from engine.tools.cases import CaseFile
 
         schema = CaseFile.model_json_schema(by_alias=True)
-    files = {"candidate": "candidate files (*.yaml, *.json)", "rules": "rule files (rules/**/*.yaml)",
-             "cases": "case files (*.cases.yaml)"}[kind]
-    return {"$schema": DIALECT, "$id": f"{BASE}/{__version__}/{kind}.json",
-            "description": f"layak {__version__}: {files}", **schema}
+    files = {
+        "candidate": "candidate files (*.yaml, *.json)",
+        "rules": "rule files (rules/**/*.yaml)",
+        "cases": "case files (*.cases.yaml)",
+    }[kind]
+    return {
+        "$schema": DIALECT,
+        "$id": f"{BASE}/{__version__}/{kind}.json",
+        "description": f"layak {__version__}: {files}",
+        **schema,
+    }
 
 
 def run(kind: str) -> ExitCode:

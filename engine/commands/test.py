@@ -15,9 +15,18 @@ from engine.present.tools_view import test_report
 from engine.tools.cases import LoadedCase, coverage, coverage_percent, load_case_file, load_cases, run_case
 
 
-def run(path: Path | None, rules_dir: Path | None, pattern: str | None, min_coverage: float | None,
-        generate_boundaries: bool, show_coverage: bool, junit: Path | None, fmt: str, lang: str,
-        default_rules: Path) -> ExitCode:
+def run(
+    path: Path | None,
+    rules_dir: Path | None,
+    pattern: str | None,
+    min_coverage: float | None,
+    generate_boundaries: bool,
+    show_coverage: bool,
+    junit: Path | None,
+    fmt: str,
+    lang: str,
+    default_rules: Path,
+) -> ExitCode:
     root = path or default_rules
     library = load_library(rules_dir or (root if root.is_dir() else default_rules))
     cases = _cases(root)
@@ -29,8 +38,16 @@ def run(path: Path | None, rules_dir: Path | None, pattern: str | None, min_cove
         cases = [c for c in cases if wanted.search(f"{c.file}:{c.line} {c.case.note}")]
     if not cases:
         where = f"{root} (--run {pattern!r})" if pattern is not None else str(root)
-        raise InputError([Problem(code=ProblemCode.NO_CASES, file=where, message="no test cases found",
-                                  hint=f"give a directory holding *{CASES_SUFFIX} files, or one such file")])
+        raise InputError(
+            [
+                Problem(
+                    code=ProblemCode.NO_CASES,
+                    file=where,
+                    message="no test cases found",
+                    hint=f"give a directory holding *{CASES_SUFFIX} files, or one such file",
+                )
+            ]
+        )
     if generate_boundaries:
         from engine.tools.boundaries import generate
 
@@ -45,8 +62,11 @@ def run(path: Path | None, rules_dir: Path | None, pattern: str | None, min_cove
 
         junit.write_text(junit_xml(results), encoding="utf-8")
     failed = sum(1 for r in results if not r.passed)
-    click.echo(f"{'PASS' if not failed else 'FAIL'}: {len(results) - failed}/{len(results)} cases; "
-               f"coverage {percent:.1f}% of requirement sides", err=True)
+    click.echo(
+        f"{'PASS' if not failed else 'FAIL'}: {len(results) - failed}/{len(results)} cases; "
+        f"coverage {percent:.1f}% of requirement sides",
+        err=True,
+    )
     return exit_for([], findings=bool(failed) or (min_coverage is not None and percent < min_coverage))
 
 

@@ -100,8 +100,14 @@ class Layout:
     # beside it so that id cannot be reused while the entry lives.
     records: dict[int, tuple[Outcome, Any]] = field(default_factory=dict, compare=False, repr=False)
 
-    def outcomes(self, statuses: tuple[Status, ...], observed: tuple[Any, ...],
-                 notes: tuple[Note | None, ...], *, displayed: bool = False) -> tuple[Outcome, ...]:
+    def outcomes(
+        self,
+        statuses: tuple[Status, ...],
+        observed: tuple[Any, ...],
+        notes: tuple[Note | None, ...],
+        *,
+        displayed: bool = False,
+    ) -> tuple[Outcome, ...]:
         """Outcome objects of the top-level requirements (children nested), for showing and recording.
 
         ``observed`` holds fact values, or with ``displayed`` the values as already shown (a record's).
@@ -109,8 +115,10 @@ class Layout:
         they are built once per distinct (requirement, status, value, note) and reused.
         """
         if not len(statuses) == len(observed) == len(notes) == len(self.nodes):
-            raise EngineFault(f"{len(statuses)} statuses for the {len(self.nodes)} requirements of "
-                              f"{self.position.id} under ruleset {self.ruleset_hash[:12]}")
+            raise EngineFault(
+                f"{len(statuses)} statuses for the {len(self.nodes)} requirements of "
+                f"{self.position.id} under ruleset {self.ruleset_hash[:12]}"
+            )
         cache = self.shared
         if len(cache) > _OUTCOME_CACHE_LIMIT:
             cache.clear()
@@ -121,15 +129,30 @@ class Layout:
             children = tuple(build(c) for c in node.children)
             note = notes[index]
             value = observed[index]
-            key = (index, statuses[index], type(value), value, note and (note.code, tuple(sorted(note.args.items()))),
-                   tuple(map(id, children)), displayed)
+            key = (
+                index,
+                statuses[index],
+                type(value),
+                value,
+                note and (note.code, tuple(sorted(note.args.items()))),
+                tuple(map(id, children)),
+                displayed,
+            )
             found = cache.get(key)
             if found is None:
                 found = cache[key] = Outcome(
-                    id=node.req.id, status=statuses[index], fact=node.fact or None,
+                    id=node.req.id,
+                    status=statuses[index],
+                    fact=node.fact or None,
                     observed=value if displayed or value is None or node.spec is None else display(node.spec, value),
-                    expected=node.expected, basis=node.basis, text=node.req.text, mandatory=node.req.mandatory,
-                    note=note, kind=node.kind, children=children)
+                    expected=node.expected,
+                    basis=node.basis,
+                    text=node.req.text,
+                    mandatory=node.req.mandatory,
+                    note=note,
+                    kind=node.kind,
+                    children=children,
+                )
             return found
 
         return tuple(build(i) for i in self.top)
@@ -158,21 +181,42 @@ def compile_layout(ruleset: Ruleset, ruleset_hash: str, position: PositionClass,
         raw = req.threshold
         shown = [display(spec, v) for v in raw] if isinstance(raw, list) else display(spec, raw)
         nodes[index] = Node(
-            req=req, basis=basis, kind="check", fact=fact, spec=spec, expected=Expected(op=req.op, value=shown),
-            check=keys[req.id], acting=keys.get(req.id + ACTING_SUFFIX, -1),
-            acting_fact=req.acting_reads)
+            req=req,
+            basis=basis,
+            kind="check",
+            fact=fact,
+            spec=spec,
+            expected=Expected(op=req.op, value=shown),
+            check=keys[req.id],
+            acting=keys.get(req.id + ACTING_SUFFIX, -1),
+            acting_fact=req.acting_reads,
+        )
         return index
 
     top = tuple(add(req, position.basis) for req in position.requirements)
-    checks = tuple((i, n.fact, n.check, n.acting, n.acting_fact, n.req.missing == "fail", n.req.on_fail == "review")
-                   for i, n in enumerate(nodes) if isinstance(n.req, Check))
+    checks = tuple(
+        (i, n.fact, n.check, n.acting, n.acting_fact, n.req.missing == "fail", n.req.on_fail == "review")
+        for i, n in enumerate(nodes)
+        if isinstance(n.req, Check)
+    )
     groups = tuple((i, n.kind == "any_of", n.children) for i, n in reversed(list(enumerate(nodes))) if n.children)
-    layout = Layout(ruleset=ruleset, ruleset_hash=ruleset_hash, position=position, plan=plan, nodes=tuple(nodes),
-                    top=top, ids=tuple(n.req.id for n in nodes), checks=checks, groups=groups,
-                    mandatory=tuple(i for i in top if nodes[i].req.mandatory),
-                    node_facts=tuple(n.fact for n in nodes), node_checks=tuple(n.check for n in nodes),
-                    check_nodes=tuple(c[0] for c in checks), check_info={c[0]: c for c in checks},
-                    ref=RulesetRef(id=ruleset.id, version=ruleset.version, hash=ruleset_hash, layers=ruleset.layers))
+    layout = Layout(
+        ruleset=ruleset,
+        ruleset_hash=ruleset_hash,
+        position=position,
+        plan=plan,
+        nodes=tuple(nodes),
+        top=top,
+        ids=tuple(n.req.id for n in nodes),
+        checks=checks,
+        groups=groups,
+        mandatory=tuple(i for i in top if nodes[i].req.mandatory),
+        node_facts=tuple(n.fact for n in nodes),
+        node_checks=tuple(n.check for n in nodes),
+        check_nodes=tuple(c[0] for c in checks),
+        check_info={c[0]: c for c in checks},
+        ref=RulesetRef(id=ruleset.id, version=ruleset.version, hash=ruleset_hash, layers=ruleset.layers),
+    )
     return layout
 
 

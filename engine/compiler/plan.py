@@ -15,8 +15,18 @@ from engine.load.rulefile import Check, Op, PositionClass, Requirement, RuleNode
 from engine.load.thresholds import spec_of
 
 ACTING_SUFFIX = "~acting"
-__all__ = ["ACTING_SUFFIX", "Plan", "PlanCheck", "check_fact", "compile_position", "describe", "encode_row", "leaves",
-           "spec_of", "threshold"]
+__all__ = [
+    "ACTING_SUFFIX",
+    "Plan",
+    "PlanCheck",
+    "check_fact",
+    "compile_position",
+    "describe",
+    "encode_row",
+    "leaves",
+    "spec_of",
+    "threshold",
+]
 
 
 class PlanCheck(BaseModel):
@@ -76,8 +86,12 @@ def compile_position(ruleset: Ruleset, position: PositionClass, ruleset_hash: st
         add(check.id, check.reads, check)
         if check.acting_reads:
             add(check.id + ACTING_SUFFIX, check.acting_reads, check)
-    return Plan(name=f"{ruleset.id}@{ruleset.version}:{position.id}",
-                ruleset_hash=ruleset_hash or content_hash(ruleset), facts=tuple(facts), checks=tuple(out))
+    return Plan(
+        name=f"{ruleset.id}@{ruleset.version}:{position.id}",
+        ruleset_hash=ruleset_hash or content_hash(ruleset),
+        facts=tuple(facts),
+        checks=tuple(out),
+    )
 
 
 def encode_row(plan: Plan, facts: Facts) -> dict[str, int]:
@@ -116,11 +130,22 @@ def describe(ruleset: Ruleset, position: PositionClass) -> dict[str, Any]:
     rows = []
     for plan_check in plan.checks:
         check = by_id[plan_check.key.removesuffix(ACTING_SUFFIX)]
-        rows.append({"key": plan_check.key, "fact": plan.facts[plan_check.fact], "op": plan_check.op,
-                     "threshold": {"written": check.value, "native": _plain(check.threshold),
-                                   "encoded": list(check.encoded) if isinstance(check.encoded, tuple)
-                                   else check.encoded},
-                     "basis": basis[check.id]})
-    return {"ruleset": f"{ruleset.id}@{ruleset.version}", "position": position.id, "facts": list(plan.facts),
-            "checks": rows}
-
+        rows.append(
+            {
+                "key": plan_check.key,
+                "fact": plan.facts[plan_check.fact],
+                "op": plan_check.op,
+                "threshold": {
+                    "written": check.value,
+                    "native": _plain(check.threshold),
+                    "encoded": list(check.encoded) if isinstance(check.encoded, tuple) else check.encoded,
+                },
+                "basis": basis[check.id],
+            }
+        )
+    return {
+        "ruleset": f"{ruleset.id}@{ruleset.version}",
+        "position": position.id,
+        "facts": list(plan.facts),
+        "checks": rows,
+    }

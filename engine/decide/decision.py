@@ -39,8 +39,11 @@ class JpmCategory(Frozen):
 # Inclusive lower bounds, highest first: selection (uji kompetensi) MS ≥ 80, MMS ≥ 68; mapping (pemetaan)
 # optimal ≥ 90, cukup optimal ≥ 78, as assessment centres apply them; a position's `jpm.basis` cites its source.
 JPM_SCHEMES: dict[str, list[tuple[Decimal, str]]] = {
-    "SELEKSI": [(Decimal(80), "MEMENUHI_SYARAT"), (Decimal(68), "MASIH_MEMENUHI_SYARAT"),
-                (Decimal(0), "KURANG_MEMENUHI_SYARAT")],
+    "SELEKSI": [
+        (Decimal(80), "MEMENUHI_SYARAT"),
+        (Decimal(68), "MASIH_MEMENUHI_SYARAT"),
+        (Decimal(0), "KURANG_MEMENUHI_SYARAT"),
+    ],
     "PEMETAAN": [(Decimal(90), "OPTIMAL"), (Decimal(78), "CUKUP_OPTIMAL"), (Decimal(0), "KURANG_OPTIMAL")],
 }
 
@@ -109,13 +112,25 @@ def waiver_problems(candidate: Candidate, position: PositionClass, file: str) ->
         req = reqs.get(waiver.requirement)
         path = f"waivers[{index}]"
         if req is None:
-            problems.append(Problem(code="bad_waiver", file=file, path=f"{path}.requirement", message=(
-                f"position '{position.id}' has no requirement '{waiver.requirement}'"),
-                hint=f"requirements: {', '.join(reqs)}"))
+            problems.append(
+                Problem(
+                    code="bad_waiver",
+                    file=file,
+                    path=f"{path}.requirement",
+                    message=(f"position '{position.id}' has no requirement '{waiver.requirement}'"),
+                    hint=f"requirements: {', '.join(reqs)}",
+                )
+            )
         elif waiver.authority not in req.waivable_by:
             allowed = ", ".join(req.waivable_by) or "nobody"
-            problems.append(Problem(code="bad_waiver", file=file, path=f"{path}.authority", message=(
-                f"requirement '{req.id}' cannot be waived by {waiver.authority}; waivable by: {allowed}")))
+            problems.append(
+                Problem(
+                    code="bad_waiver",
+                    file=file,
+                    path=f"{path}.authority",
+                    message=(f"requirement '{req.id}' cannot be waived by {waiver.authority}; waivable by: {allowed}"),
+                )
+            )
     return problems
 
 
@@ -131,8 +146,9 @@ def _pass_is_review(layout: Layout) -> tuple[int, ...]:
     key = (layout.ruleset_hash, layout.position.id)
     found = _UNSETTLED.get(key)
     if found is None:
-        found = _UNSETTLED[key] = tuple(i for i in layout.check_nodes
-                                        if getattr(layout.nodes[i].req, "on_pass", "pass") == "review")
+        found = _UNSETTLED[key] = tuple(
+            i for i in layout.check_nodes if getattr(layout.nodes[i].req, "on_pass", "pass") == "review"
+        )
     return found
 
 
@@ -182,10 +198,19 @@ def decide(layout: Layout, candidate: Candidate, facts: Facts, passed: frozenset
     if candidate.waivers:
         _apply_waivers(layout, candidate, statuses, notes, facts.as_of)
     return Decision(
-        candidate=CandidateRef(nip=candidate.nip, name=candidate.name, file=file), position=layout.position.id,
-        as_of=facts.as_of, ruleset=layout.ref, verdict=verdict_of(layout, statuses), ids=layout.ids,
-        statuses=tuple(statuses), observed=tuple(observed), notes=tuple(notes), facts=facts,
-        jpm=jpm_category(layout.position, facts) if layout.position.jpm else None, layout=layout)
+        candidate=CandidateRef(nip=candidate.nip, name=candidate.name, file=file),
+        position=layout.position.id,
+        as_of=facts.as_of,
+        ruleset=layout.ref,
+        verdict=verdict_of(layout, statuses),
+        ids=layout.ids,
+        statuses=tuple(statuses),
+        observed=tuple(observed),
+        notes=tuple(notes),
+        facts=facts,
+        jpm=jpm_category(layout.position, facts) if layout.position.jpm else None,
+        layout=layout,
+    )
 
 
 def _without_value(facts: Facts, fact: str, missing_fails: bool) -> tuple[Status, Note]:
@@ -198,8 +223,9 @@ def _without_value(facts: Facts, fact: str, missing_fails: bool) -> tuple[Status
     return "missing", reason
 
 
-def _apply_waivers(layout: Layout, candidate: Candidate, statuses: list[Any], notes: list[Note | None],
-                   as_of: dt.date) -> None:
+def _apply_waivers(
+    layout: Layout, candidate: Candidate, statuses: list[Any], notes: list[Note | None], as_of: dt.date
+) -> None:
     # Only a waiver in force on the as-of date counts (approval beforehand, PP 17/2020 Pasal 107 ayat (2)); the
     # date decided on is the decision's own, so a replay gives the answer given then.
     waivers: dict[str, list[Any]] = {}
@@ -215,12 +241,16 @@ def _apply_waivers(layout: Layout, candidate: Candidate, statuses: list[Any], no
         if valid:
             waiver = valid[0]
             statuses[index] = "waived"
-            notes[index] = note("waived", authority=waiver.authority, document=waiver.document, date=waiver.date,
-                                reason=waiver.reason)
+            notes[index] = note(
+                "waived", authority=waiver.authority, document=waiver.document, date=waiver.date, reason=waiver.reason
+            )
         else:
             waiver = found[0]
-            code, args = ("waiver_later", {"date": waiver.date}) if waiver.date > as_of else (
-                "waiver_expired", {"expires": waiver.expires})
+            code, args = (
+                ("waiver_later", {"date": waiver.date})
+                if waiver.date > as_of
+                else ("waiver_expired", {"expires": waiver.expires})
+            )
             notes[index] = note(code, document=waiver.document, as_of=as_of, **args)
 
 
@@ -229,9 +259,14 @@ def rank_key(decision: Decision) -> tuple[Any, ...]:
     values = decision.facts.values
     jpm = values.get("jpm")
     golongan = values.get("golongan")
-    return (VERDICT_ORDER[decision.verdict], -(jpm if jpm is not None else -1),
-            -(GOLONGAN.rank(golongan) if golongan else 0), -int(values.get("months_in_rank", -1)),
-            decision.candidate.name, decision.candidate.nip)
+    return (
+        VERDICT_ORDER[decision.verdict],
+        -(jpm if jpm is not None else -1),
+        -(GOLONGAN.rank(golongan) if golongan else 0),
+        -int(values.get("months_in_rank", -1)),
+        decision.candidate.name,
+        decision.candidate.nip,
+    )
 
 
 def ranked(decisions: Sequence[Decision]) -> list[Decision]:

@@ -39,14 +39,21 @@ def select_position(ruleset: Ruleset, position_id: str) -> PositionClass:
     if position is None:
         known = [p.id for p in ruleset.positions]
         close = difflib.get_close_matches(position_id, known, n=1)
-        raise InputError([Problem(code="unknown_position", message=(
-            f"ruleset '{ruleset.id}' {ruleset.version} has no position class '{position_id}'"),
-            hint=(f"did you mean '{close[0]}'? " if close else "") + f"known: {', '.join(known)}")])
+        raise InputError(
+            [
+                Problem(
+                    code="unknown_position",
+                    message=(f"ruleset '{ruleset.id}' {ruleset.version} has no position class '{position_id}'"),
+                    hint=(f"did you mean '{close[0]}'? " if close else "") + f"known: {', '.join(known)}",
+                )
+            ]
+        )
     return position
 
 
-def run_engine(plan: Plan, rows: Sequence[dict[str, int]], backend: Backend,
-               evaluator: Any = None) -> list[frozenset[int]]:
+def run_engine(
+    plan: Plan, rows: Sequence[dict[str, int]], backend: Backend, evaluator: Any = None
+) -> list[frozenset[int]]:
     """For each row, the checks that pass; ``evaluator``: a ``DurableEvaluator`` kept open across batches."""
     if backend == "reference":
         return reference.evaluate(plan, rows)
@@ -59,15 +66,27 @@ def run_engine(plan: Plan, rows: Sequence[dict[str, int]], backend: Backend,
         return opened.evaluate(rows)
 
 
-def check(library: Library, position_id: str, candidates: Sequence[LoadedCandidate], as_of: dt.date,
-          ruleset_id: str | None = None, backend: Backend = "durable") -> CheckRun:
+def check(
+    library: Library,
+    position_id: str,
+    candidates: Sequence[LoadedCandidate],
+    as_of: dt.date,
+    ruleset_id: str | None = None,
+    backend: Backend = "durable",
+) -> CheckRun:
     """Decide every candidate for one position under the ruleset in force on ``as_of``."""
     ruleset = library.for_position(position_id, ruleset_id, as_of)
     return check_with(ruleset, position_id, candidates, as_of, backend)
 
 
-def check_with(ruleset: Ruleset, position_id: str, candidates: Sequence[LoadedCandidate], as_of: dt.date,
-               backend: Backend = "durable", layouts: LayoutCache | None = None) -> CheckRun:
+def check_with(
+    ruleset: Ruleset,
+    position_id: str,
+    candidates: Sequence[LoadedCandidate],
+    as_of: dt.date,
+    backend: Backend = "durable",
+    layouts: LayoutCache | None = None,
+) -> CheckRun:
     """Decide candidates under a given resolved ruleset (today's files, or one stored in the audit log).
 
     ``layouts`` keeps compiled layouts across calls (a replay re-deciding many batches under one ruleset).
@@ -85,7 +104,16 @@ def check_with(ruleset: Ruleset, position_id: str, candidates: Sequence[LoadedCa
             continue
         accepted.append((loaded, derive(loaded.candidate, as_of)))
     passed = run_engine(plan, [encode_row(plan, facts) for _l, facts in accepted], backend)
-    decisions = [decide(layout, loaded.candidate, facts, ok, loaded.file)
-                 for (loaded, facts), ok in zip(accepted, passed, strict=True)]
-    return CheckRun(as_of=as_of, ruleset=ruleset, ruleset_hash=digest, position=position,
-                    decisions=ranked(decisions), problems=problems, layout=layout)
+    decisions = [
+        decide(layout, loaded.candidate, facts, ok, loaded.file)
+        for (loaded, facts), ok in zip(accepted, passed, strict=True)
+    ]
+    return CheckRun(
+        as_of=as_of,
+        ruleset=ruleset,
+        ruleset_hash=digest,
+        position=position,
+        decisions=ranked(decisions),
+        problems=problems,
+        layout=layout,
+    )

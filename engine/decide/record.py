@@ -63,9 +63,12 @@ class RequirementRecord(_Record):
                 return record
         observed = outcome.observed
         record = cls.model_construct(
-            id=outcome.id, status=outcome.status,
+            id=outcome.id,
+            status=outcome.status,
             observed=observed if isinstance(observed, _JSON_SCALARS) else to_jsonable_python(observed),
-            note=outcome.note, children=tuple(cls.of(c, memo) for c in outcome.children))
+            note=outcome.note,
+            children=tuple(cls.of(c, memo) for c in outcome.children),
+        )
         if memo is not None:
             memo[id(outcome)] = (outcome, record)
         return record
@@ -81,8 +84,12 @@ class FactsRecord(_Record):
 
     def revived(self) -> Facts:
         """The ``Facts`` these were recorded from: decimal facts back to ``Decimal``."""
-        return Facts(as_of=self.as_of, values={name: _native(name, value) for name, value in self.values.items()},
-                     missing=self.missing, invalid=self.invalid)
+        return Facts(
+            as_of=self.as_of,
+            values={name: _native(name, value) for name, value in self.values.items()},
+            missing=self.missing,
+            invalid=self.invalid,
+        )
 
 
 class JpmRecord(_Record):
@@ -117,14 +124,18 @@ class DecisionRecord(_Record):
         facts = decision.facts
         return cls.model_construct(
             as_of=decision.as_of,
-            candidate=CandidateRecord.model_construct(file=decision.candidate.file, name=decision.candidate.name,
-                                                      nip=decision.candidate.nip),
-            facts=FactsRecord.model_construct(as_of=facts.as_of, values=to_jsonable_python(facts.values),
-                                              missing=facts.missing, invalid=facts.invalid),
+            candidate=CandidateRecord.model_construct(
+                file=decision.candidate.file, name=decision.candidate.name, nip=decision.candidate.nip
+            ),
+            facts=FactsRecord.model_construct(
+                as_of=facts.as_of, values=to_jsonable_python(facts.values), missing=facts.missing, invalid=facts.invalid
+            ),
             jpm=None if decision.jpm is None else JpmRecord.model_construct(**decision.jpm.model_dump(mode="json")),
             position=decision.position,
             requirements=tuple(RequirementRecord.of(o, decision.layout.records) for o in decision.requirements),
-            ruleset=decision.ruleset, verdict=decision.verdict)
+            ruleset=decision.ruleset,
+            verdict=decision.verdict,
+        )
 
     def flat(self) -> Iterator[tuple[str, RequirementRecord]]:
         """Every requirement in pre-order (children after their group) with its path, e.g. ``experience/x``."""
@@ -146,8 +157,12 @@ class DecisionRecord(_Record):
         The shown values are the recorded ones, not recomputed from the facts.
         """
         items = self._matched(layout)
-        return layout.outcomes(tuple(r.status for r in items), tuple(r.observed for r in items),
-                               tuple(r.note for r in items), displayed=True)
+        return layout.outcomes(
+            tuple(r.status for r in items),
+            tuple(r.observed for r in items),
+            tuple(r.note for r in items),
+            displayed=True,
+        )
 
     def decision(self, layout: Layout) -> Decision:
         """The ``Decision`` this record was made from (its layout rebuilt from the recorded ruleset)."""
@@ -155,23 +170,48 @@ class DecisionRecord(_Record):
         facts = self.facts.revived()
         jpm = None
         if self.jpm is not None:
-            jpm = JpmCategory(scheme=self.jpm.scheme, value=_decimal(self.jpm.value), capped=self.jpm.capped,
-                              category=self.jpm.category, basis=self.jpm.basis)
+            jpm = JpmCategory(
+                scheme=self.jpm.scheme,
+                value=_decimal(self.jpm.value),
+                capped=self.jpm.capped,
+                category=self.jpm.category,
+                basis=self.jpm.basis,
+            )
         return Decision(
             candidate=CandidateRef(nip=self.candidate.nip, name=self.candidate.name, file=self.candidate.file),
-            position=self.position, as_of=self.as_of, ruleset=self.ruleset, verdict=self.verdict, ids=layout.ids,
-            statuses=tuple(r.status for r in items), observed=tuple(facts.values.get(f) for f in layout.node_facts),
-            notes=tuple(r.note for r in items), facts=facts, jpm=jpm, layout=layout)
+            position=self.position,
+            as_of=self.as_of,
+            ruleset=self.ruleset,
+            verdict=self.verdict,
+            ids=layout.ids,
+            statuses=tuple(r.status for r in items),
+            observed=tuple(facts.values.get(f) for f in layout.node_facts),
+            notes=tuple(r.note for r in items),
+            facts=facts,
+            jpm=jpm,
+            layout=layout,
+        )
 
     def _matched(self, layout: Layout) -> list[RequirementRecord]:
         items = [item for _path, item in self.flat()]
-        if (layout.position.id != self.position or layout.ruleset_hash != self.ruleset.hash
-                or tuple(item.id for item in items) != layout.ids):
-            raise InputError([Problem(
-                code="record_mismatch", path="decision.requirements",
-                message=(f"the recorded requirements of {self.position} do not match ruleset "
-                         f"{self.ruleset.hash[:12]}: recorded {', '.join(i.id for i in items) or 'none'}"),
-                hint="`layak audit verify` checks every record and stored ruleset")])
+        if (
+            layout.position.id != self.position
+            or layout.ruleset_hash != self.ruleset.hash
+            or tuple(item.id for item in items) != layout.ids
+        ):
+            raise InputError(
+                [
+                    Problem(
+                        code="record_mismatch",
+                        path="decision.requirements",
+                        message=(
+                            f"the recorded requirements of {self.position} do not match ruleset "
+                            f"{self.ruleset.hash[:12]}: recorded {', '.join(i.id for i in items) or 'none'}"
+                        ),
+                        hint="`layak audit verify` checks every record and stored ruleset",
+                    )
+                ]
+            )
         return items
 
 

@@ -91,7 +91,8 @@ def _result(workers: dict[int, Any], index: int, files: list[str], future: Futur
         raise WorkerLost(
             f"batch {index + 1} ({files[0]} … {files[-1]}, {len(files)} files) and the batches after it were not "
             f"decided: a worker process died ({how}; out of memory is the usual cause). The batches before it are "
-            "written and recorded, none after; run again on the remaining files, or with fewer --jobs") from error
+            "written and recorded, none after; run again on the remaining files, or with fewer --jobs"
+        ) from error
 
 
 @dataclass
@@ -108,9 +109,16 @@ class Streamed:
         return sum(self.counts.values())
 
 
-def stream_check(setup: Setup, files: Callable[[], Iterable[str]], *, jobs: int = 1, batch: int = BATCH,
-                 write: Callable[[bytes], Any] | None = None, top: int = 0,
-                 record: Callable[[list[Any]], Any] | None = None) -> Streamed:
+def stream_check(
+    setup: Setup,
+    files: Callable[[], Iterable[str]],
+    *,
+    jobs: int = 1,
+    batch: int = BATCH,
+    write: Callable[[bytes], Any] | None = None,
+    top: int = 0,
+    record: Callable[[list[Any]], Any] | None = None,
+) -> Streamed:
     """Decide every file of ``files()`` batch by batch and hand on the results as they come: JSON lines to
     ``write``, rows to a top-``top`` shortlist, drafts to ``record`` (one call per batch: all or none of it)."""
     batches = batched(files(), batch)
@@ -136,8 +144,9 @@ def stream_check(setup: Setup, files: Callable[[], Iterable[str]], *, jobs: int 
     return out
 
 
-def _first_of_each_nip(result: BatchResult, offset: int, seen: dict[int | str, int],
-                       repeats: list[tuple[Decided, int]]) -> list[Decided]:
+def _first_of_each_nip(
+    result: BatchResult, offset: int, seen: dict[int | str, int], repeats: list[tuple[Decided, int]]
+) -> list[Decided]:
     kept = []
     for item in result.decided:
         plain = item.nip.isascii() and item.nip.isdigit() and item.nip[:1] != "0"
@@ -161,15 +170,30 @@ def _duplicates(repeats: list[tuple[Decided, int]], files: Callable[[], Iterable
     for item, earlier in repeats:
         doc = read_document(Path(item.file))
         line = None if isinstance(doc, Problem) else doc.line_of(("nip",))
-        out.append(Problem(code=ProblemCode.DUPLICATE_CANDIDATE, file=item.file, path="nip", line=line,
-                           message=f"NIP {item.nip} is also in {names.get(earlier, '?')}",
-                           hint="one file per civil servant"))
+        out.append(
+            Problem(
+                code=ProblemCode.DUPLICATE_CANDIDATE,
+                file=item.file,
+                path="nip",
+                line=line,
+                message=f"NIP {item.nip} is also in {names.get(earlier, '?')}",
+                hint="one file per civil servant",
+            )
+        )
     return out
 
 
-def check_files(setup: Setup, paths: list[Path], *, jobs: int = 1, batch: int = BATCH,
-                write: Callable[[bytes], Any] | None = None, top: int = 0,
-                record: Callable[[list[Any]], Any] | None = None) -> Streamed:
+def check_files(
+    setup: Setup,
+    paths: list[Path],
+    *,
+    jobs: int = 1,
+    batch: int = BATCH,
+    write: Callable[[bytes], Any] | None = None,
+    top: int = 0,
+    record: Callable[[list[Any]], Any] | None = None,
+) -> Streamed:
     """`check` over every candidate file under ``paths``, streamed (see ``stream_check``)."""
-    return stream_check(setup, lambda: candidate_files(paths), jobs=jobs, batch=batch, write=write, top=top,
-                        record=record)
+    return stream_check(
+        setup, lambda: candidate_files(paths), jobs=jobs, batch=batch, write=write, top=top, record=record
+    )

@@ -150,9 +150,10 @@ def decide_batch(setup: Setup, index: int, files: list[str]) -> BatchResult:
             accepted.append((pos, loaded, derive(loaded.candidate, setup.as_of)))
         plan = engine.layout.plan
         passed = engine.evaluate([encode_row(plan, facts) for _p, _l, facts in accepted])
-        decided = [_serialised(setup, engine, loaded, decide(engine.layout, loaded.candidate, facts, ok, loaded.file),
-                               pos)
-                   for (pos, loaded, facts), ok in zip(accepted, passed, strict=True)]
+        decided = [
+            _serialised(setup, engine, loaded, decide(engine.layout, loaded.candidate, facts, ok, loaded.file), pos)
+            for (pos, loaded, facts), ok in zip(accepted, passed, strict=True)
+        ]
     finally:
         if enabled:
             gc.enable()
@@ -168,8 +169,15 @@ def _serialised(setup: Setup, engine: _Engine, loaded: LoadedCandidate, decision
         out.key = rank_key(decision)
         out.row = _row(decision, setup.lang)
     if engine.stored is not None:
-        out.draft = draft(decision, snapshot(loaded.candidate), engine.stored, actor=setup.actor, board=setup.board,
-                          engine=setup.engine, run_id=setup.run_id)
+        out.draft = draft(
+            decision,
+            snapshot(loaded.candidate),
+            engine.stored,
+            actor=setup.actor,
+            board=setup.board,
+            engine=setup.engine,
+            run_id=setup.run_id,
+        )
     return out
 
 
@@ -198,8 +206,12 @@ def _walk(folder: str) -> Iterator[str]:
         full = os.path.join(folder, name)
         if os.path.isdir(full):
             yield from _walk(full)
-        elif (os.path.isfile(full) and name.endswith(SUFFIXES) and not name.startswith(".")
-              and not name.endswith(CASES_SUFFIX)):
+        elif (
+            os.path.isfile(full)
+            and name.endswith(SUFFIXES)
+            and not name.startswith(".")
+            and not name.endswith(CASES_SUFFIX)
+        ):
             yield full
 
 

@@ -21,34 +21,65 @@ from engine.present.render import Report, Table, emit
 from engine.present.views import check_columns, summary_text
 
 
-def run_streamed(library: Library, paths: list[Path], position_id: str, ruleset_id: str | None, as_of: dt.date,
-                 fmt: str, lang: str, backend: str, db: str | None, board: str | None, actor: str | None,
-                 no_record: bool, jobs: int | None, top: int) -> ExitCode:
+def run_streamed(
+    library: Library,
+    paths: list[Path],
+    position_id: str,
+    ruleset_id: str | None,
+    as_of: dt.date,
+    fmt: str,
+    lang: str,
+    backend: str,
+    db: str | None,
+    board: str | None,
+    actor: str | None,
+    no_record: bool,
+    jobs: int | None,
+    top: int,
+) -> ExitCode:
     from engine.audit.store import Store
     from engine.audit.views import recorded_line
 
     ruleset = library.for_position(position_id, ruleset_id, as_of)
-    setup = Setup(ruleset=ruleset, position_id=select_position(ruleset, position_id).id, as_of=as_of,
-                  backend="reference" if backend == "reference" else "durable",
-                  want="lines" if fmt == "jsonl" else "rows", lang=lang, record=not no_record,
-                  actor=actor or os_user(), board=board, engine=backend, run_id=new_run_id())
+    setup = Setup(
+        ruleset=ruleset,
+        position_id=select_position(ruleset, position_id).id,
+        as_of=as_of,
+        backend="reference" if backend == "reference" else "durable",
+        want="lines" if fmt == "jsonl" else "rows",
+        lang=lang,
+        record=not no_record,
+        actor=actor or os_user(),
+        board=board,
+        engine=backend,
+        run_id=new_run_id(),
+    )
     with contextlib.ExitStack() as stack:
         store = None if no_record else stack.enter_context(Store.open(db, create=True))
-        streamed = check_files(setup, paths, jobs=jobs or default_jobs(),
-                               write=sys.stdout.buffer.write if fmt == "jsonl" else None,
-                               top=(top or sys.maxsize) if fmt != "jsonl" else 0,
-                               record=batch_recorder(store) if store is not None else None)
+        streamed = check_files(
+            setup,
+            paths,
+            jobs=jobs or default_jobs(),
+            write=sys.stdout.buffer.write if fmt == "jsonl" else None,
+            top=(top or sys.maxsize) if fmt != "jsonl" else 0,
+            record=batch_recorder(store) if store is not None else None,
+        )
     if streamed.decided == 0 and not streamed.problems:
         raise no_candidates()
     appended = combined(streamed.recorded)
     if appended is not None and store is not None:
         click.echo(recorded_line(appended, store.where, lang), err=True)
     if streamed.top is not None:
-        emit(Report(data={}, tables=[Table(streamed.top.rows(label("rank", lang)), headers=check_columns(lang))]),
-             fmt, lang)
+        emit(
+            Report(data={}, tables=[Table(streamed.top.rows(label("rank", lang)), headers=check_columns(lang))]),
+            fmt,
+            lang,
+        )
         if top and streamed.decided > top:
-            click.echo(f"showing the best {top} of {streamed.decided} by rank (--top); --format jsonl gives every "
-                       "decision", err=True)
+            click.echo(
+                f"showing the best {top} of {streamed.decided} by rank (--top); --format jsonl gives every decision",
+                err=True,
+            )
     click.echo(summary_text(streamed.counts, position_id, as_of, lang), err=True)
     report_problems(streamed.problems, lang)
     return exit_for(streamed.problems)

@@ -52,6 +52,8 @@ ATTEMPTS = 3
 
 def _next_sid() -> str:
     return f"{os.getpid()}-{next(_sids)}"
+
+
 _INT = {int}
 _ROW = re.compile(r'"_n":\s*(\d+)')
 
@@ -76,8 +78,10 @@ def ruleset_json(plan: Plan, indices: Sequence[int]) -> dict[str, Any]:
     rules: dict[str, Any] = {}
     for index in indices:
         check = plan.checks[index]
-        rules[f"c{index}"] = {"all": [{"m": {"$and": [
-            {"$ex": {GUARD: 1}}, {"$ex": {f"f{check.fact}": 1}}, violation(check)]}}], "cap": CAP}
+        rules[f"c{index}"] = {
+            "all": [{"m": {"$and": [{"$ex": {GUARD: 1}}, {"$ex": {f"f{check.fact}": 1}}, violation(check)]}}],
+            "cap": CAP,
+        }
     rules[CATCH_ALL] = {"all": [{"m": {"$ex": {GUARD: 1}}}], "cap": CAP}
     return rules
 
@@ -103,7 +107,7 @@ class DurableEvaluator:
         every = range(len(plan.checks))
         self.chunks: list[_Chunk] = []
         for start in range(0, max(len(plan.checks), 1), MAX_RULES_PER_CHUNK):
-            indices = list(every[start:start + MAX_RULES_PER_CHUNK])
+            indices = list(every[start : start + MAX_RULES_PER_CHUNK])
             name = f"{plan.name}#{plan.digest}#{start // MAX_RULES_PER_CHUNK}#{os.getpid()}-{next(_sids)}"
             try:
                 handle = dre.create_ruleset(name, orjson.dumps(ruleset_json(plan, indices)).decode())
@@ -130,7 +134,7 @@ class DurableEvaluator:
         """For each row, the indices of the checks that pass (present and not violated)."""
         out: list[frozenset[int]] = []
         for start in range(0, len(rows), self.batch_size):
-            out.extend(self._batch(rows[start:start + self.batch_size]))
+            out.extend(self._batch(rows[start : start + self.batch_size]))
         return out
 
     def _batch(self, rows: Sequence[dict[str, int]]) -> list[frozenset[int]]:
@@ -148,9 +152,12 @@ class DurableEvaluator:
         fields = self._check_fields
         every = self._every_check
         complete = len(all_fields)
-        return [every.difference(violated[n]) if len(row) == complete
-                else every.difference(violated[n], (i for i, f in enumerate(fields) if f not in row))
-                for n, row in enumerate(rows)]
+        return [
+            every.difference(violated[n])
+            if len(row) == complete
+            else every.difference(violated[n], (i for i, f in enumerate(fields) if f not in row))
+            for n, row in enumerate(rows)
+        ]
 
     def _run_chunk(self, chunk: _Chunk, rows: Sequence[dict[str, int]], violated: list[set[int]]) -> int:
         for _attempt in range(ATTEMPTS):
@@ -160,17 +167,21 @@ class DurableEvaluator:
                 if fields >= self._all_fields:
                     payload = orjson.dumps([{GUARD: 1, INDEX: n, "sid": sid, **row} for n, row in enumerate(rows)])
                 else:
-                    payload = orjson.dumps([{GUARD: 1, INDEX: n, "sid": sid,
-                                             **{k: v for k, v in row.items() if k in fields}}
-                                            for n, row in enumerate(rows)])
+                    payload = orjson.dumps(
+                        [
+                            {GUARD: 1, INDEX: n, "sid": sid, **{k: v for k, v in row.items() if k in fields}}
+                            for n, row in enumerate(rows)
+                        ]
+                    )
             except orjson.JSONEncodeError as error:  # an int beyond 64 bits
                 raise EngineFault(f"refusing to send a batch to durable-rules: {error}") from error
             evaluated = self._run_state(chunk, sid, payload.decode(), violated)
             if evaluated is not None:
                 return evaluated
             self.retries += 1
-        raise EngineFault(f"durable-rules reported a duplicate message (result code {OBSERVED}) "
-                          f"in {ATTEMPTS} fresh states in a row")
+        raise EngineFault(
+            f"durable-rules reported a duplicate message (result code {OBSERVED}) in {ATTEMPTS} fresh states in a row"
+        )
 
     def _run_state(self, chunk: _Chunk, sid: str, payload: str, violated: list[set[int]]) -> int | None:
         """Rows evaluated in one fresh state, or None when the engine took two rows for one message."""
@@ -206,7 +217,7 @@ class DurableEvaluator:
     def _record(message: str, violated: list[set[int]]) -> int:
         # The message is {"<rule>": [{"m": {<fact>}}, ...]}; only the rule name and each fact's row
         # number matter, and decoding every fact in full cost a fifth of the evaluation.
-        rule = message[2:message.index('"', 2)]
+        rule = message[2 : message.index('"', 2)]
         rows = [int(n) for n in _ROW.findall(message)]
         if rule == CATCH_ALL:
             return len(rows)

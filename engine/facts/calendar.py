@@ -41,8 +41,9 @@ def add_months(start: dt.date, months: int) -> dt.date:
     return dt.date(year, month, last) + dt.timedelta(days=1)
 
 
-def without_leave(start: dt.date, end: dt.date,
-                  leaves: list[tuple[dt.date, dt.date | None]]) -> tuple[dt.date, dt.date]:
+def without_leave(
+    start: dt.date, end: dt.date, leaves: list[tuple[dt.date, dt.date | None]]
+) -> tuple[dt.date, dt.date]:
     """The period ``start``..``end`` with unpaid leave taken out (a leave runs from its first day to the day service
     resumes; None: not resumed). A leave that ended inside the period moves its start later by the leave's length
     in months and days, so the anniversary moves exactly that far; a leave still running at ``end`` ends the

@@ -50,15 +50,20 @@ class Facts(BaseModel):
     anchors: dict[str, dt.date] = Field(default_factory=dict, exclude=True)
 
 
-# PermenPANRB 6/2022 matrix, hasil kerja × perilaku (domain.md §6).
+# PermenPANRB 6/2022 matrix, hasil kerja × perilaku.
 _MATRIX = {
-    ("DI_ATAS", "DI_BAWAH"): "KURANG_MISCONDUCT", ("DI_ATAS", "SESUAI"): "BAIK", ("DI_ATAS", "DI_ATAS"): "SANGAT_BAIK",
-    ("SESUAI", "DI_BAWAH"): "KURANG_MISCONDUCT", ("SESUAI", "SESUAI"): "BAIK", ("SESUAI", "DI_ATAS"): "BAIK",
-    ("DI_BAWAH", "DI_BAWAH"): "SANGAT_KURANG", ("DI_BAWAH", "SESUAI"): "BUTUH_PERBAIKAN",
+    ("DI_ATAS", "DI_BAWAH"): "KURANG_MISCONDUCT",
+    ("DI_ATAS", "SESUAI"): "BAIK",
+    ("DI_ATAS", "DI_ATAS"): "SANGAT_BAIK",
+    ("SESUAI", "DI_BAWAH"): "KURANG_MISCONDUCT",
+    ("SESUAI", "SESUAI"): "BAIK",
+    ("SESUAI", "DI_ATAS"): "BAIK",
+    ("DI_BAWAH", "DI_BAWAH"): "SANGAT_KURANG",
+    ("DI_BAWAH", "SESUAI"): "BUTUH_PERBAIKAN",
     ("DI_BAWAH", "DI_ATAS"): "BUTUH_PERBAIKAN",
 }
 
-# Numeric bands per scheme, highest first (domain.md §6). PP 30/2019 "Sangat Baik" also needs a new
+# Numeric bands per scheme, highest first. PP 30/2019 "Sangat Baik" also needs a new
 # idea or method, which a score cannot show, so 110-120 reads as "Baik" unless a predikat is given.
 _BANDS: dict[str, list[tuple[int, str]]] = {
     "DP3_PP10_1979": [(91, "AMAT_BAIK"), (76, "BAIK"), (61, "CUKUP"), (51, "SEDANG"), (0, "BURUK")],
@@ -66,11 +71,18 @@ _BANDS: dict[str, list[tuple[int, str]]] = {
     "PP30_2019": [(90, "BAIK"), (70, "CUKUP"), (50, "KURANG"), (0, "SANGAT_KURANG")],
 }
 _ACTIVE_STATUSES = {"DECIDED", "FINAL", "COMPLETED"}
-# How long a PP 94/2021 sanction runs when the file gives no end (domain.md §3.4): reprimands have no
+# How long a PP 94/2021 sanction runs when the file gives no end: reprimands have no
 # duration; tukin cuts run 6/9/12 months; demotion and release to pelaksana 12 months; dismissal never ends.
-_SANCTION_MONTHS = {"TEGURAN_LISAN": 0, "TEGURAN_TERTULIS": 0, "PERNYATAAN_TIDAK_PUAS": 0, "POTONG_TUKIN_6": 6,
-                    "POTONG_TUKIN_9": 9, "POTONG_TUKIN_12": 12, "PENURUNAN_JABATAN_12": 12,
-                    "PEMBEBASAN_KE_PELAKSANA_12": 12}
+_SANCTION_MONTHS = {
+    "TEGURAN_LISAN": 0,
+    "TEGURAN_TERTULIS": 0,
+    "PERNYATAAN_TIDAK_PUAS": 0,
+    "POTONG_TUKIN_6": 6,
+    "POTONG_TUKIN_9": 9,
+    "POTONG_TUKIN_12": 12,
+    "PENURUNAN_JABATAN_12": 12,
+    "PEMBEBASAN_KE_PELAKSANA_12": 12,
+}
 _PENDING_STATUSES = {"UNDER_EXAMINATION", "OBJECTION_PENDING", "APPEAL_PENDING"}
 _SKILL_TRACK = ("pemula", "terampil", "mahir", "penyelia")
 
@@ -158,8 +170,10 @@ class _Deriver:
     def _education(self) -> None:
         held = [e for e in self.c.education if e.graduated <= self.as_of]
         valid = [e.level for e in held if not e.foreign or e.equivalence_decree]
-        for name, levels in (("education", valid), ("education_for_rank",
-                                                     [e.level for e in held if e.recognised_for_rank])):
+        for name, levels in (
+            ("education", valid),
+            ("education_for_rank", [e.level for e in held if e.recognised_for_rank]),
+        ):
             if levels:
                 self.values[name] = max(levels, key=EDUCATION.rank)
             else:
@@ -234,8 +248,9 @@ class _Deriver:
         if "jpm" in self.values:
             self.values["jpm_capped"] = min(self.values["jpm"], Decimal(100))
         else:
-            self.missing["jpm_capped"] = self.missing.get("jpm") or self.invalid.get("jpm") or note("no_jpm",
-                                                                                                   assessment="-")
+            self.missing["jpm_capped"] = (
+                self.missing.get("jpm") or self.invalid.get("jpm") or note("no_jpm", assessment="-")
+            )
 
     def _decimal(self, name: str, value: Decimal) -> None:
         if value != value.quantize(Decimal(1).scaleb(-DECIMAL_PLACES), rounding=ROUND_HALF_UP):
@@ -285,15 +300,15 @@ class _Deriver:
             for name in ("health_certificate_age_months", "health_certificate_months_started"):
                 self.missing[name] = note("no_health_certificate")
 
-
     def _not_recorded(self) -> None:
         # An imported dossier names the histories its source lacks: their facts are unknown, not empty.
         provenance = self.c.provenance
         for history in provenance.not_recorded if provenance else ():
             for name in [n for n in self.values if withheld(history, n)]:
                 del self.values[name]
-                self.missing[name] = note("not_recorded", history=history, source=provenance.system if provenance
-                                          else "-")
+                self.missing[name] = note(
+                    "not_recorded", history=history, source=provenance.system if provenance else "-"
+                )
 
     def _promotion(self) -> None:
         c, as_of, values = self.c, self.as_of, self.values

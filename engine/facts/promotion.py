@@ -10,8 +10,10 @@ from engine.load.candidate import Candidate
 
 
 def below_ceiling(golongan: str, education_for_rank: str) -> bool:
-    """True when a regular promotion from ``golongan`` stays within the ceiling of the recognised education
-    (domain.md §4.2): an S1 holder at III/c may still rise to III/d; at III/d the ceiling is reached."""
+    """True when a regular promotion from ``golongan`` stays within the ceiling of the recognised education.
+
+    An S1 holder at III/c may still rise to III/d; at III/d the ceiling is reached.
+    """
     return GOLONGAN.rank(golongan) < GOLONGAN.rank(RANK_CEILING[education_for_rank])
 
 

@@ -42,16 +42,19 @@ def _scale(name: str, values: list[str], *, ordered: bool, same: dict[str, str] 
     return Scale(name=name, values=tuple(values), ordered=ordered, ranks=ranks)
 
 
-# PP 99/2000 rank ladder, 17 ordinal steps (domain.md §4.1).
+# PP 99/2000 rank ladder, 17 ordinal steps.
 GOLONGAN = _scale(
     "golongan",
-    [f"{group}/{room}" for group, rooms in (("I", "abcd"), ("II", "abcd"), ("III", "abcd"), ("IV", "abcde"))
-     for room in rooms],
+    [
+        f"{group}/{room}"
+        for group, rooms in (("I", "abcd"), ("II", "abcd"), ("III", "abcd"), ("IV", "abcde"))
+        for room in rooms
+    ],
     ordered=True,
 )
 
-# Education as compared by position requirements: D4 equals S1 (domain.md §9 case 6); a professional
-# degree (dokter, apoteker) ranks with S2 as it does for the starting rank (domain.md §4.2).
+# Education as compared by position requirements: D4 equals S1; a professional
+# degree (dokter, apoteker) ranks with S2 as it does for the starting rank.
 EDUCATION = _scale(
     "education",
     ["SD", "SLTP", "SLTP_KEJURUAN", "SLTA", "D1", "D2", "D3", "S1", "D4", "S2", "PROFESI", "S3"],
@@ -59,15 +62,30 @@ EDUCATION = _scale(
     same={"SLTP_KEJURUAN": "SLTP", "D4": "S1", "PROFESI": "S2"},
 )
 
-# One normalised performance scale across the appraisal regimes (domain.md §6); the legacy words
+# One normalised performance scale across the appraisal regimes; the legacy words
 # map onto the PermenPANRB 6/2022 vocabulary by their position below or above "Baik".
 PREDIKAT = _scale(
     "predikat",
-    ["SANGAT_KURANG", "BURUK", "KURANG", "KURANG_MISCONDUCT", "SEDANG", "BUTUH_PERBAIKAN", "CUKUP",
-     "BAIK", "SANGAT_BAIK", "AMAT_BAIK"],
+    [
+        "SANGAT_KURANG",
+        "BURUK",
+        "KURANG",
+        "KURANG_MISCONDUCT",
+        "SEDANG",
+        "BUTUH_PERBAIKAN",
+        "CUKUP",
+        "BAIK",
+        "SANGAT_BAIK",
+        "AMAT_BAIK",
+    ],
     ordered=True,
-    same={"BURUK": "SANGAT_KURANG", "KURANG_MISCONDUCT": "KURANG", "SEDANG": "KURANG",
-          "CUKUP": "BUTUH_PERBAIKAN", "AMAT_BAIK": "SANGAT_BAIK"},
+    same={
+        "BURUK": "SANGAT_KURANG",
+        "KURANG_MISCONDUCT": "KURANG",
+        "SEDANG": "KURANG",
+        "CUKUP": "BUTUH_PERBAIKAN",
+        "AMAT_BAIK": "SANGAT_BAIK",
+    },
 )
 
 # PP 94/2021 sanction levels, with NONE below the lightest.
@@ -75,39 +93,83 @@ SANCTION_LEVEL = _scale("sanction_level", ["NONE", "RINGAN", "SEDANG", "BERAT"],
 
 POSTS = _scale(
     "post",
-    ["JPT_UTAMA", "JPT_MADYA", "JPT_PRATAMA", "ADMINISTRATOR", "PENGAWAS", "PELAKSANA",
-     "AHLI_PERTAMA", "AHLI_MUDA", "AHLI_MADYA", "AHLI_UTAMA", "PEMULA", "TERAMPIL", "MAHIR", "PENYELIA"],
+    [
+        "JPT_UTAMA",
+        "JPT_MADYA",
+        "JPT_PRATAMA",
+        "ADMINISTRATOR",
+        "PENGAWAS",
+        "PELAKSANA",
+        "AHLI_PERTAMA",
+        "AHLI_MUDA",
+        "AHLI_MADYA",
+        "AHLI_UTAMA",
+        "PEMULA",
+        "TERAMPIL",
+        "MAHIR",
+        "PENYELIA",
+    ],
     ordered=False,
 )
 
 EMPLOYEE_STATUS = _scale("employee_status", ["CPNS", "PNS", "PPPK"], ordered=False)
 CRIMINAL_RECORD = _scale("criminal_record", ["NONE", "IN_PROCESS", "CONVICTED"], ordered=False)
 
-TRAINING_TYPES = ("LATSAR", "PKP", "PKA", "PKN_II", "PKN_I", "DIKLATPIM_IV", "DIKLATPIM_III",
-                  "DIKLATPIM_II", "TEKNIS", "FUNGSIONAL")
+TRAINING_TYPES = (
+    "LATSAR",
+    "PKP",
+    "PKA",
+    "PKN_II",
+    "PKN_I",
+    "DIKLATPIM_IV",
+    "DIKLATPIM_III",
+    "DIKLATPIM_II",
+    "TEKNIS",
+    "FUNGSIONAL",
+)
 
 EXAM_TYPES = ("UJIAN_DINAS_TK_I", "UJIAN_DINAS_TK_II", "UPKP")
 
 # Highest rank a regular promotion (KP reguler) can reach with the education recognised for rank,
-# PP 99/2000 jo PP 12/2002 (domain.md §4.2, VERIFIED). D1 shares the SLTA row; PROFESI (dokter,
+# PP 99/2000 jo PP 12/2002. D1 shares the SLTA row; PROFESI (dokter,
 # apoteker) shares the S2 row.
 RANK_CEILING: dict[str, str] = {
-    "SD": "II/a", "SLTP": "II/c", "SLTP_KEJURUAN": "II/d", "SLTA": "III/b", "D1": "III/b", "D2": "III/b",
-    "D3": "III/c", "S1": "III/d", "D4": "III/d", "S2": "IV/a", "PROFESI": "IV/a", "S3": "IV/b",
+    "SD": "II/a",
+    "SLTP": "II/c",
+    "SLTP_KEJURUAN": "II/d",
+    "SLTA": "III/b",
+    "D1": "III/b",
+    "D2": "III/b",
+    "D3": "III/c",
+    "S1": "III/d",
+    "D4": "III/d",
+    "S2": "IV/a",
+    "PROFESI": "IV/a",
+    "S3": "IV/b",
 }
 
 # Starting rank of a diploma (PP 99/2000 jo PP 12/2002, VERIFIED in kemkes and regional KP guides): the rank a
 # promotion on a new diploma (penyesuaian ijazah) leads to. D1 shares the SLTA row; PROFESI the S2 row.
 START_RANK: dict[str, str] = {
-    "SD": "I/a", "SLTP": "I/c", "SLTP_KEJURUAN": "I/c", "SLTA": "II/a", "D1": "II/a", "D2": "II/b",
-    "D3": "II/c", "S1": "III/a", "D4": "III/a", "S2": "III/b", "PROFESI": "III/b", "S3": "III/c",
+    "SD": "I/a",
+    "SLTP": "I/c",
+    "SLTP_KEJURUAN": "I/c",
+    "SLTA": "II/a",
+    "D1": "II/a",
+    "D2": "II/b",
+    "D3": "II/c",
+    "S1": "III/a",
+    "D4": "III/a",
+    "S2": "III/b",
+    "PROFESI": "III/b",
+    "S3": "III/c",
 }
 
-# Administration posts and the JF jenjang they were converted to by penyetaraan (PermenPANRB 17/2021,
-# domain.md §1): service on both sides of the conversion date counts together (domain.md §9 case 2).
+# Administration posts and the JF jenjang they were converted to by penyetaraan (PermenPANRB 17/2021):
+# service on both sides of the conversion date counts together.
 PENYETARAAN: dict[str, str] = {"ADMINISTRATOR": "AHLI_MADYA", "PENGAWAS": "AHLI_MUDA"}
 
-# PermenPANRB 38/2017 managerial (M01..M08) and socio-cultural (SK01) competencies (domain.md §2.2).
+# PermenPANRB 38/2017 managerial (M01..M08) and socio-cultural (SK01) competencies.
 COMPETENCIES: dict[str, tuple[str, str]] = {
     "M01": ("Integritas", "Integrity"),
     "M02": ("Kerjasama", "Teamwork"),
@@ -120,5 +182,4 @@ COMPETENCIES: dict[str, tuple[str, str]] = {
     "SK01": ("Perekat Bangsa", "National unifier"),
 }
 
-SCALES = {s.name: s for s in (GOLONGAN, EDUCATION, PREDIKAT, SANCTION_LEVEL, POSTS, EMPLOYEE_STATUS,
-                              CRIMINAL_RECORD)}
+SCALES = {s.name: s for s in (GOLONGAN, EDUCATION, PREDIKAT, SANCTION_LEVEL, POSTS, EMPLOYEE_STATUS, CRIMINAL_RECORD)}

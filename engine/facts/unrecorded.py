@@ -7,13 +7,27 @@ from __future__ import annotations
 # from a CSV export must not become "no sanction".
 WITHHELD: dict[str, tuple[str, ...]] = {
     "pangkat": ("golongan", "months_in_rank", "below_education_ceiling", "below_diploma_start_rank"),
-    "education": ("education", "education_for_rank", "below_education_ceiling", "new_diploma",
-                  "below_diploma_start_rank"),
+    "education": (
+        "education",
+        "education_for_rank",
+        "below_education_ceiling",
+        "new_diploma",
+        "below_diploma_start_rank",
+    ),
     "education_for_rank": ("education_for_rank", "below_education_ceiling", "new_diploma"),
-    "positions": ("current_post", "months_in_post.", "months_in_post_incl_acting.",
-                  "months_in_post_with_penyetaraan.", "months_in_jf_keterampilan"),
-    "position_history": ("months_in_post.", "months_in_post_incl_acting.", "months_in_post_with_penyetaraan.",
-                         "months_in_jf_keterampilan"),
+    "positions": (
+        "current_post",
+        "months_in_post.",
+        "months_in_post_incl_acting.",
+        "months_in_post_with_penyetaraan.",
+        "months_in_jf_keterampilan",
+    ),
+    "position_history": (
+        "months_in_post.",
+        "months_in_post_incl_acting.",
+        "months_in_post_with_penyetaraan.",
+        "months_in_jf_keterampilan",
+    ),
     "performance": ("rating_min_last_",),
     "discipline": ("sanction_active", "sanction_pending", "worst_sanction_last_24m"),
     "discipline_pending": ("sanction_pending",),

@@ -1,4 +1,4 @@
-"""The candidate file: a civil servant's dossier (domain.md §8), strictly validated."""
+"""The candidate file: a civil servant's dossier, strictly validated."""
 
 from __future__ import annotations
 
@@ -9,15 +9,40 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, WithJsonSchema, model_validator
 
-Golongan = Literal["I/a", "I/b", "I/c", "I/d", "II/a", "II/b", "II/c", "II/d", "III/a", "III/b", "III/c",
-                   "III/d", "IV/a", "IV/b", "IV/c", "IV/d", "IV/e"]
-EducationLevel = Literal["SD", "SLTP", "SLTP_KEJURUAN", "SLTA", "D1", "D2", "D3", "D4", "S1", "S2", "S3",
-                         "PROFESI"]
+Golongan = Literal[
+    "I/a",
+    "I/b",
+    "I/c",
+    "I/d",
+    "II/a",
+    "II/b",
+    "II/c",
+    "II/d",
+    "III/a",
+    "III/b",
+    "III/c",
+    "III/d",
+    "IV/a",
+    "IV/b",
+    "IV/c",
+    "IV/d",
+    "IV/e",
+]
+EducationLevel = Literal["SD", "SLTP", "SLTP_KEJURUAN", "SLTA", "D1", "D2", "D3", "D4", "S1", "S2", "S3", "PROFESI"]
 PostKind = Literal["JPT_UTAMA", "JPT_MADYA", "JPT_PRATAMA", "ADMINISTRATOR", "PENGAWAS", "PELAKSANA", "JF"]
-Jenjang = Literal["PEMULA", "TERAMPIL", "MAHIR", "PENYELIA", "AHLI_PERTAMA", "AHLI_MUDA", "AHLI_MADYA",
-                  "AHLI_UTAMA"]
-Predikat = Literal["SANGAT_BAIK", "BAIK", "CUKUP", "BUTUH_PERBAIKAN", "KURANG", "KURANG_MISCONDUCT",
-                   "SANGAT_KURANG", "BURUK", "AMAT_BAIK", "SEDANG"]
+Jenjang = Literal["PEMULA", "TERAMPIL", "MAHIR", "PENYELIA", "AHLI_PERTAMA", "AHLI_MUDA", "AHLI_MADYA", "AHLI_UTAMA"]
+Predikat = Literal[
+    "SANGAT_BAIK",
+    "BAIK",
+    "CUKUP",
+    "BUTUH_PERBAIKAN",
+    "KURANG",
+    "KURANG_MISCONDUCT",
+    "SANGAT_KURANG",
+    "BURUK",
+    "AMAT_BAIK",
+    "SEDANG",
+]
 Scheme = Literal["DP3_PP10_1979", "PP46_2011", "PP30_2019", "PERMENPANRB_8_2021", "PERMENPANRB_6_2022"]
 Expectation = Literal["DI_BAWAH", "SESUAI", "DI_ATAS"]
 
@@ -67,8 +92,14 @@ def _decimal(value: Any) -> Any:
 
 def _schema(minimum: Decimal, maximum: Decimal) -> WithJsonSchema:
     # The published schema says what the validator accepts: a number (never a quoted one), in range.
-    return WithJsonSchema({"type": "number", "minimum": float(minimum), "maximum": float(maximum),
-                           "description": f"a number with at most {NUMBER_PLACES} decimal places (not quoted)"})
+    return WithJsonSchema(
+        {
+            "type": "number",
+            "minimum": float(minimum),
+            "maximum": float(maximum),
+            "description": f"a number with at most {NUMBER_PLACES} decimal places (not quoted)",
+        }
+    )
 
 
 _LOW, _HIGH = -NUMBER_LIMIT + Decimal("0.001"), NUMBER_LIMIT - Decimal("0.001")
@@ -93,26 +124,50 @@ class Strict(BaseModel):
 # Every field here is optional, so hand-written candidate files stay valid. Other import-related additions
 # (leave periods, issue #8) belong in this block too.
 
-InferredField = Literal["tmt_end", "appointment", "recognised_for_rank", "jf_jenjang", "jf_kategori", "graduated",
-                        "scheme", "effective_end", "level", "type"]
-NotRecorded = Literal["pangkat", "education", "education_for_rank", "positions", "position_history", "performance",
-                      "discipline", "discipline_pending", "trainings", "exams", "criminal_record", "credit_points"]
+InferredField = Literal[
+    "tmt_end",
+    "appointment",
+    "recognised_for_rank",
+    "jf_jenjang",
+    "jf_kategori",
+    "graduated",
+    "scheme",
+    "effective_end",
+    "level",
+    "type",
+]
+NotRecorded = Literal[
+    "pangkat",
+    "education",
+    "education_for_rank",
+    "positions",
+    "position_history",
+    "performance",
+    "discipline",
+    "discipline_pending",
+    "trainings",
+    "exams",
+    "criminal_record",
+    "credit_points",
+]
 
 
 class SourceRef(Strict):
     """Where one entry came from, and which of its values the importer inferred instead of reading them."""
 
     system: Literal["SIASN", "SIASN_CSV"] = Field(description="SIASN web service responses, or the SIASN CSV export")
-    record_id: str | None = Field(default=None, description="The SIASN riwayat row id (32-hex legacy SAPK id or "
-                                                            "UUID); none for the CSV export")
+    record_id: str | None = Field(
+        default=None, description="The SIASN riwayat row id (32-hex legacy SAPK id or UUID); none for the CSV export"
+    )
     inferred: list[InferredField] = Field(
         default_factory=list,
         description="Values of this entry that were inferred, not read: tmt_end (from the next position's TMT), "
-                    "appointment (acting status assumed DEFINITIF: SIASN records none before 2024), "
-                    "recognised_for_rank (diploma recognition from the first-education flag or a KP penyesuaian "
-                    "ijazah), jf_jenjang/jf_kategori (from the position name), graduated (31 December of the "
-                    "graduation year), scheme (appraisal scheme from the year), effective_end (start + duration), "
-                    "level (sanction level from its type), type (training type from its name)")
+        "appointment (acting status assumed DEFINITIF: SIASN records none before 2024), "
+        "recognised_for_rank (diploma recognition from the first-education flag or a KP penyesuaian "
+        "ijazah), jf_jenjang/jf_kategori (from the position name), graduated (31 December of the "
+        "graduation year), scheme (appraisal scheme from the year), effective_end (start + duration), "
+        "level (sanction level from its type), type (training type from its name)",
+    )
 
 
 class Sourced(Strict):
@@ -122,8 +177,10 @@ class Sourced(Strict):
 class SourceFile(Strict):
     """One input the dossier was built from, fingerprinted so a decision can be tied to the exact bytes."""
 
-    name: str = Field(description="File name within the NIP's folder, bundle file and line, or CSV file and row "
-                                  "(never the NIP, which a redacted audit export must not reveal)")
+    name: str = Field(
+        description="File name within the NIP's folder, bundle file and line, or CSV file and row "
+        "(never the NIP, which a redacted audit export must not reveal)"
+    )
     endpoint: str = Field(description="SIASN endpoint, e.g. rw-golongan, or csv-export")
     sha256: Annotated[str, Field(pattern=r"^[0-9a-f]{64}$", description="SHA-256 of the bytes read")]
 
@@ -137,7 +194,8 @@ class Provenance(Strict):
     not_recorded: list[NotRecorded] = Field(
         default_factory=list,
         description="Histories the source lacks or that could not be mapped completely; the facts derived from "
-                    "them are missing (never false or zero), so the rules that need them say missing")
+        "them are missing (never false or zero), so the rules that need them say missing",
+    )
 
 
 class LegalPosition(Strict):
@@ -146,6 +204,7 @@ class LegalPosition(Strict):
     code: Annotated[str, Field(pattern=r"^\d{2}$")]
     name: str | None = None
 
+
 # ---- end of imported-dossier block ----
 
 
@@ -153,8 +212,18 @@ class Rank(Sourced):
     golongan: Golongan
     tmt: Date
     sk_number: str | None = None
-    kp_type: Literal["PENGANGKATAN", "REGULER", "PILIHAN_STRUKTURAL", "PILIHAN_JF", "PENYESUAIAN_IJAZAH",
-                     "ISTIMEWA", "PENGABDIAN"] | None = None
+    kp_type: (
+        Literal[
+            "PENGANGKATAN",
+            "REGULER",
+            "PILIHAN_STRUKTURAL",
+            "PILIHAN_JF",
+            "PENYESUAIAN_IJAZAH",
+            "ISTIMEWA",
+            "PENGABDIAN",
+        ]
+        | None
+    ) = None
 
 
 class Education(Sourced):
@@ -199,8 +268,9 @@ class Performance(Sourced):
     predikat: Predikat | None = None
     rating_hasil_kerja: Expectation | None = None
     rating_perilaku: Expectation | None = None
-    missing_reason: Literal["CLTN", "TUGAS_BELAJAR", "CPNS_YEAR", "SICK_LEAVE", "NOT_SUBMITTED", "OTHER",
-                            "SOURCE_CONFLICT"] | None = None
+    missing_reason: (
+        Literal["CLTN", "TUGAS_BELAJAR", "CPNS_YEAR", "SICK_LEAVE", "NOT_SUBMITTED", "OTHER", "SOURCE_CONFLICT"] | None
+    ) = None
 
 
 class Score(Strict):
@@ -229,19 +299,40 @@ class Talent(Strict):
 
 class Sanction(Sourced):
     level: Literal["RINGAN", "SEDANG", "BERAT"]
-    type: Literal["TEGURAN_LISAN", "TEGURAN_TERTULIS", "PERNYATAAN_TIDAK_PUAS", "POTONG_TUKIN_6", "POTONG_TUKIN_9",
-                  "POTONG_TUKIN_12", "PENURUNAN_JABATAN_12", "PEMBEBASAN_KE_PELAKSANA_12", "PDHTAPS", "PTDH"]
+    type: Literal[
+        "TEGURAN_LISAN",
+        "TEGURAN_TERTULIS",
+        "PERNYATAAN_TIDAK_PUAS",
+        "POTONG_TUKIN_6",
+        "POTONG_TUKIN_9",
+        "POTONG_TUKIN_12",
+        "PENURUNAN_JABATAN_12",
+        "PEMBEBASAN_KE_PELAKSANA_12",
+        "PDHTAPS",
+        "PTDH",
+    ]
     regulation: Literal["PP53_2010", "PP94_2021"]
     decided: Date
     effective_start: Date | None = None
     effective_end: Date | None = None
-    status: Literal["UNDER_EXAMINATION", "DECIDED", "OBJECTION_PENDING", "APPEAL_PENDING", "FINAL", "ANNULLED",
-                    "COMPLETED"]
+    status: Literal[
+        "UNDER_EXAMINATION", "DECIDED", "OBJECTION_PENDING", "APPEAL_PENDING", "FINAL", "ANNULLED", "COMPLETED"
+    ]
 
 
 class Training(Sourced):
-    type: Literal["LATSAR", "PKP", "PKA", "PKN_II", "PKN_I", "DIKLATPIM_IV", "DIKLATPIM_III", "DIKLATPIM_II",
-                  "TEKNIS", "FUNGSIONAL"]
+    type: Literal[
+        "LATSAR",
+        "PKP",
+        "PKA",
+        "PKN_II",
+        "PKN_I",
+        "DIKLATPIM_IV",
+        "DIKLATPIM_III",
+        "DIKLATPIM_II",
+        "TEKNIS",
+        "FUNGSIONAL",
+    ]
     passed: Date
     name: str | None = None
 

@@ -68,8 +68,9 @@ def _scalar(event: ScalarEvent, file: str, loc: Loc) -> Any:
             return int(value)
         tag = _implicit_tag(value)
     elif tag not in _SCALAR_TAGS:
-        raise _refuse("unsupported_tag", file, line, loc, f"the tag {tag.replace(_YAML, '!!')} is not allowed",
-                      _TAG_HINT)
+        raise _refuse(
+            "unsupported_tag", file, line, loc, f"the tag {tag.replace(_YAML, '!!')} is not allowed", _TAG_HINT
+        )
     return _typed(str(tag), value, file, line, loc)
 
 
@@ -147,8 +148,14 @@ class _Builder:
             elif isinstance(event, DocumentStartEvent):
                 self.documents += 1
                 if self.documents > 1:
-                    raise _refuse("syntax_error", self.file, event.start_mark.line + 1, (),
-                                  "more than one document in the file", "remove the second '---'")
+                    raise _refuse(
+                        "syntax_error",
+                        self.file,
+                        event.start_mark.line + 1,
+                        (),
+                        "more than one document in the file",
+                        "remove the second '---'",
+                    )
             elif isinstance(event, ScalarEvent | MappingStartEvent | SequenceStartEvent | AliasEvent):
                 frame = self.stack[-1] if self.stack else None
                 if frame is not None and isinstance(frame.container, dict) and frame.key is _NO_KEY:
@@ -171,8 +178,14 @@ class _Builder:
             raise _refuse("syntax_error", self.file, line, frame.loc, "a mapping key must be a plain name")
         key = _scalar(event, self.file, frame.loc)
         if key in frame.container:
-            raise _refuse("duplicate_key", self.file, line, (*frame.loc, key), f"found duplicate key {key!r}",
-                          "each key may appear only once in a mapping")
+            raise _refuse(
+                "duplicate_key",
+                self.file,
+                line,
+                (*frame.loc, key),
+                f"found duplicate key {key!r}",
+                "each key may appear only once in a mapping",
+            )
         frame.key = key
         if self.lines is not None:
             self.lines[(*frame.loc, key)] = line
@@ -190,9 +203,14 @@ class _Builder:
         value, count = self._construct(event, line, loc)
         self.total += count
         if self.total > MAX_VALUES:
-            raise _refuse("too_large", self.file, line, loc,
-                          f"more than {MAX_VALUES:,} values (an alias counts every value it repeats)",
-                          "a real file holds a few thousand; aliases (*name) may not multiply the file")
+            raise _refuse(
+                "too_large",
+                self.file,
+                line,
+                loc,
+                f"more than {MAX_VALUES:,} values (an alias counts every value it repeats)",
+                "a real file holds a few thousand; aliases (*name) may not multiply the file",
+            )
         if frame is None:
             self.root = value
         else:
@@ -216,12 +234,25 @@ class _Builder:
                 self.anchors[event.anchor] = (value, 1)
             return value, 1
         if event.tag not in (None, "!", f"{_YAML}map", f"{_YAML}seq"):
-            raise _refuse("unsupported_tag", self.file, line, loc,
-                          f"the tag {event.tag.replace(_YAML, '!!')} is not allowed", _TAG_HINT)
+            raise _refuse(
+                "unsupported_tag",
+                self.file,
+                line,
+                loc,
+                f"the tag {event.tag.replace(_YAML, '!!')} is not allowed",
+                _TAG_HINT,
+            )
         if len(self.stack) >= MAX_DEPTH:
-            raise Refused(Problem(code="too_deep", file=self.file, line=line, path=f"{path_text(loc[:6])}...",
-                                   message=f"values nested more than {MAX_DEPTH} levels deep",
-                                   hint="a real dossier or rule file nests about a dozen levels"))
+            raise Refused(
+                Problem(
+                    code="too_deep",
+                    file=self.file,
+                    line=line,
+                    path=f"{path_text(loc[:6])}...",
+                    message=f"values nested more than {MAX_DEPTH} levels deep",
+                    hint="a real dossier or rule file nests about a dozen levels",
+                )
+            )
         container: Any = {} if isinstance(event, MappingStartEvent) else []
         if event.anchor:
             self.open_anchors[id(container)] = event.anchor

@@ -42,9 +42,16 @@ def load_candidates(paths: list[Path]) -> tuple[list[LoadedCandidate], list[Prob
             continue
         nip = result.candidate.nip
         if nip in seen:
-            problems.append(Problem(code="duplicate_candidate", file=str(path), path="nip", line=doc.line_of(("nip",)),
-                                    message=f"NIP {nip} is also in {seen[nip]}",
-                                    hint="one file per civil servant"))
+            problems.append(
+                Problem(
+                    code="duplicate_candidate",
+                    file=str(path),
+                    path="nip",
+                    line=doc.line_of(("nip",)),
+                    message=f"NIP {nip} is also in {seen[nip]}",
+                    hint="one file per civil servant",
+                )
+            )
             continue
         seen[nip] = str(path)
         loaded.append(result)

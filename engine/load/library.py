@@ -17,8 +17,18 @@ from engine.load.source import Document, Loc, expand_paths, read_document
 from engine.load.thresholds import ACTING_FAMILY, MAX_IN_VALUES, checked_threshold, frozen_value, parse_threshold
 from engine.load.validation import validate
 
-__all__ = ["CASES_SUFFIX", "MAX_IN_VALUES", "Library", "Scan", "content_hash", "load_library", "parse_threshold",
-           "read_rule_doc", "read_rule_file", "scan"]
+__all__ = [
+    "CASES_SUFFIX",
+    "MAX_IN_VALUES",
+    "Library",
+    "Scan",
+    "content_hash",
+    "load_library",
+    "parse_threshold",
+    "read_rule_doc",
+    "read_rule_file",
+    "scan",
+]
 
 CASES_SUFFIX = ".cases.yaml"
 
@@ -29,16 +39,28 @@ class _FileCheck:
     problems: list[Problem] = field(default_factory=list)
 
     def add(self, loc: Loc, message: str, code: str = "rule_invalid", hint: str = "") -> None:
-        self.problems.append(Problem(code=code, file=self.doc.file, line=self.doc.line_of(loc),
-                                     path=path_text(loc), message=message, hint=hint))
+        self.problems.append(
+            Problem(
+                code=code,
+                file=self.doc.file,
+                line=self.doc.line_of(loc),
+                path=path_text(loc),
+                message=message,
+                hint=hint,
+            )
+        )
 
     def requirement(self, req: RuleNode, loc: Loc, seen: set[str], header: RulesetHeader) -> None:
         if req.id in seen:
             self.add((*loc, "id"), f"duplicate requirement id '{req.id}' in this position class", "duplicate_id")
         seen.add(req.id)
         if req.top_level and not req.basis:
-            self.add(loc, "a requirement needs a legal basis ('basis')", "missing_basis",
-                     "cite the regulation and article, e.g. PP 11/2017 Pasal 54")
+            self.add(
+                loc,
+                "a requirement needs a legal basis ('basis')",
+                "missing_basis",
+                "cite the regulation and article, e.g. PP 11/2017 Pasal 54",
+            )
         for index, child in enumerate(req.children):
             self.requirement(child, (*loc, req.kind, index), seen, header)
         if not isinstance(req, Check):
@@ -46,8 +68,12 @@ class _FileCheck:
         spec = lookup(req.fact)
         if spec is None:
             close = difflib.get_close_matches(req.fact, list(VOCABULARY), n=1)
-            self.add((*loc, "fact"), f"unknown fact '{req.fact}'", "unknown_fact",
-                     f"did you mean '{close[0]}'?" if close else "see `layak facts --list`")
+            self.add(
+                (*loc, "fact"),
+                f"unknown fact '{req.fact}'",
+                "unknown_fact",
+                f"did you mean '{close[0]}'?" if close else "see `layak facts --list`",
+            )
             return
         if req.dated:
             self.dated(req.dated, (*loc, "value"), header)
@@ -69,23 +95,45 @@ class _FileCheck:
                 continue
             before = entries[index - 1]
             if entry.start <= before.start:
-                self.add((*loc, index, "from"), (f"dated values must be in date order: {entry.start} follows "
-                                                 f"{before.start}"), "bad_dates", hint)
+                self.add(
+                    (*loc, index, "from"),
+                    (f"dated values must be in date order: {entry.start} follows {before.start}"),
+                    "bad_dates",
+                    hint,
+                )
             elif before.end is not None and before.end >= entry.start:
-                self.add((*loc, index, "from"), (f"dated values overlap: the previous one runs to {before.end}, this "
-                                                 f"one starts {entry.start}"), "bad_dates", hint)
+                self.add(
+                    (*loc, index, "from"),
+                    (f"dated values overlap: the previous one runs to {before.end}, this one starts {entry.start}"),
+                    "bad_dates",
+                    hint,
+                )
             elif before.end is not None and (entry.start - before.end).days > 1:
-                self.add((*loc, index, "from"), (f"no value is in force between {before.end} and {entry.start}"),
-                         "bad_dates", hint)
+                self.add(
+                    (*loc, index, "from"),
+                    (f"no value is in force between {before.end} and {entry.start}"),
+                    "bad_dates",
+                    hint,
+                )
         if entries[0].start > header.effective_from:
-            self.add((*loc, 0, "from"), (f"the first dated value starts {entries[0].start}, after the ruleset takes "
-                                         f"effect ({header.effective_from})"), "bad_dates",
-                     "start the first entry on or before the ruleset's effective_from")
+            self.add(
+                (*loc, 0, "from"),
+                (
+                    f"the first dated value starts {entries[0].start}, after the ruleset takes "
+                    f"effect ({header.effective_from})"
+                ),
+                "bad_dates",
+                "start the first entry on or before the ruleset's effective_from",
+            )
         last = entries[-1]
         if last.end is not None and (header.effective_to is None or last.end < header.effective_to):
             until = "after it" if header.effective_to is None else f"to {header.effective_to}"
-            self.add((*loc, len(entries) - 1, "to"), f"the last dated value ends {last.end}, the ruleset runs {until}",
-                     "bad_dates", "leave 'to' out on the last entry")
+            self.add(
+                (*loc, len(entries) - 1, "to"),
+                f"the last dated value ends {last.end}, the ruleset runs {until}",
+                "bad_dates",
+                "leave 'to' out on the last entry",
+            )
 
 
 def _check_table(check: _FileCheck, rule_file: RuleFile) -> None:
@@ -96,8 +144,12 @@ def _check_table(check: _FileCheck, rule_file: RuleFile) -> None:
         for code, level in cells.items():
             loc: Loc = ("competency_standards", "levels", position, code)
             if code not in COMPETENCIES and not re.fullmatch(r"T_[A-Z0-9_]+", code):
-                check.add(loc, f"unknown competency '{code}'", "unknown_fact",
-                          "use M01..M08, SK01 or a technical code T_<NAME>")
+                check.add(
+                    loc,
+                    f"unknown competency '{code}'",
+                    "unknown_fact",
+                    "use M01..M08, SK01 or a technical code T_<NAME>",
+                )
             if not 1 <= level <= 5:
                 check.add(loc, f"level {level} is outside the 1-5 scale of PermenPANRB 38/2017", "bad_threshold")
             elif (spec := lookup(f"competency.{code}")) is not None:
@@ -137,12 +189,27 @@ def _overlaps(files: Versions) -> list[Problem]:
         for (file_a, a), (file_b, b) in zip(ordered, ordered[1:], strict=False):
             end = a.ruleset.effective_to
             if end is None or end >= b.ruleset.effective_from:
-                problems.append(Problem(code="version_overlap", file=file_b, message=(
-                    f"version {b.ruleset.version} of '{ruleset_id}' starts {b.ruleset.effective_from}, while version "
-                    f"{a.ruleset.version} ({file_a}) is still in force"), hint="set effective_to on the older version"))
+                problems.append(
+                    Problem(
+                        code="version_overlap",
+                        file=file_b,
+                        message=(
+                            f"version {b.ruleset.version} of '{ruleset_id}' starts {b.ruleset.effective_from}, "
+                            f"while version {a.ruleset.version} ({file_a}) is still in force"
+                        ),
+                        hint="set effective_to on the older version",
+                    )
+                )
             elif (b.ruleset.effective_from - end).days > 1:
-                problems.append(Problem(code="version_gap", file=file_b, message=(
-                    f"no version of '{ruleset_id}' is in force between {end} and {b.ruleset.effective_from}")))
+                problems.append(
+                    Problem(
+                        code="version_gap",
+                        file=file_b,
+                        message=(
+                            f"no version of '{ruleset_id}' is in force between {end} and {b.ruleset.effective_from}"
+                        ),
+                    )
+                )
     return problems
 
 
@@ -173,15 +240,22 @@ def scan(root: Path) -> Scan:
         doc = docs.get(problem.file)
         line = doc.line_of(("ruleset", "effective_from")) if doc else None
         problems.append(problem.model_copy(update={"line": line, "path": "ruleset.effective_from"}))
-    broken = {_ruleset_id(doc) for file, doc in docs.items() if not any(f == file for vs in files.values()
-                                                                         for f, _rf in vs)}
+    broken = {
+        _ruleset_id(doc) for file, doc in docs.items() if not any(f == file for vs in files.values() for f, _rf in vs)
+    }
     for ruleset_id, versions in files.items():
         for file, rf in versions:
             # A base that failed to load has its own problems listed; "extends unknown" would only mislead.
             if rf.ruleset.extends and rf.ruleset.extends not in files and rf.ruleset.extends not in broken:
-                problems.append(Problem(code="unknown_ruleset", file=file, path="ruleset.extends",
-                                        line=docs[file].line_of(("ruleset", "extends")) if file in docs else None,
-                                        message=f"'{ruleset_id}' extends unknown ruleset '{rf.ruleset.extends}'"))
+                problems.append(
+                    Problem(
+                        code="unknown_ruleset",
+                        file=file,
+                        path="ruleset.extends",
+                        line=docs[file].line_of(("ruleset", "extends")) if file in docs else None,
+                        message=f"'{ruleset_id}' extends unknown ruleset '{rf.ruleset.extends}'",
+                    )
+                )
     if not problems:
         problems.extend(_resolution_problems(Library(files), docs))
     if not files and not problems:
@@ -219,8 +293,7 @@ def _located(problem: Problem, file: str, rf: RuleFile, doc: Document | None) ->
     index = next((i for i, p in enumerate(rf.positions) if found and p.id == found.group(1)), None)
     key = "remove" if problem.code == "unknown_requirement" else "extends"
     loc: Loc = ("positions", index, key) if index is not None else ("ruleset",)
-    return problem.model_copy(update={"file": file, "line": doc.line_of(loc) if doc else None,
-                                      "path": path_text(loc)})
+    return problem.model_copy(update={"file": file, "line": doc.line_of(loc) if doc else None, "path": path_text(loc)})
 
 
 def load_library(root: Path) -> Library:

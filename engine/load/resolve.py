@@ -51,33 +51,48 @@ def _dated_at(node: RuleNode, day: dt.date, where: str) -> RuleNode:
             return node
         entry = in_force_entry(node.dated, day)
         if entry is None:
-            raise InputError([Problem(code="not_in_force", message=(
-                f"requirement '{node.id}' of {where} has no dated value in force on {day}"),
-                hint="dated values must cover every day the ruleset is in force")])
-        return node.model_copy(update={"value": entry.value, "basis": entry.basis or node.basis,
-                                       "text": entry.text or node.text})
+            raise InputError(
+                [
+                    Problem(
+                        code="not_in_force",
+                        message=(f"requirement '{node.id}' of {where} has no dated value in force on {day}"),
+                        hint="dated values must cover every day the ruleset is in force",
+                    )
+                ]
+            )
+        return node.model_copy(
+            update={"value": entry.value, "basis": entry.basis or node.basis, "text": entry.text or node.text}
+        )
     kids = tuple(_dated_at(child, day, where) for child in node.children)
     if all(a is b for a, b in zip(kids, node.children, strict=True)):
         return node
     return node.model_copy(update={node.kind: kids})
 
 
-def _merge(base: tuple[Requirement, ...], own: tuple[Requirement, ...], remove: tuple[str, ...],
-           where: str) -> tuple[Requirement, ...]:
+def _merge(
+    base: tuple[Requirement, ...], own: tuple[Requirement, ...], remove: tuple[str, ...], where: str
+) -> tuple[Requirement, ...]:
     """Base requirements with same-id ones replaced in place, new ones appended, removed ids dropped."""
     replaced = {r.id: r for r in own}
     merged = [replaced.pop(r.id, r) for r in base]
     known = {r.id for r in merged}
     unknown = [rid for rid in remove if rid not in known]
     if unknown:
-        raise InputError([Problem(code="unknown_requirement", message=(
-            f"{where} removes '{unknown[0]}', which it does not have"),
-            hint=f"known: {', '.join(sorted(known))}")])
+        raise InputError(
+            [
+                Problem(
+                    code="unknown_requirement",
+                    message=(f"{where} removes '{unknown[0]}', which it does not have"),
+                    hint=f"known: {', '.join(sorted(known))}",
+                )
+            ]
+        )
     return tuple(r for r in (*merged, *replaced.values()) if r.id not in remove)
 
 
-def _expand(positions: dict[str, PositionDef],
-            cells: dict[str, dict[str, tuple[int, CompetencyTable]]]) -> dict[str, PositionDef]:
+def _expand(
+    positions: dict[str, PositionDef], cells: dict[str, dict[str, tuple[int, CompetencyTable]]]
+) -> dict[str, PositionDef]:
     """One requirement per table cell, citing the table (base or overlay) the cell's level came from."""
     out = dict(positions)
     for position_id, row in cells.items():
@@ -87,12 +102,22 @@ def _expand(positions: dict[str, PositionDef],
         extra: list[Requirement] = []
         for code, (level, table) in row.items():
             name_id, name_en = COMPETENCIES.get(code, (code, code))
-            extra.append(TopCheck(
-                id=f"competency-{code.lower().replace('_', '-')}", fact=f"competency.{code}", op="gte", value=level,
-                basis=table.basis, missing=table.missing, waivable_by=table.waivable_by,
-                on_fail="review" if position_id in table.unconfirmed else "fail",
-                text=Text(en=f"{name_en} ({code}) at level {level} or higher",
-                          id=f"{name_id} ({code}) paling rendah level {level}")))
+            extra.append(
+                TopCheck(
+                    id=f"competency-{code.lower().replace('_', '-')}",
+                    fact=f"competency.{code}",
+                    op="gte",
+                    value=level,
+                    basis=table.basis,
+                    missing=table.missing,
+                    waivable_by=table.waivable_by,
+                    on_fail="review" if position_id in table.unconfirmed else "fail",
+                    text=Text(
+                        en=f"{name_en} ({code}) at level {level} or higher",
+                        id=f"{name_id} ({code}) paling rendah level {level}",
+                    ),
+                )
+            )
         kept = [r for r in position.requirements if r.id not in {e.id for e in extra}]
         out[position_id] = position.model_copy(update={"requirements": (*kept, *extra)})
     return out
@@ -110,13 +135,27 @@ def _extend(positions: dict[str, PositionDef], ruleset_id: str) -> dict[str, Pos
         if position.extends is None:
             requirements = _merge(position.requirements, (), position.remove, where)
         elif position.extends in trail:
-            raise InputError([Problem(code="extends_cycle", message=(
-                f"position class '{position_id}' extends itself: {' → '.join((*trail, position.extends))}"))])
+            raise InputError(
+                [
+                    Problem(
+                        code="extends_cycle",
+                        message=(
+                            f"position class '{position_id}' extends itself: {' → '.join((*trail, position.extends))}"
+                        ),
+                    )
+                ]
+            )
         elif position.extends not in positions:
             close = difflib.get_close_matches(position.extends, list(positions), n=1)
-            raise InputError([Problem(code="unknown_position", message=(
-                f"{where} extends unknown position class '{position.extends}'"),
-                hint=f"did you mean '{close[0]}'?" if close else f"known: {', '.join(positions)}")])
+            raise InputError(
+                [
+                    Problem(
+                        code="unknown_position",
+                        message=(f"{where} extends unknown position class '{position.extends}'"),
+                        hint=f"did you mean '{close[0]}'?" if close else f"known: {', '.join(positions)}",
+                    )
+                ]
+            )
         else:
             base = resolve(position.extends, (*trail, position.extends))
             requirements = _merge(base.requirements, position.requirements, position.remove, where)
@@ -138,16 +177,25 @@ class Library:
     def in_force(self, ruleset_id: str, as_of: dt.date) -> RuleFile:
         versions = self.files.get(ruleset_id)
         if not versions:
-            raise InputError([Problem(code="unknown_ruleset", message=f"no ruleset '{ruleset_id}'",
-                                      hint=f"known: {', '.join(self.ids()) or 'none'}")])
+            raise InputError(
+                [
+                    Problem(
+                        code="unknown_ruleset",
+                        message=f"no ruleset '{ruleset_id}'",
+                        hint=f"known: {', '.join(self.ids()) or 'none'}",
+                    )
+                ]
+            )
         for _file, rf in versions:
             h = rf.ruleset
             if h.effective_from <= as_of and (h.effective_to is None or as_of <= h.effective_to):
                 return rf
-        spans = "; ".join(f"{rf.ruleset.version}: {rf.ruleset.effective_from}..{rf.ruleset.effective_to or ''}"
-                          for _f, rf in versions)
-        raise InputError([Problem(code="not_in_force", message=f"no version of '{ruleset_id}' is in force on {as_of}",
-                                  hint=spans)])
+        spans = "; ".join(
+            f"{rf.ruleset.version}: {rf.ruleset.effective_from}..{rf.ruleset.effective_to or ''}" for _f, rf in versions
+        )
+        raise InputError(
+            [Problem(code="not_in_force", message=f"no version of '{ruleset_id}' is in force on {as_of}", hint=spans)]
+        )
 
     def boundaries(self) -> set[dt.date]:
         """Every day on which some rule may change: versions and dated values starting or ending."""
@@ -191,8 +239,15 @@ class Library:
         """The one base ruleset, when there is exactly one."""
         bases = self.base_ids()
         if len(bases) != 1:
-            raise InputError([Problem(code="ruleset_ambiguous", message="choose a ruleset with --ruleset",
-                                      hint=f"available: {', '.join(self.ids()) or 'none'}")])
+            raise InputError(
+                [
+                    Problem(
+                        code="ruleset_ambiguous",
+                        message="choose a ruleset with --ruleset",
+                        hint=f"available: {', '.join(self.ids()) or 'none'}",
+                    )
+                ]
+            )
         return bases[0]
 
     def in_force_bases(self, as_of: dt.date) -> list[Ruleset]:
@@ -214,14 +269,26 @@ class Library:
         if len(owners) == 1:
             return owners[0]
         if len(owners) > 1:
-            raise InputError([Problem(code="ruleset_ambiguous", message=(
-                f"position '{position_id}' is defined by several rulesets"),
-                hint=f"choose one with --ruleset: {', '.join(r.id for r in owners)}")])
+            raise InputError(
+                [
+                    Problem(
+                        code="ruleset_ambiguous",
+                        message=(f"position '{position_id}' is defined by several rulesets"),
+                        hint=f"choose one with --ruleset: {', '.join(r.id for r in owners)}",
+                    )
+                ]
+            )
         known = sorted({p.id for r in bases for p in r.positions})
         close = difflib.get_close_matches(position_id, known, n=1)
-        raise InputError([Problem(code="unknown_position", message=(
-            f"no ruleset in force on {as_of} defines position class '{position_id}'"),
-            hint=(f"did you mean '{close[0]}'? " if close else "") + f"known: {', '.join(known)}")])
+        raise InputError(
+            [
+                Problem(
+                    code="unknown_position",
+                    message=(f"no ruleset in force on {as_of} defines position class '{position_id}'"),
+                    hint=(f"did you mean '{close[0]}'? " if close else "") + f"known: {', '.join(known)}",
+                )
+            ]
+        )
 
     def resolve(self, ruleset_id: str | None, as_of: dt.date) -> Ruleset:
         """The ruleset in force on ``as_of``: overlays applied, tables expanded, classes extended, dated values
@@ -245,9 +312,13 @@ class Library:
                     continue
                 # An overlay replaces requirements by id and adds its own; removals apply after extends.
                 where = f"position class '{position.id}' of '{rf.ruleset.id}'"
-                positions[position.id] = base.model_copy(update={
-                    "requirements": _merge(base.requirements, position.requirements, (), where),
-                    "extends": position.extends or base.extends, "remove": (*base.remove, *position.remove)})
+                positions[position.id] = base.model_copy(
+                    update={
+                        "requirements": _merge(base.requirements, position.requirements, (), where),
+                        "extends": position.extends or base.extends,
+                        "remove": (*base.remove, *position.remove),
+                    }
+                )
             if rf.competency_standards:
                 table = rf.competency_standards
                 for pos, row in table.levels.items():
@@ -260,7 +331,12 @@ class Library:
             unchanged = all(a is b for a, b in zip(requirements, extended.requirements, strict=True))
             resolved.append(extended if unchanged else extended.model_copy(update={"requirements": requirements}))
         return Ruleset(
-            id=top.id, version=top.version, title=top.title, effective_from=top.effective_from,
-            effective_to=top.effective_to, basis=tuple(b for rf in chain for b in rf.ruleset.basis),
-            layers=tuple(f"{rf.ruleset.id}@{rf.ruleset.version}" for rf in chain), positions=tuple(resolved))
-
+            id=top.id,
+            version=top.version,
+            title=top.title,
+            effective_from=top.effective_from,
+            effective_to=top.effective_to,
+            basis=tuple(b for rf in chain for b in rf.ruleset.basis),
+            layers=tuple(f"{rf.ruleset.id}@{rf.ruleset.version}" for rf in chain),
+            positions=tuple(resolved),
+        )

@@ -94,8 +94,10 @@ class _Node(Frozen):
     def _top_only(cls, value: Any, info: ValidationInfo) -> Any:
         if not cls.top_level and value != (True if info.field_name == "mandatory" else ()):
             raise PydanticCustomError(
-                "top_level_only", "'{field}' applies only to top-level requirements, not inside any_of/all_of",
-                {"field": info.field_name})
+                "top_level_only",
+                "'{field}' applies only to top-level requirements, not inside any_of/all_of",
+                {"field": info.field_name},
+            )
         return value
 
     @property

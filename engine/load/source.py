@@ -87,8 +87,13 @@ def _yaml_problem(error: YAMLError, file: str, text: str) -> Problem:
         message = str(error.problem or error.context or "cannot parse the file").strip()
     else:
         message = str(error).strip().splitlines()[0] if str(error).strip() else "cannot parse the file"
-    return Problem(code="syntax_error", file=file, line=min(mark.line + 1, last) if mark else None, message=message,
-                   hint="check indentation, colons and quotes near this line")
+    return Problem(
+        code="syntax_error",
+        file=file,
+        line=min(mark.line + 1, last) if mark else None,
+        message=message,
+        hint="check indentation, colons and quotes near this line",
+    )
 
 
 def parse_text(text: str, file: str) -> Document | Problem:
@@ -100,8 +105,13 @@ def parse_text(text: str, file: str) -> Document | Problem:
         try:
             data = json.loads(text, object_pairs_hook=_unique_keys)
         except json.JSONDecodeError as error:
-            return Problem(code="syntax_error", file=file, line=error.lineno, message=error.msg,
-                           hint="check commas, brackets and quotes near this line")
+            return Problem(
+                code="syntax_error",
+                file=file,
+                line=error.lineno,
+                message=error.msg,
+                hint="check commas, brackets and quotes near this line",
+            )
         except (ValueError, RecursionError):
             data = None  # a duplicate key or deep nesting: the event parser below locates it
         else:
@@ -128,9 +138,12 @@ def _unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
 
 
 def _too_big(file: str, size: int, limit: int) -> Problem:
-    return Problem(code="file_too_large", file=file,
-                   message=f"the file has {size:,} bytes; the limit is {limit:,}",
-                   hint=f"a real dossier is a few kilobytes; raise the limit with {MAX_FILE_BYTES_ENV} if needed")
+    return Problem(
+        code="file_too_large",
+        file=file,
+        message=f"the file has {size:,} bytes; the limit is {limit:,}",
+        hint=f"a real dossier is a few kilobytes; raise the limit with {MAX_FILE_BYTES_ENV} if needed",
+    )
 
 
 def read_document(path: Path) -> Document | Problem:

@@ -127,4 +127,4 @@ def threshold_of(fact: str, op: str, value: Any) -> Threshold:
 @functools.cache
 def acting_fact(fact: str) -> str:
     """The fact that counts acting (Plt/Plh) service too, for a months_in_post.<post> fact ('' otherwise)."""
-    return ACTING_INCLUDED + fact[len(ACTING_FAMILY):] if fact.startswith(ACTING_FAMILY) else ""
+    return ACTING_INCLUDED + fact[len(ACTING_FAMILY) :] if fact.startswith(ACTING_FAMILY) else ""

@@ -65,9 +65,11 @@ def _clean_loc(raw: tuple[Any, ...]) -> tuple[Any, ...]:
     out: list[Any] = []
     previous: Any = None
     for part in raw:
-        tag = isinstance(part, str) and (part.startswith("function-")
-                                         or (part in _UNION_TAGS and isinstance(previous, int))
-                                         or (part in _VALUE_TAGS and previous == "value"))
+        tag = isinstance(part, str) and (
+            part.startswith("function-")
+            or (part in _UNION_TAGS and isinstance(previous, int))
+            or (part in _VALUE_TAGS and previous == "value")
+        )
         previous = part
         if not tag:
             out.append(part)
@@ -79,8 +81,10 @@ def _too_short(item: Any, loc: tuple[Any, ...]) -> tuple[str, str]:
     count = len(written) if isinstance(written, list | tuple) else 0
     key = loc[-1] if loc else ""
     if key in ("any_of", "all_of"):
-        return (f"'{key}' needs at least {item['ctx']['min_length']} conditions, got {count}",
-                "a single condition needs no group: write it as the requirement itself")
+        return (
+            f"'{key}' needs at least {item['ctx']['min_length']} conditions, got {count}",
+            "a single condition needs no group: write it as the requirement itself",
+        )
     least = item["ctx"]["min_length"]
     return f"needs at least {least} {'entry' if least == 1 else 'entries'}, got {count}", ""
 
@@ -96,7 +100,7 @@ def problems_of(error: ValidationError, doc: Document, model: type[BaseModel], c
         if kind == "too_short":
             # pydantic counts the entries that validated: a list whose entries have errors of their own is
             # "too short" only as a consequence of them.
-            if any(other[:len(loc)] == loc and len(other) > len(loc) for _i, other in errors):
+            if any(other[: len(loc)] == loc and len(other) > len(loc) for _i, other in errors):
                 continue
             message, hint = _too_short(item, loc)
         elif kind == "extra_forbidden" and loc:
@@ -104,16 +108,27 @@ def problems_of(error: ValidationError, doc: Document, model: type[BaseModel], c
             hint = f"did you mean '{close[0]}'?" if close else "remove it or check the spelling"
         elif kind == "string_pattern_mismatch":
             message = f"{item['input']!r} does not have the expected form ({item['ctx']['pattern']})"
-        elif (kind not in ("missing", "top_level_only") and "got" not in message and "input" in item
-              and not isinstance(item["input"], dict | list)):
+        elif (
+            kind not in ("missing", "top_level_only")
+            and "got" not in message
+            and "input" in item
+            and not isinstance(item["input"], dict | list)
+        ):
             message = f"{message}, got {item['input']!r}"
         if message.startswith("Value error, "):
-            message = message[len("Value error, "):]
-        problems.append(Problem(code=code, file=doc.file, line=doc.line_of(loc), path=path_text(loc),
-                                message=message, hint=hint))
+            message = message[len("Value error, ") :]
+        problems.append(
+            Problem(code=code, file=doc.file, line=doc.line_of(loc), path=path_text(loc), message=message, hint=hint)
+        )
     if len(errors) > MAX_PROBLEMS:
-        problems.append(Problem(code=code, file=doc.file, message=f"and {len(errors) - MAX_PROBLEMS:,} more problems",
-                                hint="fix the ones above first"))
+        problems.append(
+            Problem(
+                code=code,
+                file=doc.file,
+                message=f"and {len(errors) - MAX_PROBLEMS:,} more problems",
+                hint="fix the ones above first",
+            )
+        )
     return problems
 
 

@@ -74,9 +74,16 @@ def requirement_info(layout: Layout, lang: str) -> tuple[RequirementInfo, ...]:
 
     def build(index: int) -> RequirementInfo:
         node = layout.nodes[index]
-        return RequirementInfo(id=node.req.id, kind=node.kind, mandatory=node.req.mandatory, fact=node.fact or None,
-                               expected=node.expected, basis=node.basis, text=node.req.text.get(lang),
-                               children=tuple(build(c) for c in node.children))
+        return RequirementInfo(
+            id=node.req.id,
+            kind=node.kind,
+            mandatory=node.req.mandatory,
+            fact=node.fact or None,
+            expected=node.expected,
+            basis=node.basis,
+            text=node.req.text.get(lang),
+            children=tuple(build(c) for c in node.children),
+        )
 
     return tuple(build(i) for i in layout.top)
 
@@ -88,20 +95,39 @@ def check_report(run: CheckRun, lang: str, recorded: Sequence[tuple[int, str]] =
     entries = []
     for rank, decision in enumerate(run.decisions, 1):
         seq, ident = recorded[rank - 1] if recorded else (None, None)
-        entries.append(RankedDecision(rank=rank, seq=seq, decision_id=ident, passed=decision.passed_count(),
-                                      total=decision.total(), decision=DecisionRecord.of(decision)))
+        entries.append(
+            RankedDecision(
+                rank=rank,
+                seq=seq,
+                decision_id=ident,
+                passed=decision.passed_count(),
+                total=decision.total(),
+                decision=DecisionRecord.of(decision),
+            )
+        )
     layout = run.layout or (run.decisions[0].layout if run.decisions else None)
-    return CheckReport(as_of=run.as_of, position=run.position.id,
-                       ruleset=RulesetRef(id=run.ruleset.id, version=run.ruleset.version, hash=run.ruleset_hash,
-                                          layers=run.ruleset.layers),
-                       requirements=requirement_info(layout, lang) if layout else (), decisions=tuple(entries),
-                       problems=tuple(run.problems))
+    return CheckReport(
+        as_of=run.as_of,
+        position=run.position.id,
+        ruleset=RulesetRef(
+            id=run.ruleset.id, version=run.ruleset.version, hash=run.ruleset_hash, layers=run.ruleset.layers
+        ),
+        requirements=requirement_info(layout, lang) if layout else (),
+        decisions=tuple(entries),
+        problems=tuple(run.problems),
+    )
 
 
 def explain_report(record: DecisionRecord, layout: Layout, lang: str) -> ExplainReport:
-    return ExplainReport(as_of=record.as_of, position=record.position, ruleset=record.ruleset,
-                         requirements=requirement_info(layout, lang), passed=record.passed(),
-                         total=len(record.requirements), decision=record)
+    return ExplainReport(
+        as_of=record.as_of,
+        position=record.position,
+        ruleset=record.ruleset,
+        requirements=requirement_info(layout, lang),
+        passed=record.passed(),
+        total=len(record.requirements),
+        decision=record,
+    )
 
 
 def report_json(report: BaseModel) -> dict[str, Any]:

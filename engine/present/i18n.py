@@ -68,8 +68,10 @@ LABELS: dict[str, tuple[str, str]] = {
     "not_compared": ("not compared (in one rule set only)", "tidak dibandingkan (hanya ada di satu aturan)"),
     "gap_text": ("needs {need}, has {has}", "perlu {need}, dimiliki {has}"),
     "short_by": ("({amount} short)", "(kurang {amount})"),
-    "check_summary": ("{n} candidate for {position} on {as_of}: {parts}|{n} candidates for {position} on {as_of}: "
-                      "{parts}", "{n} kandidat untuk {position} per {as_of}: {parts}"),
+    "check_summary": (
+        "{n} candidate for {position} on {as_of}: {parts}|{n} candidates for {position} on {as_of}: {parts}",
+        "{n} kandidat untuk {position} per {as_of}: {parts}",
+    ),
 }
 
 NOTES: dict[str, tuple[str, str]] = {
@@ -79,34 +81,54 @@ NOTES: dict[str, tuple[str, str]] = {
     "no_diploma": ("no recognised diploma on file", "tidak ada ijazah yang diakui"),
     "no_current_post": ("no definitive post open on {date}", "tidak ada jabatan definitif pada {date}"),
     "no_assessment": ("no competency assessment on file", "belum ada hasil penilaian kompetensi"),
-    "no_jpm": ("assessment {assessment} has no JPM and no standards to compute it",
-               "penilaian {assessment} tidak memuat JPM maupun standar untuk menghitungnya"),
+    "no_jpm": (
+        "assessment {assessment} has no JPM and no standards to compute it",
+        "penilaian {assessment} tidak memuat JPM maupun standar untuk menghitungnya",
+    ),
     "too_precise": ("{value} has more than {places} decimal places", "{value} memiliki lebih dari {places} desimal"),
     "no_pak": ("no credit-point assessment (PAK) on file", "belum ada penetapan angka kredit (PAK)"),
     "no_talent_box": ("no talent box on file", "belum ada kotak talenta"),
     "no_health_certificate": ("no health certificate on file", "belum ada surat keterangan sehat"),
-    "no_rating": ("no usable rating for {year} (reason: {reason})",
-                  "tidak ada nilai kinerja yang dapat dipakai untuk {year} (alasan: {reason})"),
-    "not_recorded": ("not in the {source} records this dossier was imported from ({history})",
-                     "tidak ada dalam data {source} asal berkas ini ({history})"),
+    "no_rating": (
+        "no usable rating for {year} (reason: {reason})",
+        "tidak ada nilai kinerja yang dapat dipakai untuk {year} (alasan: {reason})",
+    ),
+    "not_recorded": (
+        "not in the {source} records this dossier was imported from ({history})",
+        "tidak ada dalam data {source} asal berkas ini ({history})",
+    ),
     "no_evidence": ("no evidence on file", "tidak ada bukti"),
     "missing_fails": ("evidence missing, which fails this requirement", "bukti tidak ada, sehingga syarat gagal"),
-    "acting_only": ("met only when acting (Plt/Plh) service counts ({with_acting} months in all); the board decides",
-                    "hanya terpenuhi bila masa Plt/Plh dihitung (seluruhnya {with_acting} bulan); diputuskan tim"),
-    "fail_is_review": ("not final yet (e.g. a pending examination or appeal); the board reviews it",
-                       "belum final (misalnya pemeriksaan atau banding belum diputus); ditinjau tim"),
-    "unconfirmed": ("not met, but no source confirms this threshold yet; the board decides",
-                    "tidak terpenuhi, tetapi ambang ini belum dikonfirmasi sumber; diputuskan tim"),
-    "pass_is_review": ("met only through an alternative no source settles; the board decides",
-                       "terpenuhi hanya melalui alternatif yang belum dipastikan sumber mana pun; diputuskan tim"),
-    "waived": ("waived by {authority}, {document} of {date}: {reason}",
-               "dikecualikan oleh {authority}, {document} tanggal {date}: {reason}"),
-    "waiver_later": ("waiver {document} not counted: dated {date}, after {as_of}; the approval must come beforehand "
-                     "(PP 17/2020 Pasal 107 ayat (2))",
-                     "pengecualian {document} tidak dihitung: bertanggal {date}, sesudah {as_of}; persetujuan harus "
-                     "diperoleh terlebih dahulu (PP 17/2020 Pasal 107 ayat (2))"),
-    "waiver_expired": ("waiver {document} not counted: it expired on {expires}, before {as_of}",
-                       "pengecualian {document} tidak dihitung: berakhir pada {expires}, sebelum {as_of}"),
+    "acting_only": (
+        "met only when acting (Plt/Plh) service counts ({with_acting} months in all); the board decides",
+        "hanya terpenuhi bila masa Plt/Plh dihitung (seluruhnya {with_acting} bulan); diputuskan tim",
+    ),
+    "fail_is_review": (
+        "not final yet (e.g. a pending examination or appeal); the board reviews it",
+        "belum final (misalnya pemeriksaan atau banding belum diputus); ditinjau tim",
+    ),
+    "unconfirmed": (
+        "not met, but no source confirms this threshold yet; the board decides",
+        "tidak terpenuhi, tetapi ambang ini belum dikonfirmasi sumber; diputuskan tim",
+    ),
+    "pass_is_review": (
+        "met only through an alternative no source settles; the board decides",
+        "terpenuhi hanya melalui alternatif yang belum dipastikan sumber mana pun; diputuskan tim",
+    ),
+    "waived": (
+        "waived by {authority}, {document} of {date}: {reason}",
+        "dikecualikan oleh {authority}, {document} tanggal {date}: {reason}",
+    ),
+    "waiver_later": (
+        "waiver {document} not counted: dated {date}, after {as_of}; the approval must come beforehand "
+        "(PP 17/2020 Pasal 107 ayat (2))",
+        "pengecualian {document} tidak dihitung: bertanggal {date}, sesudah {as_of}; persetujuan harus "
+        "diperoleh terlebih dahulu (PP 17/2020 Pasal 107 ayat (2))",
+    ),
+    "waiver_expired": (
+        "waiver {document} not counted: it expired on {expires}, before {as_of}",
+        "pengecualian {document} tidak dihitung: berakhir pada {expires}, sebelum {as_of}",
+    ),
 }
 
 OPS = {"eq": "=", "ne": "≠", "gt": ">", "gte": "≥", "lt": "<", "lte": "≤", "in": "∈", "not_in": "∉"}
@@ -142,20 +164,22 @@ class _Default(dict[str, object]):
 
 # ---- layak diff and explain's what-if section ------------------------------------------------------
 
-LABELS.update({
-    "verdict_before": ("verdict before", "keputusan sebelum"),
-    "verdict_after": ("verdict after", "keputusan sesudah"),
-    "needs_before": ("needs before", "syarat sebelum"),
-    "needs_after": ("needs after", "syarat sesudah"),
-    "candidates": ("candidates", "kandidat"),
-    "flips": ("verdict changes", "perubahan keputusan"),
-    "other_changes": ("other requirement changes", "perubahan persyaratan lain"),
-    "diff_summary": ("summary per position class", "ringkasan per jabatan"),
-    "absent": ("(not in these rules)", "(tidak ada dalam aturan ini)"),
-    "what_if": ("What would make the candidate eligible", "Yang diperlukan agar kandidat memenuhi syarat"),
-    "change_needed": ("change needed", "perubahan yang diperlukan"),
-    "time_alone": ("by time alone", "dengan berjalannya waktu"),
-})
+LABELS.update(
+    {
+        "verdict_before": ("verdict before", "keputusan sebelum"),
+        "verdict_after": ("verdict after", "keputusan sesudah"),
+        "needs_before": ("needs before", "syarat sebelum"),
+        "needs_after": ("needs after", "syarat sesudah"),
+        "candidates": ("candidates", "kandidat"),
+        "flips": ("verdict changes", "perubahan keputusan"),
+        "other_changes": ("other requirement changes", "perubahan persyaratan lain"),
+        "diff_summary": ("summary per position class", "ringkasan per jabatan"),
+        "absent": ("(not in these rules)", "(tidak ada dalam aturan ini)"),
+        "what_if": ("What would make the candidate eligible", "Yang diperlukan agar kandidat memenuhi syarat"),
+        "change_needed": ("change needed", "perubahan yang diperlukan"),
+        "time_alone": ("by time alone", "dengan berjalannya waktu"),
+    }
+)
 
 WHATIF: dict[str, tuple[str, str]] = {
     "needed_has": ("{what} needed, has {has}", "{what} diperlukan, dimiliki {has}"),
@@ -173,24 +197,34 @@ WHATIF: dict[str, tuple[str, str]] = {
     "one_of": ("one of {values}", "salah satu dari {values}"),
     "other_than": ("other than {values}", "selain {values}"),
     "eligible_now": ("Eligible now.", "Memenuhi syarat sekarang."),
-    "eligible_until": ("Eligible now; if nothing else changes, eligible until {date}.",
-                       "Memenuhi syarat sekarang; bila tidak ada perubahan lain, sampai {date}."),
-    "eligible_throughout": ("Eligible now and, if nothing else changes, throughout the next {years} years "
-                            "(until {date}).",
-                            "Memenuhi syarat sekarang dan, bila tidak ada perubahan lain, selama {years} tahun "
-                            "ke depan (sampai {date})."),
-    "eligible_on": ("Earliest date of eligibility if only time passes: {date}.",
-                    "Tanggal paling awal memenuhi syarat bila hanya waktu yang berjalan: {date}."),
-    "never": ("No date within {years} years (until {date}) on which time alone makes the candidate eligible: "
-              "the changes above are needed.",
-              "Tidak ada tanggal dalam {years} tahun (sampai {date}) yang membuat kandidat memenuhi syarat hanya "
-              "dengan berjalannya waktu: perubahan di atas diperlukan."),
+    "eligible_until": (
+        "Eligible now; if nothing else changes, eligible until {date}.",
+        "Memenuhi syarat sekarang; bila tidak ada perubahan lain, sampai {date}.",
+    ),
+    "eligible_throughout": (
+        "Eligible now and, if nothing else changes, throughout the next {years} years (until {date}).",
+        "Memenuhi syarat sekarang dan, bila tidak ada perubahan lain, selama {years} tahun ke depan (sampai {date}).",
+    ),
+    "eligible_on": (
+        "Earliest date of eligibility if only time passes: {date}.",
+        "Tanggal paling awal memenuhi syarat bila hanya waktu yang berjalan: {date}.",
+    ),
+    "never": (
+        "No date within {years} years (until {date}) on which time alone makes the candidate eligible: "
+        "the changes above are needed.",
+        "Tidak ada tanggal dalam {years} tahun (sampai {date}) yang membuat kandidat memenuhi syarat hanya "
+        "dengan berjalannya waktu: perubahan di atas diperlukan.",
+    ),
     "lapse": ("{id} stops being met on {date}: {why}", "{id} tidak terpenuhi lagi mulai {date}: {why}"),
-    "version_from": ("From {date} the rules in force are {ruleset} {version}; days from then are decided under them.",
-                     "Mulai {date} aturan yang berlaku adalah {ruleset} {version}; hari-hari sejak itu diputus "
-                     "menurut aturan tersebut."),
-    "no_version": ("From {date} no version of the rules for this position is in force.",
-                   "Mulai {date} tidak ada versi aturan yang berlaku untuk jabatan ini."),
+    "version_from": (
+        "From {date} the rules in force are {ruleset} {version}; days from then are decided under them.",
+        "Mulai {date} aturan yang berlaku adalah {ruleset} {version}; hari-hari sejak itu diputus "
+        "menurut aturan tersebut.",
+    ),
+    "no_version": (
+        "From {date} no version of the rules for this position is in force.",
+        "Mulai {date} tidak ada versi aturan yang berlaku untuk jabatan ini.",
+    ),
 }
 
 # What each fact's requirement asks for, with {value} the nearest passing value ({post}, {name}, {code}, {n}
@@ -200,8 +234,10 @@ WHATIF_FACTS: dict[str, tuple[str, str]] = {
     "months_of_service": ("{value} of service", "masa kerja {value}"),
     "months_in_post": ("{value} as {post} (definitive)", "{value} sebagai {post} (definitif)"),
     "months_in_post_incl_acting": ("{value} as {post} (Plt/Plh included)", "{value} sebagai {post} (termasuk Plt/Plh)"),
-    "months_in_post_with_penyetaraan": ("{value} as {post} and the JF it was converted to",
-                                        "{value} sebagai {post} dan JF hasil penyetaraannya"),
+    "months_in_post_with_penyetaraan": (
+        "{value} as {post} and the JF it was converted to",
+        "{value} sebagai {post} dan JF hasil penyetaraannya",
+    ),
     "assessment_age_months": ("a competency assessment {value} old", "hasil penilaian kompetensi berumur {value}"),
     "health_certificate_age_months": ("a health certificate {value} old", "surat keterangan sehat berumur {value}"),
     "age_years": ("age {value}", "usia {value}"),
@@ -215,8 +251,10 @@ WHATIF_FACTS: dict[str, tuple[str, str]] = {
     "credit_points_jenjang": ("{value} credit points for the jenjang", "angka kredit kenaikan jenjang {value}"),
     "credit_points_pangkat": ("{value} credit points for the rank", "angka kredit kenaikan pangkat {value}"),
     "talent_box": ("talent box {value}", "kotak talenta {value}"),
-    "worst_sanction_last_24m": ("heaviest sanction of the last 24 months {value}",
-                                "hukuman disiplin terberat 24 bulan terakhir {value}"),
+    "worst_sanction_last_24m": (
+        "heaviest sanction of the last 24 months {value}",
+        "hukuman disiplin terberat 24 bulan terakhir {value}",
+    ),
 }
 
 
@@ -226,57 +264,86 @@ def whatif_text(key: str, lang: str, **args: object) -> str:
 
 # ---- the audit commands ------------------------------------------------------------------------------
 
-LABELS.update({
-    "audit.seq": ("seq", "no."),
-    "audit.decision_id": ("decision id", "id keputusan"),
-    "audit.recorded_at": ("recorded at", "dicatat"),
-    "audit.board": ("board", "sidang"),
-    "audit.actor": ("recorded by", "pencatat"),
-    "audit.head": ("head", "kepala log"),
-    "audit.hash": ("chain hash", "hash rantai"),
-    "audit.records": ("records", "catatan"),
-    "audit.result": ("result", "hasil"),
-    "audit.problem": ("problem", "masalah"),
-    "audit.where": ("requirement", "persyaratan"),
-    "audit.field": ("field", "bagian"),
-    "audit.recorded": ("recorded", "tercatat"),
-    "audit.replayed": ("replayed", "diulang"),
-    "audit.IDENTICAL": ("IDENTICAL", "IDENTIK"),
-    "audit.DIFFERENT": ("DIFFERENT", "BERBEDA"),
-    "audit.intact": ("intact", "utuh"),
-    "audit.damaged": ("DAMAGED", "RUSAK"),
-    "audit.list_more": ("{n} record shown; next page: --after {seq}|{n} records shown; next page: --after {seq}",
-                        "{n} catatan ditampilkan; halaman berikutnya: --after {seq}"),
-    "audit.damaged_summary": ("DAMAGED: first bad record {first} ({n} problem)|DAMAGED: first bad record {first} "
-                              "({n} problems)", "RUSAK: catatan rusak pertama {first} ({n} masalah)"),
-    "audit.replay_summary": ("{n} decision replayed: {same} identical, {different} different|{n} decisions replayed: "
-                             "{same} identical, {different} different",
-                             "{n} keputusan diulang: {same} identik, {different} berbeda"),
-    "audit.recorded_line": ("recorded {n} decision in {store} as #{first}-#{last}; head {last}:{head}|recorded {n} "
-                            "decisions in {store} as #{first}-#{last}; head {last}:{head}",
-                            "{n} keputusan dicatat di {store} sebagai #{first}-#{last}; kepala log {last}:{head}"),
-    "verify.missing": ("record {seq} is missing: the log jumps from {before} to {after}",
-                "catatan {seq} hilang: log melompat dari {before} ke {after}"),
-    "verify.out_of_order": ("record {seq} comes after record {before}",
-                            "catatan {seq} muncul setelah catatan {before}"),
-    "verify.chain_broken": ("its previous hash is not the chain hash of record {before}",
-                     "hash sebelumnya bukan hash rantai catatan {before}"),
-    "verify.content_changed": ("its content does not hash to its chain hash: the record was changed",
-                        "isinya tidak sesuai dengan hash rantainya: catatan telah diubah"),
-    "verify.moved": ("the record says it is number {claimed}", "catatan menyatakan dirinya nomor {claimed}"),
-    "verify.column_changed": ("column {column} holds {found!r}, the record {expected!r}",
-                       "kolom {column} berisi {found!r}, catatan {expected!r}"),
-    "verify.personal_changed": ("personal data do not match their sealed digests: {fields}",
-                         "data pribadi tidak sesuai dengan digest tersegelnya: {fields}"),
-    "verify.unreadable": ("the record is not valid JSON", "catatan bukan JSON yang sah"),
-    "verify.duplicate_id": ("decision id {id} is also record {other}",
-                            "id keputusan {id} juga dipakai catatan {other}"),
-    "verify.ruleset_missing": ("its ruleset {hash} is not stored", "aturan {hash} tidak tersimpan"),
-    "verify.ruleset_changed": ("stored ruleset {hash} was changed (its content hashes to {actual})",
-                        "aturan tersimpan {hash} telah diubah (isinya ber-hash {actual})"),
-    "verify.truncated": ("the log ends at record {last}, but the expected head is record {expected}: records were "
-                         "removed",
-                  "log berakhir di catatan {last}, padahal kepala yang diharapkan catatan {expected}: catatan dihapus"),
-    "verify.head_mismatch": ("the chain hash differs from the expected head {expected}: the log was rewritten",
-                      "hash rantai berbeda dari kepala yang diharapkan {expected}: log telah ditulis ulang"),
-})
+LABELS.update(
+    {
+        "audit.seq": ("seq", "no."),
+        "audit.decision_id": ("decision id", "id keputusan"),
+        "audit.recorded_at": ("recorded at", "dicatat"),
+        "audit.board": ("board", "sidang"),
+        "audit.actor": ("recorded by", "pencatat"),
+        "audit.head": ("head", "kepala log"),
+        "audit.hash": ("chain hash", "hash rantai"),
+        "audit.records": ("records", "catatan"),
+        "audit.result": ("result", "hasil"),
+        "audit.problem": ("problem", "masalah"),
+        "audit.where": ("requirement", "persyaratan"),
+        "audit.field": ("field", "bagian"),
+        "audit.recorded": ("recorded", "tercatat"),
+        "audit.replayed": ("replayed", "diulang"),
+        "audit.IDENTICAL": ("IDENTICAL", "IDENTIK"),
+        "audit.DIFFERENT": ("DIFFERENT", "BERBEDA"),
+        "audit.intact": ("intact", "utuh"),
+        "audit.damaged": ("DAMAGED", "RUSAK"),
+        "audit.list_more": (
+            "{n} record shown; next page: --after {seq}|{n} records shown; next page: --after {seq}",
+            "{n} catatan ditampilkan; halaman berikutnya: --after {seq}",
+        ),
+        "audit.damaged_summary": (
+            "DAMAGED: first bad record {first} ({n} problem)|DAMAGED: first bad record {first} ({n} problems)",
+            "RUSAK: catatan rusak pertama {first} ({n} masalah)",
+        ),
+        "audit.replay_summary": (
+            "{n} decision replayed: {same} identical, {different} different|{n} decisions replayed: "
+            "{same} identical, {different} different",
+            "{n} keputusan diulang: {same} identik, {different} berbeda",
+        ),
+        "audit.recorded_line": (
+            "recorded {n} decision in {store} as #{first}-#{last}; head {last}:{head}|recorded {n} "
+            "decisions in {store} as #{first}-#{last}; head {last}:{head}",
+            "{n} keputusan dicatat di {store} sebagai #{first}-#{last}; kepala log {last}:{head}",
+        ),
+        "verify.missing": (
+            "record {seq} is missing: the log jumps from {before} to {after}",
+            "catatan {seq} hilang: log melompat dari {before} ke {after}",
+        ),
+        "verify.out_of_order": (
+            "record {seq} comes after record {before}",
+            "catatan {seq} muncul setelah catatan {before}",
+        ),
+        "verify.chain_broken": (
+            "its previous hash is not the chain hash of record {before}",
+            "hash sebelumnya bukan hash rantai catatan {before}",
+        ),
+        "verify.content_changed": (
+            "its content does not hash to its chain hash: the record was changed",
+            "isinya tidak sesuai dengan hash rantainya: catatan telah diubah",
+        ),
+        "verify.moved": ("the record says it is number {claimed}", "catatan menyatakan dirinya nomor {claimed}"),
+        "verify.column_changed": (
+            "column {column} holds {found!r}, the record {expected!r}",
+            "kolom {column} berisi {found!r}, catatan {expected!r}",
+        ),
+        "verify.personal_changed": (
+            "personal data do not match their sealed digests: {fields}",
+            "data pribadi tidak sesuai dengan digest tersegelnya: {fields}",
+        ),
+        "verify.unreadable": ("the record is not valid JSON", "catatan bukan JSON yang sah"),
+        "verify.duplicate_id": (
+            "decision id {id} is also record {other}",
+            "id keputusan {id} juga dipakai catatan {other}",
+        ),
+        "verify.ruleset_missing": ("its ruleset {hash} is not stored", "aturan {hash} tidak tersimpan"),
+        "verify.ruleset_changed": (
+            "stored ruleset {hash} was changed (its content hashes to {actual})",
+            "aturan tersimpan {hash} telah diubah (isinya ber-hash {actual})",
+        ),
+        "verify.truncated": (
+            "the log ends at record {last}, but the expected head is record {expected}: records were removed",
+            "log berakhir di catatan {last}, padahal kepala yang diharapkan catatan {expected}: catatan dihapus",
+        ),
+        "verify.head_mismatch": (
+            "the chain hash differs from the expected head {expected}: the log was rewritten",
+            "hash rantai berbeda dari kepala yang diharapkan {expected}: log telah ditulis ulang",
+        ),
+    }
+)

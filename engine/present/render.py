@@ -9,7 +9,7 @@ import textwrap
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any
+from typing import Any, cast
 
 import click
 import orjson
@@ -68,8 +68,9 @@ def _default(value: Any) -> Any:
 
 def to_json(document: Any) -> str:
     """Stable JSON: sorted keys, ISO dates, two-space indent."""
-    return orjson.dumps(document, default=_default,
-                        option=orjson.OPT_INDENT_2 | orjson.OPT_SORT_KEYS | orjson.OPT_NON_STR_KEYS).decode()
+    return orjson.dumps(
+        document, default=_default, option=orjson.OPT_INDENT_2 | orjson.OPT_SORT_KEYS | orjson.OPT_NON_STR_KEYS
+    ).decode()
 
 
 def emit(report: Report, fmt: str, lang: str) -> None:
@@ -81,31 +82,43 @@ def render(report: Report, fmt: str, lang: str) -> str:
     if fmt == "json":
         return to_json(report.data)
     if fmt == "csv":
-        blocks = [_csv([{"field": k, "value": v} for k, v in report.header], ["field", "value"])] \
-            if report.header else []
+        blocks = (
+            [_csv([{"field": k, "value": v} for k, v in report.header], ["field", "value"])] if report.header else []
+        )
         blocks += [_csv([_plain_row(r, t.columns()) for r in t.rows], t.columns()) for t in report.tables]
         return "\n\n".join(blocks)
     parts: list[str] = []
     if report.header:
-        parts.append("\n".join(f"- **{k}**: {v}" if fmt == "markdown" else textwrap.fill(f"{k}: {v}", WIDTH)
-                               for k, v in report.header))
+        parts.append(
+            "\n".join(
+                f"- **{k}**: {v}" if fmt == "markdown" else textwrap.fill(f"{k}: {v}", WIDTH) for k, v in report.header
+            )
+        )
     for table in report.tables:
         text = _text_table(table, fmt, lang)
         if table.title:
-            text = (f"**{table.title}**\n\n" if fmt == "markdown" else textwrap.fill(f"{table.title}:", WIDTH) + "\n") \
-                + text
+            text = (
+                f"**{table.title}**\n\n" if fmt == "markdown" else textwrap.fill(f"{table.title}:", WIDTH) + "\n"
+            ) + text
         parts.append(text)
     if report.lines:
-        parts.append("\n".join(report.lines if fmt == "markdown" else
-                               (wrapped for line in report.lines for wrapped in textwrap.wrap(line, WIDTH))))
+        parts.append(
+            "\n".join(
+                report.lines
+                if fmt == "markdown"
+                else (wrapped for line in report.lines for wrapped in textwrap.wrap(line, WIDTH))
+            )
+        )
     return "\n\n".join(p for p in parts if p)
 
 
-def rows_text(rows: Sequence[Mapping[str, Any]], fmt: str, *, headers: Sequence[str] | None = None,
-              lang: str = "en") -> str:
+def rows_text(
+    rows: Sequence[Mapping[str, Any]], fmt: str, *, headers: Sequence[str] | None = None, lang: str = "en"
+) -> str:
     """Rows as a table, CSV or Markdown (one table, no header)."""
-    return render(Report(data=list(rows), tables=[Table(list(map(dict, rows)), headers=list(headers or []) or None)]),
-                  fmt, lang)
+    return render(
+        Report(data=list(rows), tables=[Table(list(map(dict, rows)), headers=list(headers or []) or None)]), fmt, lang
+    )
 
 
 def _plain(value: Any) -> str:
@@ -155,8 +168,16 @@ def _text_table(table: Table, fmt: str, lang: str) -> str:
         return tabulate(cells, headers=keys, tablefmt="github", disable_numparse=True)
     widths = _fit(keys, cells)
     headers = [None if w is None else w - 2 for w in widths]  # tabulate adds two to a header's width
-    return tabulate(cells, headers=keys, tablefmt="simple", disable_numparse=True,
-                    maxcolwidths=widths, maxheadercolwidths=headers)  # type: ignore[arg-type]
+    # The stubs leave out None (no limit) as an item of maxheadercolwidths, which tabulate accepts.
+    header_widths = cast("list[int]", headers)
+    return tabulate(
+        cells,
+        headers=keys,
+        tablefmt="simple",
+        disable_numparse=True,
+        maxcolwidths=widths,
+        maxheadercolwidths=header_widths,
+    )
 
 
 def _floor(key: str, column: list[str]) -> int:
@@ -177,8 +198,10 @@ def _fit(keys: list[str], cells: list[list[str]]) -> list[int | None]:
     floors; a table of many identifier columns may still be wider."""
     # tabulate makes a column at least two wider than its header's longest line (its MIN_PADDING)
     columns = [[line[i] for line in cells] for i in range(len(keys))]
-    natural = [max([len(k) + 2, *(len(part) for text in col for part in text.split("\n"))])
-               for k, col in zip(keys, columns, strict=True)]
+    natural = [
+        max([len(k) + 2, *(len(part) for text in col for part in text.split("\n"))])
+        for k, col in zip(keys, columns, strict=True)
+    ]
     floor = [_floor(k, col) for k, col in zip(keys, columns, strict=True)]
     widths = list(natural)
     budget = WIDTH - 2 * (len(keys) - 1)  # "simple" puts two spaces between columns

@@ -12,27 +12,51 @@ from engine.present.i18n import OPS, WHATIF_FACTS, label, pick, whatif_text
 
 # Yes/no facts in words a board reads: fact -> (true en, false en, true id, false id).
 BOOL_WORDS: dict[str, tuple[str, str, str, str]] = {
-    "sanction_active": ("serving a sanction", "no sanction running",
-                        "sedang menjalani hukuman", "tidak ada hukuman berjalan"),
-    "sanction_pending": ("examination or appeal pending", "nothing pending",
-                         "pemeriksaan atau banding belum diputus", "tidak ada yang belum diputus"),
-    "assessment_accredited": ("accredited provider", "provider not accredited",
-                              "penyelenggara terakreditasi", "penyelenggara tidak terakreditasi"),
-    "new_diploma": ("a higher diploma not yet recognised for rank", "no higher diploma than the one recognised",
-                    "ijazah lebih tinggi yang belum diakui untuk pangkat", "tidak ada ijazah di atas yang diakui"),
-    "below_diploma_start_rank": ("below the starting rank of the new diploma",
-                                 "at or above the starting rank of the new diploma",
-                                 "di bawah pangkat awal ijazah baru",
-                                 "sudah pada atau di atas pangkat awal ijazah baru"),
-    "below_education_ceiling": ("below the ceiling of the education recognised for rank",
-                                "at the ceiling of the education recognised for rank",
-                                "di bawah batas pangkat pendidikan yang diakui",
-                                "sudah pada batas pangkat pendidikan yang diakui"),
+    "sanction_active": (
+        "serving a sanction",
+        "no sanction running",
+        "sedang menjalani hukuman",
+        "tidak ada hukuman berjalan",
+    ),
+    "sanction_pending": (
+        "examination or appeal pending",
+        "nothing pending",
+        "pemeriksaan atau banding belum diputus",
+        "tidak ada yang belum diputus",
+    ),
+    "assessment_accredited": (
+        "accredited provider",
+        "provider not accredited",
+        "penyelenggara terakreditasi",
+        "penyelenggara tidak terakreditasi",
+    ),
+    "new_diploma": (
+        "a higher diploma not yet recognised for rank",
+        "no higher diploma than the one recognised",
+        "ijazah lebih tinggi yang belum diakui untuk pangkat",
+        "tidak ada ijazah di atas yang diakui",
+    ),
+    "below_diploma_start_rank": (
+        "below the starting rank of the new diploma",
+        "at or above the starting rank of the new diploma",
+        "di bawah pangkat awal ijazah baru",
+        "sudah pada atau di atas pangkat awal ijazah baru",
+    ),
+    "below_education_ceiling": (
+        "below the ceiling of the education recognised for rank",
+        "at the ceiling of the education recognised for rank",
+        "di bawah batas pangkat pendidikan yang diakui",
+        "sudah pada batas pangkat pendidikan yang diakui",
+    ),
 }
 
 
-SANCTION_WORDS = {"NONE": ("none", "tidak ada"), "RINGAN": ("light (ringan)", "ringan"),
-                  "SEDANG": ("moderate (sedang)", "sedang"), "BERAT": ("heavy (berat)", "berat")}
+SANCTION_WORDS = {
+    "NONE": ("none", "tidak ada"),
+    "RINGAN": ("light (ringan)", "ringan"),
+    "SEDANG": ("moderate (sedang)", "sedang"),
+    "BERAT": ("heavy (berat)", "berat"),
+}
 
 
 def shown(spec: FactSpec | None, value: Any, lang: str) -> str:
@@ -72,12 +96,19 @@ def _short_to_the_day(expected: Any, anchor: dt.date, as_of: dt.date, lang: str)
     if days or not parts:
         parts.append(f"{days} {'day' if days == 1 else 'days'}" if lang == "en" else f"{days} hari")
     amount = " ".join(parts)
-    return (f" ({amount} short: met on {reach})" if lang == "en"
-            else f" (kurang {amount}: terpenuhi pada {reach})")
+    return f" ({amount} short: met on {reach})" if lang == "en" else f" (kurang {amount}: terpenuhi pada {reach})"
 
 
-def gap_text(spec: FactSpec | None, op: str, observed: Any, expected: Any, lang: str, *,
-             anchor: dt.date | None = None, as_of: dt.date | None = None) -> str:
+def gap_text(
+    spec: FactSpec | None,
+    op: str,
+    observed: Any,
+    expected: Any,
+    lang: str,
+    *,
+    anchor: dt.date | None = None,
+    as_of: dt.date | None = None,
+) -> str:
     """'needs 4 years, has 3 years 5 months (7 months short)' or 'needs level 3, has 2'; with the day a running
     service period counts from, the shortfall is exact to the day ('1 day short: met on 2026-12-02')."""
     need = f"{OPS[op]} {shown(spec, expected, lang)}"
@@ -88,8 +119,11 @@ def gap_text(spec: FactSpec | None, op: str, observed: Any, expected: Any, lang:
     if spec is not None and spec.kind == "months" and op == "gte" and anchor is not None and as_of is not None:
         return text + _short_to_the_day(expected, anchor, as_of, lang)
     if spec is not None and spec.kind in ("months", "int", "decimal") and op in ("gte", "gt"):
-        short = (_months(expected) - _months(observed) if spec.kind == "months"
-                 else Decimal(str(expected)) - Decimal(str(observed)))
+        short = (
+            _months(expected) - _months(observed)
+            if spec.kind == "months"
+            else Decimal(str(expected)) - Decimal(str(observed))
+        )
         if op == "gt":
             short += 1 if spec.kind != "decimal" else Decimal("0.01")
         amount = shown(spec, short, lang) if spec.kind == "months" else str(short)

@@ -25,9 +25,12 @@ if TYPE_CHECKING:
 
 def facts_json(f: Facts, lang: str) -> dict[str, Any]:
     values = {name: _fact_display(name, v) for name, v in sorted(f.values.items())}
-    return {"as_of": f.as_of.isoformat(), "values": values,
-            "missing": {k: note_text(v, lang) for k, v in sorted(f.missing.items())},
-            "invalid": {k: note_text(v, lang) for k, v in sorted(f.invalid.items())}}
+    return {
+        "as_of": f.as_of.isoformat(),
+        "values": values,
+        "missing": {k: note_text(v, lang) for k, v in sorted(f.missing.items())},
+        "invalid": {k: note_text(v, lang) for k, v in sorted(f.invalid.items())},
+    }
 
 
 def _fact_display(name: str, value: Any) -> Any:
@@ -44,20 +47,24 @@ def problems_json(problems: list[Problem]) -> list[dict[str, Any]]:
 def check_output(run: CheckRun, lang: str, recorded: Sequence[tuple[int, str]] = ()) -> Report:
     """The ranked shortlist; the requirements not met are a list (a table shows the first few)."""
     rows = [check_row(d, i, lang) for i, d in enumerate(run.decisions, 1)]
-    return Report(data=report_json(check_report(run, lang, recorded)),
-                  tables=[Table(rows, headers=check_columns(lang))])
+    return Report(
+        data=report_json(check_report(run, lang, recorded)), tables=[Table(rows, headers=check_columns(lang))]
+    )
 
 
 def check_row(d: Decision, rank: int, lang: str) -> dict[str, Any]:
     """One shortlist row (a streamed check builds them batch by batch)."""
     jpm = d.facts.values.get("jpm")
     return {
-        label("rank", lang): rank, label("nip", lang): d.candidate.nip, label("name", lang): d.candidate.name,
+        label("rank", lang): rank,
+        label("nip", lang): d.candidate.nip,
+        label("name", lang): d.candidate.name,
         label("verdict", lang): label(d.verdict, lang),
         label("passed", lang): f"{d.passed_count()}/{len(d.requirements)}",
         label("jpm", lang): f"{jpm:.2f}" if jpm is not None else "",
         label("golongan", lang): d.facts.values.get("golongan", ""),
-        label("failing", lang): [f"{o.id} ({label(o.status, lang)})" for o in d.failing()]}
+        label("failing", lang): [f"{o.id} ({label(o.status, lang)})" for o in d.failing()],
+    }
 
 
 def check_columns(lang: str) -> list[str]:
@@ -67,16 +74,19 @@ def check_columns(lang: str) -> list[str]:
 def decision_header(record: DecisionRecord, lang: str) -> list[tuple[str, str]]:
     """Who, the position, the verdict, the as-of date and the ruleset: the first lines of explain and audit show."""
     ruleset = record.ruleset
-    return [(label("candidate", lang), f"{record.candidate.name} ({record.candidate.nip})"),
-            (label("position", lang), record.position),
-            (label("verdict", lang), label(record.verdict, lang)),
-            (label("as_of", lang), record.as_of.isoformat()),
-            (label("ruleset", lang), f"{ruleset.id} {ruleset.version} ({ruleset.hash[:12]})"),
-            (label("passed", lang), f"{record.passed()}/{len(record.requirements)}")]
+    return [
+        (label("candidate", lang), f"{record.candidate.name} ({record.candidate.nip})"),
+        (label("position", lang), record.position),
+        (label("verdict", lang), label(record.verdict, lang)),
+        (label("as_of", lang), record.as_of.isoformat()),
+        (label("ruleset", lang), f"{ruleset.id} {ruleset.version} ({ruleset.hash[:12]})"),
+        (label("passed", lang), f"{record.passed()}/{len(record.requirements)}"),
+    ]
 
 
-def requirement_table(outcomes: Sequence[Outcome], lang: str, anchors: dict[str, dt.date] | None = None,
-                      as_of: dt.date | None = None) -> Table:
+def requirement_table(
+    outcomes: Sequence[Outcome], lang: str, anchors: dict[str, dt.date] | None = None, as_of: dt.date | None = None
+) -> Table:
     """Per requirement (children nested): status, has, needs, gap or reason, basis, description. With the days
     running service facts count from (``Facts.anchors``), a shortfall is exact to the day."""
     rows: list[dict[str, Any]] = []
@@ -84,17 +94,25 @@ def requirement_table(outcomes: Sequence[Outcome], lang: str, anchors: dict[str,
 
     def add(o: Outcome, depth: int, path: str) -> None:
         spec = lookup(o.fact) if o.fact else None
-        expected = (f"{OPS[o.expected.op]} {shown(spec, o.expected.value, lang)}" if o.expected else "")
+        expected = f"{OPS[o.expected.op]} {shown(spec, o.expected.value, lang)}" if o.expected else ""
         detail = note_text(o.note, lang)
         if o.status == "fail" and o.expected and o.observed is not None:
-            detail = gap_text(spec, o.expected.op, o.observed, o.expected.value, lang,
-                              anchor=anchors.get(o.fact or ""), as_of=as_of)
-        rows.append({
-            "_depth": depth, "_path": path,
-            label("requirement", lang): o.id, label("status", lang): label(o.status, lang),
-            label("observed", lang): shown(spec, o.observed, lang), label("expected", lang): expected,
-            label("gap", lang): detail, label("basis", lang): o.basis if not depth else "",
-            label("description", lang): o.text.get(lang)})
+            detail = gap_text(
+                spec, o.expected.op, o.observed, o.expected.value, lang, anchor=anchors.get(o.fact or ""), as_of=as_of
+            )
+        rows.append(
+            {
+                "_depth": depth,
+                "_path": path,
+                label("requirement", lang): o.id,
+                label("status", lang): label(o.status, lang),
+                label("observed", lang): shown(spec, o.observed, lang),
+                label("expected", lang): expected,
+                label("gap", lang): detail,
+                label("basis", lang): o.basis if not depth else "",
+                label("description", lang): o.text.get(lang),
+            }
+        )
         for child in o.children:
             add(child, depth + 1, f"{path}/{child.id}")
 
@@ -108,12 +126,15 @@ def explain_output(decision: Decision, whatif: WhatIf, lang: str) -> Report:
 
     record = DecisionRecord.of(decision)
     changes = whatif_table(whatif, lang)
-    return Report(data={**report_json(explain_report(record, decision.layout, lang)),
-                        "what_if": whatif_json(whatif, lang)},
-                  header=decision_header(record, lang),
-                  tables=[requirement_table(decision.requirements, lang, decision.facts.anchors, decision.as_of),
-                          *([changes] if changes.rows else [])],
-                  lines=whatif_lines(whatif, lang))
+    return Report(
+        data={**report_json(explain_report(record, decision.layout, lang)), "what_if": whatif_json(whatif, lang)},
+        header=decision_header(record, lang),
+        tables=[
+            requirement_table(decision.requirements, lang, decision.facts.anchors, decision.as_of),
+            *([changes] if changes.rows else []),
+        ],
+        lines=whatif_lines(whatif, lang),
+    )
 
 
 def summary_line(run: CheckRun, lang: str) -> str:

@@ -78,9 +78,18 @@ class BoardReport:
 def _one(rows: list[Row], what: str, get: Callable[[dict[str, Any]], str]) -> str:
     found = sorted({get(row) for row in rows})
     if len(found) != 1:
-        raise InputError([Problem(code="mixed_selection", message=(
-            f"the selected decisions are for several {what}s ({', '.join(found)}); one report covers one board run"),
-            hint="narrow the selection with --seq FIRST-LAST or --decision")])
+        raise InputError(
+            [
+                Problem(
+                    code="mixed_selection",
+                    message=(
+                        f"the selected decisions are for several {what}s ({', '.join(found)}); "
+                        "one report covers one board run"
+                    ),
+                    hint="narrow the selection with --seq FIRST-LAST or --decision",
+                )
+            ]
+        )
     return found[0]
 
 
@@ -96,8 +105,16 @@ def _replay_text(item: Replayed, lang: str) -> str:
     return word("replay_differs", lang).format(what=what)
 
 
-def build(rows: list[Row], ruleset_body: Callable[[str], str | None], head: Head, store: str, selection: str,
-          lang: str, *, what_if: bool = True) -> BoardReport:
+def build(
+    rows: list[Row],
+    ruleset_body: Callable[[str], str | None],
+    head: Head,
+    store: str,
+    selection: str,
+    lang: str,
+    *,
+    what_if: bool = True,
+) -> BoardReport:
     """The report of the selected rows (full rows, in sequence order), with the store's head at printing."""
     decided_of = {int(row["seq"]): row for row in rows}
     position = _one(rows, "position", lambda r: r["position"])
@@ -116,19 +133,32 @@ def build(rows: list[Row], ruleset_body: Callable[[str], str | None], head: Head
         outcomes = recorded.outcomes(layout)
         met, total = passed_count(decided)
         jpm = jpm_of(decided)
-        sections.append(Section(
-            rank=rank, seq=item.seq, decision_id=item.decision_id, chain_hash=decided_of[item.seq]["chain_hash"],
-            recorded_at=item.record["recorded_at"], name=decided["candidate"]["name"],
-            nip=decided["candidate"]["nip"], verdict=decided["verdict"], passed=f"{met}/{total}",
-            jpm="" if jpm is None else f"{jpm:.2f}", golongan=str(decided["facts"]["values"].get("golongan", "")),
-            requirements=outcome_rows(outcomes, lang), waivers=waiver_rows(outcomes),
-            replay_identical=item.identical, replay_text=_replay_text(item, lang),
-            future=future_of(recorded.decision(layout), item.record, ruleset, lang) if what_if else None))
+        sections.append(
+            Section(
+                rank=rank,
+                seq=item.seq,
+                decision_id=item.decision_id,
+                chain_hash=decided_of[item.seq]["chain_hash"],
+                recorded_at=item.record["recorded_at"],
+                name=decided["candidate"]["name"],
+                nip=decided["candidate"]["nip"],
+                verdict=decided["verdict"],
+                passed=f"{met}/{total}",
+                jpm="" if jpm is None else f"{jpm:.2f}",
+                golongan=str(decided["facts"]["values"].get("golongan", "")),
+                requirements=outcome_rows(outcomes, lang),
+                waivers=waiver_rows(outcomes),
+                replay_identical=item.identical,
+                replay_text=_replay_text(item, lang),
+                future=future_of(recorded.decision(layout), item.record, ruleset, lang) if what_if else None,
+            )
+        )
     records = [item.record for item in order]
     unmet = _unmet(records)
     scheme = klass.jpm.scheme if klass.jpm else "SELEKSI"
-    jpms = [float(v) for r in records if r["decision"]["verdict"] == "eligible"
-            and (v := jpm_of(r["decision"])) is not None]
+    jpms = [
+        float(v) for r in records if r["decision"]["verdict"] == "eligible" and (v := jpm_of(r["decision"])) is not None
+    ]
     categories: dict[str, int] = {}
     for r in records:
         jpm_info = r["decision"].get("jpm")
@@ -138,21 +168,34 @@ def build(rows: list[Row], ruleset_body: Callable[[str], str | None], head: Head
     bands = [(float(bound), _category(name)) for bound, name in JPM_SCHEMES[scheme]]
     stamps = sorted(r["recorded_at"] for r in records)
     return BoardReport(
-        lang=lang, selection=selection, position=position,
-        position_title=klass.title.get(lang), as_of=as_of,
-        ruleset={"id": ruleset.id, "version": ruleset.version, "hash": digest, "title": ruleset.title.get(lang),
-                 "layers": list(ruleset.layers)},
-        boards=sorted({r["board"] or "" for r in records}), actors=sorted({r["actor"] for r in records}),
-        seq_first=min(decided_of), seq_last=max(decided_of),
+        lang=lang,
+        selection=selection,
+        position=position,
+        position_title=klass.title.get(lang),
+        as_of=as_of,
+        ruleset={
+            "id": ruleset.id,
+            "version": ruleset.version,
+            "hash": digest,
+            "title": ruleset.title.get(lang),
+            "layers": list(ruleset.layers),
+        },
+        boards=sorted({r["board"] or "" for r in records}),
+        actors=sorted({r["actor"] for r in records}),
+        seq_first=min(decided_of),
+        seq_last=max(decided_of),
         recorded=stamps[0] if stamps[0] == stamps[-1] else f"{stamps[0]} … {stamps[-1]}",
-        head=head.token, store=store,
+        head=head.token,
+        store=store,
         counts=[(v, label(v, lang), sum(1 for r in records if r["decision"]["verdict"] == v)) for v in VERDICTS],
         unmet=unmet,
         unmet_svg=unmet_chart(unmet, {s: label(s, lang) for s in UNMET}, word("candidates_axis", lang))
-        if unmet else "",
+        if unmet
+        else "",
         jpm_svg=histogram(jpms, bands, "JPM (%)", word("candidates_axis", lang)) if jpms else "",
         jpm_categories=sorted(categories.items(), key=lambda kv: -kv[1]),
-        sections=sections)
+        sections=sections,
+    )
 
 
 def _unmet(records: Sequence[Mapping[str, Any]]) -> list[tuple[str, dict[str, int]]]:
@@ -164,4 +207,3 @@ def _unmet(records: Sequence[Mapping[str, Any]]) -> list[tuple[str, dict[str, in
                 here = counts.setdefault(outcome["id"], {})
                 here[outcome["status"]] = here.get(outcome["status"], 0) + 1
     return sorted(counts.items(), key=lambda kv: (-sum(kv[1].values()), kv[0]))
-

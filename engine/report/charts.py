@@ -17,8 +17,14 @@ from matplotlib.figure import Figure  # noqa: E402
 from matplotlib.ticker import MaxNLocator  # noqa: E402
 
 # The same inputs give the same SVG: fixed ids, no creation date; text stays text (searchable, small).
-_RC: Any = {"svg.fonttype": "none", "svg.hashsalt": "layak", "font.family": "sans-serif", "font.size": 9,
-       "axes.spines.top": False, "axes.spines.right": False}
+_RC: Any = {
+    "svg.fonttype": "none",
+    "svg.hashsalt": "layak",
+    "font.family": "sans-serif",
+    "font.size": 9,
+    "axes.spines.top": False,
+    "axes.spines.right": False,
+}
 COLOURS = {"fail": "#b3261e", "missing": "#c77c02", "invalid": "#6d4c9f", "bar": "#1f5f8b"}
 _PROLOGUE = re.compile(r"^.*?(?=<svg)", re.S)
 
@@ -61,8 +67,15 @@ def histogram(values: Sequence[float], bands: Sequence[tuple[float, str]], axis:
         for bound, name in bands:
             if bound > 0:
                 ax.axvline(bound, color="#555555", linestyle="--", linewidth=0.8)
-                ax.annotate(name, (bound, 1), xycoords=("data", "axes fraction"), xytext=(3, -10),
-                            textcoords="offset points", fontsize=7, color="#333333")
+                ax.annotate(
+                    name,
+                    (bound, 1),
+                    xycoords=("data", "axes fraction"),
+                    xytext=(3, -10),
+                    textcoords="offset points",
+                    fontsize=7,
+                    color="#333333",
+                )
         ax.set_xlabel(axis)
         ax.set_ylabel(count_axis)
         ax.yaxis.set_major_locator(MaxNLocator(integer=True))

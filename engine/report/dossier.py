@@ -50,32 +50,63 @@ def cases_part(proposed_dir: Path, library: Library) -> dict[str, Any]:
     results = sorted((run_case(library, case) for case in loaded), key=lambda r: r.passed)
     table = coverage(library, results)
     return {
-        "total": len(results), "passed": sum(1 for r in results if r.passed), "problems": problems,
+        "total": len(results),
+        "passed": sum(1 for r in results if r.passed),
+        "problems": problems,
         "coverage_percent": round(coverage_percent(table), 2),
-        "cases": [{"file": _relative(r.case.file, proposed_dir), "index": r.case.index, "note": r.case.case.note,
-                   "position": r.case.position, "as_of": r.case.case.as_of.isoformat(), "passed": r.passed,
-                   "differences": r.differences} for r in results],
-        "uncovered": [{"position": c.position, "ruleset": c.ruleset, "requirement": c.requirement,
-                       "pass_side": c.passed, "fail_side": c.failed} for c in table if not c.covered],
+        "cases": [
+            {
+                "file": _relative(r.case.file, proposed_dir),
+                "index": r.case.index,
+                "note": r.case.case.note,
+                "position": r.case.position,
+                "as_of": r.case.case.as_of.isoformat(),
+                "passed": r.passed,
+                "differences": r.differences,
+            }
+            for r in results
+        ],
+        "uncovered": [
+            {
+                "position": c.position,
+                "ruleset": c.ruleset,
+                "requirement": c.requirement,
+                "pass_side": c.passed,
+                "fail_side": c.failed,
+            }
+            for c in table
+            if not c.covered
+        ],
     }
 
 
-def rules_part(base: Library, proposed: Library, positions: Sequence[str], as_of: dt.date,
-               ruleset_id: str | None) -> list[dict[str, Any]]:
+def rules_part(
+    base: Library, proposed: Library, positions: Sequence[str], as_of: dt.date, ruleset_id: str | None
+) -> list[dict[str, Any]]:
     """Per position class: both rule sets' identities and every requirement added, removed or changed."""
     out = []
     for position_id in positions:
         old = base.for_position(position_id, ruleset_id, as_of)
         new = proposed.for_position(position_id, ruleset_id, as_of)
-        out.append({
-            "position": position_id,
-            "base": {"id": old.id, "version": old.version, "hash": content_hash(old), "layers": list(old.layers)},
-            "proposed": {"id": new.id, "version": new.version, "hash": content_hash(new), "layers": list(new.layers)},
-            "position_changes": [asdict(c) for c in position_changes(old.position(position_id),
-                                                                     new.position(position_id))],
-            "requirements": [{**asdict(d), "fields": [asdict(f) for f in d.fields]}
-                             for d in requirement_diff(position_id, old, new)],
-        })
+        out.append(
+            {
+                "position": position_id,
+                "base": {"id": old.id, "version": old.version, "hash": content_hash(old), "layers": list(old.layers)},
+                "proposed": {
+                    "id": new.id,
+                    "version": new.version,
+                    "hash": content_hash(new),
+                    "layers": list(new.layers),
+                },
+                "position_changes": [
+                    asdict(c) for c in position_changes(old.position(position_id), new.position(position_id))
+                ],
+                "requirements": [
+                    {**asdict(d), "fields": [asdict(f) for f in d.fields]}
+                    for d in requirement_diff(position_id, old, new)
+                ],
+            }
+        )
     return out
 
 
@@ -84,30 +115,67 @@ def causes(report: DiffReport) -> list[dict[str, Any]]:
     counts: Counter[tuple[str, str, str, str, str, str]] = Counter()
     for flip in report.flips:
         for change in flip.changes:
-            counts[(flip.position, change.id, change.before.status if change.before else "absent",
-                    change.after.status if change.after else "absent", flip.before, flip.after)] += 1
-    return [{"position": p, "requirement": r, "status_before": sb, "status_after": sa, "verdict_before": vb,
-             "verdict_after": va, "candidates": n}
-            for (p, r, sb, sa, vb, va), n in sorted(counts.items(), key=lambda kv: (kv[0][0], -kv[1], kv[0][1:]))]
+            counts[
+                (
+                    flip.position,
+                    change.id,
+                    change.before.status if change.before else "absent",
+                    change.after.status if change.after else "absent",
+                    flip.before,
+                    flip.after,
+                )
+            ] += 1
+    return [
+        {
+            "position": p,
+            "requirement": r,
+            "status_before": sb,
+            "status_after": sa,
+            "verdict_before": vb,
+            "verdict_after": va,
+            "candidates": n,
+        }
+        for (p, r, sb, sa, vb, va), n in sorted(counts.items(), key=lambda kv: (kv[0][0], -kv[1], kv[0][1:]))
+    ]
 
 
-def build(base_dir: Path, proposed_dir: Path, base: Library, proposed: Library, report: DiffReport,
-          candidates: Sequence[LoadedCandidate], ruleset_id: str | None, lang: str) -> dict[str, Any]:
+def build(
+    base_dir: Path,
+    proposed_dir: Path,
+    base: Library,
+    proposed: Library,
+    report: DiffReport,
+    candidates: Sequence[LoadedCandidate],
+    ruleset_id: str | None,
+    lang: str,
+) -> dict[str, Any]:
     """The dossier as one JSON document; the HTML form is rendered from it. No clock is read."""
     positions = [s.position for s in report.summaries]
     population = diff_json(report, lang, str(base_dir), str(proposed_dir))
     rules = rules_part(base, proposed, positions, report.as_of, ruleset_id)
     return {
-        "dossier_version": DOSSIER_VERSION, "lang": lang, "as_of": report.as_of.isoformat(),
-        "base": str(base_dir), "proposed": str(proposed_dir), "ruleset": ruleset_id,
-        "hashes": {"population": population_hash(candidates), "candidates": len(candidates),
-                   "rulesets": [{"position": r["position"], "base": r["base"]["hash"],
-                                 "proposed": r["proposed"]["hash"]}
-                                for r in rules]},
+        "dossier_version": DOSSIER_VERSION,
+        "lang": lang,
+        "as_of": report.as_of.isoformat(),
+        "base": str(base_dir),
+        "proposed": str(proposed_dir),
+        "ruleset": ruleset_id,
+        "hashes": {
+            "population": population_hash(candidates),
+            "candidates": len(candidates),
+            "rulesets": [
+                {"position": r["position"], "base": r["base"]["hash"], "proposed": r["proposed"]["hash"]} for r in rules
+            ],
+        },
         "rules": rules,
         "cases": cases_part(proposed_dir, proposed),
-        "population": {"summary": population["summary"], "flips": population["flips"], "causes": causes(report),
-                       "changed": population["changed"], "problems": population["problems"]},
+        "population": {
+            "summary": population["summary"],
+            "flips": population["flips"],
+            "causes": causes(report),
+            "changed": population["changed"],
+            "problems": population["problems"],
+        },
     }
 
 
@@ -116,10 +184,15 @@ def to_bytes(document: dict[str, Any], fmt: str) -> bytes:
     if fmt == "json":
         return (to_json(document) + "\n").encode()
     lang = document["lang"]
-    charts = {s["position"]: verdict_bars([label(v, lang) for v in VERDICTS],
-                                          [s["before"][v] for v in VERDICTS], [s["after"][v] for v in VERDICTS],
-                                          (word("before", lang), word("after", lang)))
-              for s in document["population"]["summary"]}
+    charts = {
+        s["position"]: verdict_bars(
+            [label(v, lang) for v in VERDICTS],
+            [s["before"][v] for v in VERDICTS],
+            [s["after"][v] for v in VERDICTS],
+            (word("before", lang), word("after", lang)),
+        )
+        for s in document["population"]["summary"]
+    }
     return render("dossier.html.j2", lang, d=document, charts=charts).encode()
 
 

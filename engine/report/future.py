@@ -31,15 +31,29 @@ def stored_library(ruleset: Ruleset) -> Library:
     The stored ruleset is already resolved (overlays applied, tables expanded); as one base file it
     resolves to the same positions and requirements. After its effective_to no rules are in force.
     """
-    header = RulesetHeader(id=ruleset.id, version=ruleset.version, title=ruleset.title,
-                           effective_from=ruleset.effective_from, effective_to=ruleset.effective_to,
-                           basis=ruleset.basis or (ruleset.id,))
-    return Library(files={ruleset.id: [(f"(stored ruleset {ruleset.id} {ruleset.version})",
-                                         RuleFile(ruleset=header, positions=ruleset.positions))]})
+    header = RulesetHeader(
+        id=ruleset.id,
+        version=ruleset.version,
+        title=ruleset.title,
+        effective_from=ruleset.effective_from,
+        effective_to=ruleset.effective_to,
+        basis=ruleset.basis or (ruleset.id,),
+    )
+    return Library(
+        files={
+            ruleset.id: [
+                (
+                    f"(stored ruleset {ruleset.id} {ruleset.version})",
+                    RuleFile(ruleset=header, positions=ruleset.positions),
+                )
+            ]
+        }
+    )
 
 
-def future_of(decision: Decision, record: Mapping[str, Any], ruleset: Ruleset, lang: str,
-              horizon_years: int = HORIZON_YEARS) -> Future | None:
+def future_of(
+    decision: Decision, record: Mapping[str, Any], ruleset: Ruleset, lang: str, horizon_years: int = HORIZON_YEARS
+) -> Future | None:
     """The what-if of a recorded decision (rebuilt from its record), or None when its snapshot does not read."""
     try:
         candidate = revive(record["candidate"]["snapshot"])
@@ -48,6 +62,8 @@ def future_of(decision: Decision, record: Mapping[str, Any], ruleset: Ruleset, l
     result = what_if(decision, candidate, stored_library(ruleset), ruleset.id, horizon_years)
     table = whatif_table(result, lang)
     headers = table.columns()
-    rows = [[("  " * row["_depth"] + "└ " if row["_depth"] and i == 0 else "") + str(row[h])
-             for i, h in enumerate(headers)] for row in table.rows]
+    rows = [
+        [("  " * row["_depth"] + "└ " if row["_depth"] and i == 0 else "") + str(row[h]) for i, h in enumerate(headers)]
+        for row in table.rows
+    ]
     return Future(headers=headers, rows=rows, lines=whatif_lines(result, lang))

@@ -13,8 +13,14 @@ from engine.report.words import word
 
 @cache
 def _environment() -> Environment:
-    env = Environment(loader=PackageLoader("engine.report", "templates"), autoescape=True,
-                      undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
+    env = Environment(
+        loader=PackageLoader("engine.report", "templates"),
+        autoescape=True,
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
     return env
 
 
@@ -26,8 +32,11 @@ def stylesheet() -> str:
 
 def render(template: str, lang: str, **context: Any) -> str:
     """One self-contained HTML document in ``lang``."""
-    return _environment().get_template(template).render(
-        lang=lang, css=stylesheet(), w=lambda key: word(key, lang), **context)
+    return (
+        _environment()
+        .get_template(template)
+        .render(lang=lang, css=stylesheet(), w=lambda key: word(key, lang), **context)
+    )
 
 
 def to_pdf(html: str) -> bytes:

@@ -51,10 +51,20 @@ def requirement_rows(outcomes: Sequence[Outcome], lang: str, depth: int = 0) -> 
         gap = note_text(o.note, lang)
         if o.status == "fail" and o.expected and o.observed is not None:
             gap = gap_text(spec, o.expected.op, o.observed, o.expected.value, lang)
-        rows.append(RequirementRow(
-            depth=depth, id=o.id, status=o.status, status_text=label(o.status, lang),
-            has=shown(spec, o.observed, lang), needs=needs, gap=gap, basis=o.basis, text=o.text.get(lang),
-            mandatory=o.mandatory))
+        rows.append(
+            RequirementRow(
+                depth=depth,
+                id=o.id,
+                status=o.status,
+                status_text=label(o.status, lang),
+                has=shown(spec, o.observed, lang),
+                needs=needs,
+                gap=gap,
+                basis=o.basis,
+                text=o.text.get(lang),
+                mandatory=o.mandatory,
+            )
+        )
         rows.extend(requirement_rows(o.children, lang, depth + 1))
     return rows
 
@@ -65,9 +75,15 @@ def waivers(outcomes: Sequence[Outcome]) -> list[WaiverRow]:
     for o in outcomes:
         if o.status == "waived" and o.note is not None and o.note.code == "waived":
             args = o.note.args
-            out.append(WaiverRow(requirement=o.id, authority=str(args.get("authority", "")),
-                                 document=str(args.get("document", "")), date=str(args.get("date", "")),
-                                 reason=str(args.get("reason", ""))))
+            out.append(
+                WaiverRow(
+                    requirement=o.id,
+                    authority=str(args.get("authority", "")),
+                    document=str(args.get("document", "")),
+                    date=str(args.get("date", "")),
+                    reason=str(args.get("reason", "")),
+                )
+            )
     return out
 
 
@@ -83,9 +99,14 @@ def rank_key(decided: Mapping[str, Any]) -> tuple[Any, ...]:
     jpm = values.get("jpm")
     golongan = values.get("golongan")
     candidate = decided["candidate"]
-    return (VERDICT_ORDER[decided["verdict"]], -(Decimal(str(jpm)) if jpm is not None else -1),
-            -(GOLONGAN.rank(golongan) if golongan in GOLONGAN.ranks else 0), -int(values.get("months_in_rank", -1)),
-            candidate["name"], candidate["nip"])
+    return (
+        VERDICT_ORDER[decided["verdict"]],
+        -(Decimal(str(jpm)) if jpm is not None else -1),
+        -(GOLONGAN.rank(golongan) if golongan in GOLONGAN.ranks else 0),
+        -int(values.get("months_in_rank", -1)),
+        candidate["name"],
+        candidate["nip"],
+    )
 
 
 def passed_count(decided: Mapping[str, Any]) -> tuple[int, int]:

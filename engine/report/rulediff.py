@@ -8,8 +8,21 @@ from typing import Any
 from engine.load.rulefile import Check, PositionClass, RuleNode, Ruleset
 
 # The parts of a requirement a reader compares, in the order they are shown.
-FIELDS = ("kind", "text.en", "text.id", "fact", "op", "value", "basis", "mandatory", "missing", "waivable_by",
-          "acting", "on_fail", "parts")
+FIELDS = (
+    "kind",
+    "text.en",
+    "text.id",
+    "fact",
+    "op",
+    "value",
+    "basis",
+    "mandatory",
+    "missing",
+    "waivable_by",
+    "acting",
+    "on_fail",
+    "parts",
+)
 POSITION_FIELDS = ("title.en", "title.id", "basis", "jpm")
 
 
@@ -34,12 +47,24 @@ class RequirementDiff:
 
 def _shape(req: RuleNode, basis: str) -> dict[str, Any]:
     """The comparable parts of one requirement; a child without its own basis cites its parent's."""
-    out: dict[str, Any] = {"text.en": req.text.en, "text.id": req.text.id, "basis": req.basis or basis,
-                           "mandatory": req.mandatory, "waivable_by": list(req.waivable_by)}
+    out: dict[str, Any] = {
+        "text.en": req.text.en,
+        "text.id": req.text.id,
+        "basis": req.basis or basis,
+        "mandatory": req.mandatory,
+        "waivable_by": list(req.waivable_by),
+    }
     if isinstance(req, Check):
         value = req.value if not isinstance(req.value, list) else list(req.value)
-        out.update(kind="check", fact=req.fact, op=req.op, value=value, missing=req.missing, acting=req.acting,
-                   on_fail=req.on_fail)
+        out.update(
+            kind="check",
+            fact=req.fact,
+            op=req.op,
+            value=value,
+            missing=req.missing,
+            acting=req.acting,
+            on_fail=req.on_fail,
+        )
     else:
         out.update(kind=req.kind, parts=[c.id for c in req.children])
     return out
@@ -60,8 +85,12 @@ def _flatten(position: PositionClass) -> dict[str, tuple[str | None, dict[str, A
 
 
 def _position_shape(position: PositionClass) -> dict[str, Any]:
-    return {"title.en": position.title.en, "title.id": position.title.id, "basis": position.basis,
-            "jpm": position.jpm.model_dump(mode="json") if position.jpm else None}
+    return {
+        "title.en": position.title.en,
+        "title.id": position.title.id,
+        "basis": position.basis,
+        "jpm": position.jpm.model_dump(mode="json") if position.jpm else None,
+    }
 
 
 def position_changes(base: PositionClass | None, proposed: PositionClass | None) -> list[FieldChange]:
@@ -90,6 +119,14 @@ def requirement_diff(position_id: str, base: Ruleset, proposed: Ruleset) -> list
         if a is not None and b is not None and a[0] != b[0]:
             fields = (*fields, FieldChange("group", a[0], b[0]))
         change = "added" if a is None else "removed" if b is None else "changed"
-        out.append(RequirementDiff(position=position_id, id=rid, change=change, parent=parent,
-                                   text={"en": shape["text.en"], "id": shape["text.id"]}, fields=fields))
+        out.append(
+            RequirementDiff(
+                position=position_id,
+                id=rid,
+                change=change,
+                parent=parent,
+                text={"en": shape["text.en"], "id": shape["text.id"]},
+                fields=fields,
+            )
+        )
     return out

@@ -20,8 +20,9 @@ def board(db: str | None, selection: Selection, lang: str, *, what_if: bool = Tr
     with Store.open(db) as store:
         rows = selected_rows(store, selection)
         head = store.head()
-        return board_report.build(rows, store.ruleset_body, head, location.shown(store.where),
-                                  selection.describe(), lang, what_if=what_if)
+        return board_report.build(
+            rows, store.ruleset_body, head, location.shown(store.where), selection.describe(), lang, what_if=what_if
+        )
 
 
 def board_json(report: board_report.BoardReport) -> dict[str, Any]:
@@ -49,8 +50,16 @@ def write(path: Path, data: bytes) -> None:
         partial.replace(path)
     except OSError as error:
         partial.unlink(missing_ok=True)
-        raise InputError([Problem(code="cannot_write", file=str(path), message=f"cannot write: {error.strerror}",
-                                  hint="check that the directory exists and is writable")]) from None
+        raise InputError(
+            [
+                Problem(
+                    code="cannot_write",
+                    file=str(path),
+                    message=f"cannot write: {error.strerror}",
+                    hint="check that the directory exists and is writable",
+                )
+            ]
+        ) from None
 
 
 def pdf_bytes(report: board_report.BoardReport) -> bytes:

@@ -54,12 +54,26 @@ def selected_rows(store: Store, selection: Selection) -> list[Row]:
                 break
             rows.append(row)
     else:
-        rows = _one_run(store, selection, [row for row in store.rows(Filters(board=selection.board))
-                                           if orjson.loads(row["record"]).get("replay_of") is None])
+        rows = _one_run(
+            store,
+            selection,
+            [
+                row
+                for row in store.rows(Filters(board=selection.board))
+                if orjson.loads(row["record"]).get("replay_of") is None
+            ],
+        )
     if not rows:
-        raise InputError([Problem(code="nothing_selected", file=location.shown(store.where),
-                                  message=f"no recorded decisions for {selection.describe()}",
-                                  hint="see `layak audit list`; `layak check --board REF` records a board's run")])
+        raise InputError(
+            [
+                Problem(
+                    code="nothing_selected",
+                    file=location.shown(store.where),
+                    message=f"no recorded decisions for {selection.describe()}",
+                    hint="see `layak audit list`; `layak check --board REF` records a board's run",
+                )
+            ]
+        )
     return rows
 
 
@@ -70,7 +84,14 @@ def _one_run(store: Store, selection: Selection, rows: list[Row]) -> list[Row]:
         runs.setdefault(orjson.loads(row["record"])["run_id"], []).append(int(row["seq"]))
     if len(runs) > 1:
         spans = ", ".join(f"#{min(seqs)}-#{max(seqs)}" for seqs in sorted(runs.values()))
-        raise InputError([Problem(code="several_runs", file=location.shown(store.where), message=(
-            f"{selection.describe()} was decided in {len(runs)} runs ({spans}); a report covers one"),
-            hint="choose one with --seq FIRST-LAST")])
+        raise InputError(
+            [
+                Problem(
+                    code="several_runs",
+                    file=location.shown(store.where),
+                    message=(f"{selection.describe()} was decided in {len(runs)} runs ({spans}); a report covers one"),
+                    hint="choose one with --seq FIRST-LAST",
+                )
+            ]
+        )
     return rows

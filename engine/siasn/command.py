@@ -62,8 +62,16 @@ class Outcome:
     exit_code: int
 
 
-def run(sources: tuple[str, ...], out: Path, fmt: str, lang: str, *, fetch_nips: bool = False,
-        settings: Settings | None = None, responses: Path | None = None) -> Outcome:
+def run(
+    sources: tuple[str, ...],
+    out: Path,
+    fmt: str,
+    lang: str,
+    *,
+    fetch_nips: bool = False,
+    settings: Settings | None = None,
+    responses: Path | None = None,
+) -> Outcome:
     """Import from a PATH, or fetch NIPs first. ValueError: a usage error; FetchError: tokens missing/refused."""
     if fetch_nips:
         bad = [nip for nip in sources if not re.fullmatch(r"\d{18}", nip)]
@@ -104,8 +112,9 @@ def _outcome(result: ImportResult, out: Path, fmt: str, lang: str) -> Outcome:
         summary = f"{len(result.written)} dossiers written{where}; {len(result.failed)} NIPs not imported"
     if result.failed:
         summary += ": " + ", ".join(result.failed[:10]) + (" ..." if len(result.failed) > 10 else "")
-    return Outcome(render(result.findings, result.written, result.failed, fmt, lang), summary,
-                   3 if result.failed else 0)
+    return Outcome(
+        render(result.findings, result.written, result.failed, fmt, lang), summary, 3 if result.failed else 0
+    )
 
 
 __all__ = ["FetchError", "HELP", "Outcome", "Settings", "run"]

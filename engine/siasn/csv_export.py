@@ -18,12 +18,26 @@ from engine.siasn.values import Finding, Reader
 
 # Export header (UPPER CASE WITH SPACES or snake_case) → the data-utama key read through the same Reader.
 COLUMNS = {
-    "NIP BARU": "nipBaru", "NAMA": "nama", "TANGGAL LAHIR": "tglLahir", "INSTANSI INDUK ID": "instansiIndukId",
-    "INSTANSI KERJA ID": "instansiKerjaId", "STATUS CPNS PNS": "statusPegawai", "KEDUDUKAN HUKUM ID": "kedudukanPnsId",
-    "KEDUDUKAN PNS ID": "kedudukanPnsId", "TMT CPNS": "tmtCpns", "TMT PNS": "tmtPns",
-    "GOL AKHIR ID": "golRuangAkhirId", "TMT GOLONGAN": "tmtGolAkhir", "JENIS JABATAN ID": "jenisJabatan",
-    "ESELON ID": "eselonId", "JABATAN NAMA": "namaJabatan", "TMT JABATAN": "tmtJabatan", "UNOR NAMA": "unorNama",
-    "TINGKAT PENDIDIKAN ID": "tkPendidikanId", "PENDIDIKAN NAMA": "pendidikanNama", "TAHUN LULUS": "tahunLulus",
+    "NIP BARU": "nipBaru",
+    "NAMA": "nama",
+    "TANGGAL LAHIR": "tglLahir",
+    "INSTANSI INDUK ID": "instansiIndukId",
+    "INSTANSI KERJA ID": "instansiKerjaId",
+    "STATUS CPNS PNS": "statusPegawai",
+    "KEDUDUKAN HUKUM ID": "kedudukanPnsId",
+    "KEDUDUKAN PNS ID": "kedudukanPnsId",
+    "TMT CPNS": "tmtCpns",
+    "TMT PNS": "tmtPns",
+    "GOL AKHIR ID": "golRuangAkhirId",
+    "TMT GOLONGAN": "tmtGolAkhir",
+    "JENIS JABATAN ID": "jenisJabatan",
+    "ESELON ID": "eselonId",
+    "JABATAN NAMA": "namaJabatan",
+    "TMT JABATAN": "tmtJabatan",
+    "UNOR NAMA": "unorNama",
+    "TINGKAT PENDIDIKAN ID": "tkPendidikanId",
+    "PENDIDIKAN NAMA": "pendidikanNama",
+    "TAHUN LULUS": "tahunLulus",
 }
 # The export has no history at all: what the rules need from one is unknown, never empty.
 NOT_RECORDED = ("position_history", "education_for_rank", "performance", "discipline", "trainings")
@@ -74,9 +88,12 @@ def _row(nip: str, where: str, sha: str, record: dict[str, str]) -> tuple[dict[s
     doc["education"] = _education(imp, r)
     imp.not_recorded.update(NOT_RECORDED)
     imp.not_recorded.update(dossier.ALWAYS_NOT_RECORDED)
-    doc["provenance"] = {"system": imp.system, "importer": dossier.IMPORTER,
-                         "files": [{"name": where, "endpoint": "csv-export", "sha256": sha}],
-                         "not_recorded": sorted(imp.not_recorded)}
+    doc["provenance"] = {
+        "system": imp.system,
+        "importer": dossier.IMPORTER,
+        "files": [{"name": where, "endpoint": "csv-export", "sha256": sha}],
+        "not_recorded": sorted(imp.not_recorded),
+    }
     return dossier.validated(imp, doc, where)
 
 

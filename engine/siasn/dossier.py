@@ -55,9 +55,14 @@ def compare_rank(imp: Import, r: Reader, current: Entry | None, ranks: list[Entr
         return
     latest = max(ranks, key=lambda e: e["tmt"])
     if (latest["golongan"], latest["tmt"]) != (current["golongan"], current["tmt"]):
-        r.add("disagreement", "rank_differs", "golRuangAkhirId",
-              profile=f"{current['golongan']} TMT {current['tmt']}", history=f"{latest['golongan']} TMT "
-              f"{latest['tmt']}", history_row=latest["source"].get("record_id", ""))
+        r.add(
+            "disagreement",
+            "rank_differs",
+            "golRuangAkhirId",
+            profile=f"{current['golongan']} TMT {current['tmt']}",
+            history=f"{latest['golongan']} TMT {latest['tmt']}",
+            history_row=latest["source"].get("record_id", ""),
+        )
         imp.not_recorded.add("pangkat")
 
 
@@ -109,8 +114,15 @@ def _skipped(imp: Import, resp: dict[str, Response]) -> None:
     # cumulative: both are kept as fingerprinted sources only.
     for endpoint in ("rw-kinerjaperiodik", "rw-angkakredit"):
         if endpoint in resp and resp[endpoint].data:
-            imp.findings.append(Finding(imp.nip, "skipped", f"not_mapped_{endpoint.replace('-', '_')}",
-                                        resp[endpoint].file, args={"rows": str(len(resp[endpoint].data))}))
+            imp.findings.append(
+                Finding(
+                    imp.nip,
+                    "skipped",
+                    f"not_mapped_{endpoint.replace('-', '_')}",
+                    resp[endpoint].file,
+                    args={"rows": str(len(resp[endpoint].data))},
+                )
+            )
 
 
 def provenance(imp: Import, person: Person) -> Entry:
@@ -119,10 +131,11 @@ def provenance(imp: Import, person: Person) -> Entry:
     else:
         # The file name within the NIP's folder: the NIP itself is in the dossier, and a redacted audit
         # export pseudonymises that field only.
-        files = [{"name": resp.file.rsplit("/", 1)[-1], "endpoint": resp.endpoint, "sha256": resp.sha256}
-                 for resp in sorted(person.responses.values(), key=lambda x: x.endpoint)]
-    return {"system": imp.system, "importer": IMPORTER, "files": files,
-            "not_recorded": sorted(imp.not_recorded)}
+        files = [
+            {"name": resp.file.rsplit("/", 1)[-1], "endpoint": resp.endpoint, "sha256": resp.sha256}
+            for resp in sorted(person.responses.values(), key=lambda x: x.endpoint)
+        ]
+    return {"system": imp.system, "importer": IMPORTER, "files": files, "not_recorded": sorted(imp.not_recorded)}
 
 
 def validated(imp: Import, doc: Entry, file: str = "") -> tuple[dict[str, Any] | None, list[Finding]]:
@@ -131,7 +144,15 @@ def validated(imp: Import, doc: Entry, file: str = "") -> tuple[dict[str, Any] |
         Candidate.model_validate(doc)
     except ValidationError as error:
         for problem in error.errors():
-            imp.findings.append(Finding(imp.nip, "error", "dossier_invalid", file, key=path_text(problem["loc"]),
-                                        args={"detail": problem["msg"]}))
+            imp.findings.append(
+                Finding(
+                    imp.nip,
+                    "error",
+                    "dossier_invalid",
+                    file,
+                    key=path_text(problem["loc"]),
+                    args={"detail": problem["msg"]},
+                )
+            )
         return None, imp.findings
     return doc, imp.findings

@@ -88,14 +88,24 @@ def fetch(nips: list[str], folder: Path, settings: Settings) -> list[Finding]:
             if status == 200:
                 (target / f"{endpoint}.json").write_bytes(body)
             elif status in (401, 403):
-                raise FetchError(f"SIASN refused the tokens (HTTP {status}) for {endpoint}; check {TOKEN_ENV} and "
-                                 f"{SSO_ENV}")
+                raise FetchError(
+                    f"SIASN refused the tokens (HTTP {status}) for {endpoint}; check {TOKEN_ENV} and {SSO_ENV}"
+                )
             elif status == 404:
                 # No data-utama means no such civil servant; a missing history is only unknown.
                 kind: Kind = "error" if endpoint == "data-utama" else "review"
                 findings.append(Finding(nip, kind, "not_served", where, args={"status": "404"}))
             else:
-                findings.append(Finding(nip, "error", "fetch_failed", where,
-                                        args={"status": str(status or "no connection"),
-                                              "detail": body[:120].decode("utf-8", "replace")}))
+                findings.append(
+                    Finding(
+                        nip,
+                        "error",
+                        "fetch_failed",
+                        where,
+                        args={
+                            "status": str(status or "no connection"),
+                            "detail": body[:120].decode("utf-8", "replace"),
+                        },
+                    )
+                )
     return findings

@@ -65,8 +65,10 @@ def _jf(r: Reader) -> tuple[Entry, list[str]] | str:
     upper = " ".join((name or "").upper().split())
     for suffix, spec in sorted(rows("jenjang_jf", "suffixes").items(), key=lambda kv: -len(kv[0])):
         if name and upper.endswith(suffix):
-            return ({"jenis": "JF", "jf_name": name, "jf_jenjang": spec["jenjang"], "jf_kategori": spec["kategori"]},
-                    ["jf_jenjang", "jf_kategori"])
+            return (
+                {"jenis": "JF", "jf_name": name, "jf_jenjang": spec["jenjang"], "jf_kategori": spec["kategori"]},
+                ["jf_jenjang", "jf_kategori"],
+            )
     return "jabatanFungsionalNama"
 
 
@@ -151,8 +153,9 @@ def education(imp: Import, response: Response, ranks_read: list[Entry]) -> list[
     _recognise(read, ranks_read)
     for entry, r, inferred in read:
         del entry["_ceiling"]
-        entry["source"] = imp.source(r, [*inferred, "recognised_for_rank"] if entry["recognised_for_rank"]
-                                     else inferred)
+        entry["source"] = imp.source(
+            r, [*inferred, "recognised_for_rank"] if entry["recognised_for_rank"] else inferred
+        )
     _flag_unrecognised(imp, [(entry, r) for entry, r, _i in read])
     return [entry for entry, _r, _i in read]
 
@@ -165,8 +168,13 @@ def _recognise(read: list[tuple[Entry, Reader, list[str]]], ranks_read: list[Ent
     for rank in ranks_read:
         if rank.get("kp_type") != "PENYESUAIAN_IJAZAH":
             continue
-        fits = [e for e, _r, _i in read if e["graduated"] <= rank["tmt"] and e["_ceiling"] is not None
-                and order.index(rank["golongan"]) <= order.index(e["_ceiling"])]
+        fits = [
+            e
+            for e, _r, _i in read
+            if e["graduated"] <= rank["tmt"]
+            and e["_ceiling"] is not None
+            and order.index(rank["golongan"]) <= order.index(e["_ceiling"])
+        ]
         if fits:
             max(fits, key=lambda e: e["graduated"])["recognised_for_rank"] = True
 

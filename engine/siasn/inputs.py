@@ -13,8 +13,19 @@ import orjson
 
 from engine.siasn.values import Finding
 
-ENDPOINTS = ("data-utama", "rw-golongan", "rw-jabatan", "rw-pendidikan", "rw-skp22", "rw-skp", "rw-kinerjaperiodik",
-             "rw-hukdis", "rw-angkakredit", "rw-diklat", "rw-kursus")
+ENDPOINTS = (
+    "data-utama",
+    "rw-golongan",
+    "rw-jabatan",
+    "rw-pendidikan",
+    "rw-skp22",
+    "rw-skp",
+    "rw-kinerjaperiodik",
+    "rw-hukdis",
+    "rw-angkakredit",
+    "rw-diklat",
+    "rw-kursus",
+)
 # A real response is a few kilobytes; anything this large is a wrong file, not a personnel record.
 MAX_BYTES = 8 * 1024 * 1024
 _NIP = re.compile(r"\d{18}")
@@ -39,8 +50,9 @@ class Person:
     bundle_line: tuple[str, str] | None = None  # (name, sha256) when read from a bundle
 
     def error(self, code: str, file: str, record_id: str = "", key: str = "", **args: object) -> None:
-        self.findings.append(Finding(self.nip, "error", code, file, record_id, key,
-                                     {k: str(v) for k, v in args.items()}))
+        self.findings.append(
+            Finding(self.nip, "error", code, file, record_id, key, {k: str(v) for k, v in args.items()})
+        )
 
     @property
     def failed(self) -> bool:
@@ -64,8 +76,12 @@ def accept(person: Person, endpoint: str, file: str, sha256: str, body: Any) -> 
     if not isinstance(body, dict) or "data" not in body:
         keys = sorted(body)[:4] if isinstance(body, dict) else type(body).__name__
         gateway = isinstance(body, dict) and ("Error" in body or "Message" in body)
-        person.error("gateway_error" if gateway else "bad_envelope", file, found=keys,
-                     message=body.get("Message", "") if isinstance(body, dict) else "")
+        person.error(
+            "gateway_error" if gateway else "bad_envelope",
+            file,
+            found=keys,
+            message=body.get("Message", "") if isinstance(body, dict) else "",
+        )
         return
     if body.get("code") not in (1, "1", None):
         person.error("not_ok", file, key="code", code_value=body.get("code"), message=body.get("message", ""))
@@ -109,8 +125,14 @@ def same_person(person: Person) -> None:
         return
     for endpoint, response in list(person.responses.items()):
         for record in response.data if isinstance(response.data, list) else []:
-            other = next((record[k].strip() for k in _PERSON_KEYS if isinstance(record.get(k), str)
-                          and record[k].strip() and record[k].strip() != own.strip()), None)
+            other = next(
+                (
+                    record[k].strip()
+                    for k in _PERSON_KEYS
+                    if isinstance(record.get(k), str) and record[k].strip() and record[k].strip() != own.strip()
+                ),
+                None,
+            )
             if other is not None:
                 key = next(k for k in _PERSON_KEYS if isinstance(record.get(k), str) and record[k].strip() == other)
                 person.error("other_person", response.file, str(record.get("id", "")), key, found=other)

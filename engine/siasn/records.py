@@ -32,16 +32,25 @@ def skp22(imp: Import, response: Response) -> list[Entry]:
             continue
         # The capitalised keys are genuine (PerilakuKerjaNilai, KuadranKinerjaNilai); lower case is accepted too.
         hasil = r.code("hasilKinerjaNilai", ratings, "hasil_kerja")[1]
-        perilaku = r.code("PerilakuKerjaNilai" if "PerilakuKerjaNilai" in record else "perilakuKerjaNilai",
-                          ratings, "perilaku")[1]
-        stored_code, stored = r.code("KuadranKinerjaNilai" if "KuadranKinerjaNilai" in record
-                                     else "kuadranKinerjaNilai", kuadran, "kuadran")
+        perilaku = r.code(
+            "PerilakuKerjaNilai" if "PerilakuKerjaNilai" in record else "perilakuKerjaNilai", ratings, "perilaku"
+        )[1]
+        stored_code, stored = r.code(
+            "KuadranKinerjaNilai" if "KuadranKinerjaNilai" in record else "kuadranKinerjaNilai", kuadran, "kuadran"
+        )
         entry: Entry = {"period": year, "scheme": "PERMENPANRB_6_2022"}
         if hasil and perilaku:
             computed = matrix[hasil][perilaku]
             if stored is not None and stored != computed:
-                r.add("disagreement", "predikat_differs", "KuadranKinerjaNilai", stored=f"{stored_code} {stored}",
-                      computed=computed, hasil=hasil, perilaku=perilaku)
+                r.add(
+                    "disagreement",
+                    "predikat_differs",
+                    "KuadranKinerjaNilai",
+                    stored=f"{stored_code} {stored}",
+                    computed=computed,
+                    hasil=hasil,
+                    perilaku=perilaku,
+                )
                 entry["missing_reason"] = "SOURCE_CONFLICT"
             else:
                 entry["rating_hasil_kerja"], entry["rating_perilaku"] = hasil, perilaku
@@ -61,8 +70,14 @@ def skp_legacy(imp: Import, response: Response) -> list[Entry]:
     for record in response.data:
         r = imp.reader(response, record)
         year = _year(r)
-        scheme = next((band["scheme"] for band in table("skp_scheme")["years"]
-                       if year and band["from"] <= int(year) <= band["to"]), None)
+        scheme = next(
+            (
+                band["scheme"]
+                for band in table("skp_scheme")["years"]
+                if year and band["from"] <= int(year) <= band["to"]
+            ),
+            None,
+        )
         score = r.decimal("nilaiPrestasiKerja", "nilairatarata")
         if year is None or scheme is None or score is None:
             if year is not None:
@@ -88,8 +103,9 @@ def sanctions(imp: Import, response: Response) -> list[Entry]:
         if level is None:
             inferred.append("level")
         elif level != kind["level"]:
-            r.add("disagreement", "sanction_level_differs", "jenisTingkatHukumanId", stored=level,
-                  expected=kind["level"])
+            r.add(
+                "disagreement", "sanction_level_differs", "jenisTingkatHukumanId", stored=level, expected=kind["level"]
+            )
         regulation = kind.get("regulation") or ("PP94_2021" if decided >= spec["pp94_from"] else "PP53_2010")
         entry: Entry = {"level": kind["level"], "type": kind["type"], "regulation": regulation, "decided": decided}
         start = r.date("hukumanTanggal")
@@ -124,8 +140,9 @@ def _months(r: Reader) -> int:
 def trainings(imp: Import, response: Response, structural: bool) -> list[Entry]:
     """rw-diklat (structural, latihanStrukturalId) or rw-kursus (courses, jenisDiklatId)."""
     spec = table("training")
-    key, codes = ("latihanStrukturalId", spec["latihan_struktural"]) if structural else \
-        ("jenisDiklatId", spec["jenis_diklat"])
+    key, codes = (
+        ("latihanStrukturalId", spec["latihan_struktural"]) if structural else ("jenisDiklatId", spec["jenis_diklat"])
+    )
     name_keys = ("latihanStrukturalNama", "nama") if structural else ("namaKursus", "jenisKursusNama")
     out: list[Entry] = []
     for record in response.data:
@@ -140,8 +157,7 @@ def trainings(imp: Import, response: Response, structural: bool) -> list[Entry]:
             if code is not None and code not in codes:
                 imp.not_recorded.add("trainings")
             continue
-        passed = r.date("tanggalSelesai", "tanggal") if structural else \
-            r.date("tanggalSelesaiKursus", "tanggalKursus")
+        passed = r.date("tanggalSelesai", "tanggal") if structural else r.date("tanggalSelesaiKursus", "tanggalKursus")
         if passed is None:
             r.skip("tanggalSelesai" if structural else "tanggalSelesaiKursus")
             imp.not_recorded.add("trainings")

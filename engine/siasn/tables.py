@@ -8,8 +8,21 @@ from typing import Any
 
 from ruamel.yaml import YAML
 
-NAMES = ("golongan", "jenis_jabatan", "eselon", "tingkat_pendidikan", "jenis_kp", "jenis_hukuman", "predikat",
-         "skp_scheme", "training", "jenjang_jf", "kedudukan", "status_pegawai", "penugasan")
+NAMES = (
+    "golongan",
+    "jenis_jabatan",
+    "eselon",
+    "tingkat_pendidikan",
+    "jenis_kp",
+    "jenis_hukuman",
+    "predikat",
+    "skp_scheme",
+    "training",
+    "jenjang_jf",
+    "kedudukan",
+    "status_pegawai",
+    "penugasan",
+)
 
 
 @cache

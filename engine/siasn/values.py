@@ -33,8 +33,9 @@ class Finding:
 class Reader:
     """Reads one SIASN record (one JSON object) of one file, collecting findings for its NIP."""
 
-    def __init__(self, nip: str, file: str, record: dict[str, Any], findings: list[Finding],
-                 record_id: str = "") -> None:
+    def __init__(
+        self, nip: str, file: str, record: dict[str, Any], findings: list[Finding], record_id: str = ""
+    ) -> None:
         self.nip, self.file, self.record, self.findings = nip, file, record, findings
         self.record_id = record_id or self._id()
 
@@ -43,8 +44,9 @@ class Reader:
         return value.strip() if isinstance(value, str) else ""
 
     def add(self, kind: Kind, code: str, key: str = "", **args: object) -> None:
-        self.findings.append(Finding(self.nip, kind, code, self.file, self.record_id, key,
-                                     {k: str(v) for k, v in args.items()}))
+        self.findings.append(
+            Finding(self.nip, kind, code, self.file, self.record_id, key, {k: str(v) for k, v in args.items()})
+        )
 
     def skip(self, key: str) -> None:
         """Report this record as not imported because of ``key`` (its value, or that it is missing)."""

@@ -18,8 +18,7 @@ from engine.load.rulefile import Check
 from engine.tools.cases import LoadedCase
 
 HORIZON_DAYS = 50 * 366
-_HOLDS = {"gte": lambda a, b: a >= b, "gt": lambda a, b: a > b, "lte": lambda a, b: a <= b,
-          "lt": lambda a, b: a < b}
+_HOLDS = {"gte": lambda a, b: a >= b, "gt": lambda a, b: a > b, "lte": lambda a, b: a <= b, "lt": lambda a, b: a < b}
 
 
 def _holds(check: Check, spec: FactSpec, case: LoadedCase, day: dt.date, fact: str = "") -> bool | None:
@@ -64,8 +63,11 @@ def _score_cases(check: Check, case: LoadedCase) -> list[tuple[str, dict[str, An
     assessments = sorted(case.candidate.candidate.competency_assessments, key=lambda a: a.date)
     # Only the assessment's JPM and its competency scores can be set; other decimal facts (credit points)
     # come from elsewhere in the file.
-    if not assessments or check.op not in ("gte", "gt") or not (check.fact == "jpm"
-                                                                 or check.fact.startswith("competency.")):
+    if (
+        not assessments
+        or check.op not in ("gte", "gt")
+        or not (check.fact == "jpm" or check.fact.startswith("competency."))
+    ):
         return []
     latest = _plain(assessments[-1].model_dump(exclude_none=True))
     level = Decimal(str(check.threshold))
@@ -97,8 +99,14 @@ def _time_cases(check: Check, spec: FactSpec, base: LoadedCase, shown: str) -> l
         status = "pass" if _holds(check, spec, base, as_of) else "fail"
         if status == "fail" and check.acting == "review":
             status = "missing" if _holds(check, spec, base, as_of, check.acting_reads) else "fail"
-        out.append({"note": f"{check.id}: {label} ({check.fact} {check.op} {check.value})", "candidate": shown,
-                    "as_of": as_of.isoformat(), "requirements": {check.id: status}})
+        out.append(
+            {
+                "note": f"{check.id}: {label} ({check.fact} {check.op} {check.value})",
+                "candidate": shown,
+                "as_of": as_of.isoformat(),
+                "requirements": {check.id: status},
+            }
+        )
     return out
 
 
@@ -106,8 +114,9 @@ def generate(library: Library, cases: list[LoadedCase], relative_to: Path) -> st
     """A case file (YAML text) of boundary cases for every position the given cases cover."""
     bases: dict[str, LoadedCase] = {}
     for case in cases:
-        if case.position not in bases or (case.case.verdict == "eligible"
-                                          and bases[case.position].case.verdict != "eligible"):
+        if case.position not in bases or (
+            case.case.verdict == "eligible" and bases[case.position].case.verdict != "eligible"
+        ):
             bases[case.position] = case
     out: list[dict[str, Any]] = []
     for position_id, base in sorted(bases.items()):
@@ -124,9 +133,16 @@ def generate(library: Library, cases: list[LoadedCase], relative_to: Path) -> st
             if spec.kind == "months" or check.fact == "age_years":
                 found = _time_cases(check, spec, base, shown)
             elif spec.kind == "decimal":
-                found = [{"note": f"{check.id}: {label}", "candidate": shown, "with": patch,
-                          "as_of": base.case.as_of.isoformat(), "requirements": {check.id: status}}
-                         for label, patch, status in _score_cases(check, base)]
+                found = [
+                    {
+                        "note": f"{check.id}: {label}",
+                        "candidate": shown,
+                        "with": patch,
+                        "as_of": base.case.as_of.isoformat(),
+                        "requirements": {check.id: status},
+                    }
+                    for label, patch, status in _score_cases(check, base)
+                ]
             else:
                 found = []
             out.extend({"position": position_id, **case} for case in found)

@@ -81,23 +81,35 @@ def _candidate(doc: Document, index: int, case: Case) -> LoadedCandidate | list[
     if isinstance(case.candidate, str):
         source = read_document(Path(doc.file).parent / case.candidate)
         if isinstance(source, Problem):
-            return [Problem(code="case_invalid", file=doc.file, line=doc.line_of(where), path=path,
-                            message=f"cannot read candidate {case.candidate}: {source.message}")]
+            return [
+                Problem(
+                    code="case_invalid",
+                    file=doc.file,
+                    line=doc.line_of(where),
+                    path=path,
+                    message=f"cannot read candidate {case.candidate}: {source.message}",
+                )
+            ]
         data = dict(source.data) if isinstance(source.data, dict) else {}
         lines = source.lines
         label = source.file
     else:
         data = dict(case.candidate)
-        lines = {k[len(where):]: v for k, v in doc.lines.items() if k[:len(where)] == where}
+        lines = {k[len(where) :]: v for k, v in doc.lines.items() if k[: len(where)] == where}
         label = doc.file
     data.update(case.with_)
     result = load_candidate_doc(Document(file=label, data=data, lines=lines))
     if isinstance(result, list):
         # Problems in a referenced file are that file's; problems of an inline candidate or of `with`
         # point into the case file.
-        return [p if isinstance(case.candidate, str) and p.path.split(".")[0].split("[")[0] not in case.with_
-                else p.model_copy(update={"file": doc.file, "line": p.line or doc.line_of(where),
-                                          "path": f"{path}.{p.path}"}) for p in result]
+        return [
+            p
+            if isinstance(case.candidate, str) and p.path.split(".")[0].split("[")[0] not in case.with_
+            else p.model_copy(
+                update={"file": doc.file, "line": p.line or doc.line_of(where), "path": f"{path}.{p.path}"}
+            )
+            for p in result
+        ]
     return result
 
 
@@ -115,9 +127,17 @@ def load_case_file(path: Path) -> tuple[list[LoadedCase], list[Problem]]:
         if isinstance(candidate, list):
             problems.extend(candidate)
             continue
-        loaded.append(LoadedCase(file=doc.file, index=index, line=doc.line_of(("cases", index)),
-                                 position=case.position or parsed.position, ruleset=case.ruleset or parsed.ruleset,
-                                 case=case, candidate=candidate))
+        loaded.append(
+            LoadedCase(
+                file=doc.file,
+                index=index,
+                line=doc.line_of(("cases", index)),
+                position=case.position or parsed.position,
+                ruleset=case.ruleset or parsed.ruleset,
+                case=case,
+                candidate=candidate,
+            )
+        )
     return loaded, problems
 
 
@@ -169,8 +189,6 @@ def run_case(library: Library, case: LoadedCase) -> CaseResult:
     return CaseResult(case, decision, differences)
 
 
-
-
 @dataclass
 class Coverage:
     """Which side of each requirement the cases exercised (the comparison held / did not hold)."""
@@ -195,8 +213,9 @@ def _exercised(outcome: Outcome) -> tuple[bool, bool]:
     # still exercised the fail side; missing evidence exercises neither.
     # A comparison that held but was routed to the board (on_pass: review) exercised the pass side.
     unsettled = outcome.note is not None and outcome.note.code == "pass_is_review"
-    failed = outcome.status == "fail" or (outcome.status == "missing" and outcome.observed is not None
-                                          and not unsettled)
+    failed = outcome.status == "fail" or (
+        outcome.status == "missing" and outcome.observed is not None and not unsettled
+    )
     return outcome.status == "pass" or unsettled, failed
 
 
@@ -216,8 +235,10 @@ def coverage(library: Library, results: list[CaseResult]) -> list[Coverage]:
         since = library.values_since(ruleset.id, case.case.as_of)
         label = f"{ruleset.id}@{ruleset.version}" + (f" values from {since}" if since else "")
         for node, _loc in walk(position.requirements):
-            table.setdefault((case.position, label, node.id), Coverage(
-                case.position, label, node.id, can_fail=not (isinstance(node, Check) and never_fails(node))))
+            table.setdefault(
+                (case.position, label, node.id),
+                Coverage(case.position, label, node.id, can_fail=not (isinstance(node, Check) and never_fails(node))),
+            )
         if result.decision is None:
             continue
         for req_id, outcome in _flatten(result.decision.requirements).items():

@@ -86,8 +86,13 @@ def _sides(decision: Decision) -> dict[str, tuple[Side, str | None, Text]]:
     for index, node in enumerate(layout.nodes):
         value = decision.observed[index]
         shown = None if value is None or node.spec is None else display(node.spec, value)
-        side = Side(status=decision.statuses[index], observed=shown, expected=node.expected,
-                    mandatory=node.req.mandatory, note=decision.notes[index])
+        side = Side(
+            status=decision.statuses[index],
+            observed=shown,
+            expected=node.expected,
+            mandatory=node.req.mandatory,
+            note=decision.notes[index],
+        )
         out[node.req.id] = (side, node.fact or None, node.req.text)
     return out
 
@@ -103,8 +108,9 @@ def requirement_changes(before: Decision, after: Decision) -> tuple[RequirementC
         source = b or a
         assert source is not None
         _side, fact, text = source
-        changes.append(RequirementChange(id=rid, fact=fact, text=text, before=a[0] if a else None,
-                                         after=b[0] if b else None))
+        changes.append(
+            RequirementChange(id=rid, fact=fact, text=text, before=a[0] if a else None, after=b[0] if b else None)
+        )
     return tuple(changes)
 
 
@@ -112,12 +118,20 @@ def _by_nip(run: CheckRun) -> dict[str, Decision]:
     return {d.candidate.nip: d for d in run.decisions}
 
 
-def diff_position(base: Library, proposed: Library, position_id: str, candidates: Sequence[LoadedCandidate],
-                  as_of: dt.date, ruleset_id: str | None = None,
-                  backend: Backend = "durable") -> tuple[PositionSummary, list[Flip], list[Problem]]:
+def diff_position(
+    base: Library,
+    proposed: Library,
+    position_id: str,
+    candidates: Sequence[LoadedCandidate],
+    as_of: dt.date,
+    ruleset_id: str | None = None,
+    backend: Backend = "durable",
+) -> tuple[PositionSummary, list[Flip], list[Problem]]:
     """Decide ``candidates`` for one position under both libraries and compare verdicts."""
-    runs = [check_with(_ruleset(lib, side, position_id, ruleset_id, as_of), position_id, candidates, as_of, backend)
-            for lib, side in ((base, "BASE"), (proposed, "PROPOSED"))]
+    runs = [
+        check_with(_ruleset(lib, side, position_id, ruleset_id, as_of), position_id, candidates, as_of, backend)
+        for lib, side in ((base, "BASE"), (proposed, "PROPOSED"))
+    ]
     old, new = (_by_nip(run) for run in runs)
     both = [nip for nip in old if nip in new]
     flips, quiet = [], 0
@@ -130,14 +144,26 @@ def diff_position(base: Library, proposed: Library, position_id: str, candidates
             quiet += moved
             continue
         counts[(b.verdict, a.verdict)] = counts.get((b.verdict, a.verdict), 0) + 1
-        flips.append(Flip(candidate=a.candidate, position=position_id, before=b.verdict, after=a.verdict,
-                          changes=requirement_changes(b, a)))
+        flips.append(
+            Flip(
+                candidate=a.candidate,
+                position=position_id,
+                before=b.verdict,
+                after=a.verdict,
+                changes=requirement_changes(b, a),
+            )
+        )
     problems = [*runs[0].problems, *(p for p in runs[1].problems if p not in runs[0].problems)]
     summary = PositionSummary(
-        position=position_id, base=_ref(runs[0]), proposed=_ref(runs[1]), candidates=len(both),
+        position=position_id,
+        base=_ref(runs[0]),
+        proposed=_ref(runs[1]),
+        candidates=len(both),
         before={v: sum(1 for n in both if old[n].verdict == v) for v in VERDICTS},
         after={v: sum(1 for n in both if new[n].verdict == v) for v in VERDICTS},
-        flips=counts, changed_without_flip=quiet)
+        flips=counts,
+        changed_without_flip=quiet,
+    )
     flips.sort(key=lambda f: (f.candidate.name, f.candidate.nip))
     return summary, flips, problems
 
@@ -155,12 +181,12 @@ def _shape(run: CheckRun) -> tuple[tuple[str, bool], ...]:
 
 
 def _ref(run: CheckRun) -> RulesetRef:
-    return RulesetRef(id=run.ruleset.id, version=run.ruleset.version, hash=run.ruleset_hash,
-                      layers=run.ruleset.layers)
+    return RulesetRef(id=run.ruleset.id, version=run.ruleset.version, hash=run.ruleset_hash, layers=run.ruleset.layers)
 
 
-def common_positions(base: Library, proposed: Library, as_of: dt.date,
-                     ruleset_id: str | None = None) -> tuple[list[str], list[str]]:
+def common_positions(
+    base: Library, proposed: Library, as_of: dt.date, ruleset_id: str | None = None
+) -> tuple[list[str], list[str]]:
     """Position classes in force on ``as_of`` in both libraries, and those found in only one of them."""
 
     def ids(lib: Library) -> list[str]:
@@ -171,16 +197,29 @@ def common_positions(base: Library, proposed: Library, as_of: dt.date,
     return [p for p in new if p in old], [p for p in [*old, *new] if (p in old) != (p in new)]
 
 
-def diff(base: Library, proposed: Library, positions: Sequence[str], candidates: Sequence[LoadedCandidate],
-         as_of: dt.date, ruleset_id: str | None = None, backend: Backend = "durable") -> DiffReport:
+def diff(
+    base: Library,
+    proposed: Library,
+    positions: Sequence[str],
+    candidates: Sequence[LoadedCandidate],
+    as_of: dt.date,
+    ruleset_id: str | None = None,
+    backend: Backend = "durable",
+) -> DiffReport:
     """Every candidate whose verdict differs between ``base`` and ``proposed``, per position class."""
     if not positions:
-        raise InputError([Problem(code="no_positions", message="the two rule directories share no position class",
-                                  hint="name one with --position")])
+        raise InputError(
+            [
+                Problem(
+                    code="no_positions",
+                    message="the two rule directories share no position class",
+                    hint="name one with --position",
+                )
+            ]
+        )
     report = DiffReport(as_of=as_of, summaries=[], flips=[])
     for position_id in positions:
-        summary, flips, problems = diff_position(base, proposed, position_id, candidates, as_of, ruleset_id,
-                                                 backend)
+        summary, flips, problems = diff_position(base, proposed, position_id, candidates, as_of, ruleset_id, backend)
         report.summaries.append(summary)
         report.flips.extend(flips)
         report.problems.extend(p for p in problems if p not in report.problems)

@@ -15,7 +15,7 @@ from engine.load.source import Document, Loc
 
 Severity = Literal["error", "warning"]
 
-# Position classes from low to high (domain.md §1): a higher class should never ask for less than
+# Position classes from low to high: a higher class should never ask for less than
 # the class below it on the same fact. Ids not present in a file are skipped.
 LADDERS = (
     ("pelaksana", "pengawas", "administrator", "jpt-pratama", "jpt-madya", "jpt-utama"),
@@ -71,12 +71,16 @@ def _never(spec: FactSpec, bound: _Bound) -> tuple[bool, bool]:
     """(never passes, never fails) over every value the fact can take."""
     low, high, values = _range(spec)
     op = bound.check.op
-    never_pass = ((bound.low is not None and high is not None and bound.low > high)
-                  or (bound.high is not None and low is not None and bound.high < low)
-                  or (bound.allowed is not None and values is not None and not bound.allowed & values))
-    never_fail = ((op in ("gte", "gt") and bound.low is not None and low is not None and bound.low <= low)
-                  or (op in ("lte", "lt") and bound.high is not None and high is not None and bound.high >= high)
-                  or (bound.allowed is not None and values is not None and values <= bound.allowed))
+    never_pass = (
+        (bound.low is not None and high is not None and bound.low > high)
+        or (bound.high is not None and low is not None and bound.high < low)
+        or (bound.allowed is not None and values is not None and not bound.allowed & values)
+    )
+    never_fail = (
+        (op in ("gte", "gt") and bound.low is not None and low is not None and bound.low <= low)
+        or (op in ("lte", "lt") and bound.high is not None and high is not None and bound.high >= high)
+        or (bound.allowed is not None and values is not None and values <= bound.allowed)
+    )
     return never_pass, never_fail
 
 
@@ -94,10 +98,12 @@ def _walk(requirements: tuple[RuleNode, ...], loc: Loc) -> list[tuple[Check, Loc
         if not isinstance(node, Check):
             continue
         top = requirements[int(here[len(loc)])]
-        conjunctive = "any_of" not in here[len(loc):] and top.id not in optional
+        conjunctive = "any_of" not in here[len(loc) :] and top.id not in optional
         if node.dated:
-            out.extend((node.model_copy(update={"value": entry.value}), (*here, "value", index), conjunctive)
-                       for index, entry in enumerate(node.dated))
+            out.extend(
+                (node.model_copy(update={"value": entry.value}), (*here, "value", index), conjunctive)
+                for index, entry in enumerate(node.dated)
+            )
         else:
             out.append((node, here, conjunctive))
     return out
@@ -109,8 +115,19 @@ class _Linter:
         self.findings: list[Finding] = []
 
     def add(self, severity: Severity, code: str, loc: Loc, message: str, hint: str = "") -> None:
-        self.findings.append(Finding(severity, Problem(code=code, file=self.doc.file, line=self.doc.line_of(loc),
-                                                       path=path_text(loc), message=message, hint=hint)))
+        self.findings.append(
+            Finding(
+                severity,
+                Problem(
+                    code=code,
+                    file=self.doc.file,
+                    line=self.doc.line_of(loc),
+                    path=path_text(loc),
+                    message=message,
+                    hint=hint,
+                ),
+            )
+        )
 
     def position(self, index: int, requirements: tuple[RuleNode, ...]) -> None:
         by_fact: dict[str, list[_Bound]] = {}
@@ -126,13 +143,27 @@ class _Linter:
         check = bound.check
         never_pass, never_fail = _never(spec, bound)
         if never_pass:
-            self.add("warning", "never_passes", (*bound.loc, "value"), (
-                f"requirement '{check.id}' can never pass: no value of '{spec.name}' satisfies {check.op} "
-                f"{check.value}"), "check the threshold against the fact's range (`layak facts --list`)")
+            self.add(
+                "warning",
+                "never_passes",
+                (*bound.loc, "value"),
+                (
+                    f"requirement '{check.id}' can never pass: no value of '{spec.name}' satisfies {check.op} "
+                    f"{check.value}"
+                ),
+                "check the threshold against the fact's range (`layak facts --list`)",
+            )
         elif never_fail and not dated:  # from a date on, a dated value may lift a restriction
-            self.add("warning", "never_fails", (*bound.loc, "value"), (
-                f"requirement '{check.id}' can never fail: every value of '{spec.name}' satisfies {check.op} "
-                f"{check.value}"), "a requirement that always passes checks nothing")
+            self.add(
+                "warning",
+                "never_fails",
+                (*bound.loc, "value"),
+                (
+                    f"requirement '{check.id}' can never fail: every value of '{spec.name}' satisfies {check.op} "
+                    f"{check.value}"
+                ),
+                "a requirement that always passes checks nothing",
+            )
 
     def contradiction(self, fact: str, bounds: list[_Bound]) -> None:
         lows = [b for b in bounds if b.low is not None]
@@ -140,9 +171,15 @@ class _Linter:
         for low in lows:
             for high in highs:
                 if low is not high and low.low is not None and high.high is not None and low.low > high.high:
-                    self.add("error", "contradiction", (*high.loc, "value"), (
-                        f"'{high.check.id}' ({fact} {high.check.op} {high.check.value}) contradicts "
-                        f"'{low.check.id}' ({fact} {low.check.op} {low.check.value}): no candidate can meet both"))
+                    self.add(
+                        "error",
+                        "contradiction",
+                        (*high.loc, "value"),
+                        (
+                            f"'{high.check.id}' ({fact} {high.check.op} {high.check.value}) contradicts "
+                            f"'{low.check.id}' ({fact} {low.check.op} {low.check.value}): no candidate can meet both"
+                        ),
+                    )
                     return
 
     def ladder(self, rule_file: RuleFile) -> None:
@@ -166,9 +203,16 @@ class _Linter:
                 for fact, (low_value, low_text, _loc) in minima[lower].items():
                     if fact in minima[higher] and minima[higher][fact][0] < low_value:
                         high_value, high_text, high_loc = minima[higher][fact]
-                        self.add("warning", "ladder", high_loc, (
-                            f"'{higher}' asks less than the class below it, '{lower}', on {fact}: "
-                            f"{high_text} < {low_text}"), "a higher class should require at least as much")
+                        self.add(
+                            "warning",
+                            "ladder",
+                            high_loc,
+                            (
+                                f"'{higher}' asks less than the class below it, '{lower}', on {fact}: "
+                                f"{high_text} < {low_text}"
+                            ),
+                            "a higher class should require at least as much",
+                        )
 
 
 # The discipline conditions every promotion class carries (PP 94/2021; PP 11/2017 Pasal 54 and 107: integrity
@@ -184,17 +228,26 @@ def _discipline(linter: _Linter, rule_file: RuleFile, base_ids: set[str]) -> Non
         facts = {check.fact for check, _loc, _c in _walk(position.requirements, ())}
         absent = [fact for fact in DISCIPLINE_FACTS if fact not in facts]
         if absent:
-            linter.add("warning", "discipline", ("positions", index, "id"), (
-                f"position '{position.id}' does not check {', '.join(absent)}"),
-                "add the discipline conditions, or say why not in `discipline_omitted` (en and id)")
+            linter.add(
+                "warning",
+                "discipline",
+                ("positions", index, "id"),
+                (f"position '{position.id}' does not check {', '.join(absent)}"),
+                "add the discipline conditions, or say why not in `discipline_omitted` (en and id)",
+            )
 
 
 def lint(root: Path) -> list[Finding]:
     """Errors (what stops the rules from loading, and contradictions), then warnings."""
     found = scan(root)
     findings = [Finding("error", p) for p in found.problems]
-    base_ids = {position.id for versions in found.files.values() for _file, rule_file in versions
-                if rule_file.ruleset.extends is None for position in rule_file.positions}
+    base_ids = {
+        position.id
+        for versions in found.files.values()
+        for _file, rule_file in versions
+        if rule_file.ruleset.extends is None
+        for position in rule_file.positions
+    }
     for versions in found.files.values():
         for file, rule_file in versions:
             linter = _Linter(found.docs[file])

@@ -105,8 +105,9 @@ class _Day:
 class _Timeline:
     """The candidate decided on any day, under the version in force that day (facts derived again)."""
 
-    def __init__(self, decision: Decision, candidate: Candidate, library: Library, ruleset_id: str | None,
-                 end: dt.date) -> None:
+    def __init__(
+        self, decision: Decision, candidate: Candidate, library: Library, ruleset_id: str | None, end: dt.date
+    ) -> None:
         self.base = decision.layout
         self.candidate = candidate
         self.library = library
@@ -140,8 +141,9 @@ class _Timeline:
     def _facts(self, day: dt.date, layout: Layout) -> tuple[Any, dict[str, int], frozenset[int], tuple[int, ...]]:
         fields = self.fields.get(layout.ruleset_hash)
         if fields is None:
-            fields = self.fields[layout.ruleset_hash] = [(f"f{i}", name, spec_of(name))
-                                                         for i, name in enumerate(layout.plan.facts)]
+            fields = self.fields[layout.ruleset_hash] = [
+                (f"f{i}", name, spec_of(name)) for i, name in enumerate(layout.plan.facts)
+            ]
         facts = derive(self.candidate, day)
         values, invalid = facts.values, facts.invalid
         row: dict[str, int] = {}
@@ -169,8 +171,9 @@ class _Timeline:
             hit = self.cache[key] = (decision.statuses, decision.verdict)
         statuses, verdict = hit
         where = self._map(layout)
-        return _Day(layout, tuple(statuses[i] if i >= 0 else _FAIL for i in where),
-                    tuple(i >= 0 for i in where), verdict)
+        return _Day(
+            layout, tuple(statuses[i] if i >= 0 else _FAIL for i in where), tuple(i >= 0 for i in where), verdict
+        )
 
     def _map(self, layout: Layout) -> tuple[int, ...]:
         """For each requirement of the decision's rules, its index in ``layout`` (-1: not there)."""
@@ -186,8 +189,16 @@ class _Timeline:
         decision = decide(layout, self.candidate, facts, passed)
         at = self._map(layout)[index]
         node = layout.nodes[at]
-        return Lapse(id=node.req.id, text=node.req.text, on=day, status=status, note=decision.notes[at],
-                     spec=node.spec, observed=decision.observed[at], expected=node.expected)
+        return Lapse(
+            id=node.req.id,
+            text=node.req.text,
+            on=day,
+            status=status,
+            note=decision.notes[at],
+            spec=node.spec,
+            observed=decision.observed[at],
+            expected=node.expected,
+        )
 
 
 def _ages_out(layout: Layout, index: int) -> bool:
@@ -201,18 +212,36 @@ def _change(decision: Decision, index: int, passes: dict[int, dt.date]) -> Chang
     node: Node = decision.layout.nodes[index]
     req = node.req
     children = tuple(_change(decision, c, passes) for c in node.children if decision.statuses[c] not in PASSING)
-    common: dict[str, Any] = dict(id=req.id, kind=node.kind, status=decision.statuses[index],
-                                  mandatory=req.mandatory, text=req.text, note=decision.notes[index],
-                                  passes_on=passes.get(index), children=children)
+    common: dict[str, Any] = dict(
+        id=req.id,
+        kind=node.kind,
+        status=decision.statuses[index],
+        mandatory=req.mandatory,
+        text=req.text,
+        note=decision.notes[index],
+        passes_on=passes.get(index),
+        children=children,
+    )
     if not isinstance(req, Check) or node.spec is None:
         return Change(**common)
     value = req.threshold
-    return Change(**common, fact=node.fact, spec=node.spec, op=req.op, has=decision.observed[index],
-                  target=value if isinstance(value, list) else nearest(node.spec, req.op, value))
+    return Change(
+        **common,
+        fact=node.fact,
+        spec=node.spec,
+        op=req.op,
+        has=decision.observed[index],
+        target=value if isinstance(value, list) else nearest(node.spec, req.op, value),
+    )
 
 
-def what_if(decision: Decision, candidate: Candidate, library: Library, ruleset_id: str | None = None,
-            horizon_years: int = HORIZON_YEARS) -> WhatIf:
+def what_if(
+    decision: Decision,
+    candidate: Candidate,
+    library: Library,
+    ruleset_id: str | None = None,
+    horizon_years: int = HORIZON_YEARS,
+) -> WhatIf:
     """For each unmet requirement the nearest passing value and the first day time alone passes it; the
     first day the candidate is eligible if only time passes (or, if eligible now, the last such day).
 
@@ -252,10 +281,21 @@ def what_if(decision: Decision, candidate: Candidate, library: Library, ruleset_
             eligible_on = day
             break
     # Lapses explain why eligibility ends (eligible now) or never comes; before a date found, they are moot.
-    lapses = () if eligible_on is not None and not eligible_now else tuple(
-        timeline.lapse(on, at, i, status) for i, (on, status, at) in sorted(stops.items(), key=lambda kv: kv[1][0]))
+    lapses = (
+        ()
+        if eligible_on is not None and not eligible_now
+        else tuple(
+            timeline.lapse(on, at, i, status) for i, (on, status, at) in sorted(stops.items(), key=lambda kv: kv[1][0])
+        )
+    )
     return WhatIf(
-        as_of=as_of, horizon=horizon, horizon_years=horizon_years, verdict=decision.verdict,
-        eligible_on=eligible_on, eligible_until=eligible_until,
+        as_of=as_of,
+        horizon=horizon,
+        horizon_years=horizon_years,
+        verdict=decision.verdict,
+        eligible_on=eligible_on,
+        eligible_until=eligible_until,
         changes=tuple(_change(decision, i, passes) for i in layout.top if now[i] not in PASSING),
-        lapses=lapses, versions=tuple(timeline.versions))
+        lapses=lapses,
+        versions=tuple(timeline.versions),
+    )
