@@ -28,8 +28,8 @@ from pydantic_core import PydanticCustomError
 
 from engine.errors import EngineFault
 from engine.facts.vocabulary import FactSpec
-from engine.load.candidate import Date
 from engine.load.thresholds import Threshold, acting_fact, frozen_value, spec_of, threshold_of
+from engine.load.values import Date
 
 Op = Literal["eq", "ne", "gt", "gte", "lt", "lte", "in", "not_in"]
 Slug = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9_.-]*$", max_length=80)]

@@ -13,12 +13,12 @@ from engine.compiler.layout import Outcome
 from engine.decide.decision import Decision
 from engine.decide.pipeline import check
 from engine.errors import InputError, Problem
-from engine.load.candidate import Date
 from engine.load.intake import LoadedCandidate, load_candidate_doc
 from engine.load.library import CASES_SUFFIX, Library
 from engine.load.rulefile import Check, walk
 from engine.load.source import Document, read_document
 from engine.load.validation import validate
+from engine.load.values import Date
 from engine.tools.lint import never_fails
 
 Status = Literal["pass", "fail", "missing", "invalid", "waived"]
