@@ -150,6 +150,11 @@ def schema(**options: Any) -> None:
 @command(cli)
 @click.argument("path", required=False, type=click.Path(path_type=Path))
 @click.option("--strict", is_flag=True, help="Warnings fail the run too (exit 1).")
+@click.option(
+    "--update-lock",
+    is_flag=True,
+    help="Rewrite the lock file (layak.lock: version and content hash of each rule file), then lint.",
+)
 @opt.format_option
 @opt.lang_option
 def validate(**options: Any) -> None:

@@ -100,6 +100,14 @@ class ProblemCode(StrEnum):
         "warning",
         ExitCode.FINDINGS,
     )
+    VERSION_NOT_BUMPED = "version_not_bumped", "a rule file changed but its version is locked with another hash"
+    LOCK_INVALID = "lock_invalid", "the rules lock file (layak.lock) cannot be read"
+    NOT_LOCKED = (
+        "not_locked",
+        "a rule file or version is missing from the rules lock file",
+        "warning",
+        ExitCode.FINDINGS,
+    )
     # choosing rules
     UNKNOWN_RULESET = "unknown_ruleset", "no ruleset has the id given (or an overlay extends an unknown one)"
     NOT_IN_FORCE = "not_in_force", "no version of the ruleset is in force on the as-of date"

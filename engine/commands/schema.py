@@ -24,9 +24,7 @@ def document(kind: str) -> dict[str, Any]:
 
         schema = RuleFile.model_json_schema()
     else:
-        from engine.tools.cases import CaseFile
-
-        schema = CaseFile.model_json_schema(by_alias=True)
+        schema = _cases()
     files = {
         "candidate": "candidate files (*.yaml, *.json)",
         "rules": "rule files (rules/**/*.yaml)",
@@ -38,6 +36,24 @@ def document(kind: str) -> dict[str, Any]:
         "description": f"layak {__version__}: {files}",
         **schema,
     }
+
+
+def _cases() -> dict[str, Any]:
+    """The case-file schema, with an inline candidate validated as a candidate file is."""
+    from engine.load.candidate import Candidate
+    from engine.tools.cases import CaseFile
+
+    schema = CaseFile.model_json_schema(by_alias=True)
+    candidate = Candidate.model_json_schema()
+    defs = {**candidate.pop("$defs", {}), "Candidate": candidate, **schema["$defs"]}
+    defs["Case"]["properties"]["candidate"] = {
+        "anyOf": [
+            {"type": "string", "description": "a candidate file, relative to this case file"},
+            {"$ref": "#/$defs/Candidate"},
+        ],
+        "title": "Candidate",
+    }
+    return {**schema, "$defs": defs}
 
 
 def run(kind: str) -> ExitCode:

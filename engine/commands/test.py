@@ -51,7 +51,7 @@ def run(
     if generate_boundaries:
         from engine.tools.boundaries import generate
 
-        click.echo(generate(library, cases, Path.cwd()), nl=False)
+        click.echo(generate(library, cases), nl=False)
         return ExitCode.OK
     results = [run_case(library, case) for case in cases]
     table = coverage(library, results)

@@ -8,13 +8,19 @@ import click
 
 from engine.commands.common import exit_for
 from engine.errors import ExitCode
+from engine.load.library import scan
 from engine.present.i18n import label
 from engine.present.render import emit
 from engine.present.tools_view import validate_report
 from engine.tools.lint import lint
+from engine.tools.lock import write_lock
 
 
-def run(path: Path, strict: bool, fmt: str, lang: str) -> ExitCode:
+def run(path: Path, strict: bool, fmt: str, lang: str, update_lock: bool = False) -> ExitCode:
+    if update_lock:
+        found = scan(path)
+        if not found.problems:
+            click.echo(f"wrote {write_lock(path, found)}", err=True)
     findings = lint(path)
     if findings or fmt == "json":
         emit(validate_report(findings, lang), fmt, lang)

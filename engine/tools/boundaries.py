@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-import os
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -15,6 +14,7 @@ from engine.facts.derive import derive
 from engine.facts.vocabulary import FactSpec, encode
 from engine.load.library import Library
 from engine.load.rulefile import Check
+from engine.load.source import Document, read_document
 from engine.tools.cases import LoadedCase
 
 HORIZON_DAYS = 50 * 366
@@ -88,7 +88,17 @@ def _score_cases(check: Check, case: LoadedCase) -> list[tuple[str, dict[str, An
     return out
 
 
-def _time_cases(check: Check, spec: FactSpec, base: LoadedCase, shown: str) -> list[dict[str, Any]]:
+def _inline(case: LoadedCase) -> dict[str, Any]:
+    """The case's candidate as an inline mapping, so the generated file runs wherever it is saved."""
+    given = case.case.candidate
+    if isinstance(given, str):
+        # The case file loaded, so its candidate file reads (relative to the case file, as the loader reads it).
+        source = read_document(Path(case.file).parent / given)
+        given = dict(source.data) if isinstance(source, Document) and isinstance(source.data, dict) else {}
+    return {key: _plain(value) for key, value in {**given, **case.case.with_}.items()}
+
+
+def _time_cases(check: Check, spec: FactSpec, base: LoadedCase, shown: dict[str, Any]) -> list[dict[str, Any]]:
     if check.op not in _HOLDS:
         return []
     day = _flip_date(check, spec, base)
@@ -110,8 +120,12 @@ def _time_cases(check: Check, spec: FactSpec, base: LoadedCase, shown: str) -> l
     return out
 
 
-def generate(library: Library, cases: list[LoadedCase], relative_to: Path) -> str:
-    """A case file (YAML text) of boundary cases for every position the given cases cover."""
+def generate(library: Library, cases: list[LoadedCase]) -> str:
+    """A case file (YAML text) of boundary cases for every position the given cases cover.
+
+    Candidates are written inline: a path would be relative to wherever the output is saved, which the
+    generator cannot know.
+    """
     bases: dict[str, LoadedCase] = {}
     for case in cases:
         if case.position not in bases or (
@@ -124,8 +138,7 @@ def generate(library: Library, cases: list[LoadedCase], relative_to: Path) -> st
         position = ruleset.position(position_id)
         if position is None:
             continue
-        file = base.candidate.file
-        shown = os.path.relpath(file, relative_to) if Path(file).exists() else file
+        shown = _inline(base)
         for check in position.checks():
             spec = check.spec
             if check.acting == "include":

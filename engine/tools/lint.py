@@ -12,6 +12,7 @@ from engine.facts.vocabulary import FactSpec, encode
 from engine.load.library import scan
 from engine.load.rulefile import Check, RuleFile, RuleNode, walk
 from engine.load.source import Document, Loc
+from engine.tools.lock import check_lock
 
 Severity = Literal["error", "warning"]
 
@@ -256,4 +257,8 @@ def lint(root: Path) -> list[Finding]:
             linter.ladder(rule_file)
             _discipline(linter, rule_file, base_ids)
             findings.extend(linter.findings)
+    if not found.problems:  # the lock compares files that loaded; a broken file has its own errors
+        errors, warnings = check_lock(root, found)
+        findings.extend(Finding("error", p) for p in errors)
+        findings.extend(Finding("warning", p) for p in warnings)
     return sorted(findings, key=lambda f: (f.severity != "error", f.problem.file, f.problem.line or 0))
