@@ -190,4 +190,4 @@ def test_html_dossier_escapes_names_and_shows_every_part(made: dict[str, tuple[b
     for part in ('id="rules"', 'id="cases"', 'id="population"', 'id="population-hash"', "3y", "4y"):
         assert part in html
     assert "Berkas perubahan aturan" in html
-    assert "tetap memakai nomor versi yang sama" in html  # the edited copy kept version 2020.1
+    assert "tetap memakai nomor versi yang sama" in html  # the edited copy kept version 2020.2

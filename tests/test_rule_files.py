@@ -163,7 +163,7 @@ competency_standards:
     assert integrity.basis == "Example decree Pasal 4"
     teamwork = next(r for r in position.requirements if r.id == "competency-m02")
     assert teamwork.basis == "PermenPANRB 38/2017"
-    assert overlay.layers == ("national@2020.1", "kab-contoh@2026.1")
+    assert overlay.layers == ("national@2020.2", "kab-contoh@2026.1")
     assert overlay.position("pengawas") is not None  # untouched classes carry over
 
 
