@@ -13,9 +13,10 @@ from __future__ import annotations
 import datetime as dt
 import random
 from decimal import Decimal
-from typing import Any
+from typing import Any, get_args
 
 from engine.load.candidate import Candidate
+from engine.load.values import Golongan
 
 AS_OF = dt.date(2026, 1, 1)
 SEED = 20250601
@@ -60,25 +61,7 @@ _FAMILY = (
     "Purba",
     "Harahap",
 )
-_GOLONGAN = (
-    "I/a",
-    "I/b",
-    "I/c",
-    "I/d",
-    "II/a",
-    "II/b",
-    "II/c",
-    "II/d",
-    "III/a",
-    "III/b",
-    "III/c",
-    "III/d",
-    "IV/a",
-    "IV/b",
-    "IV/c",
-    "IV/d",
-    "IV/e",
-)
+_GOLONGAN: tuple[str, ...] = get_args(Golongan)  # the PP 99/2000 ladder, lowest first
 # Starting rank by entry diploma (PP 99/2000 as commonly applied), and the weights of each diploma.
 _ENTRY: dict[str, tuple[str, int]] = {
     "SLTA": ("II/a", 6),
