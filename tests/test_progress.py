@@ -1,0 +1,107 @@
+"""Progress bars: drawn on a terminal (a pseudo-terminal here), nothing at all when stderr is a file or a pipe."""
+
+from __future__ import annotations
+
+import io
+import os
+import pty
+import select
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import TextIO
+
+import pytest
+
+from engine.present.progress import label_text, progress, should_draw
+
+
+@contextmanager
+def terminal() -> Iterator[tuple[TextIO, int]]:
+    """A writable text stream on the slave side of a pseudo-terminal, and the master fd to read what was drawn."""
+    master, slave = pty.openpty()
+    stream = os.fdopen(slave, "w", encoding="utf-8", buffering=1)
+    try:
+        yield stream, master
+    finally:
+        stream.close()
+        os.close(master)
+
+
+def drain(master: int) -> str:
+    chunks: list[bytes] = []
+    while select.select([master], [], [], 0.2)[0]:
+        try:
+            chunk = os.read(master, 65536)
+        except OSError:
+            break
+        if not chunk:
+            break
+        chunks.append(chunk)
+    return b"".join(chunks).decode("utf-8", "replace")
+
+
+@pytest.fixture(autouse=True)
+def _progress_allowed(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("LAYAK_NO_PROGRESS", raising=False)
+    monkeypatch.setenv("TERM", "xterm")
+
+
+def test_draws_label_and_count_on_a_terminal() -> None:
+    with terminal() as (stream, master):
+        with progress(7, "verify", stream=stream) as bar:
+            for _ in range(7):
+                bar.advance()
+        drawn = drain(master)
+    assert "verifying the decision log" in drawn
+    assert "7/7" in drawn
+
+
+def test_indonesian_label_and_unknown_total() -> None:
+    with terminal() as (stream, master):
+        with progress(None, "replay", lang="id", stream=stream) as bar:
+            bar.advance(3)
+        drawn = drain(master)
+    assert "memutar ulang keputusan" in drawn
+    assert "3/?" in drawn
+
+
+def test_nothing_when_not_a_terminal() -> None:
+    sink = io.StringIO()
+    with progress(5, "check", stream=sink) as bar:
+        bar.advance(5)
+    assert sink.getvalue() == ""
+
+
+def test_nothing_on_a_pipe() -> None:
+    read_end, write_end = os.pipe()
+    stream = os.fdopen(write_end, "w")
+    with progress(5, "check", stream=stream) as bar:
+        bar.advance(5)
+    stream.close()
+    with os.fdopen(read_end, "rb") as reader:
+        assert reader.read() == b""
+
+
+def test_switched_off_by_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    with terminal() as (stream, master):
+        monkeypatch.setenv("LAYAK_NO_PROGRESS", "1")
+        assert not should_draw(stream)
+        monkeypatch.delenv("LAYAK_NO_PROGRESS")
+        monkeypatch.setenv("TERM", "dumb")
+        assert not should_draw(stream)
+        monkeypatch.setenv("TERM", "xterm")
+        assert should_draw(stream)
+        del master
+
+
+def test_live_output_to_a_terminal_keeps_the_bar_off() -> None:
+    with terminal() as (stream, master), terminal() as (stdout, other):
+        assert should_draw(stream, live_output=False, stdout=stdout)
+        assert not should_draw(stream, live_output=True, stdout=stdout)
+        assert should_draw(stream, live_output=True, stdout=io.StringIO())
+        del master, other
+
+
+def test_unknown_label_shown_as_given() -> None:
+    assert label_text("counting sheep", "id") == "counting sheep"
+    assert label_text("export", "id") == "mengekspor log keputusan"
