@@ -10,6 +10,7 @@ from typing import Any
 
 from ruamel.yaml import YAML
 
+from engine.errors import InputError
 from engine.facts.derive import derive
 from engine.facts.vocabulary import FactSpec, encode
 from engine.load.library import Library
@@ -19,6 +20,29 @@ from engine.tools.cases import LoadedCase
 
 HORIZON_DAYS = 50 * 366
 _HOLDS = {"gte": lambda a, b: a >= b, "gt": lambda a, b: a > b, "lte": lambda a, b: a <= b, "lt": lambda a, b: a < b}
+# What a candidate file accepts for the values the score cases set (the Score and Assessment models).
+_SCORE_RANGE = {"jpm": (Decimal(0), Decimal(200))}
+_LEVEL_RANGE = (Decimal(0), Decimal(5))
+
+
+def decided(check: Check, holds: bool, acting_holds: bool = False) -> str:
+    """The status the rule gives one comparison's outcome: a failure the rule sends to the board
+    (``on_fail: review``, or ``acting: review`` met only with acting service) and a pass it sends there
+    (``on_pass: review``) are ``missing``, as the engine decides them."""
+    if holds:
+        return "missing" if check.on_pass == "review" else "pass"
+    if check.on_fail == "review" or (check.acting == "review" and acting_holds):
+        return "missing"
+    return "fail"
+
+
+def _check_on(library: Library, position_id: str, ruleset: str | None, day: dt.date, check_id: str) -> Check | None:
+    """The check as the rules in force on ``day`` write it (None when no ruleset then has it)."""
+    try:
+        position = library.for_position(position_id, ruleset, day).position(position_id)
+    except InputError:
+        return None
+    return next((c for c in position.checks() if c.id == check_id), None) if position else None
 
 
 def _holds(check: Check, spec: FactSpec, case: LoadedCase, day: dt.date, fact: str = "") -> bool | None:
@@ -72,8 +96,11 @@ def _score_cases(check: Check, case: LoadedCase) -> list[tuple[str, dict[str, An
     latest = _plain(assessments[-1].model_dump(exclude_none=True))
     level = Decimal(str(check.threshold))
     step = Decimal("0.01")
+    low, high = _SCORE_RANGE.get(check.fact, _LEVEL_RANGE)
     out = []
     for label, value in (("just below", level - step), ("at", level), ("just above", level + step)):
+        if not low <= value <= high:
+            continue  # no candidate file can hold it (e.g. above level 5)
         patched = dict(latest)
         if check.fact == "jpm":
             patched["jpm_percent"] = float(value)
@@ -82,7 +109,7 @@ def _score_cases(check: Check, case: LoadedCase) -> list[tuple[str, dict[str, An
             if not any(s["code"] == code for s in latest["scores"]):
                 return []
             patched["scores"] = [dict(s, attained=float(value)) if s["code"] == code else s for s in latest["scores"]]
-        status = "pass" if _HOLDS[check.op](value, level) else "fail"
+        status = decided(check, _HOLDS[check.op](value, level))
         history = [_plain(a.model_dump(exclude_none=True)) for a in assessments[:-1]] + [patched]
         out.append((f"{check.fact} {label} {check.op} {level}", {"competency_assessments": history}, status))
     return out
@@ -98,7 +125,9 @@ def _inline(case: LoadedCase) -> dict[str, Any]:
     return {key: _plain(value) for key, value in {**given, **case.case.with_}.items()}
 
 
-def _time_cases(check: Check, spec: FactSpec, base: LoadedCase, shown: dict[str, Any]) -> list[dict[str, Any]]:
+def _time_cases(
+    library: Library, check: Check, spec: FactSpec, base: LoadedCase, shown: dict[str, Any]
+) -> list[dict[str, Any]]:
     if check.op not in _HOLDS:
         return []
     day = _flip_date(check, spec, base)
@@ -106,9 +135,16 @@ def _time_cases(check: Check, spec: FactSpec, base: LoadedCase, shown: dict[str,
         return []
     out = []
     for as_of, label in ((day - dt.timedelta(days=1), "the day before it changes"), (day, "the day it changes")):
-        status = "pass" if _holds(check, spec, base, as_of) else "fail"
-        if status == "fail" and check.acting == "review":
-            status = "missing" if _holds(check, spec, base, as_of, check.acting_reads) else "fail"
+        # The expectation follows the rules in force on that day: no case where no ruleset has the position
+        # (a flip before the pack's first version), none where a dated value moved the threshold meanwhile.
+        then = _check_on(library, base.position, base.ruleset, as_of, check.id)
+        if then is None or then.op != check.op or then.encoded != check.encoded:
+            return []
+        holds = _holds(check, spec, base, as_of)
+        if holds is None:
+            return []
+        acting = check.acting == "review" and bool(_holds(check, spec, base, as_of, check.acting_reads))
+        status = decided(then, holds, acting)
         out.append(
             {
                 "note": f"{check.id}: {label} ({check.fact} {check.op} {check.value})",
@@ -126,14 +162,14 @@ def generate(library: Library, cases: list[LoadedCase]) -> str:
     Candidates are written inline: a path would be relative to wherever the output is saved, which the
     generator cannot know.
     """
-    bases: dict[str, LoadedCase] = {}
+    # One base case per position and ruleset: an overlay (e.g. an agency's administrator) has its own thresholds.
+    bases: dict[tuple[str, str], LoadedCase] = {}
     for case in cases:
-        if case.position not in bases or (
-            case.case.verdict == "eligible" and bases[case.position].case.verdict != "eligible"
-        ):
-            bases[case.position] = case
+        key = (case.position, case.ruleset or "")
+        if key not in bases or (case.case.verdict == "eligible" and bases[key].case.verdict != "eligible"):
+            bases[key] = case
     out: list[dict[str, Any]] = []
-    for position_id, base in sorted(bases.items()):
+    for (position_id, _ruleset), base in sorted(bases.items()):
         ruleset = library.for_position(position_id, base.ruleset, base.case.as_of)
         position = ruleset.position(position_id)
         if position is None:
@@ -144,7 +180,7 @@ def generate(library: Library, cases: list[LoadedCase]) -> str:
             if check.acting == "include":
                 continue
             if spec.kind == "months" or check.fact == "age_years":
-                found = _time_cases(check, spec, base, shown)
+                found = _time_cases(library, check, spec, base, shown)
             elif spec.kind == "decimal":
                 found = [
                     {
@@ -158,7 +194,9 @@ def generate(library: Library, cases: list[LoadedCase]) -> str:
                 ]
             else:
                 found = []
-            out.extend({"position": position_id, **case} for case in found)
+            # An overlay's class exists only in its ruleset: the case names it as the base case did.
+            named = {"ruleset": base.ruleset} if base.ruleset else {}
+            out.extend({"position": position_id, **named, **case} for case in found)
     yaml = YAML(typ="safe", pure=True)
     yaml.default_flow_style = None
     yaml.representer.ignore_aliases = lambda _data: True
