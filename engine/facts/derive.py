@@ -8,6 +8,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from engine.facts import promotion
 from engine.facts.calendar import (
     add_months,
     completed_months,
@@ -326,6 +327,10 @@ class _Deriver:
             values["below_diploma_start_rank"] = below_start_rank(values["golongan"], values["education"])
         else:
             self.missing["below_diploma_start_rank"] = self.missing.get("education") or note("no_rank", date=as_of)
+        found, unknown, anchors = promotion.rank_promotion_facts(c, as_of, values, self.anchors)
+        values.update(found)
+        self.anchors.update(anchors)
+        self.missing.update({name: note(code, **args) for name, (code, args) in unknown.items()})
         values["as_of_day"] = as_of.day
         values["as_of_month"] = as_of.month
         for kind in EXAM_TYPES:

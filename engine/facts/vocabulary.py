@@ -10,6 +10,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict
 
 from engine.facts.calendar import iso_duration
+from engine.facts.promotion_vocabulary import RANK_PROMOTION_FACTS
 from engine.facts.scales import COMPETENCIES, EXAM_TYPES, PENYETARAAN, POSTS, SCALES, TRAINING_TYPES, Scale
 
 Kind = Literal["int", "decimal", "bool", "months", "scale"]
@@ -237,6 +238,7 @@ _FIXED = [
         lo=1,
         hi=12,
     ),
+    *(_f(name, kind, en, id_, lo=lo, hi=hi) for name, kind, en, id_, lo, hi in RANK_PROMOTION_FACTS),
 ]
 
 FAMILIES: dict[str, tuple[Kind, str | None, int | None, int | None, str, str]] = {

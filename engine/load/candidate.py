@@ -313,6 +313,10 @@ class Candidate(Strict):
     lhkpn_or_lhkasn_submitted_year: Annotated[int, Field(ge=1900, le=2200)] | None = None
     hukuman_pidana: Literal["NONE", "CONVICTED", "IN_PROCESS"] = "NONE"
     waivers: list[Waiver] = Field(default_factory=list, max_length=HISTORY)
+    # The cap of KP reguler and KP pilihan struktural at the direct superior's rank (issue #8); absent is unknown.
+    direct_superior_golongan: Golongan | None = Field(
+        default=None, description="Rank (golongan ruang) of the direct superior on the proposed TMT; absent: unknown"
+    )
     # imported-dossier fields (issue #10)
     legal_position: LegalPosition | None = None
     provenance: Provenance | None = None

@@ -11,19 +11,15 @@ from dataclasses import dataclass
 import rfc8785
 
 from engine.errors import InputError, Problem
-from engine.facts.scales import COMPETENCIES
+from engine.load.classes import expand, extend, merge
 from engine.load.rulefile import (
     Check,
     CompetencyTable,
     DatedValue,
-    PositionClass,
     PositionDef,
-    Requirement,
     RuleFile,
     RuleNode,
     Ruleset,
-    Text,
-    TopCheck,
     walk,
 )
 
@@ -44,12 +40,21 @@ def in_force_entry(entries: tuple[DatedValue, ...], day: dt.date) -> DatedValue 
     return None if found is None or (found.end is not None and found.end < day) else found
 
 
-def _dated_at(node: RuleNode, day: dt.date, where: str) -> RuleNode:
-    """The node with every dated value replaced by the value (and basis, text) in force on ``day``."""
+def lapsed(entries: tuple[DatedValue, ...], day: dt.date) -> bool:
+    """The last value started by ``day`` ended before it: the requirement no longer applies (a cap lifted)."""
+    started = [entry for entry in entries if entry.start <= day]
+    return bool(started) and started[-1].end is not None and started[-1].end < day
+
+
+def _dated_at(node: RuleNode, day: dt.date, where: str, top: bool = False) -> RuleNode | None:
+    """The node with every dated value replaced by the value (and basis, text, on_fail) in force on ``day``; None
+    for a top-level requirement whose dated values ended before ``day`` with none after."""
     if isinstance(node, Check):
         if not node.dated:
             return node
         entry = in_force_entry(node.dated, day)
+        if entry is None and top and lapsed(node.dated, day):
+            return None
         if entry is None:
             raise InputError(
                 [
@@ -61,108 +66,17 @@ def _dated_at(node: RuleNode, day: dt.date, where: str) -> RuleNode:
                 ]
             )
         return node.model_copy(
-            update={"value": entry.value, "basis": entry.basis or node.basis, "text": entry.text or node.text}
+            update={
+                "value": entry.value,
+                "basis": entry.basis or node.basis,
+                "text": entry.text or node.text,
+                "on_fail": entry.on_fail or node.on_fail,
+            }
         )
-    kids = tuple(_dated_at(child, day, where) for child in node.children)
+    kids = tuple(kid for kid in (_dated_at(child, day, where) for child in node.children) if kid is not None)
     if all(a is b for a, b in zip(kids, node.children, strict=True)):
         return node
     return node.model_copy(update={node.kind: kids})
-
-
-def _merge(
-    base: tuple[Requirement, ...], own: tuple[Requirement, ...], remove: tuple[str, ...], where: str
-) -> tuple[Requirement, ...]:
-    """Base requirements with same-id ones replaced in place, new ones appended, removed ids dropped."""
-    replaced = {r.id: r for r in own}
-    merged = [replaced.pop(r.id, r) for r in base]
-    known = {r.id for r in merged}
-    unknown = [rid for rid in remove if rid not in known]
-    if unknown:
-        raise InputError(
-            [
-                Problem(
-                    code="unknown_requirement",
-                    message=(f"{where} removes '{unknown[0]}', which it does not have"),
-                    hint=f"known: {', '.join(sorted(known))}",
-                )
-            ]
-        )
-    return tuple(r for r in (*merged, *replaced.values()) if r.id not in remove)
-
-
-def _expand(
-    positions: dict[str, PositionDef], cells: dict[str, dict[str, tuple[int, CompetencyTable]]]
-) -> dict[str, PositionDef]:
-    """One requirement per table cell, citing the table (base or overlay) the cell's level came from."""
-    out = dict(positions)
-    for position_id, row in cells.items():
-        if position_id not in out:
-            continue
-        position = out[position_id]
-        extra: list[Requirement] = []
-        for code, (level, table) in row.items():
-            name_id, name_en = COMPETENCIES.get(code, (code, code))
-            extra.append(
-                TopCheck(
-                    id=f"competency-{code.lower().replace('_', '-')}",
-                    fact=f"competency.{code}",
-                    op="gte",
-                    value=level,
-                    basis=table.basis,
-                    missing=table.missing,
-                    waivable_by=table.waivable_by,
-                    on_fail="review" if position_id in table.unconfirmed else "fail",
-                    text=Text(
-                        en=f"{name_en} ({code}) at level {level} or higher",
-                        id=f"{name_id} ({code}) paling rendah level {level}",
-                    ),
-                )
-            )
-        kept = [r for r in position.requirements if r.id not in {e.id for e in extra}]
-        out[position_id] = position.model_copy(update={"requirements": (*kept, *extra)})
-    return out
-
-
-def _extend(positions: dict[str, PositionDef], ruleset_id: str) -> dict[str, PositionClass]:
-    """Each class with its ``extends`` applied (recursively), as a plain PositionClass."""
-    done: dict[str, PositionClass] = {}
-
-    def resolve(position_id: str, trail: tuple[str, ...]) -> PositionClass:
-        if position_id in done:
-            return done[position_id]
-        position = positions[position_id]
-        where = f"position class '{position_id}' of '{ruleset_id}'"
-        if position.extends is None:
-            requirements = _merge(position.requirements, (), position.remove, where)
-        elif position.extends in trail:
-            raise InputError(
-                [
-                    Problem(
-                        code="extends_cycle",
-                        message=(
-                            f"position class '{position_id}' extends itself: {' → '.join((*trail, position.extends))}"
-                        ),
-                    )
-                ]
-            )
-        elif position.extends not in positions:
-            close = difflib.get_close_matches(position.extends, list(positions), n=1)
-            raise InputError(
-                [
-                    Problem(
-                        code="unknown_position",
-                        message=(f"{where} extends unknown position class '{position.extends}'"),
-                        hint=f"did you mean '{close[0]}'?" if close else f"known: {', '.join(positions)}",
-                    )
-                ]
-            )
-        else:
-            base = resolve(position.extends, (*trail, position.extends))
-            requirements = _merge(base.requirements, position.requirements, position.remove, where)
-        done[position_id] = position.resolved(requirements)
-        return done[position_id]
-
-    return {position_id: resolve(position_id, (position_id,)) for position_id in positions}
 
 
 @dataclass
@@ -227,8 +141,10 @@ class Library:
             for position in rf.positions:
                 for node, _loc in walk(position.requirements):
                     for entry in node.dated if isinstance(node, Check) else ():
-                        if start < entry.start <= as_of and (found is None or entry.start > found):
-                            found = entry.start
+                        ended = entry.end + dt.timedelta(days=1) if entry.end else entry.start
+                        for day in {entry.start, ended}:
+                            if start < day <= as_of and (found is None or day > found):
+                                found = day
         return found
 
     def base_ids(self) -> list[str]:
@@ -314,7 +230,7 @@ class Library:
                 where = f"position class '{position.id}' of '{rf.ruleset.id}'"
                 positions[position.id] = base.model_copy(
                     update={
-                        "requirements": _merge(base.requirements, position.requirements, (), where),
+                        "requirements": merge(base.requirements, position.requirements, (), where, position.after),
                         "extends": position.extends or base.extends,
                         "remove": (*base.remove, *position.remove),
                     }
@@ -325,10 +241,13 @@ class Library:
                     cells.setdefault(pos, {}).update({code: (level, table) for code, level in row.items()})
         top = chain[-1].ruleset
         resolved = []
-        for extended in _extend(_expand(positions, cells), top.id).values():
+        for extended in extend(expand(positions, cells), top.id).values():
             where = f"position class '{extended.id}' of '{top.id}'"
-            requirements = tuple(_dated_at(r, as_of, where) for r in extended.requirements)
-            unchanged = all(a is b for a, b in zip(requirements, extended.requirements, strict=True))
+            dated = (_dated_at(r, as_of, where, top=True) for r in extended.requirements)
+            requirements = tuple(r for r in dated if r is not None)
+            unchanged = len(requirements) == len(extended.requirements) and all(
+                a is b for a, b in zip(requirements, extended.requirements, strict=True)
+            )
             resolved.append(extended if unchanged else extended.model_copy(update={"requirements": requirements}))
         return Ruleset(
             id=top.id,

@@ -62,6 +62,16 @@ class DatedValue(Frozen):
     value: Scalar | list[Scalar]
     basis: Basis | None = None
     text: Text | None = None
+    # How a failure is decided while this value is in force, when a source settles it for one window only
+    # (dumped only when set, so rule files written before the field existed keep their content hash).
+    on_fail: Literal["fail", "review"] | None = None
+
+    @model_serializer(mode="wrap")
+    def _dump(self, handler: SerializerFunctionWrapHandler) -> dict[str, Any]:
+        data: dict[str, Any] = handler(self)
+        if self.on_fail is None:
+            data.pop("on_fail", None)
+        return data
 
 
 def _value_shape(raw: Any) -> str:
@@ -253,10 +263,12 @@ class PositionClass(Frozen):
 
     @model_serializer(mode="wrap")
     def _dump(self, handler: SerializerFunctionWrapHandler) -> dict[str, Any]:
-        # Left out when absent so rulesets written before the field existed keep their content hash.
+        # Left out when absent so rulesets written before the fields existed keep their content hash (``after``:
+        # a class as written, PositionDef).
         data: dict[str, Any] = handler(self)
-        if self.discipline_omitted is None:
-            data.pop("discipline_omitted", None)
+        for name in ("discipline_omitted", "after"):
+            if not data.get(name):
+                data.pop(name, None)
         return data
 
     def checks(self) -> list[Check]:
@@ -269,6 +281,8 @@ class PositionDef(PositionClass):
 
     extends: Slug | None = None
     remove: tuple[Slug, ...] = ()
+    # Where a requirement goes (id → the id it follows); added ones otherwise come after the base's.
+    after: dict[Slug, Slug] = Field(default_factory=dict)
 
     @model_validator(mode="before")
     @classmethod

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from engine.facts.derive import Note
+from engine.facts.promotion_vocabulary import RANK_PROMOTION_NOTES
 
 LABELS: dict[str, tuple[str, str]] = {
     "eligible": ("eligible", "memenuhi syarat"),
@@ -129,7 +130,7 @@ NOTES: dict[str, tuple[str, str]] = {
         "waiver {document} not counted: it expired on {expires}, before {as_of}",
         "pengecualian {document} tidak dihitung: berakhir pada {expires}, sebelum {as_of}",
     ),
-}
+} | RANK_PROMOTION_NOTES
 
 OPS = {"eq": "=", "ne": "≠", "gt": ">", "gte": "≥", "lt": "<", "lte": "≤", "in": "∈", "not_in": "∉"}
 
