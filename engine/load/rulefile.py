@@ -62,8 +62,7 @@ class DatedValue(Frozen):
     value: Scalar | list[Scalar]
     basis: Basis | None = None
     text: Text | None = None
-    # How a failure is decided while this value is in force, when a source settles it for one window only
-    # (dumped only when set, so rule files written before the field existed keep their content hash).
+    # How a failure is decided in this value's window; dumped only when set (older files keep their hash).
     on_fail: Literal["fail", "review"] | None = None
 
     @model_serializer(mode="wrap")
