@@ -76,7 +76,7 @@ class _FileCheck:
             )
             return
         if req.dated:
-            self.dated(req.dated, (*loc, "value"), header)
+            self.dated(req.dated, (*loc, "value"), header, lapses=req.top_level)
         values: list[tuple[Loc, object]] = [((*loc, "value", i, "value"), e.value) for i, e in enumerate(req.dated)]
         for entry_loc, value in values or [((*loc, "value"), req.value)]:
             found = checked_threshold(spec, req.op, frozen_value(value))
@@ -85,8 +85,9 @@ class _FileCheck:
         if req.acting != "exclude" and not req.fact.startswith(ACTING_FAMILY):
             self.add((*loc, "acting"), "'acting' applies only to months_in_post.<post> facts", "bad_option")
 
-    def dated(self, entries: tuple[DatedValue, ...], loc: Loc, header: RulesetHeader) -> None:
-        """Dated values in date order, without overlap or gap, covering the ruleset's whole span."""
+    def dated(self, entries: tuple[DatedValue, ...], loc: Loc, header: RulesetHeader, lapses: bool = False) -> None:
+        """Dated values in date order, without overlap or gap, covering the ruleset's whole span (a top-level
+        requirement may end early: from the day after, it no longer applies, e.g. a cap that was lifted)."""
         hint = "each entry starts ('from') after the previous one ends; leave 'to' out to run until the next"
         for index, entry in enumerate(entries):
             if entry.end is not None and entry.end < entry.start:
@@ -126,7 +127,7 @@ class _FileCheck:
                 "start the first entry on or before the ruleset's effective_from",
             )
         last = entries[-1]
-        if last.end is not None and (header.effective_to is None or last.end < header.effective_to):
+        if last.end is not None and not lapses and (header.effective_to is None or last.end < header.effective_to):
             until = "after it" if header.effective_to is None else f"to {header.effective_to}"
             self.add(
                 (*loc, len(entries) - 1, "to"),
@@ -292,6 +293,7 @@ def _located(problem: Problem, file: str, rf: RuleFile, doc: Document | None) ->
     found = re.search(r"position class '([^']+)'", problem.message)
     index = next((i for i, p in enumerate(rf.positions) if found and p.id == found.group(1)), None)
     key = "remove" if problem.code == "unknown_requirement" else "extends"
+    key = "after" if " places '" in problem.message else key
     loc: Loc = ("positions", index, key) if index is not None else ("ruleset",)
     return problem.model_copy(update={"file": file, "line": doc.line_of(loc) if doc else None, "path": path_text(loc)})
 

@@ -47,7 +47,7 @@ def lapsed(entries: tuple[DatedValue, ...], day: dt.date) -> bool:
 
 
 def _dated_at(node: RuleNode, day: dt.date, where: str, top: bool = False) -> RuleNode | None:
-    """The node with every dated value replaced by the value (and basis, text, on_fail) in force on ``day``; None
+    """The node with every dated value replaced by the value (and basis, text) in force on ``day``; None
     for a top-level requirement whose dated values ended before ``day`` with none after."""
     if isinstance(node, Check):
         if not node.dated:
@@ -70,7 +70,6 @@ def _dated_at(node: RuleNode, day: dt.date, where: str, top: bool = False) -> Ru
                 "value": entry.value,
                 "basis": entry.basis or node.basis,
                 "text": entry.text or node.text,
-                "on_fail": entry.on_fail or node.on_fail,
             }
         )
     kids = tuple(kid for kid in (_dated_at(child, day, where) for child in node.children) if kid is not None)
@@ -141,10 +140,8 @@ class Library:
             for position in rf.positions:
                 for node, _loc in walk(position.requirements):
                     for entry in node.dated if isinstance(node, Check) else ():
-                        ended = entry.end + dt.timedelta(days=1) if entry.end else entry.start
-                        for day in {entry.start, ended}:
-                            if start < day <= as_of and (found is None or day > found):
-                                found = day
+                        if start < entry.start <= as_of and (found is None or entry.start > found):
+                            found = entry.start
         return found
 
     def base_ids(self) -> list[str]:

@@ -62,15 +62,6 @@ class DatedValue(Frozen):
     value: Scalar | list[Scalar]
     basis: Basis | None = None
     text: Text | None = None
-    # How a failure is decided in this value's window; dumped only when set (older files keep their hash).
-    on_fail: Literal["fail", "review"] | None = None
-
-    @model_serializer(mode="wrap")
-    def _dump(self, handler: SerializerFunctionWrapHandler) -> dict[str, Any]:
-        data: dict[str, Any] = handler(self)
-        if self.on_fail is None:
-            data.pop("on_fail", None)
-        return data
 
 
 def _value_shape(raw: Any) -> str:
