@@ -45,7 +45,7 @@ def test_threshold_edit_without_bump_is_an_error_naming_the_file(rules: Path) ->
     assert code == 3
     found = [f for f in lint(rules) if f.problem.code == "version_not_bumped"]
     assert len(found) == 1 and found[0].severity == "error"
-    assert found[0].problem.file.endswith(EDITED) and "2025.2" in found[0].problem.message
+    assert found[0].problem.file.endswith(EDITED) and "2025.3" in found[0].problem.message
     assert "--update-lock" in found[0].problem.hint
     assert any(
         row["code"] == "version_not_bumped" and row["where"].startswith(str(rules / EDITED)) for row in json.loads(out)
@@ -54,7 +54,7 @@ def test_threshold_edit_without_bump_is_an_error_naming_the_file(rules: Path) ->
 
 def test_bumping_the_version_and_updating_the_lock_clears_it(rules: Path) -> None:
     _edit(rules / EDITED, "value: 4y", "value: 3y")
-    _edit(rules / EDITED, 'version: "2025.2"', 'version: "2025.3"')
+    _edit(rules / EDITED, 'version: "2025.3"', 'version: "2025.4"')
     bumped = lint(rules)
     assert [(f.severity, f.problem.code) for f in bumped] == [("warning", "not_locked")]  # new version, unlocked
     assert _validate(rules, "--strict")[0] == 1

@@ -84,15 +84,15 @@ def test_every_class_has_a_case_file_and_cases_cover_both_sides_of_every_require
     assert uncovered == []
     # both KP periods (the dated values before and from 2025-10-01) and the overlay are covered on their own
     assert {r.ruleset for r in rows} >= {
-        "kenaikan-pangkat@2025.2",
-        "kenaikan-pangkat@2025.2 values from 2025-10-01",
+        "kenaikan-pangkat@2025.3",
+        "kenaikan-pangkat@2025.3 values from 2025-10-01",
         "kab-tegal@2025.2",
         "national@2020.2",
         "jabatan-fungsional@2023.2",
     }
     # every month is a KP period month from 2025-10-01 (Peraturan BKN 4/2025): that check has no fail side then
     assert [(r.ruleset, r.requirement) for r in rows if not r.can_fail] == [
-        ("kenaikan-pangkat@2025.2 values from 2025-10-01", "kp-period-month")
+        ("kenaikan-pangkat@2025.3 values from 2025-10-01", "kp-period-month")
     ]
 
 
@@ -107,8 +107,8 @@ def test_the_same_candidate_on_either_side_of_the_period_change_gets_the_thresho
     before = check(LIBRARY, "kenaikan-pangkat-reguler", slamet, dt.date(2025, 9, 1), backend="reference")
     after = check(LIBRARY, "kenaikan-pangkat-reguler", slamet, dt.date(2025, 10, 1), backend="reference")
     # one version of the ruleset; the dated value in force makes each day's resolved rules, and so its hash
-    assert (before.decisions[0].ruleset.id, before.decisions[0].ruleset.version) == ("kenaikan-pangkat", "2025.2")
-    assert (after.decisions[0].ruleset.id, after.decisions[0].ruleset.version) == ("kenaikan-pangkat", "2025.2")
+    assert (before.decisions[0].ruleset.id, before.decisions[0].ruleset.version) == ("kenaikan-pangkat", "2025.3")
+    assert (after.decisions[0].ruleset.id, after.decisions[0].ruleset.version) == ("kenaikan-pangkat", "2025.3")
     assert before.decisions[0].ruleset.hash != after.decisions[0].ruleset.hash
     # 1 September is a period date only from 1 October 2025 on: September is odd under Peraturan BKN 4/2023
     assert before.decisions[0].verdict == "not_eligible"
@@ -123,9 +123,14 @@ def test_kp_is_one_version_whose_dated_values_cover_it_without_gap() -> None:
     versions = [(rf.ruleset.effective_from, rf.ruleset.effective_to) for _f, rf in LIBRARY.files["kenaikan-pangkat"]]
     assert versions == [(dt.date(2024, 1, 1), None)]
     ((_file, rule_file),) = LIBRARY.files["kenaikan-pangkat"]
-    dated = next(c.dated for c in rule_file.positions[0].checks() if c.dated)
-    assert [(d.start, d.end) for d in dated] == [(dt.date(2024, 1, 1), None), (dt.date(2025, 10, 1), None)]
-    assert {d for d in LIBRARY.boundaries() if d.year == 2025} >= {dt.date(2025, 10, 1)}
+    dated = {c.id: c.dated for c in rule_file.positions[0].checks() if c.dated}
+    assert [(d.start, d.end) for d in dated["kp-period-month"]] == [
+        (dt.date(2024, 1, 1), None),
+        (dt.date(2025, 10, 1), None),
+    ]
+    # the cap at the direct superior's rank ends on 2025-05-19 (Peraturan BKN 2/2025 of 20 May 2025 lifted it)
+    assert [(d.start, d.end) for d in dated["superior-rank"]] == [(dt.date(2024, 1, 1), dt.date(2025, 5, 19))]
+    assert {d for d in LIBRARY.boundaries() if d.year == 2025} >= {dt.date(2025, 5, 20), dt.date(2025, 10, 1)}
 
 
 def test_waivers_only_for_waivable_requirements_by_the_president(tmp_path: Path) -> None:

@@ -170,18 +170,18 @@ def test_days_after_a_new_version_takes_effect_are_decided_under_it(kp_candidate
     # years in rank come on 2026-04-15: eligible on 2026-05-01 (under 4/2023 alone it would have been 2026-06-01).
     doc = explain(kp_candidate, "kenaikan-pangkat-reguler", dt.date(2025, 6, 10))
     what = doc["what_if"]
-    assert doc["ruleset"]["version"] == "2025.2"
+    assert doc["ruleset"]["version"] == "2025.3"
     found = changes(doc)
     assert found["kp-period"]["passes_on"] == "2025-08-01"
     assert found["kp-period-day"]["passes_on"] == "2025-07-01"
     assert "kp-period-month" not in found  # met already
     assert found["time-in-rank"]["passes_on"] == "2026-04-15"
     assert what["eligible_on"] == "2026-05-01"
-    assert [(v["from"], v["version"]) for v in what["rulesets"]] == [("2025-06-10", "2025.2"), ("2025-10-01", "2025.2")]
+    assert [(v["from"], v["version"]) for v in what["rulesets"]] == [("2025-06-10", "2025.3"), ("2025-10-01", "2025.3")]
     first, second = (v["hash"] for v in what["rulesets"])
     assert first == doc["ruleset"]["hash"] and second != first
     summary = " ".join(what["summary"])
-    assert f"From 2025-10-01 the rules in force are kenaikan-pangkat 2025.2 ({second[:12]})" in summary
+    assert f"From 2025-10-01 the rules in force are kenaikan-pangkat 2025.3 ({second[:12]})" in summary
 
 
 def test_smallest_changes_and_no_date_within_the_horizon(tmp_path: Path) -> None:
