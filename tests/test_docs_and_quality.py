@@ -82,3 +82,15 @@ def test_no_test_module_imports_another() -> None:
             )
             offenders += [(path.name, n) for n in names if n.split(".")[-1].startswith("test_")]
     assert offenders == []
+
+
+MODULE_LINE_LIMIT = 350
+
+
+def test_modules_stay_small() -> None:
+    """One module owns one stage: none of engine/ or cli.py grows past the team's limit of lines."""
+    sources = [ROOT / "cli.py", *sorted((ROOT / "engine").rglob("*.py"))]
+    too_long = {
+        str(p.relative_to(ROOT)): n for p in sources if (n := len(p.read_text().splitlines())) > MODULE_LINE_LIMIT
+    }
+    assert too_long == {}
