@@ -132,11 +132,24 @@ def positions(**options: Any) -> None:
 @command(cli)
 @click.argument("path", required=False, type=click.Path(path_type=Path))
 @click.option("--list", "list_", is_flag=True, help="Print the fact vocabulary rules may use.")
+@click.option(
+    "--out",
+    type=click.Path(path_type=Path, dir_okay=False),
+    default=None,
+    metavar="FILE",
+    help="Write the facts table (Parquet) of every candidate file under PATH to FILE.",
+)
 @opt.as_of_option
 @opt.format_option
 @opt.lang_option
 def facts(**options: Any) -> None:
-    """The fact vocabulary (--list), or the facts derived from one candidate file (PATH)."""
+    """The fact vocabulary (--list), the facts derived from one candidate file (PATH), or with --out the facts
+    table of every candidate under PATH (one row per candidate, facts derived once as of --as-of) that
+    `layak diff --facts` and `layak sweep` evaluate.
+
+    \b
+        layak facts dossiers/ --as-of 2026-12-01 --out facts.parquet
+    """
     run("facts", **options)
 
 

@@ -78,6 +78,11 @@ class ProblemCode(StrEnum):
     DUPLICATE_CANDIDATE = "duplicate_candidate", "two candidate files hold the same NIP"
     BAD_WAIVER = "bad_waiver", "a waiver names an unknown requirement or an authority that may not waive it"
     NO_CANDIDATES = "no_candidates", "no candidate files were found in the paths given"
+    # facts tables
+    STALE_FACTS = (
+        "stale_facts",
+        "a facts table is unreadable, for another as-of date or vocabulary, altered, or its dossiers changed",
+    )
     # rule files
     RULE_INVALID = "rule_invalid", "a rule file breaks the rule-file schema (field path given)"
     DUPLICATE_ID = "duplicate_id", "two requirements of one position class share an id"
@@ -135,6 +140,12 @@ class ProblemCode(StrEnum):
     # the engine itself
     INVALID_INPUT = "invalid_input", "problems in input files (the individual codes are listed with it)"
     ENGINE_FAULT = "engine_fault", "the rule engine broke an invariant: a bug in layak", "error", ExitCode.INTERNAL
+    CROSS_CHECK_MISMATCH = (
+        "cross_check_mismatch",
+        "the columnar backend and durable-rules decided a sampled candidate differently: a bug in layak",
+        "error",
+        ExitCode.INTERNAL,
+    )
 
 
 class Problem(BaseModel):
@@ -183,6 +194,12 @@ class EngineFault(LayakError):
     """The rule engine broke an invariant; this is a bug in layak, not in the input."""
 
     code = ProblemCode.ENGINE_FAULT
+
+
+class CrossCheckMismatch(EngineFault):
+    """A candidate of the cross-check sample was decided differently by the columnar backend and durable-rules."""
+
+    code = ProblemCode.CROSS_CHECK_MISMATCH
 
 
 def path_text(loc: Iterable[object]) -> str:

@@ -18,7 +18,7 @@ from engine.load.intake import LoadedCandidate
 from engine.load.library import Library, content_hash
 from engine.load.rulefile import PositionClass, Ruleset
 
-Backend = Literal["durable", "reference"]
+Backend = Literal["durable", "reference", "columnar"]
 
 
 @dataclass
@@ -57,6 +57,10 @@ def run_engine(
     """For each row, the checks that pass; ``evaluator``: a ``DurableEvaluator`` kept open across batches."""
     if backend == "reference":
         return reference.evaluate(plan, rows)
+    if backend == "columnar":
+        from engine.evaluate import columnar
+
+        return columnar.evaluate(plan, rows)
     if evaluator is not None:
         passed: list[frozenset[int]] = evaluator.evaluate(rows)
         return passed

@@ -1,0 +1,80 @@
+"""The columnar evaluator: a compiled plan as polars expressions, every candidate of a table at once."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+
+import polars as pl
+
+from engine.compiler.plan import Plan, PlanCheck
+
+# Bits per mask column: 63 keeps every mask a non-negative Int64 (polars' widest signed integer).
+MASK_BITS = 63
+
+
+def column(plan: Plan, index: int) -> str:
+    """The name of a plan fact's column in an engine frame (``f<index>``, as in ``encode_row``)."""
+    return f"f{index}"
+
+
+def check_expr(check: PlanCheck, field: pl.Expr) -> pl.Expr:
+    """True where the check passes; an absent (null) value never passes, as in the reference evaluator."""
+    value = check.value
+    values = list(value) if isinstance(value, tuple) else [value]
+    ops: dict[str, Callable[[], pl.Expr]] = {
+        "eq": lambda: field == value,
+        "ne": lambda: field != value,
+        "gt": lambda: field > value,
+        "gte": lambda: field >= value,
+        "lt": lambda: field < value,
+        "lte": lambda: field <= value,
+        "in": lambda: field.is_in(values),
+        "not_in": lambda: ~field.is_in(values),
+    }
+    return (ops[check.op]() & field.is_not_null()).fill_null(False)
+
+
+def check_exprs(plan: Plan, name: Callable[[int], str] | None = None) -> list[pl.Expr]:
+    """One boolean expression per plan check, in plan order; ``name(i)`` gives the column of fact ``i``."""
+    named = name or (lambda i: column(plan, i))
+    return [check_expr(c, pl.col(named(c.fact))) for c in plan.checks]
+
+
+def mask_exprs(plan: Plan, name: Callable[[int], str] | None = None, prefix: str = "m") -> list[pl.Expr]:
+    """The passing checks of each row as Int64 bitmasks (``m0`` for checks 0-62, ``m1`` for 63-125, ...)."""
+    passed = check_exprs(plan, name)
+    masks = []
+    for start in range(0, max(len(passed), 1), MASK_BITS):
+        bits = [p.cast(pl.Int64) * (1 << (i - start)) for i, p in enumerate(passed) if start <= i < start + MASK_BITS]
+        total = pl.sum_horizontal(bits) if bits else pl.lit(0, dtype=pl.Int64)
+        masks.append(total.cast(pl.Int64).alias(f"{prefix}{start // MASK_BITS}"))
+    return masks
+
+
+def passed_sets(masks: Sequence[Sequence[int]], checks: int) -> list[frozenset[int]]:
+    """Per row, the indices of its passing checks, from its mask columns (one sequence per mask column)."""
+    out = []
+    for row in zip(*masks, strict=True) if masks else ():
+        passed = set()
+        for part, mask in enumerate(row):
+            base = part * MASK_BITS
+            while mask:
+                low = mask & -mask
+                passed.add(base + low.bit_length() - 1)
+                mask ^= low
+        out.append(frozenset(i for i in passed if i < checks))
+    return out
+
+
+def frame(plan: Plan, rows: Sequence[dict[str, int]]) -> pl.DataFrame:
+    """Engine rows (``encode_row`` dicts) as a frame with one Int64 column per plan fact (null = absent)."""
+    names = [column(plan, i) for i in range(len(plan.facts))]
+    return pl.DataFrame({n: [row.get(n) for row in rows] for n in names}, schema=dict.fromkeys(names, pl.Int64))
+
+
+def evaluate(plan: Plan, rows: Sequence[dict[str, int]]) -> list[frozenset[int]]:
+    """For each row, the indices of the checks that pass: the same answer as ``reference.evaluate``."""
+    if not rows:
+        return []
+    masks = frame(plan, rows).select(mask_exprs(plan))
+    return passed_sets([masks[c].to_list() for c in masks.columns], len(plan.checks))

@@ -1,0 +1,187 @@
+"""Deciding a whole facts table at once: the columnar backend's passing checks, verdicts, and the cross-check.
+
+A verdict (and every requirement status) is a function of which plan checks pass, which facts the layout reads
+are present, which absent ones are invalid or not held by the source, and the candidate's waivers. Rows alike
+in all of these are decided once, by ``decide()`` on one of them; rows with waivers are each their own group.
+A seeded sample is re-decided from its stored facts on durable-rules and must agree exactly.
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import polars as pl
+
+from engine.compiler.layout import Layout, LayoutCache, Status
+from engine.compiler.plan import encode_row
+from engine.decide.decision import Decision, Verdict, decide, waiver_problems
+from engine.decide.pipeline import select_position
+from engine.errors import CrossCheckMismatch, Problem
+from engine.evaluate.columnar import MASK_BITS, mask_exprs, passed_sets
+from engine.facts.table import FACT_COLUMNS, FactTable, candidate_of, facts_from_json, problems_of
+from engine.load.library import content_hash
+from engine.load.rulefile import Ruleset
+
+DEFAULT_CROSS_CHECK = 1.0  # percent of the decided rows re-decided on durable-rules
+
+
+def compile_for(ruleset: Ruleset, position_id: str, layouts: LayoutCache | None = None) -> Layout:
+    position = select_position(ruleset, position_id)
+    return (layouts or LayoutCache()).get(ruleset, content_hash(ruleset), position)
+
+
+def _reads(layout: Layout) -> list[str]:
+    return sorted({*layout.plan.facts, *(f for f in layout.node_facts if f)})
+
+
+@dataclass
+class Population:
+    """The readable rows of a facts table with the fact columns some layouts read; the other rows' problems."""
+
+    table: FactTable
+    frame: pl.DataFrame
+    problems: list[Problem]
+
+
+def population(table: FactTable, layouts: Sequence[Layout]) -> Population:
+    wanted = sorted({name for layout in layouts for name in _reads(layout)})
+    stored = [n for n in wanted if n in FACT_COLUMNS]
+    scan = table.scan().select(["nip", "name", "file", "unknown", "waivers", "problems", "extra", *stored])
+    frame = scan.collect()
+    problems = [p for text in frame.filter(pl.col("problems") != "")["problems"] for p in problems_of(text)]
+    frame = frame.filter(pl.col("problems") == "")
+    extras = [n for n in wanted if n not in FACT_COLUMNS]
+    if extras:  # facts outside the enumerated vocabulary (technical competencies) are kept as JSON
+        frame = frame.with_columns(
+            pl.col("extra").str.json_path_match(f"$['{n}']").cast(pl.Int64).alias(n) for n in extras
+        )
+    return Population(table=table, frame=frame.drop("problems", "extra").with_row_index("_row"), problems=problems)
+
+
+@dataclass
+class Decided:
+    """One layout over a population: per row its verdict (None: excluded by a waiver problem) and group."""
+
+    layout: Layout
+    verdicts: list[Verdict | None]
+    groups: list[int]
+    statuses: dict[int, tuple[Status, ...]]
+    masks: pl.DataFrame
+    problems: list[Problem] = field(default_factory=list)
+
+    def passed(self, row: int) -> frozenset[int]:
+        return passed_sets([[m] for m in self.masks.row(row)], len(self.layout.plan.checks))[0]
+
+
+def _presence(names: Sequence[str]) -> list[pl.Expr]:
+    out = []
+    for start in range(0, len(names), MASK_BITS):
+        bits = [
+            pl.col(n).is_not_null().cast(pl.Int64) * (1 << (i - start))
+            for i, n in enumerate(names)
+            if start <= i < start + MASK_BITS
+        ]
+        out.append(pl.sum_horizontal(bits).alias(f"p{start // MASK_BITS}"))
+    return out
+
+
+def decide_population(pop: Population, layout: Layout) -> Decided:
+    """Every row's verdict under ``layout``; each distinct group decided once by ``decide()``."""
+    plan = layout.plan
+    masks = pop.frame.select(mask_exprs(plan, lambda i: plan.facts[i]))
+    keys = pop.frame.select(
+        pl.col("_row"),
+        *masks.get_columns(),
+        *_presence(_reads(layout)),
+        pl.col("unknown"),
+        pl.when(pl.col("waivers") != "").then(pl.col("_row")).otherwise(-1).alias("_own"),
+    )
+    groups = keys.select(pl.struct(pl.exclude("_row")).rank("dense").cast(pl.Int64).alias("g"))["g"].to_list()
+    first: dict[int, int] = {}
+    for row, group in enumerate(groups):
+        first.setdefault(group, row)
+    decided = Decided(layout=layout, verdicts=[], groups=groups, statuses={}, masks=masks)
+    verdict_of: dict[int, Verdict | None] = {}
+    for (group, _row), (made, problems) in zip(first.items(), _decide_rows(pop, decided, list(first.values())), strict=True):
+        decided.problems.extend(problems)
+        verdict_of[group] = made.verdict if made else None
+        if made is not None:
+            decided.statuses[group] = made.statuses
+    decided.verdicts = [verdict_of[g] for g in groups]
+    return decided
+
+
+def stored_facts(pop: Population, rows: Sequence[int]) -> list[str]:
+    """The stored facts (JSON) of some rows, read in one pass over the table."""
+    if not rows:
+        return []
+    wanted = pl.DataFrame({"_row": [int(pop.frame["_row"][r]) for r in rows]}, schema={"_row": pl.UInt32})
+    stored = (
+        pop.table.scan().select("facts").with_row_index("_row").join(wanted.lazy(), on="_row", maintain_order="right")
+    ).collect()["facts"]
+    return list(stored)
+
+
+def _decide_rows(
+    pop: Population, decided: Decided, rows: Sequence[int]
+) -> list[tuple[Decision | None, list[Problem]]]:
+    layout = decided.layout
+    out: list[tuple[Decision | None, list[Problem]]] = []
+    for row, text in zip(rows, stored_facts(pop, rows), strict=True):
+        nip, name, file, waivers = (pop.frame[c][row] for c in ("nip", "name", "file", "waivers"))
+        candidate = candidate_of(nip, name, waivers)
+        found = waiver_problems(candidate, layout.position, file) if waivers else []
+        if found:
+            out.append((None, found))
+            continue
+        facts = facts_from_json(text, pop.table.as_of)
+        out.append((decide(layout, candidate, facts, decided.passed(row), file), []))
+    return out
+
+
+def decisions(pop: Population, decided: Decided, rows: Sequence[int]) -> list[Decision]:
+    """The full decisions of rows that have a verdict (their own facts and notes), as ``check`` gives them."""
+    made = [d for d, _problems in _decide_rows(pop, decided, rows)]
+    assert all(d is not None for d in made)  # rows excluded by their waivers are never asked for
+    return [d for d in made if d is not None]
+
+
+def sample(rows: int, percent: float, seed: int) -> list[int]:
+    """A seeded sample of about ``percent`` % of ``rows`` (at least one row when there are any and percent > 0)."""
+    if rows == 0 or percent <= 0:
+        return []
+    size = min(rows, max(1, round(rows * percent / 100)))
+    return sorted(random.Random(seed).sample(range(rows), size))
+
+
+def cross_check(pop: Population, decided: Decided, rows: Sequence[int]) -> int:
+    """Re-decide ``rows`` from their stored facts on durable-rules; raise on the first difference."""
+    from engine.evaluate.durable import DurableEvaluator
+
+    rows = [r for r in rows if decided.verdicts[r] is not None]
+    full = decisions(pop, decided, rows)
+    plan = decided.layout.plan
+    with DurableEvaluator(plan) as evaluator:
+        engine = evaluator.evaluate([encode_row(plan, d.facts) for d in full])
+    for row, made, passed in zip(rows, full, engine, strict=True):
+        columnar = decided.passed(row)
+        group = decided.groups[row]
+        if passed != columnar or made.verdict != decided.verdicts[row] or made.statuses != decided.statuses[group]:
+            keys = sorted(plan.checks[i].key for i in passed ^ columnar)
+            raise CrossCheckMismatch(
+                f"{pop.frame['file'][row]}: NIP {made.candidate.nip} under {plan.name}: durable-rules "
+                f"decided {made.verdict}, the columnar backend {decided.verdicts[row]}"
+                + (f"; checks that differ: {', '.join(keys)}" if keys else "; the passing checks agree")
+            )
+    return len(rows)
+
+
+def counts(verdicts: Sequence[Verdict | None]) -> dict[Verdict, int]:
+    out: dict[Verdict, int] = {"eligible": 0, "needs_review": 0, "not_eligible": 0}
+    for verdict in verdicts:
+        if verdict is not None:
+            out[verdict] += 1
+    return out
