@@ -238,11 +238,11 @@ def test_cmd(**options: Any) -> None:
     "--candidates",
     "candidate_paths",
     multiple=True,
-    required=True,
     type=click.Path(path_type=Path),
     metavar="PATH",
-    help="Candidate files or directories (repeatable).",
+    help="Candidate files or directories (repeatable); with --facts, the dossiers the table must still match.",
 )
+@opt.facts_option
 @click.option(
     "--position",
     "position_ids",
@@ -252,10 +252,12 @@ def test_cmd(**options: Any) -> None:
     help="Position class to compare (repeatable) [default: every class in force in both].",
 )
 @opt.ruleset_option
-@opt.as_of_option
+@opt.optional_as_of_option
 @opt.format_option
 @opt.lang_option
 @opt.engine_option
+@opt.cross_check_option
+@opt.seed_option
 @click.option(
     "--report",
     "report_file",
@@ -274,8 +276,44 @@ def diff(**options: Any) -> None:
     """Whom a rule change affects: every candidate whose verdict differs between the rules directories BASE
     and PROPOSED, with the requirements that changed, then a summary per position class. Records nothing;
     exits 1 when some verdicts change. --report FILE also writes the change dossier an approver signs.
+
+    Candidate directories are read in batches (memory stays flat). With --facts FILE (from `layak facts
+    --out`) every candidate is decided at once by the columnar backend, and a seeded sample (--cross-check,
+    default 1 %) is re-decided on durable-rules; any difference stops the run (exit 4).
     """
     run("diff", **options)
+
+
+@command(cli)
+@click.argument("rules", type=click.Path(path_type=Path))
+@opt.facts_option
+@click.option("--position", "position_id", required=True, metavar="ID", help="Position class whose threshold is swept.")
+@click.option(
+    "--requirement", required=True, metavar="ID", help="The check whose threshold takes each value (e.g. experience-pengawas)."
+)
+@click.option(
+    "--values",
+    required=True,
+    metavar="V1,V2,...",
+    help="Threshold values to try, written as in a rule file (3y, 80, IV/a, true), comma-separated.",
+)
+@opt.ruleset_option
+@opt.optional_as_of_option
+@opt.format_option
+@opt.lang_option
+@opt.cross_check_option
+@opt.seed_option
+def sweep(**options: Any) -> None:
+    """Try several thresholds of one requirement over a facts table: for each value, how many candidates are
+    eligible, need review or are not eligible, and who changes (and why) against the value in force. The
+    rules are not changed. Every value is cross-checked on durable-rules as `layak diff --facts` is. Exits 0.
+
+    \b
+        layak facts dossiers/ --as-of 2026-12-01 --out facts.parquet
+        layak sweep rules/ --facts facts.parquet --position administrator \\
+            --requirement experience-pengawas --values 2y,3y,4y
+    """
+    run("sweep", **options)
 
 
 cli.add_command(audit)

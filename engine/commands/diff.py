@@ -3,18 +3,20 @@
 from __future__ import annotations
 
 import datetime as dt
+import secrets
+from collections.abc import Iterator
 from pathlib import Path
 
 import click
 
-from engine.commands.candidates import read_candidates
 from engine.commands.common import exit_for, no_candidates, report_problems
-from engine.errors import ExitCode
-from engine.load.library import load_library
+from engine.errors import ExitCode, Problem, ProblemCode
+from engine.load.intake import LoadedCandidate
+from engine.load.library import Library, load_library
 from engine.present.i18n import label
 from engine.present.render import emit
 from engine.present.tools_view import diff_report, diff_summary_line
-from engine.tools.diff import common_positions, diff
+from engine.tools.diff import DiffReport, common_positions, diff, diff_batches, no_positions
 
 
 def run(
@@ -23,26 +25,30 @@ def run(
     candidate_paths: tuple[Path, ...],
     position_ids: tuple[str, ...],
     ruleset_id: str | None,
-    as_of: dt.date,
+    as_of: dt.date | None,
     fmt: str,
     lang: str,
     backend: str,
     report_file: Path | None = None,
     report_format: str | None = None,
+    facts: Path | None = None,
+    cross_check: float = 1.0,
+    seed: int | None = None,
 ) -> ExitCode:
+    if not candidate_paths and facts is None:
+        raise click.UsageError("give the candidates (--candidates PATH) or a facts table (--facts FILE)")
+    if facts is not None and report_file is not None:
+        raise click.UsageError("--report needs the candidate files (--candidates), not a facts table")
     old, new = load_library(base), load_library(proposed)
-    candidates, problems = read_candidates(list(candidate_paths))
-    if not candidates and not problems:
-        raise no_candidates()
-    positions = list(position_ids)
-    if not positions:
-        positions, one_sided = common_positions(old, new, as_of, ruleset_id)
-        if one_sided:
-            click.echo(f"{label('not_compared', lang)}: {', '.join(one_sided)}", err=True)
-    report = diff(
-        old, new, positions, candidates, as_of, ruleset_id, backend="reference" if backend == "reference" else "durable"
-    )
-    report.problems[:0] = problems
+    candidates: list[LoadedCandidate] = []
+    if facts is not None:
+        report = _from_table(
+            old, new, facts, candidate_paths, position_ids, ruleset_id, as_of, cross_check, seed, lang
+        )
+    else:
+        report, candidates = _from_files(
+            old, new, candidate_paths, position_ids, ruleset_id, as_of or dt.date.today(), backend, report_file, lang
+        )
     emit(diff_report(report, lang, str(base), str(proposed)), fmt, lang)
     click.echo(diff_summary_line(report, lang), err=True)
     if report_file is not None:
@@ -55,3 +61,115 @@ def run(
         click.echo(f"dossier {report_file}: sha256 {dossier.sha256(data)}", err=True)
     report_problems(report.problems, lang)
     return exit_for(report.problems, findings=report.changed)
+
+
+def _positions(
+    old: Library, new: Library, position_ids: tuple[str, ...], as_of: dt.date, ruleset_id: str | None, lang: str
+) -> list[str]:
+    positions = list(position_ids)
+    if not positions:
+        positions, one_sided = common_positions(old, new, as_of, ruleset_id)
+        if one_sided:
+            click.echo(f"{label('not_compared', lang)}: {', '.join(one_sided)}", err=True)
+    return positions
+
+
+def _from_files(
+    old: Library,
+    new: Library,
+    paths: tuple[Path, ...],
+    position_ids: tuple[str, ...],
+    ruleset_id: str | None,
+    as_of: dt.date,
+    backend: str,
+    report_file: Path | None,
+    lang: str,
+) -> tuple[DiffReport, list[LoadedCandidate]]:
+    engine = "reference" if backend == "reference" else "durable"
+    positions = _positions(old, new, position_ids, as_of, ruleset_id, lang)
+    if report_file is not None or any(str(p) == "-" for p in paths):
+        # stdin, or the change dossier (which lists every candidate): the population is held in memory
+        from engine.commands.candidates import read_candidates
+
+        candidates, problems = read_candidates(list(paths))
+        if not candidates and not problems:
+            raise no_candidates()
+        report = diff(old, new, positions, candidates, as_of, ruleset_id, backend=engine)
+        report.problems[:0] = problems
+        return report, candidates
+    problems: list[Problem] = []
+    seen: list[int] = [0]
+    report = diff_batches(old, new, positions, _batches(paths, problems, seen), as_of, ruleset_id, backend=engine)
+    if not seen[0] and not problems:
+        raise no_candidates()
+    report.problems[:0] = problems
+    return report, []
+
+
+def _batches(paths: tuple[Path, ...], problems: list[Problem], seen: list[int]) -> Iterator[list[LoadedCandidate]]:
+    """Valid candidates in batches, read as they are needed; a NIP seen before is a problem, not a candidate."""
+    from engine.decide.stream import BATCH, candidate_files, read_candidate
+
+    nips: dict[str, str] = {}
+    batch: list[LoadedCandidate] = []
+    for path in paths:
+        if not path.exists():
+            problems.append(Problem(code=ProblemCode.NOT_FOUND, file=str(path), message="no such file or directory"))
+    for name in candidate_files([p for p in paths if p.exists()]):
+        loaded = read_candidate(Path(name))
+        if isinstance(loaded, list):
+            problems.extend(loaded)
+            continue
+        nip = loaded.candidate.nip
+        if nip in nips:
+            problems.append(
+                Problem(
+                    code=ProblemCode.DUPLICATE_CANDIDATE,
+                    file=name,
+                    path="nip",
+                    message=f"NIP {nip} is also in {nips[nip]}",
+                    hint="one record per civil servant",
+                )
+            )
+            continue
+        nips[nip] = name
+        seen[0] += 1
+        batch.append(loaded)
+        if len(batch) >= BATCH:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+def _from_table(
+    old: Library,
+    new: Library,
+    facts: Path,
+    candidate_paths: tuple[Path, ...],
+    position_ids: tuple[str, ...],
+    ruleset_id: str | None,
+    as_of: dt.date | None,
+    cross_check: float,
+    seed: int | None,
+    lang: str,
+) -> DiffReport:
+    from engine.decide.stream import candidate_files
+    from engine.facts.table import check_dossiers, open_table
+    from engine.tools.diff import ruleset_for
+    from engine.present.table_view import cross_check_line
+    from engine.tools.sweep import CrossChecked, diff_table
+
+    table = open_table(facts, as_of)
+    if candidate_paths:
+        check_dossiers(table, candidate_files(list(candidate_paths)))
+    positions = _positions(old, new, position_ids, table.as_of, ruleset_id, lang)
+    if not positions:
+        raise no_positions()
+    base = [ruleset_for(old, "BASE", p, ruleset_id, table.as_of) for p in positions]
+    proposed = [ruleset_for(new, "PROPOSED", p, ruleset_id, table.as_of) for p in positions]
+    check = CrossChecked(seed=secrets.randbelow(2**31) if seed is None else seed, percent=cross_check)
+    report = diff_table(base, proposed, positions, table, check)
+    click.echo(cross_check_line(check, lang), err=True)
+    return report
+

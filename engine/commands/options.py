@@ -108,6 +108,33 @@ as_of_option = click.option(
     metavar="YYYY-MM-DD",
     help="Date the facts and the rules in force are taken at [default: today].",
 )
+optional_as_of_option = click.option(
+    "--as-of",
+    "as_of",
+    callback=optional_date,
+    default=None,
+    metavar="YYYY-MM-DD",
+    help="Date the facts and the rules in force are taken at [default: today; with --facts, the table's date].",
+)
+facts_option = click.option(
+    "--facts",
+    type=click.Path(path_type=Path, dir_okay=False),
+    default=None,
+    metavar="FILE",
+    help="Facts table written by `layak facts DIR --out FILE`; evaluated by the columnar backend.",
+)
+cross_check_option = click.option(
+    "--cross-check",
+    "cross_check",
+    type=click.FloatRange(0, 100),
+    default=1.0,
+    show_default=True,
+    metavar="PCT",
+    help="Percent of the columnar decisions re-decided on durable-rules (any difference stops the run).",
+)
+seed_option = click.option(
+    "--seed", type=int, default=None, help="Seed of the cross-check sample [default: random, printed on stderr]."
+)
 format_option = click.option(
     "--format",
     "fmt",

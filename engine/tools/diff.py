@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from engine.compiler.layout import Expected, RulesetRef, Status
+from engine.compiler.layout import Expected, LayoutCache, RulesetRef, Status
 from engine.decide.decision import CandidateRef, Decision, Verdict
 from engine.decide.pipeline import Backend, CheckRun, check_with
 from engine.errors import InputError, Problem
@@ -118,6 +118,54 @@ def _by_nip(run: CheckRun) -> dict[str, Decision]:
     return {d.candidate.nip: d for d in run.decisions}
 
 
+@dataclass
+class _Tally:
+    """One position's comparison, batch by batch: counts and flips kept, decisions let go with their batch."""
+
+    position: str
+    base: RulesetRef | None = None
+    proposed: RulesetRef | None = None
+    candidates: int = 0
+    before: dict[Verdict, int] = field(default_factory=lambda: dict.fromkeys(VERDICTS, 0))
+    after: dict[Verdict, int] = field(default_factory=lambda: dict.fromkeys(VERDICTS, 0))
+    counts: dict[tuple[Verdict, Verdict], int] = field(default_factory=dict)
+    quiet: int = 0
+    flips: list[Flip] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+
+    def add(self, runs: list[CheckRun]) -> None:
+        old, new = (_by_nip(run) for run in runs)
+        both = [nip for nip in old if nip in new]
+        same_shape = all(run.decisions for run in runs) and _shape(runs[0]) == _shape(runs[1])
+        self.base, self.proposed = self.base or _ref(runs[0]), self.proposed or _ref(runs[1])
+        self.candidates += len(both)
+        for nip in both:
+            b, a = old[nip], new[nip]
+            self.before[b.verdict] += 1
+            self.after[a.verdict] += 1
+            if b.verdict == a.verdict:
+                self.quiet += b.statuses != a.statuses if same_shape else bool(requirement_changes(b, a))
+                continue
+            self.counts[(b.verdict, a.verdict)] = self.counts.get((b.verdict, a.verdict), 0) + 1
+            self.flips.append(Flip(a.candidate, self.position, b.verdict, a.verdict, requirement_changes(b, a)))
+        for problem in [*runs[0].problems, *runs[1].problems]:
+            if problem not in self.problems:
+                self.problems.append(problem)
+
+    def summary(self) -> PositionSummary:
+        assert self.base is not None and self.proposed is not None
+        return PositionSummary(
+            position=self.position,
+            base=self.base,
+            proposed=self.proposed,
+            candidates=self.candidates,
+            before=self.before,
+            after=self.after,
+            flips=self.counts,
+            changed_without_flip=self.quiet,
+        )
+
+
 def diff_position(
     base: Library,
     proposed: Library,
@@ -128,47 +176,18 @@ def diff_position(
     backend: Backend = "durable",
 ) -> tuple[PositionSummary, list[Flip], list[Problem]]:
     """Decide ``candidates`` for one position under both libraries and compare verdicts."""
-    runs = [
-        check_with(_ruleset(lib, side, position_id, ruleset_id, as_of), position_id, candidates, as_of, backend)
-        for lib, side in ((base, "BASE"), (proposed, "PROPOSED"))
-    ]
-    old, new = (_by_nip(run) for run in runs)
-    both = [nip for nip in old if nip in new]
-    flips, quiet = [], 0
-    counts: dict[tuple[Verdict, Verdict], int] = {}
-    same_shape = all(run.decisions for run in runs) and _shape(runs[0]) == _shape(runs[1])
-    for nip in both:
-        b, a = old[nip], new[nip]
-        if b.verdict == a.verdict:
-            moved = b.statuses != a.statuses if same_shape else bool(requirement_changes(b, a))
-            quiet += moved
-            continue
-        counts[(b.verdict, a.verdict)] = counts.get((b.verdict, a.verdict), 0) + 1
-        flips.append(
-            Flip(
-                candidate=a.candidate,
-                position=position_id,
-                before=b.verdict,
-                after=a.verdict,
-                changes=requirement_changes(b, a),
-            )
-        )
-    problems = [*runs[0].problems, *(p for p in runs[1].problems if p not in runs[0].problems)]
-    summary = PositionSummary(
-        position=position_id,
-        base=_ref(runs[0]),
-        proposed=_ref(runs[1]),
-        candidates=len(both),
-        before={v: sum(1 for n in both if old[n].verdict == v) for v in VERDICTS},
-        after={v: sum(1 for n in both if new[n].verdict == v) for v in VERDICTS},
-        flips=counts,
-        changed_without_flip=quiet,
+    tally = _Tally(position_id)
+    tally.add(
+        [
+            check_with(ruleset_for(lib, side, position_id, ruleset_id, as_of), position_id, candidates, as_of, backend)
+            for lib, side in ((base, "BASE"), (proposed, "PROPOSED"))
+        ]
     )
-    flips.sort(key=lambda f: (f.candidate.name, f.candidate.nip))
-    return summary, flips, problems
+    tally.flips.sort(key=lambda f: (f.candidate.name, f.candidate.nip))
+    return tally.summary(), tally.flips, tally.problems
 
 
-def _ruleset(lib: Library, side: str, position_id: str, ruleset_id: str | None, as_of: dt.date) -> Ruleset:
+def ruleset_for(lib: Library, side: str, position_id: str, ruleset_id: str | None, as_of: dt.date) -> Ruleset:
     """The ruleset deciding ``position_id`` in one of the two directories; errors say which one."""
     try:
         return lib.for_position(position_id, ruleset_id, as_of)
@@ -197,6 +216,50 @@ def common_positions(
     return [p for p in new if p in old], [p for p in [*old, *new] if (p in old) != (p in new)]
 
 
+def diff_batches(
+    base: Library,
+    proposed: Library,
+    positions: Sequence[str],
+    batches: Iterable[Sequence[LoadedCandidate]],
+    as_of: dt.date,
+    ruleset_id: str | None = None,
+    backend: Backend = "durable",
+) -> DiffReport:
+    """``diff`` over candidates arriving in batches: memory holds one batch, the counts and the flips."""
+    if not positions:
+        raise no_positions()
+    rulesets = {
+        p: [ruleset_for(lib, side, p, ruleset_id, as_of) for lib, side in ((base, "BASE"), (proposed, "PROPOSED"))]
+        for p in positions
+    }
+    tallies = {p: _Tally(p) for p in positions}
+    layouts = LayoutCache()
+    for batch in batches:
+        for p in positions:
+            tallies[p].add([check_with(r, p, batch, as_of, backend, layouts) for r in rulesets[p]])
+    report = DiffReport(as_of=as_of, summaries=[], flips=[])
+    for tally in tallies.values():
+        if tally.base is None:  # no batch at all: nothing was decided
+            tally.add([check_with(r, tally.position, [], as_of, backend, layouts) for r in rulesets[tally.position]])
+        tally.flips.sort(key=lambda f: (f.candidate.name, f.candidate.nip))
+        report.summaries.append(tally.summary())
+        report.flips.extend(tally.flips)
+        report.problems.extend(p for p in tally.problems if p not in report.problems)
+    return report
+
+
+def no_positions() -> InputError:
+    return InputError(
+        [
+            Problem(
+                code="no_positions",
+                message="the two rule directories share no position class",
+                hint="name one with --position",
+            )
+        ]
+    )
+
+
 def diff(
     base: Library,
     proposed: Library,
@@ -208,15 +271,7 @@ def diff(
 ) -> DiffReport:
     """Every candidate whose verdict differs between ``base`` and ``proposed``, per position class."""
     if not positions:
-        raise InputError(
-            [
-                Problem(
-                    code="no_positions",
-                    message="the two rule directories share no position class",
-                    hint="name one with --position",
-                )
-            ]
-        )
+        raise no_positions()
     report = DiffReport(as_of=as_of, summaries=[], flips=[])
     for position_id in positions:
         summary, flips, problems = diff_position(base, proposed, position_id, candidates, as_of, ruleset_id, backend)
