@@ -289,7 +289,10 @@ def diff(**options: Any) -> None:
 @opt.facts_option
 @click.option("--position", "position_id", required=True, metavar="ID", help="Position class whose threshold is swept.")
 @click.option(
-    "--requirement", required=True, metavar="ID", help="The check whose threshold takes each value (e.g. experience-pengawas)."
+    "--requirement",
+    required=True,
+    metavar="ID",
+    help="The check whose threshold takes each value (e.g. experience-pengawas).",
 )
 @click.option(
     "--values",

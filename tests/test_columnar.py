@@ -209,7 +209,8 @@ def test_an_altered_or_foreign_table_is_refused(tmp_path: Path, tables: dict[dt.
     table = tables[AS_OF[1]]
     altered = tmp_path / "altered.parquet"
     frame = pl.read_parquet(table.path)
-    frame = frame.with_columns(pl.when(pl.col("nip") == frame["nip"][0]).then(pl.lit("0" * 64)).otherwise("dossier").alias("dossier"))
+    first = pl.col("nip") == frame["nip"][0]
+    frame = frame.with_columns(pl.when(first).then(pl.lit("0" * 64)).otherwise("dossier").alias("dossier"))
     frame.write_parquet(altered, metadata=pl.read_parquet_metadata(table.path))
     assert "altered" in _refused(open_table, altered, AS_OF[1])
     foreign = tmp_path / "foreign.parquet"

@@ -10,6 +10,7 @@ from pathlib import Path
 import click
 
 from engine.commands.common import exit_for, no_candidates, report_problems
+from engine.decide.pipeline import Backend
 from engine.errors import ExitCode, Problem, ProblemCode
 from engine.load.intake import LoadedCandidate
 from engine.load.library import Library, load_library
@@ -85,7 +86,7 @@ def _from_files(
     report_file: Path | None,
     lang: str,
 ) -> tuple[DiffReport, list[LoadedCandidate]]:
-    engine = "reference" if backend == "reference" else "durable"
+    engine: Backend = "reference" if backend == "reference" else "durable"
     positions = _positions(old, new, position_ids, as_of, ruleset_id, lang)
     if report_file is not None or any(str(p) == "-" for p in paths):
         # stdin, or the change dossier (which lists every candidate): the population is held in memory
@@ -97,13 +98,13 @@ def _from_files(
         report = diff(old, new, positions, candidates, as_of, ruleset_id, backend=engine)
         report.problems[:0] = problems
         return report, candidates
-    problems: list[Problem] = []
+    bad: list[Problem] = []
     seen: list[int] = [0]
-    report = diff_batches(old, new, positions, _batches(paths, problems, seen), as_of, ruleset_id, backend=engine)
-    if not seen[0] and not problems:
+    found = diff_batches(old, new, positions, _batches(paths, bad, seen), as_of, ruleset_id, backend=engine)
+    if not seen[0] and not bad:
         raise no_candidates()
-    report.problems[:0] = problems
-    return report, []
+    found.problems[:0] = bad
+    return found, []
 
 
 def _batches(paths: tuple[Path, ...], problems: list[Problem], seen: list[int]) -> Iterator[list[LoadedCandidate]]:
@@ -156,8 +157,8 @@ def _from_table(
 ) -> DiffReport:
     from engine.decide.stream import candidate_files
     from engine.facts.table import check_dossiers, open_table
-    from engine.tools.diff import ruleset_for
     from engine.present.table_view import cross_check_line
+    from engine.tools.diff import ruleset_for
     from engine.tools.sweep import CrossChecked, diff_table
 
     table = open_table(facts, as_of)

@@ -19,15 +19,15 @@ def column(plan: Plan, index: int) -> str:
 
 def check_expr(check: PlanCheck, field: pl.Expr) -> pl.Expr:
     """True where the check passes; an absent (null) value never passes, as in the reference evaluator."""
-    value = check.value
-    values = list(value) if isinstance(value, tuple) else [value]
+    values = list(check.value) if isinstance(check.value, tuple) else [check.value]
+    one = pl.lit(values[0], dtype=pl.Int64)
     ops: dict[str, Callable[[], pl.Expr]] = {
-        "eq": lambda: field == value,
-        "ne": lambda: field != value,
-        "gt": lambda: field > value,
-        "gte": lambda: field >= value,
-        "lt": lambda: field < value,
-        "lte": lambda: field <= value,
+        "eq": lambda: field.eq(one),
+        "ne": lambda: field.ne(one),
+        "gt": lambda: field.gt(one),
+        "gte": lambda: field.ge(one),
+        "lt": lambda: field.lt(one),
+        "lte": lambda: field.le(one),
         "in": lambda: field.is_in(values),
         "not_in": lambda: ~field.is_in(values),
     }

@@ -5,8 +5,8 @@ the vocabulary in its engine encoding (null = not known), ``extra`` (encoded fac
 vocabulary, e.g. technical competencies, as JSON), ``unknown`` (facts that are invalid, ``i:``, or not held by the
 source, ``n:``), ``waivers`` (JSON), ``facts`` (the derived facts, values in their native form, so a decision
 made from the table is the decision made from the file) and ``problems`` (JSON; a dossier that could not be read
-keeps its row, without facts, so a run over the table reports it as a run over the files would). The file's key-value metadata holds the format, the
-vocabulary version, the as-of date, the row count and one content hash over all of it.
+keeps its row, without facts, so a run over the table reports it as a run over the files would). The file's
+key-value metadata holds the format, the vocabulary version, the as-of date, the row count and one content hash over all of it.
 """
 
 from __future__ import annotations
@@ -120,7 +120,7 @@ def facts_from_json(text: str, as_of: dt.date) -> Facts:
 def candidate_of(nip: str, name: str, waivers: str) -> Candidate:
     """What a decision needs of the dossier besides its facts: NIP, name and waivers (validated when written)."""
     found = [Waiver.model_validate(w) for w in orjson.loads(waivers)] if waivers else []
-    return Candidate.model_construct(nip=nip, name=name, waivers=found)
+    return Candidate.model_construct(nip=nip, name=name, waivers=found)  # type: ignore[call-arg]
 
 
 def row_of(loaded: LoadedCandidate, dossier: str, as_of: dt.date) -> dict[str, Any]:
@@ -128,12 +128,13 @@ def row_of(loaded: LoadedCandidate, dossier: str, as_of: dt.date) -> dict[str, A
     values = facts.values
     row: dict[str, Any] = {"nip": loaded.candidate.nip, "name": loaded.candidate.name, "file": loaded.file}
     row["dossier"] = dossier
-    extra = {}
+    extra: dict[str, int] = {}
     for name, value in values.items():
         spec = lookup(name)
         if spec is not None:
             (row if name in SCHEMA else extra)[name] = encode(spec, value)
-    unknown = [f"i:{k}" for k in facts.invalid] + [f"n:{k}" for k, n in facts.missing.items() if n.code == "not_recorded"]
+    unknown = [f"i:{k}" for k in facts.invalid]
+    unknown += [f"n:{k}" for k, n in facts.missing.items() if n.code == "not_recorded"]
     row["extra"] = orjson.dumps(extra, option=orjson.OPT_SORT_KEYS).decode() if extra else ""
     row["unknown"] = ",".join(sorted(unknown))
     waivers = loaded.candidate.waivers
@@ -272,7 +273,8 @@ def open_table(path: Path, as_of: dt.date | None = None, verify: bool = True) ->
         )
     built = dt.date.fromisoformat(meta["layak.as_of"])
     if as_of is not None and as_of != built:
-        raise _stale(path, f"facts derived as of {built}, this run is as of {as_of}", f"use --as-of {built}, or {rebuild}")
+        what = f"facts derived as of {built}, this run is as of {as_of}"
+        raise _stale(path, what, f"use --as-of {built}, or {rebuild}")
     table = FactTable(path=path, as_of=built, rows=int(meta["layak.rows"]), content_hash=meta["layak.content_hash"])
     if verify:
         ids = pl.read_parquet(path, columns=["file", "dossier"])

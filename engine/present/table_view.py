@@ -7,12 +7,12 @@ from pathlib import Path
 from typing import Any
 
 from engine.facts.table import Built
-from engine.present.tools_view import diff_columns, diff_json, diff_rows
-from engine.tools.diff import VERDICTS, DiffReport
-from engine.tools.sweep import CrossChecked, SweepReport
 from engine.present.i18n import LABELS, label
 from engine.present.render import Report, Table
+from engine.present.tools_view import diff_columns, diff_json, diff_rows
 from engine.present.views import problems_json
+from engine.tools.diff import VERDICTS, DiffReport
+from engine.tools.sweep import CrossChecked, SweepReport
 
 LABELS.update(
     {

@@ -11,7 +11,6 @@ from __future__ import annotations
 import random
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any
 
 import polars as pl
 
@@ -105,7 +104,8 @@ def decide_population(pop: Population, layout: Layout) -> Decided:
         first.setdefault(group, row)
     decided = Decided(layout=layout, verdicts=[], groups=groups, statuses={}, masks=masks)
     verdict_of: dict[int, Verdict | None] = {}
-    for (group, _row), (made, problems) in zip(first.items(), _decide_rows(pop, decided, list(first.values())), strict=True):
+    made_first = _decide_rows(pop, decided, list(first.values()))
+    for group, (made, problems) in zip(first, made_first, strict=True):
         decided.problems.extend(problems)
         verdict_of[group] = made.verdict if made else None
         if made is not None:

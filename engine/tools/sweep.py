@@ -51,7 +51,7 @@ def compare(
     counts: dict[tuple[Verdict, Verdict], int] = {}
     flips = []
     position = after.layout.position.id
-    for r, b, a in zip(flipped, ft.decisions(pop, before, flipped), ft.decisions(pop, after, flipped), strict=True):
+    for b, a in zip(ft.decisions(pop, before, flipped), ft.decisions(pop, after, flipped), strict=True):
         counts[(b.verdict, a.verdict)] = counts.get((b.verdict, a.verdict), 0) + 1
         flips.append(Flip(a.candidate, position, b.verdict, a.verdict, requirement_changes(b, a)))
     flips.sort(key=lambda f: (f.candidate.name, f.candidate.nip))
@@ -76,7 +76,11 @@ def decided(pop: ft.Population, layout: Layout, check: CrossChecked) -> ft.Decid
 
 
 def diff_table(
-    base: Sequence[Ruleset], proposed: Sequence[Ruleset], positions: Sequence[str], table: FactTable, check: CrossChecked
+    base: Sequence[Ruleset],
+    proposed: Sequence[Ruleset],
+    positions: Sequence[str],
+    table: FactTable,
+    check: CrossChecked,
 ) -> DiffReport:
     """``layak diff --facts``: each position decided under both rulesets over the table (columnar backend)."""
     report = DiffReport(as_of=table.as_of, summaries=[], flips=[])
@@ -174,7 +178,9 @@ def sweep(
     current = ft.compile_for(ruleset, position_id, layouts)
     found: RuleNode = _find(current.position, requirement)
     assert isinstance(found, Check)
-    variants = [ft.compile_for(variant(ruleset, current.position, requirement, v), position_id, layouts) for v in values]
+    variants = [
+        ft.compile_for(variant(ruleset, current.position, requirement, v), position_id, layouts) for v in values
+    ]
     pop = ft.population(table, [current, *variants])
     base = decided(pop, current, check)
     steps = []
