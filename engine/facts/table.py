@@ -6,7 +6,8 @@ vocabulary, e.g. technical competencies, as JSON), ``unknown`` (facts that are i
 source, ``n:``), ``waivers`` (JSON), ``facts`` (the derived facts, values in their native form, so a decision
 made from the table is the decision made from the file) and ``problems`` (JSON; a dossier that could not be read
 keeps its row, without facts, so a run over the table reports it as a run over the files would). The file's
-key-value metadata holds the format, the vocabulary version, the as-of date, the row count and one content hash over all of it.
+key-value metadata holds the format, the vocabulary version, the as-of date, the row count and one content
+hash over all of it.
 """
 
 from __future__ import annotations
