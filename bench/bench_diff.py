@@ -1,6 +1,8 @@
-"""layak benchmark: `diff` over the committed 2,000-candidate population, shipped rules against a changed copy.
+"""layak benchmark: `diff` over the committed 2,000-candidate population, shipped rules against a changed copy,
+and `diff --facts` over a facts table of generated candidates (default 100,000), side by side in one run.
 
 Run from the repository root:  python bench/bench_diff.py [--repeat 3] [--position administrator] [--all-positions]
+                                                        [--facts-rows 100000] [--cross-check 1]
 See bench/README.md ("layak diff") for what is timed and the last printed numbers.
 """
 
@@ -65,6 +67,8 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=3, help="timed rounds per case [3]")
     parser.add_argument("--position", default="administrator", help="position class compared [administrator]")
     parser.add_argument("--all-positions", action="store_true", help="compare every class in force in both")
+    parser.add_argument("--facts-rows", type=int, default=100_000, help="generated rows of the facts table [100000]")
+    parser.add_argument("--cross-check", type=float, default=1.0, help="percent re-decided on durable-rules [1]")
     args = parser.parse_args()
     load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
     print(
@@ -89,6 +93,11 @@ def main() -> None:
         print("timed (median of rounds; each candidate decided under both rule sets, then compared):")
         print(f"  {'load_candidates (1 round)':<34} {load_s:8.2f} s  {count / load_s:9,.0f} candidates/s")
         reports: dict[str, DiffReport] = {}
+        from bench_facts import facts_cases
+
+        facts_cases(
+            base, proposed, positions, candidates, Path(tmp), args.facts_rows, args.cross_check, args.repeat, line, timed
+        )
         for backend in ("durable", "reference"):
             _log(f"diff with the {backend} engine ...")
             engine: Backend = "durable" if backend == "durable" else "reference"

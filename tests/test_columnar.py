@@ -141,7 +141,7 @@ def test_decisions_from_a_facts_table_equal_decisions_from_the_files(
                 for row, made in zip(rows, ft.decisions(pop, decided, rows), strict=True):
                     want = by_file[pop.frame["file"][row]]
                     assert decided.verdicts[row] == want.verdict
-                    assert decided.statuses[decided.groups[row]] == want.statuses
+                    assert columnar.statuses_of(decided.statuses[row]) == want.statuses
                     assert made.model_dump() == want.model_dump()
                     verdicts.add(want.verdict)
                 assert ft.cross_check(pop, decided, rows) == len(rows)

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from typing import Any
 
 import polars as pl
 
+from engine.compiler.layout import Layout
 from engine.compiler.plan import Plan, PlanCheck
 
 # Bits per mask column: 63 keeps every mask a non-negative Int64 (polars' widest signed integer).
@@ -78,3 +80,74 @@ def evaluate(plan: Plan, rows: Sequence[dict[str, int]]) -> list[frozenset[int]]
         return []
     masks = frame(plan, rows).select(mask_exprs(plan))
     return passed_sets([masks[c].to_list() for c in masks.columns], len(plan.checks))
+
+
+# ---------------------------------------------------------------- requirement statuses and verdicts
+
+# One letter per status in a row's status string (``statuses``), in layout (pre-order) node order.
+STATUS_CODES: dict[str, str] = {"pass": "p", "fail": "f", "missing": "m", "invalid": "i", "waived": "w"}
+STATUS_NAMES = {code: name for name, code in STATUS_CODES.items()}
+
+
+def unknown_expr(kind: str, fact: str) -> pl.Expr:
+    """True where ``fact`` is listed in the row's ``unknown`` column as invalid (``i``) or not held (``n``)."""
+    listed = pl.concat_str(pl.lit(","), pl.col("unknown"), pl.lit(","))
+    return listed.str.contains(f",{kind}:{fact},", literal=True)
+
+
+def status_frame(layout: Layout, frame: pl.DataFrame) -> pl.DataFrame:
+    """Per row (without waivers) the status of every requirement and the verdict, the rules of ``decide()``
+    applied column-wise: ``s<node>`` one status letter each, ``statuses`` all of them, ``verdict``.
+
+    ``frame`` holds a column per fact the layout reads (named by fact, encoded, null = absent) and ``unknown``.
+    """
+    plan = layout.plan
+    passed = check_exprs(plan, lambda i: plan.facts[i])
+    letter = {name: pl.lit(code) for name, code in STATUS_CODES.items()}
+    on_pass_review = {i for i in layout.check_nodes if getattr(layout.nodes[i].req, "on_pass", "pass") == "review"}
+    checks = []
+    for index, fact, check, acting, _acting_fact, missing_fails, review in layout.checks:
+        absent = pl.col(layout.node_facts[index]).is_null()
+        unrecorded = unknown_expr("n", fact)
+        without = (
+            pl.when(unknown_expr("i", fact))
+            .then(letter["invalid"])
+            .when(pl.lit(missing_fails) & ~unrecorded)
+            .then(letter["fail"])
+            .otherwise(letter["missing"])
+        )
+        shown_fail = letter["missing"] if review else letter["fail"]
+        failed: Any = pl.when(absent).then(without)
+        if acting >= 0:
+            failed = failed.when(passed[acting]).then(letter["missing"])
+        status = (
+            pl.when(passed[check])
+            .then(letter["missing"] if index in on_pass_review else letter["pass"])
+            .otherwise(failed.otherwise(shown_fail))
+        )
+        checks.append(status.alias(f"s{index}"))
+    out = frame.select(checks)
+    for index, is_any, children in layout.groups:  # children first
+        seen = [pl.col(f"s{c}") for c in children]
+        ok = pl.any_horizontal([s.is_in(["p", "w"]) for s in seen])
+        open_ = pl.any_horizontal([s.is_in(["m", "i"]) for s in seen])
+        failing = pl.any_horizontal([s == "f" for s in seen])
+        if is_any:
+            group = pl.when(ok).then(letter["pass"]).when(open_).then(letter["missing"]).otherwise(letter["fail"])
+        else:
+            group = pl.when(failing).then(letter["fail"]).when(open_).then(letter["missing"]).otherwise(letter["pass"])
+        out = out.with_columns(group.alias(f"s{index}"))
+    mandatory = [pl.col(f"s{i}") for i in layout.mandatory]
+    verdict = (
+        pl.when(pl.any_horizontal([m == "f" for m in mandatory]) if mandatory else pl.lit(False))
+        .then(pl.lit("not_eligible"))
+        .when(pl.any_horizontal([m.is_in(["m", "i"]) for m in mandatory]) if mandatory else pl.lit(False))
+        .then(pl.lit("needs_review"))
+        .otherwise(pl.lit("eligible"))
+    )
+    nodes = [pl.col(f"s{i}") for i in range(len(layout.nodes))]
+    return out.select(pl.concat_str(nodes).alias("statuses"), verdict.alias("verdict"))
+
+
+def statuses_of(text: str) -> tuple[str, ...]:
+    return tuple(STATUS_NAMES[c] for c in text)

@@ -13,6 +13,7 @@ hash over all of it.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 import tempfile
 from collections.abc import Callable, Iterable, Iterator
@@ -118,10 +119,16 @@ def facts_from_json(text: str, as_of: dt.date) -> Facts:
     )
 
 
+@functools.cache
+def _blank() -> Candidate:
+    return Candidate.model_construct(nip="", name="", waivers=[])  # type: ignore[call-arg]
+
+
 def candidate_of(nip: str, name: str, waivers: str) -> Candidate:
     """What a decision needs of the dossier besides its facts: NIP, name and waivers (validated when written)."""
     found = [Waiver.model_validate(w) for w in orjson.loads(waivers)] if waivers else []
-    return Candidate.model_construct(nip=nip, name=name, waivers=found)  # type: ignore[call-arg]
+    # model_construct inspects every default factory on each call; copying one blank candidate does not
+    return _blank().model_copy(update={"nip": nip, "name": name, "waivers": found})
 
 
 def row_of(loaded: LoadedCandidate, dossier: str, as_of: dt.date) -> dict[str, Any]:
@@ -176,6 +183,16 @@ def build(
     on_batch: Callable[[int], None] | None = None,
 ) -> Built:
     """Derive the facts of every dossier in ``files`` and write the table to ``out``, batch by batch."""
+    return build_from(((name, read(Path(name)), _digest(name)) for name in files), as_of, out, on_batch)
+
+
+def build_from(
+    dossiers: Iterable[tuple[str, LoadedCandidate | list[Problem], str]],
+    as_of: dt.date,
+    out: Path,
+    on_batch: Callable[[int], None] | None = None,
+) -> Built:
+    """The table of dossiers given as (file, the loaded candidate or its problems, SHA-256 of its bytes)."""
     vocabulary = vocabulary_version()
     content = _Hash(as_of, vocabulary)
     problems: list[Problem] = []
@@ -193,9 +210,7 @@ def build(
                     on_batch(len(batch))
                 batch.clear()
 
-        for name in files:
-            loaded = read(Path(name))
-            dossier = _digest(name)
+        for name, loaded, dossier in dossiers:
             content.add(name, dossier)
             rows += 1
             if not isinstance(loaded, list) and loaded.candidate.nip in seen:

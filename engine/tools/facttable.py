@@ -1,9 +1,8 @@
 """Deciding a whole facts table at once: the columnar backend's passing checks, verdicts, and the cross-check.
 
-A verdict (and every requirement status) is a function of which plan checks pass, which facts the layout reads
-are present, which absent ones are invalid or not held by the source, and the candidate's waivers. Rows alike
-in all of these are decided once, by ``decide()`` on one of them; rows with waivers are each their own group.
-A seeded sample is re-decided from its stored facts on durable-rules and must agree exactly.
+Requirement statuses and verdicts are computed column-wise by the rules of ``decide()`` (engine/evaluate/
+columnar.py); rows with waivers, every verdict change shown, and a seeded sample are decided by ``decide()``
+itself from their stored facts, the sample on durable-rules, and must agree exactly.
 """
 
 from __future__ import annotations
@@ -14,12 +13,12 @@ from dataclasses import dataclass, field
 
 import polars as pl
 
-from engine.compiler.layout import Layout, LayoutCache, Status
+from engine.compiler.layout import Layout, LayoutCache
 from engine.compiler.plan import encode_row
 from engine.decide.decision import Decision, Verdict, decide, waiver_problems
 from engine.decide.pipeline import select_position
 from engine.errors import CrossCheckMismatch, Problem
-from engine.evaluate.columnar import MASK_BITS, mask_exprs, passed_sets
+from engine.evaluate.columnar import STATUS_CODES, mask_exprs, passed_sets, status_frame, statuses_of
 from engine.facts.table import FACT_COLUMNS, FactTable, candidate_of, facts_from_json, problems_of
 from engine.load.library import content_hash
 from engine.load.rulefile import Ruleset
@@ -43,6 +42,20 @@ class Population:
     table: FactTable
     frame: pl.DataFrame
     problems: list[Problem]
+    cache: dict[int, str] = field(default_factory=dict)  # stored facts (JSON) by frame row, read once
+
+    def stored(self, rows: Sequence[int]) -> list[str]:
+        """The stored facts of some rows; those not read yet are read in one pass over the table."""
+        need = sorted({r for r in rows if r not in self.cache})
+        if need:
+            wanted = pl.DataFrame({"_row": [self.frame["_row"][r] for r in need]}, schema={"_row": pl.UInt32})
+            read = self.table.scan().select("facts").with_row_index("_row").join(wanted.lazy(), on="_row")
+            found = dict(read.collect().iter_rows())
+            self.cache.update((r, found[self.frame["_row"][r]]) for r in need)
+        return [self.cache[r] for r in rows]
+
+    def with_waivers(self) -> list[int]:
+        return [r for r, w in enumerate(self.frame["waivers"]) if w]
 
 
 def population(table: FactTable, layouts: Sequence[Layout]) -> Population:
@@ -62,12 +75,12 @@ def population(table: FactTable, layouts: Sequence[Layout]) -> Population:
 
 @dataclass
 class Decided:
-    """One layout over a population: per row its verdict (None: excluded by a waiver problem) and group."""
+    """One layout over a population: per row its verdict (None: excluded by a waiver problem) and its
+    requirement statuses (one letter per node, ``columnar.STATUS_CODES``)."""
 
     layout: Layout
     verdicts: list[Verdict | None]
-    groups: list[int]
-    statuses: dict[int, tuple[Status, ...]]
+    statuses: list[str]
     masks: pl.DataFrame
     problems: list[Problem] = field(default_factory=list)
 
@@ -75,54 +88,21 @@ class Decided:
         return passed_sets([[m] for m in self.masks.row(row)], len(self.layout.plan.checks))[0]
 
 
-def _presence(names: Sequence[str]) -> list[pl.Expr]:
-    out = []
-    for start in range(0, len(names), MASK_BITS):
-        bits = [
-            pl.col(n).is_not_null().cast(pl.Int64) * (1 << (i - start))
-            for i, n in enumerate(names)
-            if start <= i < start + MASK_BITS
-        ]
-        out.append(pl.sum_horizontal(bits).alias(f"p{start // MASK_BITS}"))
-    return out
-
-
 def decide_population(pop: Population, layout: Layout) -> Decided:
-    """Every row's verdict under ``layout``; each distinct group decided once by ``decide()``."""
+    """Every row's verdict and statuses under ``layout``: column-wise by the rules of ``decide()``, except rows
+    with waivers, which ``decide()`` itself decides from their stored facts."""
     plan = layout.plan
     masks = pop.frame.select(mask_exprs(plan, lambda i: plan.facts[i]))
-    keys = pop.frame.select(
-        pl.col("_row"),
-        *masks.get_columns(),
-        *_presence(_reads(layout)),
-        pl.col("unknown"),
-        pl.when(pl.col("waivers") != "").then(pl.col("_row")).otherwise(-1).alias("_own"),
+    found = status_frame(layout, pop.frame)
+    decided = Decided(
+        layout=layout, verdicts=found["verdict"].to_list(), statuses=found["statuses"].to_list(), masks=masks
     )
-    groups = keys.select(pl.struct(pl.exclude("_row")).rank("dense").cast(pl.Int64).alias("g"))["g"].to_list()
-    first: dict[int, int] = {}
-    for row, group in enumerate(groups):
-        first.setdefault(group, row)
-    decided = Decided(layout=layout, verdicts=[], groups=groups, statuses={}, masks=masks)
-    verdict_of: dict[int, Verdict | None] = {}
-    made_first = _decide_rows(pop, decided, list(first.values()))
-    for group, (made, problems) in zip(first, made_first, strict=True):
+    waived = pop.with_waivers()
+    for row, (made, problems) in zip(waived, _decide_rows(pop, decided, waived), strict=True):
         decided.problems.extend(problems)
-        verdict_of[group] = made.verdict if made else None
-        if made is not None:
-            decided.statuses[group] = made.statuses
-    decided.verdicts = [verdict_of[g] for g in groups]
+        decided.verdicts[row] = made.verdict if made else None
+        decided.statuses[row] = "".join(STATUS_CODES[s] for s in made.statuses) if made else ""
     return decided
-
-
-def stored_facts(pop: Population, rows: Sequence[int]) -> list[str]:
-    """The stored facts (JSON) of some rows, read in one pass over the table."""
-    if not rows:
-        return []
-    wanted = pl.DataFrame({"_row": [int(pop.frame["_row"][r]) for r in rows]}, schema={"_row": pl.UInt32})
-    stored = (
-        pop.table.scan().select("facts").with_row_index("_row").join(wanted.lazy(), on="_row", maintain_order="right")
-    ).collect()["facts"]
-    return list(stored)
 
 
 def _decide_rows(
@@ -130,7 +110,7 @@ def _decide_rows(
 ) -> list[tuple[Decision | None, list[Problem]]]:
     layout = decided.layout
     out: list[tuple[Decision | None, list[Problem]]] = []
-    for row, text in zip(rows, stored_facts(pop, rows), strict=True):
+    for row, text in zip(rows, pop.stored(rows), strict=True):
         nip, name, file, waivers = (pop.frame[c][row] for c in ("nip", "name", "file", "waivers"))
         candidate = candidate_of(nip, name, waivers)
         found = waiver_problems(candidate, layout.position, file) if waivers else []
@@ -168,8 +148,8 @@ def cross_check(pop: Population, decided: Decided, rows: Sequence[int]) -> int:
         engine = evaluator.evaluate([encode_row(plan, d.facts) for d in full])
     for row, made, passed in zip(rows, full, engine, strict=True):
         columnar = decided.passed(row)
-        group = decided.groups[row]
-        if passed != columnar or made.verdict != decided.verdicts[row] or made.statuses != decided.statuses[group]:
+        statuses = statuses_of(decided.statuses[row])
+        if passed != columnar or made.verdict != decided.verdicts[row] or made.statuses != statuses:
             keys = sorted(plan.checks[i].key for i in passed ^ columnar)
             raise CrossCheckMismatch(
                 f"{pop.frame['file'][row]}: NIP {made.candidate.nip} under {plan.name}: durable-rules "

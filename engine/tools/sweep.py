@@ -9,7 +9,7 @@ from typing import Any
 
 from ruamel.yaml import YAML
 
-from engine.compiler.layout import Layout, LayoutCache, Status
+from engine.compiler.layout import Layout, LayoutCache
 from engine.decide.decision import Verdict
 from engine.errors import InputError, Problem, ProblemCode
 from engine.facts.table import FactTable
@@ -28,8 +28,19 @@ class CrossChecked:
     checked: int = 0
 
 
-def _shape(layout: Layout, statuses: tuple[Status, ...]) -> dict[str, tuple[Status, bool]]:
-    return {node.req.id: (statuses[i], node.req.mandatory) for i, node in enumerate(layout.nodes)}
+def _shape(layout: Layout) -> tuple[tuple[str, bool], ...]:
+    return tuple((node.req.id, node.req.mandatory) for node in layout.nodes)
+
+
+def _moved(before: ft.Decided, after: ft.Decided, row: int) -> bool:
+    """Whether a requirement's status or bindingness differs (``requirement_changes``), the trees differing."""
+
+    def sides(decided: ft.Decided) -> dict[str, tuple[str, bool]]:
+        nodes = decided.layout.nodes
+        return {n.req.id: (decided.statuses[row][i], n.req.mandatory) for i, n in enumerate(nodes)}
+
+    old, new = sides(before), sides(after)
+    return any(old.get(k) != new.get(k) for k in {*old, *new})
 
 
 def compare(
@@ -38,16 +49,11 @@ def compare(
     """Verdict counts and flips of the rows both layouts decided; a flip lists the requirements that made it."""
     both = [r for r, (b, a) in enumerate(zip(before.verdicts, after.verdicts, strict=True)) if b and a]
     flipped = [r for r in both if before.verdicts[r] != after.verdicts[r]]
+    same_shape = _shape(before.layout) == _shape(after.layout)
     quiet = 0
-    moved: dict[tuple[int, int], bool] = {}
     for r in both:
-        if before.verdicts[r] == after.verdicts[r]:
-            pair = (before.groups[r], after.groups[r])
-            if pair not in moved:
-                moved[pair] = _shape(before.layout, before.statuses[pair[0]]) != _shape(
-                    after.layout, after.statuses[pair[1]]
-                )
-            quiet += moved[pair]
+        if before.verdicts[r] == after.verdicts[r] and before.statuses[r] != after.statuses[r]:
+            quiet += same_shape or _moved(before, after, r)
     counts: dict[tuple[Verdict, Verdict], int] = {}
     flips = []
     position = after.layout.position.id
@@ -70,8 +76,10 @@ def compare(
 
 def decided(pop: ft.Population, layout: Layout, check: CrossChecked) -> ft.Decided:
     """The layout over the population, its cross-check sample re-decided on durable-rules."""
+    sample = ft.sample(pop.frame.height, check.percent, check.seed)
+    pop.stored([*sample, *pop.with_waivers()])  # one read of the stored facts for every layout of the run
     out = ft.decide_population(pop, layout)
-    check.checked += ft.cross_check(pop, out, ft.sample(pop.frame.height, check.percent, check.seed))
+    check.checked += ft.cross_check(pop, out, sample)
     return out
 
 
