@@ -19,7 +19,9 @@ from engine.decide.decision import Decision, Verdict, decide, waiver_problems
 from engine.decide.pipeline import select_position
 from engine.errors import CrossCheckMismatch, Problem
 from engine.evaluate.columnar import STATUS_CODES, mask_exprs, passed_sets, status_frame, statuses_of
+from engine.facts.derive import Facts
 from engine.facts.table import FACT_COLUMNS, FactTable, candidate_of, facts_from_json, problems_of
+from engine.load.candidate import Candidate
 from engine.load.library import content_hash
 from engine.load.rulefile import Ruleset
 
@@ -42,16 +44,21 @@ class Population:
     table: FactTable
     frame: pl.DataFrame
     problems: list[Problem]
-    cache: dict[int, str] = field(default_factory=dict)  # stored facts (JSON) by frame row, read once
+    cache: dict[int, tuple[Candidate, Facts]] = field(default_factory=dict)  # by frame row, read once
 
-    def stored(self, rows: Sequence[int]) -> list[str]:
-        """The stored facts of some rows; those not read yet are read in one pass over the table."""
+    def stored(self, rows: Sequence[int]) -> list[tuple[Candidate, Facts]]:
+        """The candidate (NIP, name, waivers) and stored facts of some rows; those not read yet are read in one
+        pass over the table."""
         need = sorted({r for r in rows if r not in self.cache})
         if need:
-            wanted = pl.DataFrame({"_row": [self.frame["_row"][r] for r in need]}, schema={"_row": pl.UInt32})
-            read = self.table.scan().select("facts").with_row_index("_row").join(wanted.lazy(), on="_row")
-            found = dict(read.collect().iter_rows())
-            self.cache.update((r, found[self.frame["_row"][r]]) for r in need)
+            index = self.frame["_row"]
+            wanted = pl.DataFrame({"_row": [index[r] for r in need]}, schema={"_row": pl.UInt32})
+            read = self.table.scan().select("nip", "name", "waivers", "facts").with_row_index("_row")
+            found = {row[0]: row[1:] for row in read.join(wanted.lazy(), on="_row").collect().iter_rows()}
+            as_of = self.table.as_of
+            for r in need:
+                nip, name, waivers, text = found[index[r]]
+                self.cache[r] = (candidate_of(nip, name, waivers), facts_from_json(text, as_of))
         return [self.cache[r] for r in rows]
 
     def with_waivers(self) -> list[int]:
@@ -110,14 +117,13 @@ def _decide_rows(
 ) -> list[tuple[Decision | None, list[Problem]]]:
     layout = decided.layout
     out: list[tuple[Decision | None, list[Problem]]] = []
-    for row, text in zip(rows, pop.stored(rows), strict=True):
-        nip, name, file, waivers = (pop.frame[c][row] for c in ("nip", "name", "file", "waivers"))
-        candidate = candidate_of(nip, name, waivers)
-        found = waiver_problems(candidate, layout.position, file) if waivers else []
+    files = pop.frame["file"]
+    for row, (candidate, facts) in zip(rows, pop.stored(rows), strict=True):
+        file = files[row]
+        found = waiver_problems(candidate, layout.position, file) if candidate.waivers else []
         if found:
             out.append((None, found))
             continue
-        facts = facts_from_json(text, pop.table.as_of)
         out.append((decide(layout, candidate, facts, decided.passed(row), file), []))
     return out
 
