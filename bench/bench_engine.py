@@ -12,7 +12,6 @@ from __future__ import annotations
 import argparse
 import os
 import platform
-import statistics
 import sys
 import time
 from collections import Counter
@@ -29,7 +28,7 @@ from zen_backend import CHUNK, ZenEvaluator
 
 from engine.compiler.layout import Layout, compile_layout
 from engine.compiler.plan import compile_position, encode_row
-from engine.decide.decision import Decision, decide
+from engine.decide.decision import Decision
 from engine.evaluate import columnar, reference
 from engine.evaluate.durable import DurableEvaluator
 from engine.facts.derive import derive
