@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import secrets
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import click
@@ -100,14 +100,20 @@ def _from_files(
         return report, candidates
     bad: list[Problem] = []
     seen: list[int] = [0]
-    found = diff_batches(old, new, positions, _batches(paths, bad, seen), as_of, ruleset_id, backend=engine)
+    from engine.present.progress import progress
+
+    with progress(None, "diff", lang=lang) as bar:
+        batches = _batches(paths, bad, seen, bar.advance)
+        found = diff_batches(old, new, positions, batches, as_of, ruleset_id, backend=engine)
     if not seen[0] and not bad:
         raise no_candidates()
     found.problems[:0] = bad
     return found, []
 
 
-def _batches(paths: tuple[Path, ...], problems: list[Problem], seen: list[int]) -> Iterator[list[LoadedCandidate]]:
+def _batches(
+    paths: tuple[Path, ...], problems: list[Problem], seen: list[int], advance: Callable[[int], None]
+) -> Iterator[list[LoadedCandidate]]:
     """Valid candidates in batches, read as they are needed; a NIP seen before is a problem, not a candidate."""
     from engine.decide.stream import BATCH, candidate_files, read_candidate
 
@@ -138,9 +144,11 @@ def _batches(paths: tuple[Path, ...], problems: list[Problem], seen: list[int]) 
         batch.append(loaded)
         if len(batch) >= BATCH:
             yield batch
+            advance(len(batch))
             batch = []
     if batch:
         yield batch
+        advance(len(batch))
 
 
 def _from_table(
@@ -170,7 +178,10 @@ def _from_table(
     base = [ruleset_for(old, "BASE", p, ruleset_id, table.as_of) for p in positions]
     proposed = [ruleset_for(new, "PROPOSED", p, ruleset_id, table.as_of) for p in positions]
     check = CrossChecked(seed=secrets.randbelow(2**31) if seed is None else seed, percent=cross_check)
-    report = diff_table(base, proposed, positions, table, check)
+    from engine.present.progress import progress
+
+    with progress(2 * len(positions), "diff", lang=lang) as bar:
+        report = diff_table(base, proposed, positions, table, check, bar.advance)
     click.echo(cross_check_line(check, lang), err=True)
     return report
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import click
@@ -41,8 +42,11 @@ def _table(path: Path, as_of: dt.date, out: Path, fmt: str, lang: str) -> ExitCo
 
     if not path.exists():
         raise InputError([Problem(code=ProblemCode.NOT_FOUND, file=str(path), message="no such file or directory")])
+    from engine.present.progress import progress
+
     try:
-        built = build(candidate_files([path]), as_of, out, read_candidate)
+        with progress(None, "facts", lang=lang) as bar:
+            built = build(_counted(candidate_files([path]), bar.advance), as_of, out, read_candidate)
     except OSError as error:
         raise InputError(
             [Problem(code=ProblemCode.CANNOT_WRITE, file=str(out), message=str(error.strerror or error))]
@@ -54,3 +58,9 @@ def _table(path: Path, as_of: dt.date, out: Path, fmt: str, lang: str) -> ExitCo
     report_problems(built.problems, lang)
     return exit_for(built.problems)
 
+
+
+def _counted(files: Iterator[str], advance: Callable[[int], None]) -> Iterator[str]:
+    for name in files:
+        yield name
+        advance(1)

@@ -38,7 +38,11 @@ def run(
     table = open_table(facts, as_of)
     ruleset = load_library(rules).for_position(position_id, ruleset_id, table.as_of)
     check = CrossChecked(seed=secrets.randbelow(2**31) if seed is None else seed, percent=cross_check)
-    result = sweep(ruleset, position_id, requirement, [parse_value(v) for v in written], table, check)
+    from engine.present.progress import progress
+
+    with progress(len(written) + 1, "sweep", lang=lang) as bar:
+        parsed = [parse_value(v) for v in written]
+        result = sweep(ruleset, position_id, requirement, parsed, table, check, bar.advance)
     emit(sweep_report(result, lang), fmt, lang)
     click.echo(cross_check_line(check, lang), err=True)
     report_problems(result.problems, lang)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -74,12 +74,16 @@ def compare(
     return summary, flips
 
 
-def decided(pop: ft.Population, layout: Layout, check: CrossChecked) -> ft.Decided:
+def decided(
+    pop: ft.Population, layout: Layout, check: CrossChecked, advance: Callable[[int], None] | None = None
+) -> ft.Decided:
     """The layout over the population, its cross-check sample re-decided on durable-rules."""
     sample = ft.sample(pop.frame.height, check.percent, check.seed)
     pop.stored([*sample, *pop.with_waivers()])  # one read of the stored facts for every layout of the run
     out = ft.decide_population(pop, layout)
     check.checked += ft.cross_check(pop, out, sample)
+    if advance is not None:
+        advance(1)
     return out
 
 
@@ -89,6 +93,7 @@ def diff_table(
     positions: Sequence[str],
     table: FactTable,
     check: CrossChecked,
+    advance: Callable[[int], None] | None = None,
 ) -> DiffReport:
     """``layak diff --facts``: each position decided under both rulesets over the table (columnar backend)."""
     report = DiffReport(as_of=table.as_of, summaries=[], flips=[])
@@ -96,7 +101,7 @@ def diff_table(
     for position_id, old, new in zip(positions, base, proposed, strict=True):
         pair = [ft.compile_for(old, position_id, layouts), ft.compile_for(new, position_id, layouts)]
         pop = ft.population(table, pair)
-        first, second = (decided(pop, layout, check) for layout in pair)
+        first, second = (decided(pop, layout, check, advance) for layout in pair)
         summary, flips = compare(pop, first, second)
         report.summaries.append(summary)
         report.flips.extend(flips)
@@ -179,7 +184,13 @@ def variant(ruleset: Ruleset, position: PositionClass, requirement: str, value: 
 
 
 def sweep(
-    ruleset: Ruleset, position_id: str, requirement: str, values: Sequence[Any], table: FactTable, check: CrossChecked
+    ruleset: Ruleset,
+    position_id: str,
+    requirement: str,
+    values: Sequence[Any],
+    table: FactTable,
+    check: CrossChecked,
+    advance: Callable[[int], None] | None = None,
 ) -> SweepReport:
     """Every value of ``requirement``'s threshold decided over the table, each compared with the current one."""
     layouts = LayoutCache()
@@ -190,11 +201,11 @@ def sweep(
         ft.compile_for(variant(ruleset, current.position, requirement, v), position_id, layouts) for v in values
     ]
     pop = ft.population(table, [current, *variants])
-    base = decided(pop, current, check)
+    base = decided(pop, current, check, advance)
     steps = []
     for value, layout in zip(values, variants, strict=True):
         same = frozen_value(value) == frozen_value(found.value)
-        other = base if same else decided(pop, layout, check)
+        other = base if same else decided(pop, layout, check, advance)
         summary, flips = compare(pop, base, other)
         steps.append(Step(value=value, current=same, counts=summary.after, flips=flips, summary=summary))
     problems = [*pop.problems, *(p for p in base.problems if p not in pop.problems)]
