@@ -8,7 +8,7 @@ itself from their stored facts, the sample on durable-rules, and must agree exac
 from __future__ import annotations
 
 import random
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 import polars as pl
@@ -19,13 +19,15 @@ from engine.decide.decision import Decision, Verdict, decide, waiver_problems
 from engine.decide.pipeline import select_position
 from engine.errors import CrossCheckMismatch, Problem
 from engine.evaluate.columnar import STATUS_CODES, mask_exprs, passed_sets, status_frame, statuses_of
-from engine.facts.derive import Facts
+from engine.facts.derive import Facts, note
 from engine.facts.table import FACT_COLUMNS, FactTable, candidate_of, facts_from_json, problems_of
 from engine.load.candidate import Candidate
 from engine.load.library import content_hash
 from engine.load.rulefile import Ruleset
 
 DEFAULT_CROSS_CHECK = 1.0  # percent of the decided rows re-decided on durable-rules
+_NOT_RECORDED = note("not_recorded")
+_INVALID = note("invalid")
 
 
 def compile_for(ruleset: Ruleset, position_id: str, layouts: LayoutCache | None = None) -> Layout:
@@ -95,9 +97,30 @@ class Decided:
         return passed_sets([[m] for m in self.masks.row(row)], len(self.layout.plan.checks))[0]
 
 
+def _shared(pop: Population, layout: Layout) -> Callable[[Sequence[int]], list[tuple[Candidate, Facts]]]:
+    """Rows as ``decide()`` needs them for statuses alone: the facts the layout reads (encoded: a status depends
+    only on whether one is there), which absent ones are invalid or not held by the source, and the waivers."""
+    reads = _reads(layout)
+
+    def rows(wanted: Sequence[int]) -> list[tuple[Candidate, Facts]]:
+        out = []
+        for data in pop.frame[list(wanted)].iter_rows(named=True):
+            listed = data["unknown"].split(",") if data["unknown"] else []
+            facts = Facts(
+                as_of=pop.table.as_of,
+                values={n: data[n] for n in reads if data[n] is not None},
+                missing={k[2:]: _NOT_RECORDED for k in listed if k.startswith("n:")},
+                invalid={k[2:]: _INVALID for k in listed if k.startswith("i:")},
+            )
+            out.append((candidate_of(data["nip"], data["name"], data["waivers"]), facts))
+        return out
+
+    return rows
+
+
 def decide_population(pop: Population, layout: Layout) -> Decided:
     """Every row's verdict and statuses under ``layout``: column-wise by the rules of ``decide()``, except rows
-    with waivers, which ``decide()`` itself decides from their stored facts."""
+    with waivers, which ``decide()`` itself decides (from what the statuses depend on, see ``_shared``)."""
     plan = layout.plan
     masks = pop.frame.select(mask_exprs(plan, lambda i: plan.facts[i]))
     found = status_frame(layout, pop.frame)
@@ -105,7 +128,7 @@ def decide_population(pop: Population, layout: Layout) -> Decided:
         layout=layout, verdicts=found["verdict"].to_list(), statuses=found["statuses"].to_list(), masks=masks
     )
     waived = pop.with_waivers()
-    for row, (made, problems) in zip(waived, _decide_rows(pop, decided, waived), strict=True):
+    for row, (made, problems) in zip(waived, _decide_rows(pop, decided, waived, _shared(pop, layout)), strict=True):
         decided.problems.extend(problems)
         decided.verdicts[row] = made.verdict if made else None
         decided.statuses[row] = "".join(STATUS_CODES[s] for s in made.statuses) if made else ""
@@ -113,12 +136,15 @@ def decide_population(pop: Population, layout: Layout) -> Decided:
 
 
 def _decide_rows(
-    pop: Population, decided: Decided, rows: Sequence[int]
+    pop: Population,
+    decided: Decided,
+    rows: Sequence[int],
+    read: Callable[[Sequence[int]], list[tuple[Candidate, Facts]]] | None = None,
 ) -> list[tuple[Decision | None, list[Problem]]]:
     layout = decided.layout
     out: list[tuple[Decision | None, list[Problem]]] = []
     files = pop.frame["file"]
-    for row, (candidate, facts) in zip(rows, pop.stored(rows), strict=True):
+    for row, (candidate, facts) in zip(rows, (read or pop.stored)(rows), strict=True):
         file = files[row]
         found = waiver_problems(candidate, layout.position, file) if candidate.waivers else []
         if found:

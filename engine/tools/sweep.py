@@ -75,15 +75,27 @@ def compare(
 
 
 def decided(
-    pop: ft.Population, layout: Layout, check: CrossChecked, advance: Callable[[int], None] | None = None
-) -> ft.Decided:
-    """The layout over the population, its cross-check sample re-decided on durable-rules."""
+    pop: ft.Population,
+    layouts: Sequence[Layout],
+    pairs: Sequence[tuple[int, int]],
+    check: CrossChecked,
+    advance: Callable[[int], None] | None = None,
+) -> list[ft.Decided]:
+    """Each layout over the population, then the stored facts of the cross-check sample and of every row whose
+    verdict differs within ``pairs`` (indices into ``layouts``) read in one pass, and the sample re-decided on
+    durable-rules under each layout."""
+    out = []
+    for layout in layouts:
+        out.append(ft.decide_population(pop, layout))
+        if advance is not None:
+            advance(1)
     sample = ft.sample(pop.frame.height, check.percent, check.seed)
-    pop.stored([*sample, *pop.with_waivers()])  # one read of the stored facts for every layout of the run
-    out = ft.decide_population(pop, layout)
-    check.checked += ft.cross_check(pop, out, sample)
-    if advance is not None:
-        advance(1)
+    flipped = {
+        r for a, b in pairs for r, (x, y) in enumerate(zip(out[a].verdicts, out[b].verdicts, strict=True)) if x != y
+    }
+    pop.stored([*sample, *flipped])
+    for one in out:
+        check.checked += ft.cross_check(pop, one, sample)
     return out
 
 
@@ -101,7 +113,7 @@ def diff_table(
     for position_id, old, new in zip(positions, base, proposed, strict=True):
         pair = [ft.compile_for(old, position_id, layouts), ft.compile_for(new, position_id, layouts)]
         pop = ft.population(table, pair)
-        first, second = (decided(pop, layout, check, advance) for layout in pair)
+        first, second = decided(pop, pair, [(0, 1)], check, advance)
         summary, flips = compare(pop, first, second)
         report.summaries.append(summary)
         report.flips.extend(flips)
@@ -201,13 +213,14 @@ def sweep(
         ft.compile_for(variant(ruleset, current.position, requirement, v), position_id, layouts) for v in values
     ]
     pop = ft.population(table, [current, *variants])
-    base = decided(pop, current, check, advance)
+    same = [frozen_value(value) == frozen_value(found.value) for value in values]
+    swept = [layout for layout, current_value in zip(variants, same, strict=True) if not current_value]
+    base, *others = decided(pop, [current, *swept], [(0, i + 1) for i in range(len(swept))], check, advance)
     steps = []
-    for value, layout in zip(values, variants, strict=True):
-        same = frozen_value(value) == frozen_value(found.value)
-        other = base if same else decided(pop, layout, check, advance)
+    for value, current_value in zip(values, same, strict=True):
+        other = base if current_value else others.pop(0)
         summary, flips = compare(pop, base, other)
-        steps.append(Step(value=value, current=same, counts=summary.after, flips=flips, summary=summary))
+        steps.append(Step(value=value, current=current_value, counts=summary.after, flips=flips, summary=summary))
     problems = [*pop.problems, *(p for p in base.problems if p not in pop.problems)]
     return SweepReport(
         as_of=table.as_of,
