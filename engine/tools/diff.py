@@ -79,37 +79,43 @@ class DiffReport:
         return bool(self.flips)
 
 
-def _sides(decision: Decision) -> dict[str, tuple[Side, str | None, Text]]:
-    """Every requirement of a decision (children too) by id: its side, fact and text."""
-    layout = decision.layout
-    out = {}
-    for index, node in enumerate(layout.nodes):
-        value = decision.observed[index]
-        shown = None if value is None or node.spec is None else display(node.spec, value)
-        side = Side(
-            status=decision.statuses[index],
-            observed=shown,
-            expected=node.expected,
-            mandatory=node.req.mandatory,
-            note=decision.notes[index],
-        )
-        out[node.req.id] = (side, node.fact or None, node.req.text)
-    return out
+def _side(decision: Decision, index: int) -> tuple[Side, str | None, Text]:
+    """One requirement of a decision: its side, fact and text."""
+    node = decision.layout.nodes[index]
+    value = decision.observed[index]
+    shown = None if value is None or node.spec is None else display(node.spec, value)
+    side = Side(
+        status=decision.statuses[index],
+        observed=shown,
+        expected=node.expected,
+        mandatory=node.req.mandatory,
+        note=decision.notes[index],
+    )
+    return side, node.fact or None, node.req.text
+
+
+def _keys(decision: Decision) -> dict[str, tuple[int, Status, bool]]:
+    nodes, statuses = decision.layout.nodes, decision.statuses
+    return {node.req.id: (i, statuses[i], node.req.mandatory) for i, node in enumerate(nodes)}
 
 
 def requirement_changes(before: Decision, after: Decision) -> tuple[RequirementChange, ...]:
     """Requirements whose status or bindingness differs, in the proposed rules' order, then removed ones."""
-    old, new = _sides(before), _sides(after)
+    old, new = _keys(before), _keys(after)
     changes = []
     for rid in [*new, *(r for r in old if r not in new)]:
         a, b = old.get(rid), new.get(rid)
-        if a and b and (a[0].status, a[0].mandatory) == (b[0].status, b[0].mandatory):
+        if a and b and a[1:] == b[1:]:
             continue
-        source = b or a
+        was = _side(before, a[0]) if a else None
+        now = _side(after, b[0]) if b else None
+        source = now or was
         assert source is not None
-        _side, fact, text = source
+        _shown, fact, text = source
         changes.append(
-            RequirementChange(id=rid, fact=fact, text=text, before=a[0] if a else None, after=b[0] if b else None)
+            RequirementChange(
+                id=rid, fact=fact, text=text, before=was[0] if was else None, after=now[0] if now else None
+            )
         )
     return tuple(changes)
 

@@ -92,9 +92,12 @@ class Decided:
     statuses: list[str]
     masks: pl.DataFrame
     problems: list[Problem] = field(default_factory=list)
+    _rows: list[tuple[int, ...]] | None = None  # the masks as Python tuples, made on first use
 
     def passed(self, row: int) -> frozenset[int]:
-        return passed_sets([[m] for m in self.masks.row(row)], len(self.layout.plan.checks))[0]
+        if self._rows is None:
+            self._rows = self.masks.rows()
+        return passed_sets([[m] for m in self._rows[row]], len(self.layout.plan.checks))[0]
 
 
 def _shared(pop: Population, layout: Layout) -> Callable[[Sequence[int]], list[tuple[Candidate, Facts]]]:
