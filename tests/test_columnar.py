@@ -8,8 +8,10 @@ the decisions `check` makes from the files on durable-rules, field by field.
 from __future__ import annotations
 
 import datetime as dt
+import shutil
 from pathlib import Path
 
+import polars as pl
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -92,19 +94,40 @@ def library() -> Library:
 
 
 @pytest.fixture(scope="module")
-def candidates() -> list[LoadedCandidate]:
-    loaded, _problems = load_candidates([FIXTURES])
+def dossiers(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The fixtures, the SIASN imports (histories the source does not hold: facts ``not_recorded``), and two
+    files whose facts are invalid (born after the date; a competency level finer than hundredths)."""
+    folder = tmp_path_factory.mktemp("dossiers")
+    shutil.copytree(FIXTURES, folder / "candidates")
+    shutil.copytree(ROOT / "fixtures" / "siasn" / "expected", folder / "siasn")
+    text = (FIXTURES / "siti-rahma.yaml").read_text()
+    nip = text.split("nip: ", 1)[1].split("\n", 1)[0].strip().strip("'\"")
+    born = text.replace(nip, nip[:-1] + str((int(nip[-1]) + 1) % 10))
+    (folder / "born-later.yaml").write_text(born.replace("birth_date: 1982-03-15", "birth_date: 2031-01-01"))
+    fine = text.replace(nip, nip[:-1] + str((int(nip[-1]) + 2) % 10))
+    (folder / "too-precise.yaml").write_text(fine.replace("{code: M01, attained: 3,", "{code: M01, attained: 3.125,"))
+    return folder
+
+
+@pytest.fixture(scope="module")
+def candidates(dossiers: Path) -> list[LoadedCandidate]:
+    loaded, problems = load_candidates([dossiers])
+    assert len(loaded) > 60 and not problems, problems
     return loaded
 
 
 @pytest.fixture(scope="module")
-def tables(tmp_path_factory: pytest.TempPathFactory) -> dict[dt.date, FactTable]:
+def tables(tmp_path_factory: pytest.TempPathFactory, dossiers: Path) -> dict[dt.date, FactTable]:
     folder = tmp_path_factory.mktemp("tables")
     out = {}
     for as_of in AS_OF:
         path = folder / f"{as_of}.parquet"
-        build(candidate_files([FIXTURES]), as_of, path, read_candidate)
+        build(candidate_files([dossiers]), as_of, path, read_candidate)
         out[as_of] = open_table(path, as_of)
+        unknown = pl.read_parquet(path, columns=["unknown"])["unknown"].to_list()
+        assert any("i:age_years" in u for u in unknown)
+        assert as_of < AS_OF[-1] or any("i:competency.M01" in u for u in unknown)
+        assert sum("n:" in u for u in unknown) >= 10
     return out
 
 
@@ -204,8 +227,6 @@ def test_a_changed_dossier_is_named(tmp_path: Path) -> None:
 
 
 def test_an_altered_or_foreign_table_is_refused(tmp_path: Path, tables: dict[dt.date, FactTable]) -> None:
-    import polars as pl
-
     table = tables[AS_OF[1]]
     altered = tmp_path / "altered.parquet"
     frame = pl.read_parquet(table.path)

@@ -90,9 +90,24 @@ STATUS_NAMES = {code: name for name, code in STATUS_CODES.items()}
 
 
 def unknown_expr(kind: str, fact: str) -> pl.Expr:
-    """True where ``fact`` is listed in the row's ``unknown`` column as invalid (``i``) or not held (``n``)."""
-    listed = pl.concat_str(pl.lit(","), pl.col("unknown"), pl.lit(","))
-    return listed.str.contains(f",{kind}:{fact},", literal=True)
+    """True where ``fact`` is listed in the row's ``unknown`` column as invalid (``i``) or not held (``n``); a
+    frame may carry that column already split (``unknown_list``, a list of strings), which is faster."""
+    return pl.col(UNKNOWN_LIST).list.contains(f"{kind}:{fact}")
+
+
+UNKNOWN_LIST = "unknown_list"
+
+
+def with_unknown_list(frame: pl.DataFrame) -> pl.DataFrame:
+    """``frame`` with its ``unknown`` column split into ``unknown_list`` (what ``unknown_expr`` reads)."""
+    if UNKNOWN_LIST in frame.columns:
+        return frame
+    return frame.with_columns(
+        pl.when(pl.col("unknown") == "")
+        .then(pl.lit([], dtype=pl.List(pl.String)))
+        .otherwise(pl.col("unknown").str.split(","))
+        .alias(UNKNOWN_LIST)
+    )
 
 
 def status_frame(layout: Layout, frame: pl.DataFrame) -> pl.DataFrame:
@@ -126,7 +141,7 @@ def status_frame(layout: Layout, frame: pl.DataFrame) -> pl.DataFrame:
             .otherwise(failed.otherwise(shown_fail))
         )
         checks.append(status.alias(f"s{index}"))
-    out = frame.select(checks)
+    out = with_unknown_list(frame).select(checks)
     for index, is_any, children in layout.groups:  # children first
         seen = [pl.col(f"s{c}") for c in children]
         ok = pl.any_horizontal([s.is_in(["p", "w"]) for s in seen])

@@ -18,7 +18,14 @@ from engine.compiler.plan import encode_row
 from engine.decide.decision import Decision, Verdict, decide, waiver_problems
 from engine.decide.pipeline import select_position
 from engine.errors import CrossCheckMismatch, Problem
-from engine.evaluate.columnar import STATUS_CODES, mask_exprs, passed_sets, status_frame, statuses_of
+from engine.evaluate.columnar import (
+    STATUS_CODES,
+    mask_exprs,
+    passed_sets,
+    status_frame,
+    statuses_of,
+    with_unknown_list,
+)
 from engine.facts.derive import Facts, note
 from engine.facts.table import FACT_COLUMNS, FactTable, candidate_of, facts_from_json, problems_of
 from engine.load.candidate import Candidate
@@ -79,7 +86,8 @@ def population(table: FactTable, layouts: Sequence[Layout]) -> Population:
         frame = frame.with_columns(
             pl.col("extra").str.json_path_match(f"$['{n}']").cast(pl.Int64).alias(n) for n in extras
         )
-    return Population(table=table, frame=frame.drop("problems", "extra").with_row_index("_row"), problems=problems)
+    frame = with_unknown_list(frame.drop("problems", "extra").with_row_index("_row"))
+    return Population(table=table, frame=frame, problems=problems)
 
 
 @dataclass
