@@ -96,8 +96,16 @@ def main() -> None:
         from bench_facts import facts_cases
 
         facts_cases(
-            base, proposed, positions, candidates, Path(tmp), args.facts_rows, args.cross_check, args.repeat,
-            line, timed,
+            base,
+            proposed,
+            positions,
+            candidates,
+            Path(tmp),
+            args.facts_rows,
+            args.cross_check,
+            args.repeat,
+            line,
+            timed,
         )
         for backend in ("durable", "reference"):
             _log(f"diff with the {backend} engine ...")

@@ -82,8 +82,10 @@ def facts_cases(
     started = time.perf_counter()
     built = build_from(generated(rows), AS_OF, big)
     build_s = time.perf_counter() - started
-    print(f"  {'layak facts (derive + write)':<34} {build_s:8.2f} s  {rows / build_s:9,.0f} candidates/s"
-          f"  ({big.stat().st_size / 1e6:,.1f} MB, {built.rows:,} rows)")
+    print(
+        f"  {'layak facts (derive + write)':<34} {build_s:8.2f} s  {rows / build_s:9,.0f} candidates/s"
+        f"  ({big.stat().st_size / 1e6:,.1f} MB, {built.rows:,} rows)"
+    )
     table = open_table(big, AS_OF)
     for pct in (0.0, percent):
         walls, (report, check) = timed(lambda p=pct: _table_diff(base, proposed, positions, table, p), repeat)

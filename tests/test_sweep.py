@@ -134,7 +134,7 @@ def test_a_stale_table_stops_diff_and_sweep(table: Path, population: Path, tmp_p
     changed = tmp_path / "changed"
     shutil.copytree(population, changed)
     first = sorted(changed.iterdir())[0]
-    first.write_text(first.read_text().replace("}", ' }', 1))
+    first.write_text(first.read_text().replace("}", " }", 1))
     code, _out, err = run("diff", str(RULES), str(RULES), "--facts", str(table), "--candidates", str(changed))
     assert code == 3 and "stale_facts" in err and "gone" in err  # another folder: every file is new
 

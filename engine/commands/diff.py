@@ -43,9 +43,7 @@ def run(
     old, new = load_library(base), load_library(proposed)
     candidates: list[LoadedCandidate] = []
     if facts is not None:
-        report = _from_table(
-            old, new, facts, candidate_paths, position_ids, ruleset_id, as_of, cross_check, seed, lang
-        )
+        report = _from_table(old, new, facts, candidate_paths, position_ids, ruleset_id, as_of, cross_check, seed, lang)
     else:
         report, candidates = _from_files(
             old, new, candidate_paths, position_ids, ruleset_id, as_of or dt.date.today(), backend, report_file, lang
@@ -184,4 +182,3 @@ def _from_table(
         report = diff_table(base, proposed, positions, table, check, bar.advance)
     click.echo(cross_check_line(check, lang), err=True)
     return report
-

@@ -59,7 +59,6 @@ def _table(path: Path, as_of: dt.date, out: Path, fmt: str, lang: str) -> ExitCo
     return exit_for(built.problems)
 
 
-
 def _counted(files: Iterator[str], advance: Callable[[int], None]) -> Iterator[str]:
     for name in files:
         yield name

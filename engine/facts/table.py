@@ -314,7 +314,13 @@ def check_dossiers(table: FactTable, files: Iterator[str]) -> None:
             changed.append(name)
     removed = sorted(recorded)
     if changed or added or removed:
-        parts = [f"{label} {len(v)} ({', '.join(v[:3])}{', ...' if len(v) > 3 else ''})"
-                 for label, v in (("changed", changed), ("new", added), ("gone", removed)) if v]
-        raise _stale(table.path, "the dossiers differ from those the table was built from: " + "; ".join(parts),
-                     f"rebuild it: layak facts DIR --as-of {table.as_of} --out {table.path}")
+        parts = [
+            f"{label} {len(v)} ({', '.join(v[:3])}{', ...' if len(v) > 3 else ''})"
+            for label, v in (("changed", changed), ("new", added), ("gone", removed))
+            if v
+        ]
+        raise _stale(
+            table.path,
+            "the dossiers differ from those the table was built from: " + "; ".join(parts),
+            f"rebuild it: layak facts DIR --as-of {table.as_of} --out {table.path}",
+        )

@@ -43,9 +43,7 @@ def _moved(before: ft.Decided, after: ft.Decided, row: int) -> bool:
     return any(old.get(k) != new.get(k) for k in {*old, *new})
 
 
-def compare(
-    pop: ft.Population, before: ft.Decided, after: ft.Decided
-) -> tuple[PositionSummary, list[Flip]]:
+def compare(pop: ft.Population, before: ft.Decided, after: ft.Decided) -> tuple[PositionSummary, list[Flip]]:
     """Verdict counts and flips of the rows both layouts decided; a flip lists the requirements that made it."""
     both = [r for r, (b, a) in enumerate(zip(before.verdicts, after.verdicts, strict=True)) if b and a]
     flipped = [r for r in both if before.verdicts[r] != after.verdicts[r]]
@@ -187,9 +185,7 @@ def variant(ruleset: Ruleset, position: PositionClass, requirement: str, value: 
     check = _find(position, requirement)
     parsed = checked_threshold(spec_of(check.fact), check.op, frozen_value(value))
     if isinstance(parsed, str):
-        raise InputError(
-            [Problem(code=ProblemCode.BAD_THRESHOLD, path="--values", message=f"{value!r}: {parsed}")]
-        )
+        raise InputError([Problem(code=ProblemCode.BAD_THRESHOLD, path="--values", message=f"{value!r}: {parsed}")])
     changed = position.model_copy(update={"requirements": _swap(position.requirements, requirement, value)})
     positions = tuple(changed if p.id == position.id else p for p in ruleset.positions)
     return ruleset.model_copy(update={"positions": positions})
