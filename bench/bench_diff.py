@@ -69,6 +69,7 @@ def main() -> None:
     parser.add_argument("--all-positions", action="store_true", help="compare every class in force in both")
     parser.add_argument("--facts-rows", type=int, default=100_000, help="generated rows of the facts table [100000]")
     parser.add_argument("--cross-check", type=float, default=1.0, help="percent re-decided on durable-rules [1]")
+    parser.add_argument("--keep-table", type=Path, default=None, help="build the generated table here once, reuse it")
     args = parser.parse_args()
     load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
     print(
@@ -106,6 +107,7 @@ def main() -> None:
             args.repeat,
             line,
             timed,
+            args.keep_table,
         )
         for backend in ("durable", "reference"):
             _log(f"diff with the {backend} engine ...")
