@@ -309,7 +309,8 @@ def diff(**options: Any) -> None:
 def sweep(**options: Any) -> None:
     """Try several thresholds of one requirement over a facts table: for each value, how many candidates are
     eligible, need review or are not eligible, and who changes (and why) against the value in force. The
-    rules are not changed. Every value is cross-checked on durable-rules as `layak diff --facts` is. Exits 0.
+    rules are not changed. Every value is cross-checked on durable-rules as `layak diff --facts` is. Exits 0
+    (3 when some dossiers of the table have problems, 4 on a cross-check difference).
 
     \b
         layak facts dossiers/ --as-of 2026-12-01 --out facts.parquet
