@@ -105,7 +105,7 @@ def cases(workload: Workload, durable: DurableEvaluator, zen_eval: ZenEvaluator)
         Case("durable_eval", "(1e) durable: DurableEvaluator.evaluate only", lambda: durable.evaluate(rows)),
         Case("zen_eval", "(2e) zen-engine: evaluate only (dicts of booleans)", lambda: zen_eval.evaluate(rows)),
         Case("columnar_eval", "(3e) columnar: columnar.evaluate only", lambda: columnar.evaluate(plan, rows)),
-        Case("decide", "(d) decide() only (passing checks given)", lambda: workload.decisions(PASSED[0])),
+        Case("decide", "(d) decide() only (passing checks given)", lambda: workload.decisions(PASSED[0][: len(rows)])),
     ]
 
 
