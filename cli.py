@@ -287,19 +287,7 @@ def diff(**options: Any) -> None:
 @command(cli)
 @click.argument("rules", type=click.Path(path_type=Path))
 @opt.facts_option
-@click.option("--position", "position_id", required=True, metavar="ID", help="Position class whose threshold is swept.")
-@click.option(
-    "--requirement",
-    required=True,
-    metavar="ID",
-    help="The check whose threshold takes each value (e.g. experience-pengawas).",
-)
-@click.option(
-    "--values",
-    required=True,
-    metavar="V1,V2,...",
-    help="Threshold values to try, written as in a rule file (3y, 80, IV/a, true), comma-separated.",
-)
+@opt.sweep_options
 @opt.ruleset_option
 @opt.optional_as_of_option
 @opt.format_option

@@ -132,6 +132,37 @@ cross_check_option = click.option(
     metavar="PCT",
     help="Percent of the columnar decisions re-decided on durable-rules (any difference stops the run).",
 )
+
+
+def sweep_options(f: Callable[..., Any]) -> Callable[..., Any]:
+    """`layak sweep`'s --position, --requirement and --values."""
+    for option in reversed(
+        [
+            click.option(
+                "--position",
+                "position_id",
+                required=True,
+                metavar="ID",
+                help="Position class whose threshold is swept.",
+            ),
+            click.option(
+                "--requirement",
+                required=True,
+                metavar="ID",
+                help="The check whose threshold takes each value (e.g. experience-pengawas).",
+            ),
+            click.option(
+                "--values",
+                required=True,
+                metavar="V1,V2,...",
+                help="Threshold values to try, written as in a rule file (3y, 80, IV/a, true), comma-separated.",
+            ),
+        ]
+    ):
+        f = option(f)
+    return f
+
+
 seed_option = click.option(
     "--seed", type=int, default=None, help="Seed of the cross-check sample [default: random, printed on stderr]."
 )
