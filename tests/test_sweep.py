@@ -154,3 +154,38 @@ def test_diff_over_directories_streams_in_batches(
     code, batched, err = run(*common, "--format", "json")
     assert code == 1, err
     assert batched == whole
+
+
+def test_a_dossier_with_problems_keeps_its_row_and_is_reported_again(tmp_path: Path) -> None:
+    folder = tmp_path / "dossiers"
+    folder.mkdir()
+    for path in POPULATION[:5]:
+        shutil.copy(path, folder / path.name)
+    (folder / "broken.json").write_text('{"nip": "1", "name": 3}')
+    out = tmp_path / "facts.parquet"
+    code, stdout, err = run("facts", str(folder), "--as-of", str(AS_OF), "--out", str(out), "--format", "json")
+    assert code == 3 and "broken.json" in err and "candidate_invalid" in err
+    doc = json.loads(stdout)
+    assert doc["rows"] == 6 and doc["unreadable"] == 1
+    code, stdout, err = run("diff", str(RULES), str(RULES), "--facts", str(out), "--position", "administrator")
+    assert code == 3 and "broken.json" in err and "candidate_invalid" in err
+    assert "5 candidates" in err  # the valid ones are still compared
+
+
+def test_a_table_from_another_vocabulary_is_refused(table: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import engine.facts.table as facts_table
+
+    monkeypatch.setattr(facts_table, "vocabulary_version", lambda: "0.0.0+other")
+    code, _out, err = run(
+        "sweep",
+        str(RULES),
+        "--facts",
+        str(table),
+        "--position",
+        "administrator",
+        "--requirement",
+        "experience-pengawas",
+        "--values",
+        "2y",
+    )
+    assert code == 3 and "stale_facts" in err and "0.0.0+other" in err
