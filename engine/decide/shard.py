@@ -17,17 +17,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from engine.decide.stream import (
-    BATCH,
-    BatchResult,
-    Decided,
-    Setup,
-    TopN,
-    batched,
-    candidate_files,
-    decide_batch,
-    release,
-)
+from engine.decide.inputs import Batch, Lines, batched, candidate_batches, candidate_names, is_bundle
+from engine.decide.stream import BATCH, BatchResult, Decided, Setup, TopN, decide_batch, release
 from engine.errors import EngineFault, Problem, ProblemCode
 from engine.load.source import read_document
 
@@ -43,13 +34,13 @@ def _init(setup: Setup) -> None:
     _setup = setup
 
 
-def _work(index: int, files: list[str]) -> BatchResult:
+def _work(index: int, files: Batch) -> BatchResult:
     if _setup is None:  # pragma: no cover - the initializer always runs first
         raise EngineFault("worker started without a setup")
     return decide_batch(_setup, index, files)
 
 
-def run_batches(setup: Setup, batches: Iterable[list[str]], jobs: int = 1) -> Iterator[BatchResult]:
+def run_batches(setup: Setup, batches: Iterable[Batch], jobs: int = 1) -> Iterator[BatchResult]:
     """Every batch decided, yielded in input order; ``jobs`` > 1 decides them in that many processes."""
     batches = iter(batches)
     first = list(itertools.islice(batches, 2))
@@ -64,7 +55,7 @@ def run_batches(setup: Setup, batches: Iterable[list[str]], jobs: int = 1) -> It
     methods = multiprocessing.get_all_start_methods()
     context = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
     pool = ProcessPoolExecutor(jobs, mp_context=context, initializer=_init, initargs=(setup,))
-    pending: deque[tuple[int, list[str], Future[BatchResult]]] = deque()
+    pending: deque[tuple[int, Batch, Future[BatchResult]]] = deque()
     workers: dict[int, Any] = {}  # pid → process, kept to tell how one ended (the pool forgets them)
     try:
         for index, files in enumerate(batches):
@@ -80,7 +71,7 @@ def run_batches(setup: Setup, batches: Iterable[list[str]], jobs: int = 1) -> It
         pool.shutdown(wait=True, cancel_futures=True)
 
 
-def _result(workers: dict[int, Any], index: int, files: list[str], future: Future[BatchResult]) -> BatchResult:
+def _result(workers: dict[int, Any], index: int, files: Batch, future: Future[BatchResult]) -> BatchResult:
     try:
         return future.result()
     except BrokenProcessPool as error:
@@ -89,10 +80,16 @@ def _result(workers: dict[int, Any], index: int, files: list[str], future: Futur
         codes = [p.exitcode for p in workers.values() if p.exitcode]
         how = ", ".join(f"killed by signal {-c}" if c < 0 else f"exit code {c}" for c in codes) or "it stopped"
         raise WorkerLost(
-            f"batch {index + 1} ({files[0]} … {files[-1]}, {len(files)} files) and the batches after it were not "
+            f"batch {index + 1} ({_span(files)}) and the batches after it were not "
             f"decided: a worker process died ({how}; out of memory is the usual cause). The batches before it are "
             "written and recorded, none after; run again on the remaining files, or with fewer --jobs"
         ) from error
+
+
+def _span(files: Batch) -> str:
+    if isinstance(files, Lines):
+        return f"{files.bundle} from line {files.first}, {len(files)} dossiers"
+    return f"{files[0]} … {files[-1]}, {len(files)} files"
 
 
 @dataclass
@@ -118,10 +115,14 @@ def stream_check(
     write: Callable[[bytes], Any] | None = None,
     top: int = 0,
     record: Callable[[list[Any]], Any] | None = None,
+    batches: Iterable[Batch] | None = None,
 ) -> Streamed:
     """Decide every file of ``files()`` batch by batch and hand on the results as they come: JSON lines to
-    ``write``, rows to a top-``top`` shortlist, drafts to ``record`` (one call per batch: all or none of it)."""
-    batches = batched(files(), batch)
+    ``write``, rows to a top-``top`` shortlist, drafts to ``record`` (one call per batch: all or none of it).
+
+    ``batches``, when given, are those candidates already batched (bundle lines among them); ``files()`` then
+    only names them again by ordinal, for a NIP given twice."""
+    batches = batched(files(), batch) if batches is None else batches
     out = Streamed(top=TopN(top) if top else None)
     seen: dict[int | str, int] = {}  # NIP (as a number: a third of the memory) → ordinal of its first file
     repeats: list[tuple[Decided, int]] = []
@@ -168,12 +169,11 @@ def _duplicates(repeats: list[tuple[Decided, int]], files: Callable[[], Iterable
     names = {ordinal: name for ordinal, name in enumerate(files()) if ordinal in wanted}
     out = []
     for item, earlier in repeats:
-        doc = read_document(Path(item.file))
-        line = None if isinstance(doc, Problem) else doc.line_of(("nip",))
+        file, line = _located(item.file)
         out.append(
             Problem(
                 code=ProblemCode.DUPLICATE_CANDIDATE,
-                file=item.file,
+                file=file,
                 path="nip",
                 line=line,
                 message=f"NIP {item.nip} is also in {names.get(earlier, '?')}",
@@ -181,6 +181,15 @@ def _duplicates(repeats: list[tuple[Decided, int]], files: Callable[[], Iterable
             )
         )
     return out
+
+
+def _located(name: str) -> tuple[str, int | None]:
+    """The file and line of a candidate's NIP: a bundle's candidate is its line."""
+    bundle, _colon, number = name.rpartition(":")
+    if number.isdigit() and is_bundle(bundle):
+        return bundle, int(number)
+    doc = read_document(Path(name))
+    return name, None if isinstance(doc, Problem) else doc.line_of(("nip",))
 
 
 def check_files(
@@ -193,7 +202,14 @@ def check_files(
     top: int = 0,
     record: Callable[[list[Any]], Any] | None = None,
 ) -> Streamed:
-    """`check` over every candidate file under ``paths``, streamed (see ``stream_check``)."""
+    """`check` over every candidate file and bundle under ``paths``, streamed (see ``stream_check``)."""
     return stream_check(
-        setup, lambda: candidate_files(paths), jobs=jobs, batch=batch, write=write, top=top, record=record
+        setup,
+        lambda: candidate_names(paths),
+        jobs=jobs,
+        batch=batch,
+        write=write,
+        top=top,
+        record=record,
+        batches=candidate_batches(paths, batch),
     )

@@ -12,9 +12,7 @@ import gc
 import heapq
 import os
 from collections import Counter
-from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any, Literal
 
 import orjson
@@ -23,16 +21,17 @@ from engine.audit.record import Draft, StoredRuleset, draft
 from engine.audit.snapshot import snapshot
 from engine.compiler.layout import Layout, LayoutCache
 from engine.compiler.plan import encode_row
-from engine.decide import pipeline
+from engine.decide import inputs, pipeline
 from engine.decide.decision import Decision, decide, rank_key, waiver_problems
+from engine.decide.inputs import Batch
+from engine.decide.inputs import candidate_files as candidate_files  # where it was first
 from engine.decide.pipeline import Backend, select_position
 from engine.decide.record import DecisionRecord
-from engine.errors import Problem, ProblemCode
+from engine.errors import Problem
 from engine.facts.derive import derive
-from engine.load.intake import LoadedCandidate, load_candidate_doc
-from engine.load.library import CASES_SUFFIX, content_hash
+from engine.load.intake import LoadedCandidate
+from engine.load.library import content_hash
 from engine.load.rulefile import Ruleset
-from engine.load.source import SUFFIXES, read_document
 from engine.present.views import check_row
 
 BATCH = 500  # candidates per batch: large enough to amortise durable's per-call cost, small enough to stay flat
@@ -119,17 +118,9 @@ def release(setup: Setup) -> None:
         found.close()
 
 
-def read_candidate(path: Path) -> LoadedCandidate | list[Problem]:
-    if not path.exists():
-        return [Problem(code=ProblemCode.NOT_FOUND, file=str(path), message="no such file or directory")]
-    doc = read_document(path)
-    if isinstance(doc, Problem):
-        return [doc]
-    return load_candidate_doc(doc)
-
-
-def decide_batch(setup: Setup, index: int, files: list[str]) -> BatchResult:
-    """Decide the candidates of ``files`` (in order); problems of the files that could not be decided."""
+def decide_batch(setup: Setup, index: int, files: Batch) -> BatchResult:
+    """Decide the candidates of ``files`` (names, or lines of a bundle; in order); problems of those that could
+    not be decided."""
     engine = engine_for(setup)
     problems: list[Problem] = []
     accepted = []
@@ -138,8 +129,7 @@ def decide_batch(setup: Setup, index: int, files: list[str]) -> BatchResult:
     enabled = gc.isenabled()
     gc.disable()
     try:
-        for pos, name in enumerate(files):
-            loaded = read_candidate(Path(name))
+        for pos, loaded in enumerate(inputs.loaded(files)):
             if isinstance(loaded, list):
                 problems.extend(loaded)
                 continue
@@ -183,47 +173,6 @@ def _serialised(setup: Setup, engine: _Engine, loaded: LoadedCandidate, decision
 
 def _row(decision: Decision, lang: str) -> dict[str, Any]:
     return check_row(decision, 0, lang)  # numbered when the shortlist is printed
-
-
-def candidate_files(paths: list[Path]) -> Iterator[str]:
-    """Every candidate file named or under a named directory, in the order of ``expand_paths`` (sorted paths).
-
-    Walked directory by directory (names sorted in each, subdirectories entered in place), which gives the
-    same order without holding a path object per file of the whole tree.
-    """
-    for path in paths:
-        if path.is_dir():
-            yield from _walk(str(path))
-        else:
-            yield str(path)
-
-
-def _walk(folder: str) -> Iterator[str]:
-    with os.scandir(folder) as entries:
-        names = sorted((entry.name for entry in entries), reverse=True)
-    while names:  # popped as walked: the names of a large folder are let go one by one
-        name = names.pop()
-        full = os.path.join(folder, name)
-        if os.path.isdir(full):
-            yield from _walk(full)
-        elif (
-            os.path.isfile(full)
-            and name.endswith(SUFFIXES)
-            and not name.startswith(".")
-            and not name.endswith(CASES_SUFFIX)
-        ):
-            yield full
-
-
-def batched(items: Iterable[str], size: int = BATCH) -> Iterator[list[str]]:
-    batch: list[str] = []
-    for item in items:
-        batch.append(item)
-        if len(batch) >= size:
-            yield batch
-            batch = []
-    if batch:
-        yield batch
 
 
 class TopN:

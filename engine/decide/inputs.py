@@ -1,0 +1,130 @@
+"""Which candidates a run decides and in what batches: files under folders, and JSON-lines bundles of dossiers.
+
+A bundle (``.jsonl``/``.ndjson``, one dossier a line, as a BKN or agency export hands a population over) is
+sent to a worker as raw lines, so the parent only splits bytes; the worker parses and validates them. Every
+candidate has an ordinal (its place in the whole input) and a name: its file, or ``BUNDLE:LINE``.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from engine.errors import Problem
+from engine.load.intake import LoadedCandidate, bundle_candidate, read_candidate
+from engine.load.library import CASES_SUFFIX
+from engine.load.source import SUFFIXES
+
+BUNDLE_SUFFIXES = (".jsonl", ".ndjson")
+
+
+@dataclass(frozen=True)
+class Lines:
+    """Consecutive lines of a bundle as read, the first of them line ``first``; blank lines are no candidate."""
+
+    bundle: str
+    first: int
+    data: bytes
+
+    def __len__(self) -> int:
+        return sum(1 for line in self.data.split(b"\n") if line.strip())
+
+
+Batch = list[str] | Lines
+
+
+def is_bundle(path: Path | str) -> bool:
+    return str(path).endswith(BUNDLE_SUFFIXES) and os.path.isfile(path)
+
+
+def loaded(items: Batch) -> Iterator[LoadedCandidate | list[Problem]]:
+    """Each candidate of a batch read and validated (or its problems), in order."""
+    if isinstance(items, Lines):
+        for number, line in enumerate(items.data.split(b"\n"), items.first):
+            if line.strip():
+                yield bundle_candidate(items.bundle, number, line)
+    else:
+        for name in items:
+            yield read_candidate(name)
+
+
+def candidate_files(paths: list[Path]) -> Iterator[str]:
+    """Every candidate file named or under a named directory, in the order of ``expand_paths`` (sorted paths).
+
+    Walked directory by directory (names sorted in each, subdirectories entered in place), which gives the
+    same order without holding a path object per file of the whole tree.
+    """
+    for path in paths:
+        if path.is_dir():
+            yield from _walk(str(path))
+        else:
+            yield str(path)
+
+
+def _walk(folder: str) -> Iterator[str]:
+    with os.scandir(folder) as entries:
+        names = sorted((entry.name for entry in entries), reverse=True)
+    while names:  # popped as walked: the names of a large folder are let go one by one
+        name = names.pop()
+        full = os.path.join(folder, name)
+        if os.path.isdir(full):
+            yield from _walk(full)
+        elif (
+            os.path.isfile(full)
+            and name.endswith(SUFFIXES)
+            and not name.startswith(".")
+            and not name.endswith(CASES_SUFFIX)
+        ):
+            yield full
+
+
+def batched(items: Iterable[str], size: int) -> Iterator[list[str]]:
+    batch: list[str] = []
+    for item in items:
+        batch.append(item)
+        if len(batch) >= size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+def candidate_batches(paths: list[Path], size: int) -> Iterator[Batch]:
+    """The candidates under ``paths`` in batches of ``size``: files as lists of names, bundles as their lines."""
+    files: list[Path] = []
+    for path in paths:
+        if not is_bundle(path):
+            files.append(path)
+            continue
+        yield from batched(candidate_files(files), size)
+        files = []
+        yield from _bundle_batches(str(path), size)
+    yield from batched(candidate_files(files), size)
+
+
+def _bundle_batches(bundle: str, size: int) -> Iterator[Lines]:
+    with open(bundle, "rb") as source:
+        chunk: list[bytes] = []
+        count = 0
+        first = 1
+        for number, line in enumerate(source, 1):
+            chunk.append(line)
+            if line.strip():
+                count += 1
+                if count >= size:
+                    yield Lines(bundle, first, b"".join(chunk))
+                    chunk, count, first = [], 0, number + 1
+        if count:
+            yield Lines(bundle, first, b"".join(chunk))
+
+
+def candidate_names(paths: list[Path]) -> Iterator[str]:
+    """The name of every candidate under ``paths`` by ordinal: its file, or ``BUNDLE:LINE``."""
+    for path in paths:
+        if is_bundle(path):
+            with open(path, "rb") as source:
+                yield from (f"{path}:{n}" for n, line in enumerate(source, 1) if line.strip())
+        else:
+            yield from candidate_files([path])
