@@ -13,6 +13,7 @@ from collections.abc import Iterator, Sequence
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+import orjson
 from pydantic import BaseModel, ConfigDict, Field
 from pydantic_core import to_jsonable_python
 
@@ -213,6 +214,60 @@ class DecisionRecord(_Record):
                 ]
             )
         return items
+
+
+def record_line(decision: Decision) -> bytes:
+    """``DecisionRecord.of(decision)`` as one JSON line (sorted keys), byte for byte, without building the record:
+    the requirement parts are turned to JSON once per distinct outcome (candidates share them), the rest is
+    plain data handed straight to orjson."""
+    facts = decision.facts
+    memo = decision.layout.lines
+    jpm = decision.jpm
+    record = {
+        "as_of": decision.as_of.isoformat(),
+        "candidate": {"file": decision.candidate.file, "name": decision.candidate.name, "nip": decision.candidate.nip},
+        "facts": {
+            "as_of": facts.as_of.isoformat(),
+            "invalid": {name: _note(n) for name, n in facts.invalid.items()},
+            "missing": {name: _note(n) for name, n in facts.missing.items()},
+            "values": to_jsonable_python(facts.values),
+        },
+        "jpm": None if jpm is None else jpm.model_dump(mode="json"),
+        "position": decision.position,
+        "requirements": [_requirement(o, memo) for o in decision.requirements],
+        "ruleset": _ruleset(decision.layout),
+        "verdict": decision.verdict,
+    }
+    return orjson.dumps(record, option=orjson.OPT_SORT_KEYS)
+
+
+def _note(note: Note | None) -> dict[str, Any] | None:
+    return None if note is None else {"args": note.args, "code": note.code}
+
+
+def _requirement(outcome: Outcome, memo: dict[int, tuple[Outcome, Any]]) -> Any:
+    """The JSON of ``RequirementRecord.of(outcome)``, memoised by outcome (kept beside it, so its id stays its own)."""
+    found = memo.get(id(outcome))
+    if found is not None and found[0] is outcome:
+        return found[1]
+    observed = outcome.observed
+    out: dict[str, Any] = {
+        "id": outcome.id,
+        "status": outcome.status,
+        "observed": to_jsonable_python(observed),
+        "note": _note(outcome.note),
+    }
+    if outcome.children:  # record version 1 writes "children" for groups only
+        out["children"] = [_requirement(c, memo) for c in outcome.children]
+    memo[id(outcome)] = (outcome, out)
+    return out
+
+
+def _ruleset(layout: Layout) -> Any:
+    found = layout.lines.get(id(layout.ref))
+    if found is None or found[0] is not layout.ref:
+        found = layout.lines[id(layout.ref)] = (layout.ref, layout.ref.model_dump(mode="json"))
+    return found[1]
 
 
 def _native(name: str, value: Json) -> Any:

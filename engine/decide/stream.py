@@ -15,8 +15,6 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-import orjson
-
 from engine.audit.record import Draft, StoredRuleset, draft
 from engine.audit.snapshot import snapshot
 from engine.compiler.layout import Layout, LayoutCache
@@ -26,7 +24,7 @@ from engine.decide.decision import Decision, decide, rank_key, waiver_problems
 from engine.decide.inputs import Batch
 from engine.decide.inputs import candidate_files as candidate_files  # where it was first
 from engine.decide.pipeline import Backend, select_position
-from engine.decide.record import DecisionRecord
+from engine.decide.record import record_line
 from engine.errors import Problem
 from engine.facts.derive import derive
 from engine.load.intake import LoadedCandidate
@@ -154,7 +152,7 @@ def decide_batch(setup: Setup, index: int, files: Batch) -> BatchResult:
 def _serialised(setup: Setup, engine: _Engine, loaded: LoadedCandidate, decision: Decision, pos: int) -> Decided:
     out = Decided(nip=decision.candidate.nip, file=decision.candidate.file, verdict=decision.verdict, pos=pos)
     if setup.want == "lines":
-        out.line = orjson.dumps(DecisionRecord.of(decision).model_dump(mode="json"), option=orjson.OPT_SORT_KEYS)
+        out.line = record_line(decision)
     elif setup.want == "rows":
         out.key = rank_key(decision)
         out.row = _row(decision, setup.lang)
