@@ -197,8 +197,10 @@ def decide(layout: Layout, candidate: Candidate, facts: Facts, passed: frozenset
         statuses[index] = _group(is_any, statuses, children)
     if candidate.waivers:
         _apply_waivers(layout, candidate, statuses, notes, facts.as_of)
-    return Decision(
-        candidate=CandidateRef(nip=candidate.nip, name=candidate.name, file=file),
+    # Every part comes from validated models or was just computed from them: built without validating again
+    # (a test compares it with the validated model).
+    return Decision.model_construct(
+        candidate=CandidateRef.model_construct(nip=candidate.nip, name=candidate.name, file=file),
         position=layout.position.id,
         as_of=facts.as_of,
         ruleset=layout.ref,

@@ -34,6 +34,8 @@ def add_months(start: dt.date, months: int) -> dt.date:
     index = start.year * 12 + (start.month - 1) + months
     year, month = divmod(index, 12)
     month += 1
+    if start.day <= 28:  # every month has the day: the common case, without asking the calendar
+        return dt.date(year, month, start.day)
     last = calendar.monthrange(year, month)[1]
     if start.day <= last:
         return dt.date(year, month, start.day)
@@ -90,13 +92,15 @@ def span_months(periods: list[tuple[dt.date, dt.date]]) -> int:
             merged[-1][1] = max(merged[-1][1], end)
         else:
             merged.append([start, end])
+    if len(merged) == 1:
+        return completed_months(merged[0][0], merged[0][1])
     months = 0
     days = 0
     for start, end in merged:
         whole = completed_months(start, end)
         months += whole
         days += (end - add_months(start, whole)).days
-    return months + (days // DAYS_PER_MONTH_CARRY if len(merged) > 1 else 0)
+    return months + days // DAYS_PER_MONTH_CARRY
 
 
 def duration_text(months: int, lang: str = "en") -> str:

@@ -33,8 +33,18 @@ class Note(BaseModel):
     args: dict[str, str] = {}
 
 
+_NOTES: dict[tuple[Any, ...], Note] = {}
+
+
 def note(code: str, **args: object) -> Note:
-    return Note(code=code, args={k: str(v) for k, v in args.items()})
+    """The note of ``code`` with these arguments; the same frozen note is shared by every candidate that has it."""
+    key = (code, *((k, str(v)) for k, v in args.items()))
+    found = _NOTES.get(key)
+    if found is None:
+        if len(_NOTES) >= 10_000:  # arguments such as dates vary: bounded
+            _NOTES.clear()
+        found = _NOTES[key] = Note(code=code, args={k: str(v) for k, v in args.items()})
+    return found
 
 
 class Facts(BaseModel):
@@ -124,13 +134,17 @@ class _Deriver:
         self.missing: dict[str, Note] = {}
         self.invalid: dict[str, Note] = {}
         self.anchors: dict[str, dt.date] = {}
+        self.leaves = [(leave.start, leave.end) for leave in candidate.leave if leave.type == "CLTN"]
 
     def months_since(self, start: dt.date) -> int:
         return completed_months(start, self.as_of)
 
     def service(self, name: str, periods: list[tuple[dt.date, dt.date]]) -> None:
         """A service-time fact: the periods without unpaid leave (CLTN), in months, and its anchor if running."""
-        leaves = [(leave.start, leave.end) for leave in self.c.leave if leave.type == "CLTN"]
+        if not periods:  # most posts were never held: nothing to count and nothing running
+            self.values[name] = 0
+            return
+        leaves = self.leaves
         kept = [without_leave(start, end, leaves) for start, end in periods] if leaves else periods
         self.values[name] = span_months(kept)
         anchor = running_start(kept, self.as_of)
@@ -166,7 +180,10 @@ class _Deriver:
         self._optional()
         self._promotion()
         self._not_recorded()
-        return Facts(as_of=as_of, values=self.values, missing=self.missing, invalid=self.invalid, anchors=self.anchors)
+        # Built from values just derived, so not validated again (a test compares it with the validated model).
+        return Facts.model_construct(
+            as_of=as_of, values=self.values, missing=self.missing, invalid=self.invalid, anchors=self.anchors
+        )
 
     def _education(self) -> None:
         held = [e for e in self.c.education if e.graduated <= self.as_of]

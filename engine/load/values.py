@@ -47,9 +47,17 @@ Scheme = Literal["DP3_PP10_1979", "PP46_2011", "PP30_2019", "PERMENPANRB_8_2021"
 Expectation = Literal["DI_BAWAH", "SESUAI", "DI_ATAS"]
 
 
+_ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+
+
 def _date(value: Any) -> Any:
     # Only a calendar date: YAML gives datetime.date, JSON gives "YYYY-MM-DD". Numbers and
     # timestamps are refused rather than guessed at.
+    if type(value) is str and len(value) == 10 and value.isascii() and _ISO_DATE.fullmatch(value):
+        try:  # the common case first: JSON's "YYYY-MM-DD"
+            return dt.date.fromisoformat(value)
+        except ValueError:
+            raise ValueError(f"{value!r} is not a real calendar date") from None
     if isinstance(value, dt.datetime):
         raise ValueError("expected a date like 2024-03-01, not a date and time")
     if isinstance(value, dt.date):
@@ -72,6 +80,17 @@ NUMBER_LIMIT = Decimal(1_000_000)
 
 def _decimal(value: Any) -> Any:
     # Numbers only (a quoted "78.5" is a typing mistake in the file, not a number); kept exact.
+    kind = type(value)
+    if kind is int and -NUMBER_LIMIT < value < NUMBER_LIMIT:  # the common cases first, same answers
+        return Decimal(value)
+    if kind is float and -NUMBER_LIMIT < value < NUMBER_LIMIT:
+        # repr is the shortest text of the float, the one str gives; it has no trailing zeros to normalise away
+        # beyond "x.0", so its exponent is the places written.
+        number = Decimal(repr(value))
+        exponent = number.as_tuple().exponent
+        if isinstance(exponent, int) and exponent < -NUMBER_PLACES:
+            raise ValueError(f"{value} has more than {NUMBER_PLACES} decimal places")
+        return number
     if isinstance(value, bool) or not isinstance(value, int | float | Decimal):
         raise ValueError(f"expected a number, got {value!r}")
     if isinstance(value, int) and abs(value) >= NUMBER_LIMIT:
