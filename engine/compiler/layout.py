@@ -99,8 +99,8 @@ class Layout:
     # The record of each shared outcome (a DecisionRecord part), by the outcome's id; the outcome is kept
     # beside it so that id cannot be reused while the entry lives.
     records: dict[int, tuple[Outcome, Any]] = field(default_factory=dict, compare=False, repr=False)
-    # The same for the JSON a record line writes of each shared outcome (engine.decide.record.record_line).
-    lines: dict[int, tuple[Any, Any]] = field(default_factory=dict, compare=False, repr=False)
+    # The JSON parts a record line shares with other candidates' lines (engine.decide.record.record_line).
+    lines: dict[Any, tuple[Any, Any]] = field(default_factory=dict, compare=False, repr=False)
 
     def outcomes(
         self,

@@ -104,7 +104,9 @@ class Decision(Frozen):
 
 def waiver_problems(candidate: Candidate, position: PositionClass, file: str) -> list[Problem]:
     """A waiver must name a waivable requirement of the position and an authority allowed to waive it."""
-    problems = []
+    problems: list[Problem] = []
+    if not candidate.waivers:
+        return problems
     reqs = {r.id: r for r in position.requirements}
     for index, waiver in enumerate(candidate.waivers):
         if waiver.position != position.id:

@@ -96,6 +96,8 @@ _SANCTION_MONTHS = {
 }
 _PENDING_STATUSES = {"UNDER_EXAMINATION", "OBJECTION_PENDING", "APPEAL_PENDING"}
 _SKILL_TRACK = ("pemula", "terampil", "mahir", "penyelia")
+_TRAINING_FACTS = tuple((kind, f"training.{kind}") for kind in TRAINING_TYPES)
+_POST_FACTS = tuple((key, f"months_in_post.{key}", f"months_in_post_incl_acting.{key}") for key in POST_KEYS)
 
 
 def _predikat(entry: Performance) -> str | None:
@@ -175,8 +177,9 @@ class _Deriver:
         self._ratings()
         self._assessment()
         self._discipline()
-        for kind in TRAINING_TYPES:
-            self.values[f"training.{kind}"] = any(t.type == kind and t.passed <= as_of for t in c.trainings)
+        trained = {t.type for t in c.trainings if t.passed <= as_of}
+        for kind, name in _TRAINING_FACTS:
+            self.values[name] = kind in trained
         self._optional()
         self._promotion()
         self._not_recorded()
@@ -209,10 +212,10 @@ class _Deriver:
             is_open = p.tmt_end is None or p.tmt_end > self.as_of
             if definitive and is_open and (current is None or p.tmt_start >= current.tmt_start):
                 current = p
-        for key in POST_KEYS:
+        for key, name, acting_name in _POST_FACTS:
             own = periods.get((key, True), [])
-            self.service(f"months_in_post.{key}", own)
-            self.service(f"months_in_post_incl_acting.{key}", own + periods.get((key, False), []))
+            self.service(name, own)
+            self.service(acting_name, own + periods.get((key, False), []))
         skill = [span for key in _SKILL_TRACK for span in periods.get((key, True), [])]
         self.service("months_in_jf_keterampilan", skill)
         if current is not None:
