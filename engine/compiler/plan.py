@@ -9,7 +9,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict
 
 from engine.facts.derive import Facts
-from engine.facts.vocabulary import encode
+from engine.facts.vocabulary import FactSpec, encode
 from engine.load.resolve import content_hash
 from engine.load.rulefile import Check, Op, PositionClass, Requirement, RuleNode, Ruleset, checks
 from engine.load.thresholds import spec_of
@@ -98,10 +98,21 @@ def encode_row(plan: Plan, facts: Facts) -> dict[str, int]:
     """The candidate as the engines see it: present facts only, as ``f<i>`` integers."""
     row: dict[str, int] = {}
     values = facts.values
-    for index, name in enumerate(plan.facts):
+    for field, name, spec in _fields(plan):
         if name in values:
-            row[f"f{index}"] = encode(spec_of(name), values[name])
+            row[field] = encode(spec, values[name])
     return row
+
+
+_FIELDS: dict[tuple[str, ...], tuple[tuple[str, str, FactSpec], ...]] = {}
+
+
+def _fields(plan: Plan) -> tuple[tuple[str, str, FactSpec], ...]:
+    """Per fact of a plan its engine field, name and spec (looked up once per fact list, not per candidate)."""
+    found = _FIELDS.get(plan.facts)
+    if found is None:
+        found = _FIELDS[plan.facts] = tuple((f"f{i}", name, spec_of(name)) for i, name in enumerate(plan.facts))
+    return found
 
 
 def _plain(value: Any) -> Any:
