@@ -146,6 +146,13 @@ class ProblemCode(StrEnum):
         "error",
         ExitCode.INTERNAL,
     )
+    WORKER_LOST = (
+        "worker_lost",
+        "a worker process died (a signal, the out-of-memory killer) while deciding a batch; what was written and "
+        "recorded before it stands, nothing after it",
+        "error",
+        ExitCode.INTERNAL,
+    )
 
 
 class Problem(BaseModel):

@@ -19,14 +19,16 @@ from typing import Any
 
 from engine.decide.inputs import Batch, Lines, batched, candidate_batches, candidate_names, is_bundle
 from engine.decide.stream import BATCH, BatchResult, Decided, Setup, TopN, decide_batch, release
-from engine.errors import EngineFault, Problem, ProblemCode
+from engine.errors import EngineFault, LayakError, Problem, ProblemCode
 from engine.load.source import read_document
 
 _setup: Setup | None = None  # a worker's setup, given once by its initializer
 
 
-class WorkerLost(EngineFault):
-    """A worker process died (a signal, the OOM killer) while deciding a batch."""
+class WorkerLost(LayakError):
+    """A worker process died (a signal, the OOM killer) while deciding a batch: not a bug in the input or in layak."""
+
+    code = ProblemCode.WORKER_LOST
 
 
 def _init(setup: Setup) -> None:
