@@ -5,6 +5,8 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
+from engine.decide import inputs
+from engine.decide.inputs import bundle_batches, is_bundle
 from engine.errors import Problem, ProblemCode
 from engine.load.intake import LoadedCandidate, load_candidate_doc, load_candidates
 from engine.load.source import Document, parse_text
@@ -14,27 +16,47 @@ STDIN = "<stdin>"
 
 def read_candidates(paths: list[Path]) -> tuple[list[LoadedCandidate], list[Problem]]:
     """Like load_candidates, with `-` read from stdin; a NIP given twice anywhere is a problem."""
-    files = [p for p in paths if str(p) != "-"]
+    files = [p for p in paths if str(p) != "-" and not is_bundle(p)]
     loaded, problems = load_candidates(files) if files else ([], [])
     if len(files) == len(paths):
         return loaded, problems
-    more, bad = parse_stream(sys.stdin.read())
     seen = {c.candidate.nip: c.file for c in loaded}
+    for path in paths:
+        if is_bundle(path):
+            for items in bundle_batches(str(path), 1000):
+                for found in inputs.loaded(items):
+                    if isinstance(found, list):
+                        problems.extend(found)
+                    else:
+                        _add(found, found.file, loaded, problems, seen)
+    if all(str(p) != "-" for p in paths):
+        return loaded, problems
+    more, bad = parse_stream(sys.stdin.read())
     for candidate in more:
-        if candidate.candidate.nip in seen:
-            problems.append(
-                Problem(
-                    code=ProblemCode.DUPLICATE_CANDIDATE,
-                    file=STDIN,
-                    path="nip",
-                    message=f"NIP {candidate.candidate.nip} is also in {seen[candidate.candidate.nip]}",
-                    hint="one record per civil servant",
-                )
-            )
-            continue
-        seen[candidate.candidate.nip] = STDIN
-        loaded.append(candidate)
+        _add(candidate, STDIN, loaded, problems, seen)
     return loaded, problems + bad
+
+
+def _add(
+    candidate: LoadedCandidate, where: str, loaded: list[LoadedCandidate], problems: list[Problem], seen: dict[str, str]
+) -> None:
+    """Keep a candidate read from stdin or a bundle, unless its NIP was given before."""
+    nip = candidate.candidate.nip
+    if nip in seen:
+        bundle, _colon, line = where.rpartition(":")
+        problems.append(
+            Problem(
+                code=ProblemCode.DUPLICATE_CANDIDATE,
+                file=bundle if line.isdigit() else where,
+                line=int(line) if line.isdigit() else None,
+                path="nip",
+                message=f"NIP {nip} is also in {seen[nip]}",
+                hint="one record per civil servant",
+            )
+        )
+        return
+    seen[nip] = where
+    loaded.append(candidate)
 
 
 def parse_stream(text: str) -> tuple[list[LoadedCandidate], list[Problem]]:

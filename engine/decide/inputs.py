@@ -100,11 +100,11 @@ def candidate_batches(paths: list[Path], size: int) -> Iterator[Batch]:
             continue
         yield from batched(candidate_files(files), size)
         files = []
-        yield from _bundle_batches(str(path), size)
+        yield from bundle_batches(str(path), size)
     yield from batched(candidate_files(files), size)
 
 
-def _bundle_batches(bundle: str, size: int) -> Iterator[Lines]:
+def bundle_batches(bundle: str, size: int) -> Iterator[Lines]:
     with open(bundle, "rb") as source:
         chunk: list[bytes] = []
         count = 0
