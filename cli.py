@@ -73,8 +73,8 @@ def cli(ctx: click.Context, debug: bool) -> None:
     help="table/markdown show the best N by rank (0: all, memory grows with the population).",
 )
 def check_cmd(**options: Any) -> None:
-    """Rank every candidate in PATHS (files or directories; `-` reads YAML, JSON or JSON Lines from stdin)
-    for one position.
+    """Rank every candidate in PATHS (files or directories; a .jsonl/.ndjson bundle holds one JSON dossier a
+    line; `-` reads YAML, JSON or JSON Lines from stdin) for one position.
 
     jsonl, table and markdown are streamed batch by batch (memory stays flat; decisions are recorded one
     batch per transaction, in file order); json and csv hold the whole run and record it in ranking order.

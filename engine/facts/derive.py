@@ -212,10 +212,15 @@ class _Deriver:
             is_open = p.tmt_end is None or p.tmt_end > self.as_of
             if definitive and is_open and (current is None or p.tmt_start >= current.tmt_start):
                 current = p
+        values = self.values
         for key, name, acting_name in _POST_FACTS:
-            own = periods.get((key, True), [])
-            self.service(name, own)
-            self.service(acting_name, own + periods.get((key, False), []))
+            own = periods.get((key, True))
+            acting = periods.get((key, False))
+            if own is None and acting is None:  # never held (most posts): the same as counting nothing
+                values[name] = values[acting_name] = 0
+                continue
+            self.service(name, own or [])
+            self.service(acting_name, (own or []) + (acting or []))
         skill = [span for key in _SKILL_TRACK for span in periods.get((key, True), [])]
         self.service("months_in_jf_keterampilan", skill)
         if current is not None:
