@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from engine.decide.inputs import Batch, Lines, batched, candidate_batches, candidate_names, is_bundle
+from engine.decide.nips import SeenNips
 from engine.decide.stream import BATCH, BatchResult, Decided, Setup, TopN, decide_batch, release
 from engine.errors import EngineFault, LayakError, Problem, ProblemCode
 from engine.load.source import read_document
@@ -126,37 +127,34 @@ def stream_check(
     only names them again by ordinal, for a NIP given twice."""
     batches = batched(files(), batch) if batches is None else batches
     out = Streamed(top=TopN(top) if top else None)
-    seen: dict[int | str, int] = {}  # NIP (as a number: a third of the memory) → ordinal of its first file
     repeats: list[tuple[Decided, int]] = []
     offset = 0
-    for result in run_batches(setup, batches, jobs):
-        kept = _first_of_each_nip(result, offset, seen, repeats)
-        offset += result.size
-        out.problems.extend(result.problems)
-        if record is not None and kept:
-            out.recorded.append(record([d.draft for d in kept]))
-        if write is not None:
-            lines = [d.line for d in kept]
-            if lines:
-                write(b"\n".join(lines) + b"\n")
-        if out.top is not None:
-            for d in kept:
-                out.top.add(d.key, d.row)
-        out.counts.update(d.verdict for d in kept)
+    with SeenNips() as seen:
+        for result in run_batches(setup, batches, jobs):
+            kept = _first_of_each_nip(result, offset, seen, repeats)
+            offset += result.size
+            out.problems.extend(result.problems)
+            if record is not None and kept:
+                out.recorded.append(record([d.draft for d in kept]))
+            if write is not None:
+                lines = [d.line for d in kept]
+                if lines:
+                    write(b"\n".join(lines) + b"\n")
+            if out.top is not None:
+                for d in kept:
+                    out.top.add(d.key, d.row)
+            out.counts.update(d.verdict for d in kept)
     out.problems.extend(_duplicates(repeats, files))
     return out
 
 
 def _first_of_each_nip(
-    result: BatchResult, offset: int, seen: dict[int | str, int], repeats: list[tuple[Decided, int]]
+    result: BatchResult, offset: int, seen: SeenNips, repeats: list[tuple[Decided, int]]
 ) -> list[Decided]:
     kept = []
-    for item in result.decided:
-        plain = item.nip.isascii() and item.nip.isdigit() and item.nip[:1] != "0"
-        nip: int | str = int(item.nip) if plain else item.nip
-        earlier = seen.get(nip)
+    found = seen.first([(item.nip, offset + item.pos) for item in result.decided])
+    for item, earlier in zip(result.decided, found, strict=True):
         if earlier is None:
-            seen[nip] = offset + item.pos
             kept.append(item)
         else:
             repeats.append((item, earlier))
