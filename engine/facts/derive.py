@@ -18,7 +18,17 @@ from engine.facts.calendar import (
     without_leave,
 )
 from engine.facts.promotion import below_ceiling, below_start_rank, exam_passed, new_diploma, penyetaraan_periods
-from engine.facts.scales import EDUCATION, EXAM_TYPES, PENYETARAAN, PREDIKAT, SANCTION_LEVEL, TRAINING_TYPES
+from engine.facts.scales import (
+    EDUCATION,
+    EXAM_TYPES,
+    PENYETARAAN,
+    PREDIKAT,
+    RATING_BANDS,
+    RATING_MATRIX,
+    SANCTION_LEVEL,
+    SANCTION_MONTHS,
+    TRAINING_TYPES,
+)
 from engine.facts.unrecorded import withheld
 from engine.facts.vocabulary import DECIMAL_PLACES, POST_KEYS, RATING_YEARS, family_name
 from engine.load.candidate import Candidate, Performance, Position, Sanction
@@ -61,39 +71,7 @@ class Facts(BaseModel):
     anchors: dict[str, dt.date] = Field(default_factory=dict, exclude=True)
 
 
-# PermenPANRB 6/2022 matrix, hasil kerja × perilaku.
-_MATRIX = {
-    ("DI_ATAS", "DI_BAWAH"): "KURANG_MISCONDUCT",
-    ("DI_ATAS", "SESUAI"): "BAIK",
-    ("DI_ATAS", "DI_ATAS"): "SANGAT_BAIK",
-    ("SESUAI", "DI_BAWAH"): "KURANG_MISCONDUCT",
-    ("SESUAI", "SESUAI"): "BAIK",
-    ("SESUAI", "DI_ATAS"): "BAIK",
-    ("DI_BAWAH", "DI_BAWAH"): "SANGAT_KURANG",
-    ("DI_BAWAH", "SESUAI"): "BUTUH_PERBAIKAN",
-    ("DI_BAWAH", "DI_ATAS"): "BUTUH_PERBAIKAN",
-}
-
-# Numeric bands per scheme, highest first. PP 30/2019 "Sangat Baik" also needs a new
-# idea or method, which a score cannot show, so 110-120 reads as "Baik" unless a predikat is given.
-_BANDS: dict[str, list[tuple[int, str]]] = {
-    "DP3_PP10_1979": [(91, "AMAT_BAIK"), (76, "BAIK"), (61, "CUKUP"), (51, "SEDANG"), (0, "BURUK")],
-    "PP46_2011": [(91, "SANGAT_BAIK"), (76, "BAIK"), (61, "CUKUP"), (51, "KURANG"), (0, "BURUK")],
-    "PP30_2019": [(90, "BAIK"), (70, "CUKUP"), (50, "KURANG"), (0, "SANGAT_KURANG")],
-}
 _ACTIVE_STATUSES = {"DECIDED", "FINAL", "COMPLETED"}
-# How long a PP 94/2021 sanction runs when the file gives no end: reprimands have no
-# duration; tukin cuts run 6/9/12 months; demotion and release to pelaksana 12 months; dismissal never ends.
-_SANCTION_MONTHS = {
-    "TEGURAN_LISAN": 0,
-    "TEGURAN_TERTULIS": 0,
-    "PERNYATAAN_TIDAK_PUAS": 0,
-    "POTONG_TUKIN_6": 6,
-    "POTONG_TUKIN_9": 9,
-    "POTONG_TUKIN_12": 12,
-    "PENURUNAN_JABATAN_12": 12,
-    "PEMBEBASAN_KE_PELAKSANA_12": 12,
-}
 _PENDING_STATUSES = {"UNDER_EXAMINATION", "OBJECTION_PENDING", "APPEAL_PENDING"}
 _SKILL_TRACK = ("pemula", "terampil", "mahir", "penyelia")
 _TRAINING_FACTS = tuple((kind, f"training.{kind}") for kind in TRAINING_TYPES)
@@ -104,9 +82,9 @@ def _predikat(entry: Performance) -> str | None:
     if entry.predikat is not None:
         return entry.predikat
     if entry.rating_hasil_kerja and entry.rating_perilaku:
-        return _MATRIX[(entry.rating_hasil_kerja, entry.rating_perilaku)]
-    if entry.numeric_score is not None and entry.scheme in _BANDS:
-        for floor, word in _BANDS[entry.scheme]:
+        return RATING_MATRIX[(entry.rating_hasil_kerja, entry.rating_perilaku)]
+    if entry.numeric_score is not None and entry.scheme in RATING_BANDS:
+        for floor, word in RATING_BANDS[entry.scheme]:
             if entry.numeric_score >= floor:
                 return word
     return None
@@ -118,7 +96,7 @@ def _sanction_end(sanction: Sanction, start: dt.date) -> dt.date | None:
         return sanction.effective_end
     if sanction.status == "COMPLETED":
         return sanction.decided
-    months = _SANCTION_MONTHS.get(sanction.type)
+    months = SANCTION_MONTHS.get(sanction.type)
     if months is None:
         return None
     return start if months == 0 else add_months(start, months) - dt.timedelta(days=1)

@@ -183,3 +183,38 @@ COMPETENCIES: dict[str, tuple[str, str]] = {
 }
 
 SCALES = {s.name: s for s in (GOLONGAN, EDUCATION, PREDIKAT, SANCTION_LEVEL, POSTS, EMPLOYEE_STATUS, CRIMINAL_RECORD)}
+
+
+# PermenPANRB 6/2022 matrix, hasil kerja × perilaku.
+RATING_MATRIX = {
+    ("DI_ATAS", "DI_BAWAH"): "KURANG_MISCONDUCT",
+    ("DI_ATAS", "SESUAI"): "BAIK",
+    ("DI_ATAS", "DI_ATAS"): "SANGAT_BAIK",
+    ("SESUAI", "DI_BAWAH"): "KURANG_MISCONDUCT",
+    ("SESUAI", "SESUAI"): "BAIK",
+    ("SESUAI", "DI_ATAS"): "BAIK",
+    ("DI_BAWAH", "DI_BAWAH"): "SANGAT_KURANG",
+    ("DI_BAWAH", "SESUAI"): "BUTUH_PERBAIKAN",
+    ("DI_BAWAH", "DI_ATAS"): "BUTUH_PERBAIKAN",
+}
+
+# Numeric bands per scheme, highest first. PP 30/2019 "Sangat Baik" also needs a new
+# idea or method, which a score cannot show, so 110-120 reads as "Baik" unless a predikat is given.
+RATING_BANDS: dict[str, list[tuple[int, str]]] = {
+    "DP3_PP10_1979": [(91, "AMAT_BAIK"), (76, "BAIK"), (61, "CUKUP"), (51, "SEDANG"), (0, "BURUK")],
+    "PP46_2011": [(91, "SANGAT_BAIK"), (76, "BAIK"), (61, "CUKUP"), (51, "KURANG"), (0, "BURUK")],
+    "PP30_2019": [(90, "BAIK"), (70, "CUKUP"), (50, "KURANG"), (0, "SANGAT_KURANG")],
+}
+
+# How long a PP 94/2021 sanction runs when the file gives no end: reprimands have no
+# duration; tukin cuts run 6/9/12 months; demotion and release to pelaksana 12 months; dismissal never ends.
+SANCTION_MONTHS = {
+    "TEGURAN_LISAN": 0,
+    "TEGURAN_TERTULIS": 0,
+    "PERNYATAAN_TIDAK_PUAS": 0,
+    "POTONG_TUKIN_6": 6,
+    "POTONG_TUKIN_9": 9,
+    "POTONG_TUKIN_12": 12,
+    "PENURUNAN_JABATAN_12": 12,
+    "PEMBEBASAN_KE_PELAKSANA_12": 12,
+}
