@@ -76,14 +76,15 @@ def _date(value: Any) -> Any:
 # instead of failing deep in the arithmetic.
 NUMBER_PLACES = 3
 NUMBER_LIMIT = Decimal(1_000_000)
+_LIMIT = 1_000_000  # the same as a plain int: comparing a float NaN with a Decimal raises
 
 
 def _decimal(value: Any) -> Any:
     # Numbers only (a quoted "78.5" is a typing mistake in the file, not a number); kept exact.
     kind = type(value)
-    if kind is int and -NUMBER_LIMIT < value < NUMBER_LIMIT:  # the common cases first, same answers
+    if kind is int and -_LIMIT < value < _LIMIT:  # the common cases first, same answers
         return Decimal(value)
-    if kind is float and -NUMBER_LIMIT < value < NUMBER_LIMIT:
+    if kind is float and -_LIMIT < value < _LIMIT:  # (never NaN: it compares false)
         # repr is the shortest text of the float, the one str gives; it has no trailing zeros to normalise away
         # beyond "x.0", so its exponent is the places written.
         number = Decimal(repr(value))
