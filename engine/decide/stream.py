@@ -13,6 +13,7 @@ import heapq
 import os
 from collections import Counter
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any, Literal
 
 from engine.audit.record import Draft, StoredRuleset, draft
@@ -27,6 +28,7 @@ from engine.decide.pipeline import Backend, select_position
 from engine.decide.record import record_line
 from engine.errors import Problem
 from engine.facts.derive import derive
+from engine.load import intake
 from engine.load.intake import LoadedCandidate
 from engine.load.library import content_hash
 from engine.load.rulefile import Ruleset
@@ -114,6 +116,11 @@ def release(setup: Setup) -> None:
     found = _engines.pop(id(setup), None)
     if found is not None:
         found.close()
+
+
+def read_candidate(path: Path) -> LoadedCandidate | list[Problem]:
+    """One candidate file read and validated, or its problems (``engine.load.intake.read_candidate``)."""
+    return intake.read_candidate(str(path))
 
 
 def decide_batch(setup: Setup, index: int, files: Batch) -> BatchResult:
