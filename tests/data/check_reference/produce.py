@@ -4,6 +4,10 @@ Run from the repository root, on the commit whose output is the reference:
 
     python tests/data/check_reference/produce.py
 
+Produce it with the code the change is measured against (e.g. a checkout of main), never with the change
+itself: the test then says the change decides byte for byte as that code did. The current file was produced on
+main at e12fa83 (after the rule pack added facts to every record), and this branch's output matched it.
+
 The rules are a frozen copy (``rules/`` here, the shipped pack of the commit it was produced on, rule cases
 left out), so a later rule correction does not move the reference; a change of the engine or of the facts
 does, and then the test names the candidates whose line changed. Regenerate only for an intended change of
