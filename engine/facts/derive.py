@@ -17,6 +17,7 @@ from engine.facts.calendar import (
     started_months,
     without_leave,
 )
+from engine.facts.families import POST_KEYS, RATING_YEARS, SANCTION_WINDOWS, family_name
 from engine.facts.promotion import below_ceiling, below_start_rank, exam_passed, new_diploma, penyetaraan_periods
 from engine.facts.scales import (
     EDUCATION,
@@ -30,7 +31,7 @@ from engine.facts.scales import (
     TRAINING_TYPES,
 )
 from engine.facts.unrecorded import withheld
-from engine.facts.vocabulary import DECIMAL_PLACES, POST_KEYS, RATING_YEARS, family_name
+from engine.facts.vocabulary import DECIMAL_PLACES
 from engine.load.candidate import Candidate, Performance, Position, Sanction
 
 
@@ -264,9 +265,9 @@ class _Deriver:
 
     def _discipline(self) -> None:
         as_of = self.as_of
-        window_start = add_months(as_of, -24)
+        # A window of N months starts on the as-of date N months back; a sanction in force on that day counts.
+        window_start, worst = {n: add_months(as_of, -n) for n in SANCTION_WINDOWS}, dict.fromkeys(SANCTION_WINDOWS, 1)
         active = pending = False
-        worst = 1
         for s in self.c.discipline:
             if s.decided > as_of:
                 continue
@@ -279,11 +280,13 @@ class _Deriver:
             end = _sanction_end(s, start)
             if start <= as_of and (end is None or end >= as_of) and s.status != "COMPLETED":
                 active = True
-            if start <= as_of and (end is None or end >= window_start):
-                worst = max(worst, SANCTION_LEVEL.rank(s.level))
+            for n in SANCTION_WINDOWS if start <= as_of else ():
+                if end is None or end >= window_start[n]:
+                    worst[n] = max(worst[n], SANCTION_LEVEL.rank(s.level))
         self.values["sanction_active"] = active
         self.values["sanction_pending"] = pending
-        self.values["worst_sanction_last_24m"] = SANCTION_LEVEL.label(worst)
+        for n in SANCTION_WINDOWS:
+            self.values[family_name("worst_sanction_last", str(n))] = SANCTION_LEVEL.label(worst[n])
 
     def _optional(self) -> None:
         c, as_of = self.c, self.as_of

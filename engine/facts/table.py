@@ -28,34 +28,17 @@ import polars as pl
 
 from engine.errors import InputError, Problem, ProblemCode
 from engine.facts.derive import Facts, Note, derive
-from engine.facts.scales import COMPETENCIES, EXAM_TYPES, PENYETARAAN, TRAINING_TYPES
-from engine.facts.vocabulary import (
-    _FIXED,
-    FAMILIES,
-    POST_KEYS,
-    RATING_YEARS,
-    encode,
-    family_name,
-    lookup,
-)
+from engine.facts.families import FAMILIES, family_name, members
+from engine.facts.vocabulary import _FIXED, encode, lookup
 from engine.load.candidate import Candidate, Waiver
 from engine.load.intake import LoadedCandidate
 
 FORMAT = "layak-facts/1"
 BATCH = 2000  # dossiers per written part: memory stays flat whatever the population
 
-_MEMBERS: dict[str, Iterable[str]] = {
-    "months_in_post": POST_KEYS,
-    "months_in_post_incl_acting": POST_KEYS,
-    "rating_min_last": (str(n) for n in RATING_YEARS),
-    "competency": (c for c in COMPETENCIES if not c.startswith("T_")),
-    "training": TRAINING_TYPES,
-    "exam": EXAM_TYPES,
-    "months_in_post_with_penyetaraan": (k.lower() for k in PENYETARAAN),
-}
 FACT_COLUMNS: tuple[str, ...] = (
     *(spec.name for spec in _FIXED),
-    *(family_name(family, member) for family in FAMILIES for member in _MEMBERS[family]),
+    *(family_name(family, member) for family in FAMILIES for member in members(family)),
 )
 ID_COLUMNS = ("nip", "name", "file", "dossier")
 SCHEMA: dict[str, Any] = {

@@ -29,7 +29,7 @@ WITHHELD: dict[str, tuple[str, ...]] = {
         "months_in_jf_keterampilan",
     ),
     "performance": ("rating_min_last_",),
-    "discipline": ("sanction_active", "sanction_pending", "worst_sanction_last_24m"),
+    "discipline": ("sanction_active", "sanction_pending", "worst_sanction_last_"),
     "discipline_pending": ("sanction_pending",),
     "trainings": ("training.",),
     "exams": ("exam.",),

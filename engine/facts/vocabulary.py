@@ -3,17 +3,16 @@
 from __future__ import annotations
 
 import functools
-import re
 from decimal import Decimal
-from typing import Any, Literal
+from typing import Any
 
 from pydantic import BaseModel, ConfigDict
 
 from engine.facts.calendar import iso_duration
+from engine.facts.families import FAMILIES, Kind, family_pattern, split_name
 from engine.facts.promotion_vocabulary import RANK_PROMOTION_FACTS
-from engine.facts.scales import COMPETENCIES, EXAM_TYPES, PENYETARAAN, POSTS, SCALES, TRAINING_TYPES, Scale
+from engine.facts.scales import COMPETENCIES, SCALES, Scale
 
-Kind = Literal["int", "decimal", "bool", "months", "scale"]
 DECIMAL_PLACES = 2
 _SCALE_FACTOR = 10**DECIMAL_PLACES
 
@@ -59,9 +58,6 @@ def _f(
         maximum=None if hi is None else Decimal(hi),
     )
 
-
-POST_KEYS = tuple(v.lower() for v in POSTS.values)
-RATING_YEARS = (1, 2, 3)
 
 _FIXED = [
     _f("age_years", "int", "Age in completed years", "Usia dalam tahun penuh", lo=0, hi=100),
@@ -157,13 +153,6 @@ _FIXED = [
         "Sedang diperiksa, atau keberatan/banding hukuman disiplin belum diputus",
     ),
     _f(
-        "worst_sanction_last_24m",
-        "scale",
-        "Heaviest sanction in force during the last 24 months (NONE if none)",
-        "Hukuman disiplin terberat yang berlaku dalam 24 bulan terakhir (NONE bila tidak ada)",
-        scale="sanction_level",
-    ),
-    _f(
         "credit_points_jenjang",
         "decimal",
         "Cumulative credit points for the next jenjang",
@@ -241,67 +230,7 @@ _FIXED = [
     *(_f(name, kind, en, id_, lo=lo, hi=hi) for name, kind, en, id_, lo, hi in RANK_PROMOTION_FACTS),
 ]
 
-FAMILIES: dict[str, tuple[Kind, str | None, int | None, int | None, str, str]] = {
-    # family: kind, scale, min, max, english description, Indonesian description ({} = member)
-    "months_in_post": (
-        "months",
-        None,
-        0,
-        720,
-        "Definitive service in post {} (CLTN leave taken out)",
-        "Masa jabatan definitif {} (tanpa masa CLTN)",
-    ),
-    "months_in_post_incl_acting": (
-        "months",
-        None,
-        0,
-        720,
-        "Service in post {} including Plt/Plh",
-        "Masa jabatan {} termasuk Plt/Plh",
-    ),
-    "rating_min_last": (
-        "scale",
-        "predikat",
-        None,
-        None,
-        "Lowest performance rating of the last {} calendar year(s); missing if a year has none",
-        "Predikat kinerja terendah {} tahun kalender terakhir; kosong bila ada tahun tanpa nilai",
-    ),
-    "competency": (
-        "decimal",
-        None,
-        0,
-        5,
-        "Attained level of competency {} in the latest assessment",
-        "Level kompetensi {} pada penilaian terakhir",
-    ),
-    "training": ("bool", None, None, None, "Has passed training {}", "Telah lulus pelatihan {}"),
-    "exam": ("bool", None, None, None, "Has passed rank-promotion examination {}", "Telah lulus ujian {}"),
-    "months_in_post_with_penyetaraan": (
-        "months",
-        None,
-        0,
-        720,
-        "Definitive service in post {} plus the JF jenjang it was converted to",
-        "Masa jabatan definitif {} ditambah jenjang JF hasil penyetaraannya",
-    ),
-}
-
-_MEMBER = {
-    "months_in_post": rf"({'|'.join(POST_KEYS)})",
-    "months_in_post_incl_acting": rf"({'|'.join(POST_KEYS)})",
-    "rating_min_last": rf"({'|'.join(str(n) for n in RATING_YEARS)})y",
-    "competency": r"(M0[1-8]|SK01|T_[A-Z0-9_]+)",
-    "training": rf"({'|'.join(TRAINING_TYPES)})",
-    "exam": rf"({'|'.join(EXAM_TYPES)})",
-    "months_in_post_with_penyetaraan": rf"({'|'.join(k.lower() for k in PENYETARAAN)})",
-}
-
 VOCABULARY = {spec.name: spec for spec in _FIXED}
-
-
-def family_name(family: str, member: str) -> str:
-    return f"{family}.{member}" if family != "rating_min_last" else f"{family}_{member}y"
 
 
 @functools.cache
@@ -310,22 +239,20 @@ def lookup(name: str) -> FactSpec | None:
     for every fact of every candidate)."""
     if name in VOCABULARY:
         return VOCABULARY[name]
-    for family, (kind, scale, lo, hi, en, id_) in FAMILIES.items():
-        sep = "_" if family == "rating_min_last" else r"\."
-        match = re.fullmatch(rf"{family}{sep}{_MEMBER[family]}", name)
-        if match:
-            member = match.group(1)
-            shown = member if family != "competency" else f"{member} ({COMPETENCIES.get(member, (member,))[0]})"
-            return _f(name, kind, en.format(shown), id_.format(shown), scale=scale, lo=lo, hi=hi)
-    return None
+    split = split_name(name)
+    if split is None:
+        return None
+    family, member = split
+    kind, scale, lo, hi, en, id_ = FAMILIES[family]
+    shown = member if family != "competency" else f"{member} ({COMPETENCIES.get(member, (member,))[0]})"
+    return _f(name, kind, en.format(shown), id_.format(shown), scale=scale, lo=lo, hi=hi)
 
 
 def listing() -> list[FactSpec | tuple[str, str, str, str]]:
     """Every fixed fact, and every family as (pattern, kind, en, id), for ``layak facts --list``."""
     out: list[FactSpec | tuple[str, str, str, str]] = list(_FIXED)
     for family, (kind, scale, _lo, _hi, en, id_) in FAMILIES.items():
-        pattern = f"{family}.<{_MEMBER[family]}>" if family != "rating_min_last" else "rating_min_last_<1|2|3>y"
-        out.append((pattern, scale or kind, en.format("<member>"), id_.format("<member>")))
+        out.append((family_pattern(family), scale or kind, en.format("<member>"), id_.format("<member>")))
     return out
 
 

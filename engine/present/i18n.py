@@ -252,9 +252,9 @@ WHATIF_FACTS: dict[str, tuple[str, str]] = {
     "credit_points_jenjang": ("{value} credit points for the jenjang", "angka kredit kenaikan jenjang {value}"),
     "credit_points_pangkat": ("{value} credit points for the rank", "angka kredit kenaikan pangkat {value}"),
     "talent_box": ("talent box {value}", "kotak talenta {value}"),
-    "worst_sanction_last_24m": (
-        "heaviest sanction of the last 24 months {value}",
-        "hukuman disiplin terberat 24 bulan terakhir {value}",
+    "worst_sanction_last": (
+        "heaviest sanction of the last {n} months {value}",
+        "hukuman disiplin terberat {n} bulan terakhir {value}",
     ),
 }
 

@@ -7,6 +7,7 @@ from decimal import Decimal
 from typing import Any
 
 from engine.facts.calendar import add_months, completed_months, duration_text
+from engine.facts.families import split_name
 from engine.facts.vocabulary import FactSpec
 from engine.present.i18n import OPS, WHATIF_FACTS, label, pick, whatif_text
 
@@ -136,8 +137,8 @@ def whatif_subject(spec: FactSpec, fact: str, op: str, target: Any, lang: str) -
     from engine.facts.scales import COMPETENCIES
 
     family, _, member = fact.partition(".")
-    if fact.startswith("rating_min_last_"):
-        family, member = "rating_min_last", fact.removeprefix("rating_min_last_").removesuffix("y")
+    if fact.startswith(("rating_min_last_", "worst_sanction_last_")):
+        family, member = split_name(fact) or (fact, "")
     phrase = WHATIF_FACTS.get(family if member else fact)
     if phrase is None or op not in ("gte", "gt", "lte", "lt", "eq"):
         return None

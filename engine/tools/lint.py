@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 from engine.errors import Problem, path_text
+from engine.facts.families import SANCTION_WINDOWS, family_name
 from engine.facts.vocabulary import FactSpec, encode
 from engine.load.library import scan
 from engine.load.rulefile import Check, RuleFile, RuleNode, walk
@@ -218,7 +219,9 @@ class _Linter:
 
 # The discipline conditions every promotion class carries (PP 94/2021; PP 11/2017 Pasal 54 and 107: integrity
 # and morality): no running sanction, nothing pending, no moderate or heavy sanction in the look-back window.
+# Any member of worst_sanction_last_<N>m counts as the look-back condition (the rule file states its window).
 DISCIPLINE_FACTS = ("sanction_active", "sanction_pending", "worst_sanction_last_24m")
+_LOOKBACK = tuple(family_name("worst_sanction_last", str(n)) for n in SANCTION_WINDOWS)
 
 
 def _discipline(linter: _Linter, rule_file: RuleFile, base_ids: set[str]) -> None:
@@ -227,6 +230,8 @@ def _discipline(linter: _Linter, rule_file: RuleFile, base_ids: set[str]) -> Non
         if inherits or position.discipline_omitted is not None:
             continue
         facts = {check.fact for check, _loc, _c in _walk(position.requirements, ())}
+        if facts.intersection(_LOOKBACK):
+            facts.add("worst_sanction_last_24m")
         absent = [fact for fact in DISCIPLINE_FACTS if fact not in facts]
         if absent:
             linter.add(
