@@ -5,8 +5,10 @@ Run from the repository root, on the commit whose output is the reference:
     python tests/data/check_reference/produce.py
 
 Produce it with the code the change is measured against (e.g. a checkout of main), never with the change
-itself: the test then says the change decides byte for byte as that code did. The current file was produced on
-main at e12fa83 (after the rule pack added facts to every record), and this branch's output matched it.
+itself: the test then says the change decides byte for byte as that code did. The current file was produced
+after the look-back family (worst_sanction_last_12m/36m/60m) added three facts to every record; before it was
+written, each line of main's output at 691ab4a was checked equal byte for byte to this output with the three
+facts taken out.
 
 The rules are a frozen copy (``rules/`` here, the shipped pack of the commit it was produced on, rule cases
 left out), so a later rule correction does not move the reference; a change of the engine or of the facts
