@@ -227,8 +227,13 @@ def make_case(seed: int, number: int, kind: str) -> Case:
     as_json = kind == "candidate" and rng.random() < 0.3
     if rng.random() < 0.6:
         tree = _YAML.load(text)
-        for _ in range(rng.randint(1, 3)):
-            tree = rng.choice(TREE_MUTATIONS)(rng, tree)
+        chosen = [rng.choice(TREE_MUTATIONS) for _ in range(rng.randint(1, 3))]
+        # One duplication per case: a second one inside the shared entries of the first multiplies them
+        # (a 586 MB case; the generator, not layak, then takes minutes and gigabytes). Size is covered by
+        # the text mutations and bench/fuzz_worst.py.
+        chosen = [m if m is not _duplicate_list or chosen.index(m) == i else _swap for i, m in enumerate(chosen)]
+        for mutation in chosen:
+            tree = mutation(rng, tree)
         content: str | bytes = _dump(tree, as_json)
     else:
         content = _text_mutation(rng, text)

@@ -26,6 +26,7 @@ _HINTS = {  # what a failed write most likely means, in SQLite's and PostgreSQL'
     "disk I/O error": "is the disk full or failing? nothing was recorded",
     "disk is full": "free some space; nothing was recorded",
     "readonly database": "the store or its folder is read-only here; nothing was recorded",
+    "unable to open database file": "can the store's file and folder be written here? nothing was recorded",
     "read-only transaction": "the database accepts reads only; nothing was recorded",
     "permission denied": "this database role lacks a privilege on the store's tables; nothing was recorded",
 }
