@@ -54,7 +54,11 @@ NUMBERS = st.one_of(
     st.sampled_from([0, 1, 5, 6, 100, 200, 201, 999_999, 1_000_000, 0.5, 5.5, 4.999, 200.001, -0.001, 3.0]),
     st.decimals(min_value=-10, max_value=300, places=3, allow_nan=False).map(float),
 )
-VALUES = st.recursive(SCALARS, lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=8), inner, max_size=3), max_leaves=6)
+VALUES = st.recursive(
+    SCALARS,
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=8), inner, max_size=3),
+    max_leaves=6,
+)
 
 
 def _paths(tree: Any, prefix: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
