@@ -88,7 +88,8 @@ def mutated(draw: st.DrawFn) -> Any:
     for _ in range(draw(st.integers(1, 2))):
         paths = _paths(data)[1:]
         numbers = [p for p in paths if _is_number(_at(data, p))]  # half the time a number: bounds are probed
-        path = draw(st.sampled_from(numbers if numbers and draw(st.booleans()) else paths))
+        prefer_number = draw(st.booleans())
+        path = draw(st.sampled_from(numbers if numbers and prefer_number else paths))
         parent = _at(data, path[:-1])
         how = draw(st.sampled_from(["replace", "replace", "replace", "delete", "add"]))
         if how == "replace":
