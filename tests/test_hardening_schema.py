@@ -133,4 +133,5 @@ def test_the_unstatable_rules_are_the_only_disagreements_and_are_stated() -> Non
     assert score["attained"] is not None
     number = SCHEMA["$defs"]["Score"]["properties"]["attained"]
     assert "at most 3 decimal places" in number["description"]
+    assert "3, not 3.0" in SCHEMA["description"] and "not before its start" in SCHEMA["description"]
     assert loader_problems(base) is None and not list(VALIDATOR.iter_errors(base))
