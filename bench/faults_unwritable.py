@@ -193,9 +193,12 @@ def pg_unwritable(make: Callable[[str], str]) -> dict[str, Any]:
     with engine.begin() as conn:
         conn.execute(text(f"CREATE ROLE {role} LOGIN"))
         conn.execute(text(f"GRANT SELECT ON ALL TABLES IN SCHEMA public TO {role}"))
-    engine.dispose()
     as_role = parsed.set(username=role, password=None).render_as_string(hide_password=False)
     out["read_only_role"] = outcome(url, before, *in_process(as_role), named=as_role)
+    with engine.begin() as conn:
+        conn.execute(text(f"DROP OWNED BY {role}"))
+        conn.execute(text(f"DROP ROLE {role}"))
+    engine.dispose()
     return out
 
 

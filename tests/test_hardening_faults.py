@@ -154,7 +154,15 @@ def test_a_read_only_postgresql_store_is_refused_clearly_and_left_whole(pg_url: 
             conn.execute(text(f"GRANT SELECT ON ALL TABLES IN SCHEMA public TO {role}"))
         engine.dispose()
         reader = url.set(username=role, password=None)
-    code, _out, err = run("check", str(FIXTURES), *ARGS, "--db", reader.render_as_string(hide_password=False))
+    try:
+        code, _out, err = run("check", str(FIXTURES), *ARGS, "--db", reader.render_as_string(hide_password=False))
+    finally:
+        if how != "read-only transactions":  # roles belong to the whole cluster: leave none behind
+            engine = create_engine(to_url(pg_url), poolclass=NullPool)
+            with engine.begin() as conn:
+                conn.execute(text(f"DROP OWNED BY {role}"))
+                conn.execute(text(f"DROP ROLE {role}"))
+            engine.dispose()
     assert code == 3 and "audit_unreadable" in err and "Traceback" not in err
     assert ("read-only transaction" if how == "read-only transactions" else "permission denied") in err
     assert held(pg_url) == before and verifies(pg_url)
