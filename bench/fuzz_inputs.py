@@ -256,12 +256,12 @@ FILE_LEVEL = frozenset({"not_text", "file_too_large", "unreadable"})
 _SUMMARY = re.compile(r"and [\d,]+ more problems")
 
 
-def unlocated(problem: dict[str, Any], path: Path, lines: int) -> str:
+def unlocated(problem: dict[str, Any], path: Path, lines: int, *, root_scalar: bool = False) -> str:
     """Why ``problem`` does not name file, line and field, or "" when it does.
 
     A syntax error names file and line (text that does not parse has no fields yet); a file-level
-    problem (not text, too large) names the file; "expected a mapping at the top level" names line 1
-    and the root, whose field path is empty.
+    problem (not text, too large) names the file; "expected a mapping at the top level" and a problem
+    with a document that is one bare value (``root_scalar``) name line 1 and the root, whose path is empty.
     """
     code, message = str(problem.get("code")), str(problem.get("message", ""))
     where = f"{code} {problem.get('path', '')!s}: {message[:80]}"
@@ -273,6 +273,8 @@ def unlocated(problem: dict[str, Any], path: Path, lines: int) -> str:
     if not isinstance(line, int) or not 1 <= line <= lines + 1:
         return f"line {line!r} not in 1..{lines + 1}: {where}"
     if code == "syntax_error" or (line == 1 and message == "expected a mapping of fields at the top level"):
+        return ""
+    if root_scalar and line == 1:
         return ""
     return "" if problem.get("path") else f"names no field: {where}"
 
@@ -378,7 +380,9 @@ def run_case(case: Case, workdir: Path) -> Outcome:
         problems = _problems(case.kind, result.stdout)
         if result.exit_code == 3 and not problems:
             missing = f"exit 3 with no problem listed: {stderr[-120:]}"
-        missing = missing or next((m for m in (unlocated(p, path, lines) for p in problems) if m), "")
+        # a document of one bare value (a number past 64 bits, say) has no field below the root
+        bare = b":" not in case.content and case.content.strip().count(b"\n") <= 1
+        missing = missing or next((m for m in (unlocated(p, path, lines, root_scalar=bare) for p in problems) if m), "")
     coerced = coercion(path) if case.kind == "candidate" and result.exit_code == 0 else ""
     path.unlink()
     folder.rmdir()

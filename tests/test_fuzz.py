@@ -47,6 +47,9 @@ def test_a_problem_must_name_file_line_and_field(tmp_path: Path) -> None:
     # a syntax error has a line but no field yet; a file that is not text has neither
     assert unlocated({**good, "code": "syntax_error", "path": ""}, path, 10) == ""
     assert unlocated({**good, "code": "not_text", "line": None, "path": ""}, path, 10) == ""
+    # a document that is one bare value has only the root to name, on line 1
+    root = {**good, "code": "number_out_of_range", "line": 1, "path": ""}
+    assert unlocated(root, path, 2, root_scalar=True) == "" and "field" in unlocated(root, path, 2)
 
 
 def test_a_silent_coercion_is_detected(tmp_path: Path) -> None:

@@ -195,3 +195,18 @@ def test_a_control_character_is_refused_with_its_line(tmp_path: Path) -> None:
     lines[4] = lines[4] + "\x1b[31m"
     path = write(tmp_path, "ctl.yaml", "\n".join(lines) + "\n")
     assert problems_of(path) == [("syntax_error", 5, "")]
+
+
+@pytest.mark.parametrize("ident", ["[]", "[national]", "{a: 1}"])
+def test_a_rule_file_whose_ruleset_id_is_not_text_is_refused_not_a_crash(tmp_path: Path, ident: str) -> None:
+    """Found by the full fuzz run: a list as ruleset.id ended in an internal error (unhashable type)."""
+    source = ROOT / "rules" / "national" / "managerial.yaml"
+    text = source.read_text()
+    start = text.index("  id: ", text.index("ruleset:"))
+    end = text.index("\n", start)
+    (tmp_path / "rules").mkdir()
+    (tmp_path / "rules" / "managerial.yaml").write_text(text[:start] + f"  id: {ident}" + text[end:])
+    code, out, err = run("validate", str(tmp_path / "rules"), "--format", "json")
+    assert code == 3, err
+    found = {(f["code"], f["field"]) for f in json.loads(out)}
+    assert ("rule_invalid", "ruleset.id") in found
