@@ -6,7 +6,7 @@ Each worker is a subprocess, so a death by signal is seen and counted (the case 
 named) instead of ending the run; within a worker the cases run in-process through the CLI (`check
 --format json` for a candidate, `validate --format json` for a rule file). Counted as failures: exit 4,
 an uncaught exception, a traceback in the output, a problem that does not name file, line and field
-(see ``fuzz_inputs.unlocated``: the rule for each kind of problem), an answered candidate file whose
+(see ``fuzz_checks.unlocated``: the rule for each kind of problem), an answered candidate file whose
 loaded values differ in type or value from the ones written (a silent coercion), a death by signal, a
 case over 30 s.
 """

@@ -10,7 +10,8 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "bench"))
 
-from fuzz_inputs import _compare, coercion, make_case, run_case, unlocated  # noqa: E402
+from fuzz_checks import _compare, coercion, unlocated  # noqa: E402
+from fuzz_inputs import make_case, run_case  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 SEED = 20261129

@@ -90,7 +90,7 @@ def _decimal(value: Any) -> Any:
         number = Decimal(repr(value))
         exponent = number.as_tuple().exponent
         if isinstance(exponent, int) and exponent < -NUMBER_PLACES:
-            raise ValueError(f"{value} has more than {NUMBER_PLACES} decimal places")
+            raise ValueError(f"at most {NUMBER_PLACES} decimal places, got {value}")
         return number
     if isinstance(value, bool) or not isinstance(value, int | float | Decimal):
         raise ValueError(f"expected a number, got {value!r}")
