@@ -1,15 +1,16 @@
 """Faults: concurrent writers, writers killed mid-batch, and stores that cannot be written; figures as JSON.
 
     python bench/faults.py [--pg URL] [--writers 8] [--per-writer 300] [--kills 50] [--max-seconds 3600]
+        [--parts parallel,sigkill,unwritable]
 
 1. ``--writers`` processes append ``--per-writer`` decisions each, in transactions of 1 to 13, at once.
    Afterwards: sequence numbers gapless, every decision (tagged writer-n) stored exactly once, the chain
    verifies.
 2. ``--kills`` times: a process appends one batch of 150 decisions in one transaction and is SIGKILLed at a
    random moment of it. After each kill: the batch is there whole or not at all, the chain verifies.
-3. A read-only store (on a filesystem mounted read-only; needs root), a locked store (another writer holds
-   the lock past the busy timeout) and a full disk (a 2 MB tmpfs; needs root): `layak check` exits 3
-   with a message naming the store, and the store holds exactly what it held before, chain intact.
+3. Stores that cannot take a write (bench/faults_unwritable.py): locked, read-only and full, on SQLite
+   and PostgreSQL: `layak check` exits 3 with a message naming the store, and the store holds exactly
+   what it held before, chain intact.
 
 SQLite always; PostgreSQL with --pg (or LAYAK_TEST_PG_URL). Exit 1 on any violation.
 """
@@ -17,7 +18,6 @@ SQLite always; PostgreSQL with --pg (or LAYAK_TEST_PG_URL). Exit 1 on any violat
 from __future__ import annotations
 
 import argparse
-import contextlib
 import json
 import os
 import random
@@ -34,12 +34,12 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
 
-from click.testing import CliRunner  # noqa: E402
+from faults_unwritable import failed, pg_unwritable, sqlite_unwritable  # noqa: E402
 from sqlalchemy import create_engine, text  # noqa: E402
 from sqlalchemy.pool import NullPool  # noqa: E402
 
-from cli import cli  # noqa: E402
 from engine.audit.location import to_url  # noqa: E402
 from engine.audit.store import Store  # noqa: E402
 from engine.audit.verify import entry_of_row, verify  # noqa: E402
@@ -176,91 +176,6 @@ def kills(url: str, count: int, deadline: float, rng: random.Random) -> dict[str
     }
 
 
-def _check(db: str) -> tuple[int, str]:
-    result = CliRunner().invoke(
-        cli,
-        [
-            "check",
-            str(FIXTURES),
-            "--position",
-            "administrator",
-            "--as-of",
-            "2026-12-01",
-            "--db",
-            db,
-            "--format",
-            "json",
-        ],
-    )
-    return result.exit_code, result.stderr
-
-
-def unwritable(work: Path) -> dict[str, Any]:
-    """SQLite stores that cannot take a write: each refuses clearly and keeps exactly what it held."""
-    out: dict[str, Any] = {}
-    seeded = work / "seed.db"
-    assert _check(str(seeded))[0] == 0
-    held = len(rows(str(seeded)))
-
-    def outcome(db: Path, code: int, err: str) -> dict[str, Any]:
-        return {
-            "exit": code,
-            "names_store": db.name in err,
-            "records_unchanged": len(rows(str(db))) == held,
-            "chain_verifies": chain_ok(str(db)),
-            "message": err.strip().splitlines()[-2:],
-        }
-
-    # locked: another connection holds the write lock past a shortened busy timeout
-    locked = work / "locked.db"
-    shutil.copy(seeded, locked)
-    import sqlite3
-
-    import engine.audit.store as store_module
-
-    holder = sqlite3.connect(locked, isolation_level=None)
-    holder.execute("BEGIN IMMEDIATE")
-    saved = store_module.BUSY_TIMEOUT_S
-    store_module.BUSY_TIMEOUT_S = 2
-    try:
-        out["locked"] = outcome(locked, *_check(str(locked)))
-    finally:
-        store_module.BUSY_TIMEOUT_S = saved
-        holder.execute("ROLLBACK")
-        holder.close()
-    if os.geteuid() == 0 and shutil.which("mount"):
-        # read-only: the store on a tmpfs remounted read-only
-        ro_mount = Path(tempfile.mkdtemp(prefix="layak-ro-"))
-        mounted = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=8m", "tmpfs", str(ro_mount)], check=False)
-        if mounted.returncode == 0:
-            try:
-                readonly = ro_mount / "ro.db"
-                shutil.copy(seeded, readonly)
-                subprocess.run(["mount", "-o", "remount,ro", str(ro_mount)], check=True)
-                code, err = _check(str(readonly))
-                subprocess.run(["mount", "-o", "remount,rw", str(ro_mount)], check=True)
-                out["read_only"] = outcome(readonly, code, err)
-            finally:
-                subprocess.run(["umount", str(ro_mount)], check=False)
-        # full disk: the store on a 2 MB tmpfs filled up to a few kilobytes
-        mount = Path(tempfile.mkdtemp(prefix="layak-full-"))
-        if subprocess.run(["mount", "-t", "tmpfs", "-o", "size=2m", "tmpfs", str(mount)], check=False).returncode == 0:
-            try:
-                full = mount / "full.db"
-                shutil.copy(seeded, full)
-                filler = mount / "filler"
-                with contextlib.suppress(OSError), filler.open("wb") as sink:
-                    while True:
-                        sink.write(b"\0" * 4096)
-                        sink.flush()
-                code, err = _check(str(full))
-                filler.unlink()  # reading the store back needs a little room (SQLite's shared-memory file)
-                out["full_disk"] = outcome(full, code, err)
-            finally:
-                subprocess.run(["umount", str(mount)], check=False)
-    return out
-
-
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--pg", default=os.environ.get("LAYAK_TEST_PG_URL", ""))
@@ -269,7 +184,9 @@ def main() -> None:
     parser.add_argument("--kills", type=int, default=50)
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--max-seconds", type=float, default=3600)
+    parser.add_argument("--parts", default="parallel,sigkill,unwritable", help="which of the three to run")
     args = parser.parse_args()
+    parts = set(args.parts.split(","))
     deadline = time.monotonic() + args.max_seconds
     rng = random.Random(args.seed)
     work = Path(tempfile.mkdtemp(prefix="layak-faults-"))
@@ -292,26 +209,23 @@ def main() -> None:
 
         targets["postgresql"] = pg
     for backend, make in targets.items():
-        report[backend] = {
-            "parallel": parallel(make("parallel"), args.writers, args.per_writer),
-            "sigkill": kills(make("kills"), args.kills, deadline, rng),
-        }
-    report["sqlite"]["unwritable"] = unwritable(work)
+        report[backend] = {}
+        if "parallel" in parts:
+            report[backend]["parallel"] = parallel(make("parallel"), args.writers, args.per_writer)
+        if "sigkill" in parts:
+            report[backend]["sigkill"] = kills(make("kills"), args.kills, deadline, rng)
+        if "unwritable" in parts:
+            report[backend]["unwritable"] = sqlite_unwritable(work) if backend == "sqlite" else pg_unwritable(make)
     shutil.rmtree(work, ignore_errors=True)
     print(json.dumps(report, indent=2, sort_keys=True))
-    bad = any(
-        not r["parallel"]["gapless"]
-        or r["parallel"]["lost"]
-        or r["parallel"]["duplicated"]
-        or not r["parallel"]["chain_verifies"]
-        or r["sigkill"]["partial"]
-        or r["sigkill"]["chain_broken_after_kill"]
-        for r in (report[b] for b in targets)
-    )
-    bad = bad or any(
-        o["exit"] != 3 or not o["records_unchanged"] or not o["chain_verifies"]
-        for o in report["sqlite"]["unwritable"].values()
-    )
+    bad = False
+    for r in report.values():
+        if "parallel" in r:
+            p = r["parallel"]
+            bad = bad or not p["gapless"] or p["lost"] or p["duplicated"] or not p["chain_verifies"]
+        if "sigkill" in r:
+            bad = bad or r["sigkill"]["partial"] or r["sigkill"]["chain_broken_after_kill"]
+        bad = bad or failed(r.get("unwritable", {}))
     sys.exit(1 if bad else 0)
 
 

@@ -3,8 +3,12 @@
     python bench/fuzz.py --candidates 10000 --rules 1000 --seed 1 [--workers 2] [--max-seconds 3600]
 
 Each worker is a subprocess, so a death by signal is seen and counted (the case it was running is
-named) instead of ending the run. Counted as failures: exit 4, an uncaught exception, a traceback in
-the output, an exit 3 whose messages do not name the file, a death by signal, a case over 30 s.
+named) instead of ending the run; within a worker the cases run in-process through the CLI (`check
+--format json` for a candidate, `validate --format json` for a rule file). Counted as failures: exit 4,
+an uncaught exception, a traceback in the output, a problem that does not name file, line and field
+(see ``fuzz_checks.unlocated``: the rule for each kind of problem), an answered candidate file whose
+loaded values differ in type or value from the ones written (a silent coercion), a death by signal, a
+case over 30 s.
 """
 
 from __future__ import annotations
@@ -44,6 +48,7 @@ def worker(seed: int, kind: str, start: int, stop: int, progress: Path) -> None:
                     "internal": outcome.internal_error,
                     "traceback": outcome.traceback,
                     "unlocated": outcome.unlocated,
+                    "coerced": outcome.coerced,
                     "seconds": round(time.perf_counter() - began, 3),
                 }
             ),
@@ -117,18 +122,25 @@ def main() -> None:
         "internal_errors": sum(bool(r["internal"]) for r in results),
         "tracebacks": sum(bool(r["traceback"]) for r in results),
         "unlocated_rejections": sum(bool(r["unlocated"]) for r in results),
+        "silent_coercions": sum(bool(r["coerced"]) for r in results),
         "signal_deaths": len(deaths),
         "slow_cases": sum(float(str(r["seconds"])) > SLOW_SECONDS for r in results),
         "slowest_seconds": max((float(str(r["seconds"])) for r in results), default=0.0),
-        "bad": [r for r in results if r["internal"] or r["traceback"] or r["unlocated"]][:20],
+        "bad": [r for r in results if r["internal"] or r["traceback"] or r["unlocated"] or r["coerced"]][:20],
         "death_cases": deaths[:20],
         "hung_workers": len(hangs),
         "hang_cases": hangs[:20],
         "wall_seconds": round(time.perf_counter() - began, 1),
-        "parent_peak_rss_mb": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss // 1024,
+        "worker_peak_rss_mb": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss // 1024,
     }
     print(json.dumps(summary, indent=2, sort_keys=True))
-    failed = summary["internal_errors"] or summary["tracebacks"] or summary["unlocated_rejections"] or deaths
+    failed = (
+        summary["internal_errors"]
+        or summary["tracebacks"]
+        or summary["unlocated_rejections"]
+        or summary["silent_coercions"]
+        or deaths
+    )
     sys.exit(1 if failed or hangs or summary["slow_cases"] else 0)
 
 

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from click.testing import CliRunner
+from fuzz_checks import coercion, problems_of, unlocated
 from ruamel.yaml import YAML
 
 from cli import cli
@@ -146,7 +147,8 @@ TREE_MUTATIONS: tuple[Callable[[random.Random, Tree], Tree], ...] = (
 
 def _dump(tree: Tree, as_json: bool) -> str:
     if as_json:
-        text = json.dumps(tree, default=str)
+        # indented, so a problem's line points at one field rather than at the whole file on line 1
+        text = json.dumps(tree, default=str, indent=1)
     else:
         stream = io.StringIO()
         try:
@@ -224,8 +226,13 @@ def make_case(seed: int, number: int, kind: str) -> Case:
     as_json = kind == "candidate" and rng.random() < 0.3
     if rng.random() < 0.6:
         tree = _YAML.load(text)
-        for _ in range(rng.randint(1, 3)):
-            tree = rng.choice(TREE_MUTATIONS)(rng, tree)
+        chosen = [rng.choice(TREE_MUTATIONS) for _ in range(rng.randint(1, 3))]
+        # One duplication per case: a second one inside the shared entries of the first multiplies them
+        # (a 586 MB case; the generator, not layak, then takes minutes and gigabytes). Size is covered by
+        # the text mutations and bench/fuzz_worst.py.
+        chosen = [m if m is not _duplicate_list or chosen.index(m) == i else _swap for i, m in enumerate(chosen)]
+        for mutation in chosen:
+            tree = mutation(rng, tree)
         content: str | bytes = _dump(tree, as_json)
     else:
         content = _text_mutation(rng, text)
@@ -239,11 +246,12 @@ class Outcome:
     code: int
     internal_error: bool
     traceback: bool
-    unlocated: bool  # exit 3 without naming the file
+    unlocated: str  # the first problem that does not name file, line and field ("" when all do)
+    coerced: str = ""  # the first value an answered candidate file holds in another type or value ("" when none)
 
 
 def run_case(case: Case, workdir: Path) -> Outcome:
-    """Run one case through the CLI in-process: `check` for a candidate, `validate` for a rule file."""
+    """Run one case through the CLI in-process: `check` for a candidate, `validate` for a rule file (JSON)."""
     folder = workdir / f"case-{case.kind}-{case.number}"
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / f"input{case.suffix}"
@@ -261,16 +269,27 @@ def run_case(case: Case, workdir: Path) -> Outcome:
             "json",
         ]
     else:
-        args = ["validate", str(folder)]
+        args = ["validate", str(folder), "--format", "json"]
     result = CliRunner().invoke(cli, args)
     stderr = result.stderr
     exception = result.exception
     internal = result.exit_code == 4 or (exception is not None and not isinstance(exception, SystemExit))
+    lines = case.content.count(b"\n") + 1
+    missing = ""
+    if result.exit_code in (1, 3) and not internal:
+        problems = problems_of(case.kind, result.stdout)
+        if result.exit_code == 3 and not problems:
+            missing = f"exit 3 with no problem listed: {stderr[-120:]}"
+        # a document of one bare value (a number past 64 bits, say) has no field below the root
+        bare = b":" not in case.content and case.content.strip().count(b"\n") <= 1
+        missing = missing or next((m for m in (unlocated(p, path, lines, root_scalar=bare) for p in problems) if m), "")
+    coerced = coercion(path) if case.kind == "candidate" and result.exit_code == 0 else ""
     path.unlink()
     folder.rmdir()
     return Outcome(
         code=result.exit_code,
         internal_error=internal,
         traceback="Traceback (most recent call last)" in stderr + result.stdout,
-        unlocated=result.exit_code == 3 and path.name not in stderr + result.stdout,
+        unlocated=missing,
+        coerced=coerced,
     )

@@ -77,7 +77,7 @@ def test_check_records_every_decision_chained_and_canonical(store_url: str, tmp_
         assert row["record"].encode() == rfc8785.dumps(record)  # stored canonical
         prev = row["chain_hash"]
         assert record["seq"] == row["seq"] and record["decision_id"] == row["decision_id"]
-        assert record["schema_version"] == 1 and record["actor"] == "kepala-bidang"
+        assert record["schema_version"] == 2 and record["actor"] == "kepala-bidang"
         assert record["board"] == "SK-BKPSDM/2026/041" and record["engine"] == "durable"
         assert record["versions"] == {"layak": __version__, "durable_rules": metadata.version("durable_rules")}
         assert record["recorded_at"].endswith("Z") and record["replay_of"] is None

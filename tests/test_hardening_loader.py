@@ -158,3 +158,55 @@ def test_the_published_schema_and_the_loader_agree_on_numbers() -> None:
         assert prop["type"] == "number" and "anyOf" not in prop  # a quoted "3.5" is refused by the loader
     score = schema["$defs"]["Score"]["properties"]["attained"]
     assert (score["minimum"], score["maximum"]) == (0, 5)
+
+
+JSON_BASE = ROOT / "fixtures" / "candidates" / "hendra-gunawan.json"
+
+
+@pytest.mark.parametrize(
+    ("value", "code", "words"),
+    [
+        ("3.0001", "candidate_invalid", "at most 3 decimal places, got 3.0001"),
+        ("5.000001", "candidate_invalid", "decimal places"),
+        ("1e308", "candidate_invalid", "out of range"),
+        ("1e39", "candidate_invalid", "out of range"),
+        ("-1e30", "candidate_invalid", "out of range"),
+        ("1e400", "candidate_invalid", "finite"),  # JSON's reader makes it infinity
+        ("NaN", "candidate_invalid", "finite"),
+        ("Infinity", "candidate_invalid", "finite"),
+        ("9223372036854775808", "number_out_of_range", "64-bit"),
+        ('"3"', "candidate_invalid", "expected a number"),
+        ("true", "candidate_invalid", "expected a number"),
+    ],
+)
+def test_unusable_numbers_in_json_are_located(tmp_path: Path, value: str, code: str, words: str) -> None:
+    text = JSON_BASE.read_text()
+    old = '{"code": "M01", "attained": 3,'
+    line = text[: text.index(old)].count("\n") + 1
+    path = write(tmp_path, "c.json", text.replace(old, old.replace("3,", f"{value},"), 1))
+    ((got_code, got_line, field),) = problems_of(path)
+    assert (got_code, got_line, field) == (code, line, "competency_assessments[0].scores[0].attained")
+    message = load_candidates([path])[1][0].message
+    assert words in message and message.count("got") <= 1
+
+
+def test_a_control_character_is_refused_with_its_line(tmp_path: Path) -> None:
+    lines = BASE.read_text().splitlines()
+    lines[4] = lines[4] + "\x1b[31m"
+    path = write(tmp_path, "ctl.yaml", "\n".join(lines) + "\n")
+    assert problems_of(path) == [("syntax_error", 5, "")]
+
+
+@pytest.mark.parametrize("ident", ["[]", "[national]", "{a: 1}"])
+def test_a_rule_file_whose_ruleset_id_is_not_text_is_refused_not_a_crash(tmp_path: Path, ident: str) -> None:
+    """Found by the full fuzz run: a list as ruleset.id ended in an internal error (unhashable type)."""
+    source = ROOT / "rules" / "national" / "managerial.yaml"
+    text = source.read_text()
+    start = text.index("  id: ", text.index("ruleset:"))
+    end = text.index("\n", start)
+    (tmp_path / "rules").mkdir()
+    (tmp_path / "rules" / "managerial.yaml").write_text(text[:start] + f"  id: {ident}" + text[end:])
+    code, out, err = run("validate", str(tmp_path / "rules"), "--format", "json")
+    assert code == 3, err
+    found = {(f["code"], f["field"]) for f in json.loads(out)}
+    assert ("rule_invalid", "ruleset.id") in found

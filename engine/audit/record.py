@@ -18,7 +18,9 @@ from engine.decide.decision import Decision
 from engine.decide.record import DecisionRecord
 from engine.load.rulefile import Ruleset
 
-RECORD_VERSION = 1
+# 1: the NIP, name and file sealed; 2: every quasi-identifier sealed too (dates, units, free texts, document
+# numbers; disclosures keyed by their place). Readers take both: a version-1 record simply has fewer sealed places.
+RECORD_VERSION = 2
 GENESIS = "0" * 64  # the previous hash of record 1
 # Where personal data sit in a record, and which disclosed value each place holds.
 SEALED: tuple[tuple[tuple[str, ...], str], ...] = (

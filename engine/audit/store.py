@@ -19,8 +19,17 @@ from engine.audit.schema import SCHEMA_VERSION, current_version, decisions, migr
 
 # Key of the PostgreSQL advisory lock that serialises appends ("layak_au" in ASCII).
 LOCK_KEY = 0x6C61796B5F617564
-BUSY_TIMEOUT_S = 120  # SQLite: how long a writer waits for another one's transaction
+BUSY_TIMEOUT_S: float = 120  # how long a writer waits for another one's transaction (SQLite and PostgreSQL)
 Row = dict[str, Any]  # one stored record: the columns of audit_decisions
+_HINTS = {  # what a failed write most likely means, in SQLite's and PostgreSQL's words
+    "store is locked": "another layak is recording into this store; run again when it is done",
+    "disk I/O error": "is the disk full or failing? nothing was recorded",
+    "disk is full": "free some space; nothing was recorded",
+    "readonly database": "the store or its folder is read-only here; nothing was recorded",
+    "unable to open database file": "can the store's file and folder be written here? nothing was recorded",
+    "read-only transaction": "the database accepts reads only; nothing was recorded",
+    "permission denied": "this database role lacks a privilege on the store's tables; nothing was recorded",
+}
 
 
 @dataclass(frozen=True)
@@ -183,7 +192,10 @@ class Store:
         except SQLAlchemyError as error:
             cause = error.orig if isinstance(error, DBAPIError) else error
             message = str(cause).strip().splitlines()[0] if str(cause).strip() else type(cause).__name__
-            raise location.unreadable(self.where, message) from None
+            if "database is locked" in message or "lock timeout" in message:
+                message = f"the store is locked: another writer held it over {BUSY_TIMEOUT_S:g} s ({message})"
+            hint = next((hint for known, hint in _HINTS.items() if known in message), "")
+            raise location.unreadable(self.where, message, hint) from None
 
     @contextmanager
     def _locked(self) -> Iterator[Connection]:
@@ -192,6 +204,8 @@ class Store:
             conn.execution_options(layak_write=True)
             with conn.begin():
                 if self.dialect == "postgresql":
+                    # wait as long as SQLite does, then fail clearly: never stall behind a hung writer forever
+                    conn.execute(text(f"SET LOCAL lock_timeout = {int(BUSY_TIMEOUT_S * 1000)}"))
                     conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": LOCK_KEY})
                 yield conn
 

@@ -12,6 +12,11 @@ from engine.present.render import to_json
 
 DIALECT = "https://json-schema.org/draft/2020-12/schema"  # what pydantic's model_json_schema emits
 BASE = "https://layak.invalid/schema"  # stable identifiers (not fetched): kind and layak version
+# What the loader also checks in a candidate and JSON Schema cannot say portably (a test pins these three).
+UNSTATED = (
+    "Also checked when loaded: numbers have at most 3 decimal places; whole numbers are written without a"
+    " decimal point (3, not 3.0); an end date is not before its start; jf_jenjang only with jenis JF."
+)
 
 
 def document(kind: str) -> dict[str, Any]:
@@ -33,8 +38,10 @@ def document(kind: str) -> dict[str, Any]:
     return {
         "$schema": DIALECT,
         "$id": f"{BASE}/{__version__}/{kind}.json",
-        "description": f"layak {__version__}: {files}",
         **schema,
+        "description": " ".join(
+            [f"layak {__version__}: {files}.", schema.get("description", ""), UNSTATED if kind != "rules" else ""]
+        ).strip(),
     }
 
 

@@ -266,7 +266,8 @@ def scan(root: Path) -> Scan:
 
 def _ruleset_id(doc: Document) -> object:
     header = doc.data.get("ruleset") if isinstance(doc.data, dict) else None
-    return header.get("id") if isinstance(header, dict) else None
+    ident = header.get("id") if isinstance(header, dict) else None
+    return ident if isinstance(ident, str) else None  # a list or map written as the id is its own problem
 
 
 def _resolution_problems(library: Library, docs: dict[str, Document]) -> list[Problem]:

@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
+from ruamel.yaml.reader import ReaderError
 
 from engine.errors import Problem
 from engine.load.events import INT_MAX, INT_MIN, MAX_DEPTH, Loc, Refused, build
@@ -87,10 +88,17 @@ def _yaml_problem(error: YAMLError, file: str, text: str) -> Problem:
         message = str(error.problem or error.context or "cannot parse the file").strip()
     else:
         message = str(error).strip().splitlines()[0] if str(error).strip() else "cannot parse the file"
+    if mark:
+        line: int | None = min(mark.line + 1, last)
+    elif isinstance(error, ReaderError) and isinstance(error.position, int):
+        # A character the YAML reader refuses (a control character) has a position, not a mark.
+        line = min(text.count("\n", 0, error.position) + 1, last)
+    else:
+        line = None
     return Problem(
         code="syntax_error",
         file=file,
-        line=min(mark.line + 1, last) if mark else None,
+        line=line,
         message=message,
         hint="check indentation, colons and quotes near this line",
     )

@@ -90,23 +90,23 @@ def _decimal(value: Any) -> Any:
         number = Decimal(repr(value))
         exponent = number.as_tuple().exponent
         if isinstance(exponent, int) and exponent < -NUMBER_PLACES:
-            raise ValueError(f"{value} has more than {NUMBER_PLACES} decimal places")
+            raise ValueError(f"at most {NUMBER_PLACES} decimal places, got {value}")
         return number
     if isinstance(value, bool) or not isinstance(value, int | float | Decimal):
         raise ValueError(f"expected a number, got {value!r}")
     if isinstance(value, int) and abs(value) >= NUMBER_LIMIT:
-        raise ValueError(f"{value} is out of range (at most {NUMBER_LIMIT - 1:,} in size)")
+        raise ValueError(f"out of range: at most {NUMBER_LIMIT - 1:,} in size, got {value}")
     try:
         number = Decimal(str(value))
     except InvalidOperation:
         raise ValueError(f"expected a number, got {value!r}") from None
     if not number.is_finite():
-        raise ValueError("expected a finite number")
+        raise ValueError(f"expected a finite number, got {value}")
     if abs(number) >= NUMBER_LIMIT:
-        raise ValueError(f"{value} is out of range (at most {NUMBER_LIMIT - 1:,} in size)")
+        raise ValueError(f"out of range: at most {NUMBER_LIMIT - 1:,} in size, got {value}")
     exponent = number.normalize().as_tuple().exponent
     if isinstance(exponent, int) and exponent < -NUMBER_PLACES:
-        raise ValueError(f"{value} has more than {NUMBER_PLACES} decimal places")
+        raise ValueError(f"at most {NUMBER_PLACES} decimal places, got {value}")
     return number
 
 
@@ -123,7 +123,9 @@ def _schema(minimum: Decimal, maximum: Decimal) -> WithJsonSchema:
 
 
 _LOW, _HIGH = -NUMBER_LIMIT + Decimal("0.001"), NUMBER_LIMIT - Decimal("0.001")
-Date = Annotated[dt.date, BeforeValidator(_date)]
+# The pattern makes the form checked by validators that treat "format" as a note only (the default in 2020-12).
+_DATE_SCHEMA = WithJsonSchema({"type": "string", "format": "date", "pattern": r"^\d{4}-\d{2}-\d{2}$"})
+Date = Annotated[dt.date, BeforeValidator(_date), _DATE_SCHEMA]
 Number = Annotated[Decimal, BeforeValidator(_decimal), Field(ge=_LOW, le=_HIGH), _schema(_LOW, _HIGH)]
 Attained = Annotated[Decimal, BeforeValidator(_decimal), Field(ge=0, le=5), _schema(Decimal(0), Decimal(5))]
 Percent = Annotated[Decimal, BeforeValidator(_decimal), Field(ge=0, le=200), _schema(Decimal(0), Decimal(200))]
