@@ -13,7 +13,7 @@ import orjson
 
 from engine import __version__
 from engine.audit.canonical import canonical, canonical_pair, compose, digest, sha256_hex
-from engine.audit.snapshot import place_name, place_path, quasi_places
+from engine.audit.snapshot import QUASI_NOTE_ARGS, note_places, place_name, place_path, snapshot_places
 from engine.decide.decision import Decision
 from engine.decide.record import DecisionRecord
 from engine.load.rulefile import Ruleset
@@ -31,6 +31,8 @@ SEALED: tuple[tuple[tuple[str, ...], str], ...] = (
     (("candidate", "snapshot", "nip"), "nip"),
 )
 PERSONAL_FIELDS = ("file", "name", "nip")
+# A note argument that holds a quasi-identifier shows in a record's canonical JSON as one of these keys.
+_NOTE_KEYS = tuple(b'"%s":' % key.encode() for key in sorted(QUASI_NOTE_ARGS))
 
 
 @cache
@@ -89,36 +91,49 @@ def draft(
     run_id: str,
     replay_of: str | None = None,
     random: Callable[[int], bytes] = os.urandom,
+    decided: Mapping[str, Any] | None = None,
 ) -> Draft:
-    """Everything of a record that does not depend on its place in the log (``snap``: the candidate snapshot)."""
+    """Everything of a record that does not depend on its place in the log (``snap``: the candidate snapshot).
+
+    ``decided``: the JSON form of ``DecisionRecord.of(decision)`` when the caller has it already (a streamed
+    check prints it too); it is not changed.
+    """
     values = {"file": decision.candidate.file, "name": decision.candidate.name, "nip": decision.candidate.nip}
     disclosures: dict[str, list[Any]] = {field: [random(16).hex(), values[field]] for field in PERSONAL_FIELDS}
     markers = {field: {"sealed": seal_digest(salt, field, value)} for field, (salt, value) in disclosures.items()}
-    decided = DecisionRecord.of(decision).model_dump(mode="json")
-    decided["candidate"] = markers
+    sealed = dict(decided) if decided is not None else DecisionRecord.of(decision).model_dump(mode="json")
+    sealed["candidate"] = markers
+    body = canonical(sealed)
+    places = snapshot_places(dict(snap))
+    if any(key in body for key in _NOTE_KEYS):  # only then can a note argument hold a quasi-identifier
+        places += note_places(sealed)
     in_snapshot = {"name": markers["name"], "nip": markers["nip"]}
-    for path, value in quasi_places(dict(snap), decided):  # dates, units, texts, document numbers
+    in_decision = False
+    for path, value in places:  # dates, units, texts, document numbers
         name = place_name(path)
         disclosures[name] = [random(16).hex(), value]
         marker = {"sealed": seal_digest(disclosures[name][0], name, value)}
         if path[:2] == ("candidate", "snapshot"):
             in_snapshot[str(path[2])] = marker
         else:
-            _at({"decision": decided}, path[:-1])[path[-1]] = marker
+            _put(sealed, path[1:], marker)
+            in_decision = True
+    if in_decision:
+        body = canonical(sealed)
     whole, sealed_snap = canonical_pair(dict(snap), in_snapshot)
     parts = {
         "actor": canonical(actor),
         "board": canonical(board),
         "engine": canonical(engine),
         "candidate": compose({"hash": canonical(sha256_hex(whole)), "snapshot": sealed_snap}),
-        "decision": canonical(decided),
+        "decision": body,
         "replay_of": canonical(replay_of),
         "run_id": canonical(run_id),
         "schema_version": canonical(RECORD_VERSION),
         "versions": _versions_json(),
     }
     columns = {
-        "as_of": decided["as_of"],
+        "as_of": sealed["as_of"],
         "position": decision.position,
         "verdict": decision.verdict,
         "board": board,
@@ -201,6 +216,15 @@ def unseal(record: Mapping[str, Any], disclosures: Mapping[str, Any]) -> dict[st
 def redact(record: Mapping[str, Any], tokens: Mapping[str, str]) -> dict[str, Any]:
     """The record with each sealed place showing its pseudonym token (for reading; not what is hashed)."""
     return unseal(record, {field: ["", token] for field, token in tokens.items()})
+
+
+def _put(tree: Any, path: tuple[str | int, ...], value: Any) -> None:
+    """Set ``value`` at ``path`` under ``tree``, copying each container on the way (the caller's stays as it was)."""
+    for key in path[:-1]:
+        child = tree[key]
+        tree[key] = child = dict(child) if isinstance(child, dict) else list(child)
+        tree = child
+    tree[path[-1]] = value
 
 
 def _at(tree: Any, path: tuple[str | int, ...]) -> Any:

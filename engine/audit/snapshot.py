@@ -26,22 +26,37 @@ Path = tuple[str | int, ...]
 
 def quasi_places(snap: dict[str, Any], decided: dict[str, Any]) -> list[tuple[Path, Any]]:
     """Where a record holds quasi-identifiers, as (path from the record's root, value)."""
-    places: list[tuple[Path, Any]] = [
-        (("candidate", "snapshot", key), value)
-        for key, value in snap.items()
-        if key not in CLEAR and key not in PERSONAL
-    ]
-    todo: list[tuple[Path, Any]] = [(("decision",), decided)]
-    while todo:
-        path, tree = todo.pop()
-        if isinstance(tree, dict):
-            args = tree.get("args")
-            if "code" in tree and isinstance(args, dict):
-                places += [((*path, "args", k), v) for k, v in sorted(args.items()) if k in QUASI_NOTE_ARGS]
-            todo += [((*path, k), v) for k, v in tree.items() if k != "args"]
-        elif isinstance(tree, list):
-            todo += [((*path, i), v) for i, v in enumerate(tree)]
+    return snapshot_places(snap) + note_places(decided)
+
+
+def snapshot_places(snap: dict[str, Any]) -> list[tuple[Path, Any]]:
+    """The quasi-identifiers of a candidate snapshot: every field but the clear and the personal ones."""
+    hidden = [(key, value) for key, value in snap.items() if key not in CLEAR and key not in PERSONAL]
+    return [(("candidate", "snapshot", key), value) for key, value in hidden]
+
+
+def note_places(decided: dict[str, Any]) -> list[tuple[Path, Any]]:
+    """The note arguments of a decision (its JSON form) that hold quasi-identifiers."""
+    places: list[tuple[Path, Any]] = []
+    _notes(decided, ("decision",), places)
     return places
+
+
+def _notes(tree: Any, path: Path, places: list[tuple[Path, Any]]) -> None:
+    # Depth first, the last child first: the order of the disclosures (and of their random salts) is the
+    # one records were always made in. Scalars hold no note, so no path is built for them.
+    if isinstance(tree, dict):
+        args = tree.get("args")
+        if "code" in tree and isinstance(args, dict):
+            places += [((*path, "args", k), v) for k, v in sorted(args.items()) if k in QUASI_NOTE_ARGS]
+        for key, value in reversed(tree.items()):
+            if key != "args" and isinstance(value, dict | list):
+                _notes(value, (*path, key), places)
+    elif isinstance(tree, list):
+        for index in range(len(tree) - 1, -1, -1):
+            value = tree[index]
+            if isinstance(value, dict | list):
+                _notes(value, (*path, index), places)
 
 
 def place_name(path: Path) -> str:
