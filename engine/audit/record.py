@@ -12,7 +12,7 @@ from typing import Any
 import orjson
 
 from engine import __version__
-from engine.audit.canonical import canonical, canonical_pair, compose, digest, sha256_hex
+from engine.audit.canonical import canonical, canonical_members, canonical_pair, compose, digest, sha256_hex
 from engine.audit.snapshot import QUASI_NOTE_ARGS, note_places, place_name, place_path, snapshot_places
 from engine.decide.decision import Decision
 from engine.decide.record import DecisionRecord
@@ -99,28 +99,35 @@ def draft(
     check prints it too); it is not changed.
     """
     values = {"file": decision.candidate.file, "name": decision.candidate.name, "nip": decision.candidate.nip}
-    disclosures: dict[str, list[Any]] = {field: [random(16).hex(), values[field]] for field in PERSONAL_FIELDS}
-    markers = {field: {"sealed": seal_digest(salt, field, value)} for field, (salt, value) in disclosures.items()}
+    snap = dict(snap)
+    # Each value is made canonical once: its seal digest, the disclosures and the snapshot are composed
+    # from these bytes (RFC 8785 output of a container is its members' output joined, keys sorted).
+    members = canonical_members(snap)
+    sealer = _Sealer(random)
+    markers = {field: sealer.seal(field, values[field], canonical(values[field])) for field in PERSONAL_FIELDS}
     sealed = dict(decided) if decided is not None else DecisionRecord.of(decision).model_dump(mode="json")
     sealed["candidate"] = markers
     body = canonical(sealed)
-    places = snapshot_places(dict(snap))
+    places = snapshot_places(snap)
     if any(key in body for key in _NOTE_KEYS):  # only then can a note argument hold a quasi-identifier
         places += note_places(sealed)
     in_snapshot = {"name": markers["name"], "nip": markers["nip"]}
     in_decision = False
     for path, value in places:  # dates, units, texts, document numbers
-        name = place_name(path)
-        disclosures[name] = [random(16).hex(), value]
-        marker = {"sealed": seal_digest(disclosures[name][0], name, value)}
-        if path[:2] == ("candidate", "snapshot"):
+        in_place = path[:2] == ("candidate", "snapshot")
+        marker = sealer.seal(place_name(path), value, members[str(path[2])] if in_place else canonical(value))
+        if in_place:
             in_snapshot[str(path[2])] = marker
         else:
             _put(sealed, path[1:], marker)
             in_decision = True
     if in_decision:
         body = canonical(sealed)
-    whole, sealed_snap = canonical_pair(dict(snap), in_snapshot)
+    if all(key.isascii() and key.isidentifier() for key in members):
+        whole = compose(members)
+        sealed_snap = compose({**members, **{key: _marker_json(marker) for key, marker in in_snapshot.items()}})
+    else:
+        whole, sealed_snap = canonical_pair(snap, in_snapshot)
     parts = {
         "actor": canonical(actor),
         "board": canonical(board),
@@ -142,7 +149,35 @@ def draft(
         "name": values["name"],
         "ruleset_hash": decision.ruleset.hash,
     }
-    return Draft(parts=parts, personal=canonical(disclosures), columns=columns, ruleset=ruleset)
+    return Draft(parts=parts, personal=sealer.disclosed(), columns=columns, ruleset=ruleset)
+
+
+def _marker_json(marker: dict[str, str]) -> bytes:
+    return b'{"sealed":"%s"}' % marker["sealed"].encode()  # = canonical(marker): one member, a hex string
+
+
+class _Sealer:
+    """The salted disclosures of one record, kept with the canonical bytes of each value."""
+
+    def __init__(self, random: Callable[[int], bytes]) -> None:
+        self.random = random
+        self.disclosures: dict[str, list[Any]] = {}
+        self.encoded: dict[str, bytes] = {}  # name → canonical [salt, value]
+
+    def seal(self, name: str, value: Any, encoded: bytes) -> dict[str, str]:
+        """Disclose ``value`` (whose canonical form is ``encoded``) under ``name``; the marker the record holds."""
+        salt = self.random(16).hex()
+        self.disclosures[name] = [salt, value]
+        self.encoded[name] = b'["%s",%s]' % (salt.encode(), encoded)
+        # = seal_digest(salt, name, value): the canonical list [salt, name, value], composed
+        return {"sealed": sha256_hex(b'["%s",%s,%s]' % (salt.encode(), canonical(name), encoded))}
+
+    def disclosed(self) -> bytes:
+        """``canonical(disclosures)``; composed when every name is ASCII (then sorting by code point is RFC 8785's)."""
+        names = sorted(self.encoded)
+        if not all(name.isascii() for name in names):
+            return canonical(self.disclosures)
+        return b"{" + b",".join(canonical(name) + b":" + self.encoded[name] for name in names) + b"}"
 
 
 def place(draft: Draft, seq: int, decision_id: str, recorded_at: str, prev_hash: str) -> dict[str, Any]:
