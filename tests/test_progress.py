@@ -12,7 +12,7 @@ from typing import TextIO
 
 import pytest
 
-from engine.present.progress import label_text, progress, should_draw
+from engine.present.progress import counted, label_text, progress, should_draw
 
 
 @contextmanager
@@ -105,3 +105,11 @@ def test_live_output_to_a_terminal_keeps_the_bar_off() -> None:
 def test_unknown_label_shown_as_given() -> None:
     assert label_text("counting sheep", "id") == "counting sheep"
     assert label_text("export", "id") == "mengekspor log keputusan"
+
+
+def test_counted_passes_items_through_and_counts_them() -> None:
+    with terminal() as (stream, master):
+        with progress(4, "export", stream=stream) as bar:
+            assert list(counted(iter("abcd"), bar)) == ["a", "b", "c", "d"]
+        drawn = drain(master)
+    assert "4/4" in drawn
