@@ -108,72 +108,115 @@ def csv_lines(rows: Iterable[Mapping[str, Any]], salt: str | None) -> Iterator[s
         out.truncate()
 
 
-def read_export(path: Path) -> tuple[list[Entry], dict[str, str] | None]:
-    """The entries of an export file and, for JSON Lines, its rulesets (CSV exports carry none)."""
+def read_export(path: Path) -> tuple[Iterator[Entry], dict[str, str] | None]:
+    """The entries of an export file (read as they are used: memory stays flat) and, for JSON Lines, its
+    rulesets (CSV exports carry none). A line that does not read stops the iteration with an InputError."""
     try:
-        content = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as error:
+        with path.open("rb") as probe:
+            start = probe.read(4096).lstrip()
+    except OSError as error:
         raise InputError([Problem(code="export_unreadable", file=str(path), message=str(error))]) from None
-    if content.lstrip().startswith("{"):
-        return _read_jsonl(path, content)
-    return _read_csv(path, content), None
+    if start.startswith(b"{"):
+        return _jsonl_entries(path), _jsonl_rulesets(path)
+    return _csv_entries(path), None
 
 
 def _bad(path: Path, line: int, message: str) -> InputError:
     return InputError([Problem(code="export_unreadable", file=str(path), line=line, message=message)])
 
 
-def _read_jsonl(path: Path, content: str) -> tuple[list[Entry], dict[str, str]]:
-    entries: list[Entry] = []
+def _lines(path: Path) -> Iterator[tuple[int, str]]:
+    try:
+        with path.open(encoding="utf-8") as source:
+            for number, text in enumerate(source, 1):
+                if text.strip():
+                    yield number, text
+    except (OSError, UnicodeDecodeError) as error:
+        raise InputError([Problem(code="export_unreadable", file=str(path), message=str(error))]) from None
+
+
+def _jsonl_rulesets(path: Path) -> dict[str, str]:
+    # A first pass parses only the lines that can be rulesets (wherever they are), so that the records,
+    # read next, can be checked against every stored ruleset as they stream by.
     rulesets: dict[str, str] = {}
-    for number, text in enumerate(content.splitlines(), 1):
-        if not text.strip():
+    for number, text in _lines(path):
+        if '"ruleset"' not in text:
             continue
-        try:
-            line = orjson.loads(text)
-            kind = line["kind"]
-            if kind == "ruleset":
+        line = _line(path, number, text)
+        if line.get("kind") == "ruleset":
+            try:
                 rulesets[line["hash"]] = orjson.dumps(line["body"]).decode()
-            elif kind == "decision":
-                disclosures = line.get("disclosures")
-                entries.append(
-                    Entry(
-                        seq=int(line["seq"]),
-                        record=orjson.dumps(line["record"]).decode(),
-                        prev_hash=line["prev_hash"],
-                        chain_hash=line["chain_hash"],
-                        disclosures=disclosures,
-                        columns={"decision_id": line["decision_id"]},
-                    )
-                )
-            elif kind != "header":
-                raise ValueError(f"unknown kind {kind!r}")
-        except (orjson.JSONDecodeError, KeyError, TypeError, ValueError) as error:
-            raise _bad(path, number, f"not an export line: {error}") from None
-    return entries, rulesets
+            except (KeyError, TypeError, orjson.JSONEncodeError) as error:
+                raise _bad(path, number, f"not an export line: {error}") from None
+    return rulesets
 
 
-def _read_csv(path: Path, content: str) -> list[Entry]:
-    reader = csv.DictReader(io.StringIO(content))
-    if reader.fieldnames is None or not set(CSV_COLUMNS) <= set(reader.fieldnames):
-        raise _bad(path, 1, f"expected the columns {', '.join(CSV_COLUMNS)}")
-    entries = []
-    for row in reader:
+def _line(path: Path, number: int, text: str) -> dict[str, Any]:
+    try:
+        line = orjson.loads(text)
+    except orjson.JSONDecodeError as error:
+        raise _bad(path, number, f"not an export line: {error}") from None
+    if not isinstance(line, dict):
+        raise _bad(path, number, "not an export line: expected a JSON object")
+    return line
+
+
+def _jsonl_entries(path: Path) -> Iterator[Entry]:
+    for number, text in _lines(path):
+        line = _line(path, number, text)
         try:
-            disclosures = orjson.loads(row["disclosures"]) if row["disclosures"] else None
-            columns: dict[str, Any] = {c: row[c] or None if c == "board" else row[c] for c in COLUMNS}
-            if disclosures is not None:
-                columns.update(nip=row["nip"], name=row["name"])
-            entries.append(
-                Entry(
-                    seq=int(row["seq"]),
-                    record=row["record"],
-                    prev_hash=row["prev_hash"],
-                    chain_hash=row["chain_hash"],
-                    disclosures=disclosures,
-                    columns=columns,
+            kind = line["kind"]
+            if kind == "decision":
+                yield Entry(
+                    seq=int(line["seq"]),
+                    record=orjson.dumps(line["record"]).decode(),
+                    prev_hash=line["prev_hash"],
+                    chain_hash=line["chain_hash"],
+                    disclosures=line.get("disclosures"),
+                    columns={"decision_id": line["decision_id"]},
                 )
-            )
-        except (orjson.JSONDecodeError, ValueError) as error:
-            raise _bad(path, reader.line_num, f"not an export row: {error}") from None
-    return entries
+            elif kind not in ("header", "ruleset"):
+                raise ValueError(f"unknown kind {kind!r}")
+        except (KeyError, TypeError, ValueError) as error:
+            raise _bad(path, number, f"not an export line: {error}") from None
+
+
+def _csv_entries(path: Path) -> Iterator[Entry]:
+    try:
+        source = path.open(encoding="utf-8", newline="")
+    except OSError as error:
+        raise InputError([Problem(code="export_unreadable", file=str(path), message=str(error))]) from None
+    with source:
+        reader = csv.DictReader(source)
+        try:
+            names = reader.fieldnames
+        except UnicodeDecodeError as error:
+            raise InputError([Problem(code="export_unreadable", file=str(path), message=str(error))]) from None
+        if names is None or not set(CSV_COLUMNS) <= set(names):
+            raise _bad(path, 1, f"expected the columns {', '.join(CSV_COLUMNS)}")
+        while True:
+            try:
+                row = next(reader)
+            except StopIteration:
+                return
+            except (UnicodeDecodeError, csv.Error) as error:
+                raise _bad(path, reader.line_num, f"not an export row: {error}") from None
+            yield _csv_entry(path, reader.line_num, row)
+
+
+def _csv_entry(path: Path, line: int, row: dict[str, str]) -> Entry:
+    try:
+        disclosures = orjson.loads(row["disclosures"]) if row["disclosures"] else None
+        columns: dict[str, Any] = {c: row[c] or None if c == "board" else row[c] for c in COLUMNS}
+        if disclosures is not None:
+            columns.update(nip=row["nip"], name=row["name"])
+        return Entry(
+            seq=int(row["seq"]),
+            record=row["record"],
+            prev_hash=row["prev_hash"],
+            chain_hash=row["chain_hash"],
+            disclosures=disclosures,
+            columns=columns,
+        )
+    except (orjson.JSONDecodeError, ValueError, TypeError) as error:
+        raise _bad(path, line, f"not an export row: {error}") from None

@@ -310,6 +310,24 @@ class Store:
             for row in conn.execution_options(yield_per=500).execute(query).mappings():
                 yield dict(row)
 
+    def duplicate_ids(self) -> dict[int, tuple[str, int]]:
+        """Decision ids held by more than one record (the schema forbids it): seq of each later one → (id, first)."""
+        twice = select(decisions.c.decision_id).group_by(decisions.c.decision_id).having(func.count() > 1)
+        query = (
+            select(decisions.c.seq, decisions.c.decision_id)
+            .where(decisions.c.decision_id.in_(twice))
+            .order_by(decisions.c.seq)
+        )
+        out: dict[int, tuple[str, int]] = {}
+        first: dict[str, int] = {}
+        with self._guard(), self._reading() as conn:
+            for seq, decision_id in conn.execute(query):
+                if decision_id in first:
+                    out[int(seq)] = (decision_id, first[decision_id])
+                else:
+                    first[decision_id] = int(seq)
+        return out
+
     def find(self, ident: str) -> Row:
         """The record named by its decision id, a unique prefix of it, or its sequence number (#12 or 12)."""
         seq = ids.sequence_number(ident)

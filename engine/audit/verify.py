@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -104,13 +104,20 @@ class _Rulesets:
 
 
 def verify(
-    entries: Iterable[Entry], rulesets: Mapping[str, str] | None, expect_head: tuple[int, str] | None = None
+    entries: Iterable[Entry],
+    rulesets: Mapping[str, str] | None,
+    expect_head: tuple[int, str] | None = None,
+    duplicates: Mapping[int, tuple[str, int]] | None = None,
 ) -> Report:
-    """Walk the log in order; every finding is listed with the sequence number it is first seen at."""
+    """Walk the log in order; every finding is listed with the sequence number it is first seen at.
+
+    Memory stays flat whatever the length of the log, except for the decision ids seen, kept to find one used
+    twice; a store finds those itself (``duplicates``: seq → (id, seq of its first use)), an export cannot.
+    """
     report = Report()
     stored = _Rulesets(rulesets)
     expected, prev = 1, GENESIS
-    seen: dict[str, int] = {}
+    earlier = _found(duplicates) if duplicates is not None else _remembered()
     head_checked = False
     for entry in entries:
         seq = entry.seq
@@ -121,7 +128,7 @@ def verify(
             report.add(seq, "out_of_order", before=expected - 1)
         if entry.prev_hash != prev:
             report.add(seq, "chain_broken", before=seq - 1)
-        _check_record(report, stored, entry, seen)
+        _check_record(report, stored, entry, earlier)
         if expect_head is not None and seq == expect_head[0]:
             head_checked = True
             if entry.chain_hash != expect_head[1]:
@@ -133,7 +140,30 @@ def verify(
     return report
 
 
-def _check_record(report: Report, stored: _Rulesets, entry: Entry, seen: dict[str, int]) -> None:
+Earlier = Callable[[str, int], int | None]  # (decision id, seq) → the seq it was first used at, if before
+
+
+def _remembered() -> Earlier:
+    seen: dict[str, int] = {}
+
+    def earlier(decision_id: str, seq: int) -> int | None:
+        if decision_id in seen:
+            return seen[decision_id]
+        seen[decision_id] = seq
+        return None
+
+    return earlier
+
+
+def _found(duplicates: Mapping[int, tuple[str, int]]) -> Earlier:
+    def earlier(decision_id: str, seq: int) -> int | None:
+        found = duplicates.get(seq)
+        return found[1] if found is not None and found[0] == decision_id else None
+
+    return earlier
+
+
+def _check_record(report: Report, stored: _Rulesets, entry: Entry, earlier: Earlier) -> None:
     seq = entry.seq
     try:
         record = orjson.loads(entry.record)
@@ -148,9 +178,9 @@ def _check_record(report: Report, stored: _Rulesets, entry: Entry, seen: dict[st
     if record.get("seq") != seq:
         report.add(seq, "moved", claimed=record.get("seq"))
     decision_id = str(record.get("decision_id"))
-    if decision_id in seen:
-        report.add(seq, "duplicate_id", id=decision_id, other=seen[decision_id])
-    seen.setdefault(decision_id, seq)
+    other = earlier(decision_id, seq)
+    if other is not None:
+        report.add(seq, "duplicate_id", id=decision_id, other=other)
     for column, value in entry.columns.items():
         path = COLUMNS.get(column)
         held = _at(record, path) if path else _disclosed(entry.disclosures, column)

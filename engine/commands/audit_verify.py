@@ -10,6 +10,7 @@ from engine.audit import views
 from engine.audit.store import Store
 from engine.audit.verify import entry_of_row, parse_head, verify
 from engine.errors import ExitCode
+from engine.present.progress import counted, progress
 from engine.present.render import Report, Table, emit
 
 
@@ -18,11 +19,15 @@ def run(db: str | None, expect_head: str | None, export_file: Path | None, fmt: 
     if export_file is not None:
         from engine.audit.export import read_export
 
-        entries, rulesets = read_export(export_file)
-        report = verify(entries, rulesets, expect)
+        read, stored = read_export(export_file)
+        with progress(None, "verify", lang=lang) as bar:
+            report = verify(counted(read, bar), stored, expect)
     else:
-        with Store.open(db) as store, store.snapshot():  # rulesets and records from one consistent read
-            report = verify((entry_of_row(row) for row in store.rows()), store.ruleset_bodies(), expect)
+        # Rulesets and records from one consistent read; records streamed, so memory stays flat.
+        with Store.open(db) as store, store.snapshot(), progress(store.count(), "verify", lang=lang) as bar:
+            rulesets = store.ruleset_bodies()
+            entries = (entry_of_row(row) for row in counted(store.rows(), bar))
+            report = verify(entries, rulesets, expect, duplicates=store.duplicate_ids())
     emit(Report(data=views.verify_json(report, lang), tables=[Table(views.verify_rows(report, lang))]), fmt, lang)
     click.echo(views.verify_summary(report, lang), err=True)
     return ExitCode.OK if report.ok else ExitCode.FINDINGS
