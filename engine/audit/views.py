@@ -192,9 +192,8 @@ def replay_rows(item: Replayed, lang: str) -> list[dict[str, Any]]:
     ]
 
 
-def replay_summary(items: list[Replayed], lang: str) -> str:
-    same = sum(1 for i in items if i.identical)
-    return word("replay_summary", lang, n=len(items), same=same, different=len(items) - same)
+def replay_summary(replayed: int, same: int, lang: str) -> str:
+    return word("replay_summary", lang, n=replayed, same=same, different=replayed - same)
 
 
 def new_salt() -> str:

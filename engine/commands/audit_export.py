@@ -10,6 +10,7 @@ from engine.audit import views
 from engine.audit.export import csv_lines, jsonl_lines
 from engine.audit.store import Store
 from engine.errors import ExitCode
+from engine.present.progress import counted, progress
 
 
 def run(db: str | None, fmt: str, redact: bool, salt: str | None, output: Path | None) -> ExitCode:
@@ -18,8 +19,13 @@ def run(db: str | None, fmt: str, redact: bool, salt: str | None, output: Path |
     if redact and salt is None:
         salt = views.new_salt()
         click.echo(f"salt: {salt} (keep it to link pseudonyms to people; it is not needed to verify)", err=True)
-    with Store.open(db) as store, store.snapshot():  # one consistent read, whatever is recorded meanwhile
-        rows = store.rows()
+    # One consistent read, whatever is recorded meanwhile; records streamed from the store to the file.
+    with (
+        Store.open(db) as store,
+        store.snapshot(),
+        progress(store.count(), "export", live_output=output is None) as bar,
+    ):
+        rows = counted(store.rows(), bar)
         lines = (
             jsonl_lines(rows, store.ruleset_bodies(), salt if redact else None)
             if fmt == "jsonl"
