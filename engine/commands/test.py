@@ -9,10 +9,21 @@ import click
 
 from engine.commands.common import exit_for
 from engine.errors import ExitCode, InputError, Problem, ProblemCode
-from engine.load.library import CASES_SUFFIX, load_library
+from engine.load.library import CASES_SUFFIX, Library, load_library
+from engine.present.progress import progress
 from engine.present.render import emit
 from engine.present.tools_view import test_report
-from engine.tools.cases import LoadedCase, coverage, coverage_percent, load_case_file, load_cases, run_case
+from engine.tools.cases import (
+    CaseResult,
+    Coverage,
+    Coverer,
+    LoadedCase,
+    coverage_percent,
+    discover,
+    load_case_file,
+    load_cases,
+    run_case,
+)
 
 
 def run(
@@ -29,32 +40,23 @@ def run(
 ) -> ExitCode:
     root = path or default_rules
     library = load_library(rules_dir or (root if root.is_dir() else default_rules))
-    cases = _cases(root)
+    wanted = None
     if pattern is not None:
         try:
             wanted = re.compile(pattern)
         except re.error as error:
             raise click.BadParameter(f"not a regular expression: {error}", param_hint="--run") from None
-        cases = [c for c in cases if wanted.search(f"{c.file}:{c.line} {c.case.note}")]
-    if not cases:
-        where = f"{root} (--run {pattern!r})" if pattern is not None else str(root)
-        raise InputError(
-            [
-                Problem(
-                    code=ProblemCode.NO_CASES,
-                    file=where,
-                    message="no test cases found",
-                    hint=f"give a directory holding *{CASES_SUFFIX} files, or one such file",
-                )
-            ]
-        )
     if generate_boundaries:
         from engine.tools.boundaries import generate
 
+        cases = [c for c in _cases(root) if wanted is None or wanted.search(_named(c))]
+        if not cases:
+            raise _no_cases(root, pattern)
         click.echo(generate(library, cases), nl=False)
         return ExitCode.OK
-    results = [run_case(library, case) for case in cases]
-    table = coverage(library, results)
+    results, table = _run(library, root, wanted, lang)
+    if not results:
+        raise _no_cases(root, pattern)
     percent = coverage_percent(table)
     emit(test_report(results, table, percent, lang, show_coverage), fmt, lang)
     if junit is not None:
@@ -70,6 +72,43 @@ def run(
     return exit_for([], findings=bool(failed) or (min_coverage is not None and percent < min_coverage))
 
 
+def _files(root: Path) -> list[Path]:
+    if root.is_dir():
+        return list(discover(root))
+    return [root] if root.exists() else []
+
+
+def _named(case: LoadedCase) -> str:
+    return f"{case.file}:{case.line} {case.case.note}"
+
+
+def _run(
+    library: Library, root: Path, wanted: re.Pattern[str] | None, lang: str
+) -> tuple[list[CaseResult], list[Coverage]]:
+    """Every case file read, run and let go in turn: coverage is folded in as results come, and only a slim
+    result (no decision) is kept per case, so memory grows by little however many case files there are.
+
+    A malformed case file stops the running, not the reading: every problem of every file is reported at once.
+    """
+    files = _files(root)
+    folded = Coverer(library)
+    results: list[CaseResult] = []
+    problems: list[Problem] = []
+    with progress(len(files), "test", lang=lang) as bar:
+        for file in files:
+            cases, bad = load_case_file(file)
+            problems.extend(bad)
+            for case in cases if not problems else ():
+                if wanted is None or wanted.search(_named(case)):
+                    result = run_case(library, case)
+                    folded.add(result)
+                    results.append(result.slim())
+            bar.advance()
+    if problems:
+        raise InputError(problems)
+    return results, folded.rows()
+
+
 def _cases(root: Path) -> list[LoadedCase]:
     if root.is_dir():
         return load_cases(root)
@@ -79,3 +118,17 @@ def _cases(root: Path) -> list[LoadedCase]:
     if problems:
         raise InputError(problems)
     return cases
+
+
+def _no_cases(root: Path, pattern: str | None) -> InputError:
+    where = f"{root} (--run {pattern!r})" if pattern is not None else str(root)
+    return InputError(
+        [
+            Problem(
+                code=ProblemCode.NO_CASES,
+                file=where,
+                message="no test cases found",
+                hint=f"give a directory holding *{CASES_SUFFIX} files, or one such file",
+            )
+        ]
+    )

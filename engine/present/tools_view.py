@@ -90,7 +90,7 @@ def test_json(results: list[CaseResult], table: list[Coverage], percent: float) 
                 "as_of": r.case.case.as_of.isoformat(),
                 "passed": r.passed,
                 "differences": r.differences,
-                "verdict": r.decision.verdict if r.decision else None,
+                "verdict": r.verdict,
             }
             for r in results
         ],

@@ -69,10 +69,19 @@ class CaseResult:
     case: LoadedCase
     decision: Decision | None
     differences: list[str] = field(default_factory=list)
+    verdict: str | None = None  # the decision's, kept when the decision itself is let go (``slim``)
+
+    def __post_init__(self) -> None:
+        if self.decision is not None:
+            self.verdict = self.decision.verdict
 
     @property
     def passed(self) -> bool:
-        return self.decision is not None and not self.differences
+        return self.verdict is not None and not self.differences
+
+    def slim(self) -> CaseResult:
+        """The result without its decision (what a report of many cases keeps once coverage has it)."""
+        return CaseResult(self.case, None, self.differences, self.verdict)
 
 
 def _candidate(doc: Document, index: int, case: Case) -> LoadedCandidate | list[Problem]:
@@ -219,34 +228,48 @@ def _exercised(outcome: Outcome) -> tuple[bool, bool]:
     return outcome.status == "pass" or unsettled, failed
 
 
-def coverage(library: Library, results: list[CaseResult]) -> list[Coverage]:
-    """Per requirement of every position the cases name: was each side exercised by some case?"""
-    table: dict[tuple[str, str, str], Coverage] = {}
-    for result in results:
+class Coverer:
+    """Coverage folded in one case result at a time (``layak test`` lets each decision go once it is added)."""
+
+    def __init__(self, library: Library) -> None:
+        self.library = library
+        self.table: dict[tuple[str, str, str], Coverage] = {}
+
+    def add(self, result: CaseResult) -> None:
         case = result.case
         try:
-            ruleset = library.for_position(case.position, case.ruleset, case.case.as_of)
+            ruleset = self.library.for_position(case.position, case.ruleset, case.case.as_of)
         except InputError:
-            continue
+            return
         position = ruleset.position(case.position)
         if position is None:
-            continue
+            return
         # Each period of dated values is covered on its own: a changed threshold needs its own cases.
-        since = library.values_since(ruleset.id, case.case.as_of)
+        since = self.library.values_since(ruleset.id, case.case.as_of)
         label = f"{ruleset.id}@{ruleset.version}" + (f" values from {since}" if since else "")
         for node, _loc in walk(position.requirements):
-            table.setdefault(
+            self.table.setdefault(
                 (case.position, label, node.id),
                 Coverage(case.position, label, node.id, can_fail=not (isinstance(node, Check) and never_fails(node))),
             )
         if result.decision is None:
-            continue
+            return
         for req_id, outcome in _flatten(result.decision.requirements).items():
-            row = table[(case.position, label, req_id)]
+            row = self.table[(case.position, label, req_id)]
             passed, failed = _exercised(outcome)
             row.passed |= passed
             row.failed |= failed
-    return sorted(table.values(), key=lambda c: (c.position, c.ruleset, c.requirement))
+
+    def rows(self) -> list[Coverage]:
+        return sorted(self.table.values(), key=lambda c: (c.position, c.ruleset, c.requirement))
+
+
+def coverage(library: Library, results: list[CaseResult]) -> list[Coverage]:
+    """Per requirement of every position the cases name: was each side exercised by some case?"""
+    folded = Coverer(library)
+    for result in results:
+        folded.add(result)
+    return folded.rows()
 
 
 def coverage_percent(rows: list[Coverage]) -> float:
