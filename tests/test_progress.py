@@ -6,10 +6,15 @@ import io
 import os
 import pty
 import select
+import subprocess
+import sys
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
 from typing import TextIO
 
+import orjson
 import pytest
 
 from engine.present.progress import counted, label_text, progress, should_draw
@@ -113,3 +118,63 @@ def test_counted_passes_items_through_and_counts_them() -> None:
             assert list(counted(iter("abcd"), bar)) == ["a", "b", "c", "d"]
         drawn = drain(master)
     assert "4/4" in drawn
+
+
+ROOT = Path(__file__).parent.parent
+
+
+def _layak(args: list[str], *, stderr_on_terminal: bool) -> tuple[bytes, str]:
+    """Run the CLI in a child process, stdout to a pipe; stderr to a pseudo-terminal or to a pipe."""
+    env = {**os.environ, "TERM": "xterm", "COLUMNS": "100"}
+    env.pop("LAYAK_NO_PROGRESS", None)
+    command = [sys.executable, "-c", "from cli import main; main()", *args]
+    if not stderr_on_terminal:
+        done = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, check=False)
+        return done.stdout, done.stderr.decode()
+    master, slave = pty.openpty()
+    try:
+        child = subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=slave)
+        os.close(slave)
+        out: list[bytes] = []
+        # stdout is drained alongside: a child blocked on a full pipe would never close the terminal
+        reader = threading.Thread(target=lambda: out.append(child.stdout.read() if child.stdout else b""))
+        reader.start()
+        drawn: list[bytes] = []
+        while True:
+            try:
+                chunk = os.read(master, 65536)
+            except OSError:  # the child closed the terminal
+                break
+            if not chunk:
+                break
+            drawn.append(chunk)
+        reader.join()
+        child.wait()
+    finally:
+        os.close(master)
+    return b"".join(out), b"".join(drawn).decode("utf-8", "replace")
+
+
+def test_check_draws_on_a_terminal_and_keeps_stdout_clean(tmp_path: Path) -> None:
+    args = ["check", "fixtures/candidates", "--position", "administrator", "--as-of", "2026-12-01"]
+    args += ["--format", "jsonl", "--no-record", "--jobs", "1"]
+    out, err = _layak(args, stderr_on_terminal=True)
+    assert "checking candidates" in err
+    lines = [orjson.loads(line) for line in out.splitlines()]
+    assert lines and all(line["position"] == "administrator" for line in lines)
+    out_plain, err_plain = _layak(args, stderr_on_terminal=False)
+    assert out_plain == out
+    assert "checking candidates" not in err_plain and "\x1b" not in err_plain
+
+
+def test_audit_verify_draws_on_a_terminal_only(tmp_path: Path) -> None:
+    db = str(tmp_path / "audit.db")
+    check = ["check", "fixtures/candidates", "--position", "pengawas", "--as-of", "2026-12-01", "--db", db]
+    code_out, _ = _layak([*check, "--format", "json"], stderr_on_terminal=False)
+    assert code_out
+    out, err = _layak(["audit", "verify", "--db", db, "--format", "json"], stderr_on_terminal=True)
+    assert "verifying the decision log" in err
+    assert orjson.loads(out)["ok"] is True
+    out_plain, err_plain = _layak(["audit", "verify", "--db", db, "--format", "json"], stderr_on_terminal=False)
+    assert orjson.loads(out_plain)["ok"] is True
+    assert "verifying" not in err_plain and "\x1b" not in err_plain

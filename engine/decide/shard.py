@@ -119,9 +119,11 @@ def stream_check(
     top: int = 0,
     record: Callable[[list[Any]], Any] | None = None,
     batches: Iterable[Batch] | None = None,
+    advance: Callable[[int], Any] | None = None,
 ) -> Streamed:
     """Decide every file of ``files()`` batch by batch and hand on the results as they come: JSON lines to
-    ``write``, rows to a top-``top`` shortlist, drafts to ``record`` (one call per batch: all or none of it).
+    ``write``, rows to a top-``top`` shortlist, drafts to ``record`` (one call per batch: all or none of it),
+    the number of candidates done to ``advance`` (a progress bar).
 
     ``batches``, when given, are those candidates already batched (bundle lines among them); ``files()`` then
     only names them again by ordinal, for a NIP given twice."""
@@ -144,6 +146,8 @@ def stream_check(
                 for d in kept:
                     out.top.add(d.key, d.row)
             out.counts.update(d.verdict for d in kept)
+            if advance is not None:
+                advance(result.size)
     out.problems.extend(_duplicates(repeats, files))
     return out
 
@@ -201,6 +205,7 @@ def check_files(
     write: Callable[[bytes], Any] | None = None,
     top: int = 0,
     record: Callable[[list[Any]], Any] | None = None,
+    advance: Callable[[int], Any] | None = None,
 ) -> Streamed:
     """`check` over every candidate file and bundle under ``paths``, streamed (see ``stream_check``)."""
     return stream_check(
@@ -212,4 +217,5 @@ def check_files(
         top=top,
         record=record,
         batches=candidate_batches(paths, batch),
+        advance=advance,
     )

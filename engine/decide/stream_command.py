@@ -17,6 +17,7 @@ from engine.decide.stream import Setup, default_jobs
 from engine.errors import ExitCode
 from engine.load.library import Library
 from engine.present.i18n import label
+from engine.present.progress import progress
 from engine.present.render import Report, Table, emit
 from engine.present.views import check_columns, summary_text
 
@@ -56,6 +57,7 @@ def run_streamed(
     )
     with contextlib.ExitStack() as stack:
         store = None if no_record else stack.enter_context(Store.open(db, create=True))
+        bar = stack.enter_context(progress(None, "check", lang=lang, live_output=fmt == "jsonl"))
         streamed = check_files(
             setup,
             paths,
@@ -63,6 +65,7 @@ def run_streamed(
             write=sys.stdout.buffer.write if fmt == "jsonl" else None,
             top=(top or sys.maxsize) if fmt != "jsonl" else 0,
             record=batch_recorder(store) if store is not None else None,
+            advance=bar.advance,
         )
     if streamed.decided == 0 and not streamed.problems:
         raise no_candidates()
