@@ -313,19 +313,14 @@ class Store:
     def duplicate_ids(self) -> dict[int, tuple[str, int]]:
         """Decision ids held by more than one record (the schema forbids it): seq of each later one → (id, first)."""
         twice = select(decisions.c.decision_id).group_by(decisions.c.decision_id).having(func.count() > 1)
-        query = (
-            select(decisions.c.seq, decisions.c.decision_id)
-            .where(decisions.c.decision_id.in_(twice))
-            .order_by(decisions.c.seq)
-        )
+        query = select(decisions.c.seq, decisions.c.decision_id).where(decisions.c.decision_id.in_(twice))
         out: dict[int, tuple[str, int]] = {}
         first: dict[str, int] = {}
         with self._guard(), self._reading() as conn:
-            for seq, decision_id in conn.execute(query):
-                if decision_id in first:
+            for seq, decision_id in conn.execute(query.order_by(decisions.c.seq)):
+                first.setdefault(decision_id, int(seq))
+                if first[decision_id] != seq:
                     out[int(seq)] = (decision_id, first[decision_id])
-                else:
-                    first[decision_id] = int(seq)
         return out
 
     def find(self, ident: str) -> Row:
