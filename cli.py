@@ -317,15 +317,7 @@ cli.add_command(audit)
 @click.option("--record", is_flag=True, help="Also record the replayed decisions (each pointing at the original).")
 @opt.db_option
 @opt.actor_option
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice([*opt.FORMATS, "jsonl"]),
-    default="table",
-    show_default=True,
-    help="table for people, json for programs, csv for spreadsheets, markdown for reports; jsonl streams one "
-    "result per line as it is replayed (memory stays flat over the whole log).",
-)
+@opt.replay_format_option
 @opt.lang_option
 def replay(**options: Any) -> None:
     """Re-decide recorded decisions from their stored ruleset, candidate snapshot and as-of date.

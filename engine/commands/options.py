@@ -174,6 +174,15 @@ format_option = click.option(
     show_default=True,
     help="table for people, json for programs, csv for spreadsheets, markdown for reports.",
 )
+replay_format_option = click.option(
+    "--format",
+    "fmt",
+    type=click.Choice([*FORMATS, "jsonl"]),
+    default="table",
+    show_default=True,
+    help="table for people, json for programs, csv for spreadsheets, markdown for reports; jsonl streams one "
+    "result per line as it is replayed (memory stays flat over the whole log).",
+)
 lang_option = click.option(
     "--lang",
     type=click.Choice(["en", "id"]),
