@@ -73,9 +73,7 @@ def _draft(row: dict[str, Any], bodies: dict[str, str], rulesets: dict[str, Stor
     digest = row["ruleset_hash"]
     if digest not in rulesets:
         body = orjson.loads(bodies[digest])
-        rulesets[digest] = StoredRuleset(
-            hash=digest, id=body["id"], version=body["version"], body=canonical(body)
-        )
+        rulesets[digest] = StoredRuleset(hash=digest, id=body["id"], version=body["version"], body=canonical(body))
     return Draft(
         parts={key: canonical(value) for key, value in record.items() if key not in PLACED},
         personal=row["personal"].encode(),
