@@ -4,7 +4,20 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from sqlalchemy import BigInteger, Column, Connection, Index, Integer, MetaData, String, Table, Text, inspect, select
+from sqlalchemy import (
+    BigInteger,
+    Column,
+    Connection,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    func,
+    inspect,
+    select,
+)
 from sqlalchemy.exc import DBAPIError
 
 SCHEMA_VERSION = 1
@@ -74,6 +87,19 @@ _SQLITE_GUARDS = [
     for table in GUARDED
     for op in ("UPDATE", "DELETE")
 ]
+
+
+def duplicate_ids(conn: Connection) -> dict[int, tuple[str, int]]:
+    """Decision ids held by more than one record: seq of each later one → (id, seq of the first)."""
+    twice = select(decisions.c.decision_id).group_by(decisions.c.decision_id).having(func.count() > 1)
+    query = select(decisions.c.seq, decisions.c.decision_id).where(decisions.c.decision_id.in_(twice))
+    out: dict[int, tuple[str, int]] = {}
+    first: dict[str, int] = {}
+    for seq, decision_id in conn.execute(query.order_by(decisions.c.seq)):
+        first.setdefault(decision_id, int(seq))
+        if first[decision_id] != seq:
+            out[int(seq)] = (decision_id, first[decision_id])
+    return out
 
 
 def current_version(conn: Connection) -> int:

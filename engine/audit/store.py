@@ -15,7 +15,7 @@ from sqlalchemy.pool import NullPool
 from engine.audit import ids, location
 from engine.audit.ids import Clock, UlidFactory, timestamp, utc_now
 from engine.audit.record import GENESIS, Draft, place
-from engine.audit.schema import SCHEMA_VERSION, current_version, decisions, migrate, rulesets
+from engine.audit.schema import SCHEMA_VERSION, current_version, decisions, duplicate_ids, migrate, rulesets
 
 # Key of the PostgreSQL advisory lock that serialises appends ("layak_au" in ASCII).
 LOCK_KEY = 0x6C61796B5F617564
@@ -290,12 +290,8 @@ class Store:
         columns = decisions.c if full else [c for c in decisions.c if c.name not in ("record", "personal")]
         query = select(*columns).where(decisions.c.seq > after).order_by(decisions.c.seq)
         if filters is not None:
-            for column, value in (
-                ("position", filters.position),
-                ("verdict", filters.verdict),
-                ("board", filters.board),
-                ("nip", filters.nip),
-            ):
+            for column in ("position", "verdict", "board", "nip"):
+                value = getattr(filters, column)
                 if value is not None:
                     query = query.where(decisions.c[column] == value)
             if filters.since is not None:
@@ -312,16 +308,8 @@ class Store:
 
     def duplicate_ids(self) -> dict[int, tuple[str, int]]:
         """Decision ids held by more than one record (the schema forbids it): seq of each later one → (id, first)."""
-        twice = select(decisions.c.decision_id).group_by(decisions.c.decision_id).having(func.count() > 1)
-        query = select(decisions.c.seq, decisions.c.decision_id).where(decisions.c.decision_id.in_(twice))
-        out: dict[int, tuple[str, int]] = {}
-        first: dict[str, int] = {}
         with self._guard(), self._reading() as conn:
-            for seq, decision_id in conn.execute(query.order_by(decisions.c.seq)):
-                first.setdefault(decision_id, int(seq))
-                if first[decision_id] != seq:
-                    out[int(seq)] = (decision_id, first[decision_id])
-        return out
+            return duplicate_ids(conn)
 
     def find(self, ident: str) -> Row:
         """The record named by its decision id, a unique prefix of it, or its sequence number (#12 or 12)."""
