@@ -187,3 +187,25 @@ def test_superior_rank_is_in_the_candidate_schema() -> None:
     field = json.loads(out)["properties"]["direct_superior_golongan"]
     assert "superior" in field["description"]
     assert {"III/a", "IV/e"} <= set(field["anyOf"][0]["enum"])
+
+
+@pytest.mark.parametrize(
+    ("fact", "value", "lang", "words"),
+    [
+        # III/c under an eselon III.b post (band III/d..IV/a): one step below its floor, two below its top
+        ("post_band_floor_steps", -1, "en", "1 step below the eselon's lowest rank"),
+        ("post_band_top_steps", 2, "en", "2 steps below the eselon's highest rank"),
+        # IV/a under the same post: at the top, one above the floor
+        ("post_band_floor_steps", 1, "id", "1 tingkat di atas pangkat terendah eselon"),
+        ("post_band_top_steps", 0, "id", "pada pangkat tertinggi eselon"),
+        ("post_band_top_steps", -1, "en", "1 step above the eselon's highest rank"),
+        ("rank_within_superior", False, "en", "the next rank would exceed the direct superior's rank"),
+        ("rank_within_superior", True, "id", "pangkat berikutnya tidak melampaui pangkat atasan langsung"),
+    ],
+)
+def test_band_and_superior_facts_read_as_words(fact: str, value: object, lang: str, words: str) -> None:
+    """A board reads "1 step below the eselon's lowest rank", never "has -1, needs = -1" or "has no"."""
+    from engine.facts.vocabulary import lookup
+    from engine.present.values import shown
+
+    assert shown(lookup(fact), value, lang) == words

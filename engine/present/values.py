@@ -49,7 +49,44 @@ BOOL_WORDS: dict[str, tuple[str, str, str, str]] = {
         "di bawah batas pangkat pendidikan yang diakui",
         "sudah pada batas pangkat pendidikan yang diakui",
     ),
+    "rank_within_superior": (
+        "the next rank stays within the direct superior's rank",
+        "the next rank would exceed the direct superior's rank",
+        "pangkat berikutnya tidak melampaui pangkat atasan langsung",
+        "pangkat berikutnya melampaui pangkat atasan langsung",
+    ),
 }
+
+# Rank steps measured from an end of the structural post's eselon band, in words (a board does not read "-1"):
+# fact -> (en below, en at, en above, id below, id at, id above); below/above take the number of steps.
+STEP_WORDS: dict[str, tuple[str, str, str, str, str, str]] = {
+    "post_band_floor_steps": (
+        "{n} below the eselon's lowest rank",
+        "at the eselon's lowest rank",
+        "{n} above the eselon's lowest rank",
+        "{n} di bawah pangkat terendah eselon",
+        "pada pangkat terendah eselon",
+        "{n} di atas pangkat terendah eselon",
+    ),
+    "post_band_top_steps": (
+        "{n} below the eselon's highest rank",
+        "at the eselon's highest rank",
+        "{n} above the eselon's highest rank",
+        "{n} di bawah pangkat tertinggi eselon",
+        "pada pangkat tertinggi eselon",
+        "{n} di atas pangkat tertinggi eselon",
+    ),
+}
+
+
+def _steps(name: str, value: int, lang: str) -> str:
+    """post_band_floor_steps -1 -> '1 step below the eselon's lowest rank'; top steps count down to the top."""
+    words = STEP_WORDS[name][3:] if lang == "id" else STEP_WORDS[name][:3]
+    below_first = name == "post_band_floor_steps"  # floor steps are negative below the band, top steps positive
+    side = 1 if value == 0 else (0 if (value < 0) == below_first else 2)
+    n = abs(value)
+    count = f"{n} {'step' if n == 1 else 'steps'}" if lang == "en" else f"{n} tingkat"
+    return words[side].format(n=count)
 
 
 SANCTION_WORDS = {
@@ -73,6 +110,8 @@ def shown(spec: FactSpec | None, value: Any, lang: str) -> str:
         return words[(0 if value else 1) + (2 if lang == "id" else 0)]
     if spec is not None and spec.scale == "sanction_level" and value in SANCTION_WORDS:
         return SANCTION_WORDS[value][1 if lang == "id" else 0]
+    if spec is not None and spec.name in STEP_WORDS and isinstance(value, int) and not isinstance(value, bool):
+        return _steps(spec.name, value, lang)
     if spec is not None and spec.name == "age_years":
         return f"{value} years" if lang == "en" else f"{value} tahun"
     if isinstance(value, bool):
