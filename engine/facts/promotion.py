@@ -69,7 +69,8 @@ Unknown = dict[str, tuple[str, dict[str, object]]]
 def rank_promotion_facts(
     candidate: Candidate, as_of: dt.date, values: dict[str, Any], anchors: dict[str, dt.date]
 ) -> tuple[dict[str, Any], Unknown, dict[str, dt.date]]:
-    """Facts of KP pilihan struktural and of the cap at the direct superior's rank: the values found, for each
+    """Facts of KP pilihan struktural, of the cap at the direct superior's rank and of the HR office's statement
+    on a new diploma: the values found, for each
     other one the note (code, arguments) saying why it is unknown, and the anchors of running service facts.
     ``values`` and ``anchors`` are the facts derived so far."""
     found: dict[str, Any] = {}
@@ -91,6 +92,12 @@ def rank_promotion_facts(
     else:
         # The next rank (one step up) may equal the superior's rank, not exceed it.
         found["rank_within_superior"] = GOLONGAN.rank(golongan) + 1 <= GOLONGAN.rank(superior)
+    statement = candidate.diploma_adjustment
+    if statement is None:
+        unknown["diploma_matches_duties"] = unknown["diploma_formation_available"] = ("no_diploma_statement", {})
+    else:
+        found["diploma_matches_duties"] = statement.duties_match
+        found["diploma_formation_available"] = statement.formation_available
     post = values.get("current_post")
     current = _current_structural(candidate, as_of) if post in STRUCTURAL_POSTS else None
     eselon = (current.eselon_legacy or _ONLY_ECHELON.get(current.jenis)) if current else None

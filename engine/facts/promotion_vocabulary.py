@@ -1,5 +1,6 @@
-"""The rank-promotion facts of the vocabulary (KP pilihan struktural, the cap at the direct superior's rank) and the
-notes saying why one is unknown: name, kind, English and Indonesian description, range."""
+"""The rank-promotion facts of the vocabulary (KP pilihan struktural, the cap at the direct superior's rank,
+penyesuaian ijazah) and the notes saying why one is unknown: name, kind, English and Indonesian description,
+range."""
 
 from __future__ import annotations
 
@@ -40,6 +41,22 @@ RANK_PROMOTION_FACTS: tuple[Row, ...] = (
         0,
         720,
     ),
+    (
+        "diploma_matches_duties",
+        "bool",
+        "The HR office states the new diploma matches the duties of the post held (penyesuaian ijazah)",
+        "Instansi menyatakan ijazah baru sesuai dengan tugas jabatan yang diduduki (penyesuaian ijazah)",
+        None,
+        None,
+    ),
+    (
+        "diploma_formation_available",
+        "bool",
+        "The HR office states a formation for the higher rank is open (penyesuaian ijazah)",
+        "Instansi menyatakan formasi untuk pangkat yang lebih tinggi tersedia (penyesuaian ijazah)",
+        None,
+        None,
+    ),
 )
 
 # Why one of these facts is unknown (the note codes the deriver gives), in English and Indonesian.
@@ -47,4 +64,8 @@ RANK_PROMOTION_NOTES: dict[str, tuple[str, str]] = {
     "no_superior_rank": ("the direct superior's rank is not on file", "pangkat atasan langsung tidak tercatat"),
     "no_structural_post": ("no structural post held on {date}", "tidak menduduki jabatan struktural pada {date}"),
     "no_echelon": ("the eselon of the {post} post is not on file", "eselon jabatan {post} tidak tercatat"),
+    "no_diploma_statement": (
+        "no statement of the HR office on the new diploma (diploma_adjustment) is on file",
+        "tidak ada pernyataan instansi tentang ijazah baru (diploma_adjustment)",
+    ),
 }

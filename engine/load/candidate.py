@@ -289,6 +289,15 @@ class Leave(Strict):
         return self
 
 
+class DiplomaAdjustment(Strict):
+    """The HR office's statement on a rank promotion on a new diploma (PP 99/2000 Pasal 18 as amended by PP
+    12/2002): the new diploma matches the duties of the post held, and a formation for the higher rank is open."""
+
+    duties_match: bool
+    formation_available: bool
+    decree: str | None = None
+
+
 class Candidate(Strict):
     """One civil servant; histories are lists in any order (facts sort them by date)."""
 
@@ -317,6 +326,8 @@ class Candidate(Strict):
     direct_superior_golongan: Golongan | None = Field(
         default=None, description="Rank (golongan ruang) of the direct superior on the proposed TMT; absent: unknown"
     )
+    # Penyesuaian ijazah conditions no other field records (issue #8); absent: the board decides.
+    diploma_adjustment: DiplomaAdjustment | None = None
     # imported-dossier fields (issue #10)
     legal_position: LegalPosition | None = None
     provenance: Provenance | None = None

@@ -37,6 +37,18 @@ BOOL_WORDS: dict[str, tuple[str, str, str, str]] = {
         "ijazah lebih tinggi yang belum diakui untuk pangkat",
         "tidak ada ijazah di atas yang diakui",
     ),
+    "diploma_matches_duties": (
+        "diploma matches the duties of the post",
+        "diploma does not match the duties of the post",
+        "ijazah sesuai dengan tugas jabatan",
+        "ijazah tidak sesuai dengan tugas jabatan",
+    ),
+    "diploma_formation_available": (
+        "formation for the higher rank open",
+        "no formation for the higher rank",
+        "formasi pangkat yang lebih tinggi tersedia",
+        "formasi pangkat yang lebih tinggi tidak tersedia",
+    ),
     "below_diploma_start_rank": (
         "below the starting rank of the new diploma",
         "at or above the starting rank of the new diploma",
