@@ -8,7 +8,10 @@ Produce it with the code the change is measured against (e.g. a checkout of main
 itself: the test then says the change decides byte for byte as that code did. The current file was produced
 after the look-back family (worst_sanction_last_12m/36m/60m) added three facts to every record; before it was
 written, each line of main's output at 691ab4a was checked equal byte for byte to this output with the three
-facts taken out.
+facts taken out. It was regenerated when the penyesuaian ijazah statement added two facts
+(diploma_matches_duties, diploma_formation_available) to every record: each line of the fixtures and population
+output (administrator, kenaikan-pangkat-reguler, kp-penyesuaian-ijazah, kp-pilihan-jf, pelaksana, jpt-pratama;
+population pengawas) was checked equal to main's with the two facts taken out.
 
 The rules are a frozen copy (``rules/`` here, the shipped pack of the commit it was produced on, rule cases
 left out), so a later rule correction does not move the reference; a change of the engine or of the facts
