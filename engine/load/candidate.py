@@ -327,7 +327,9 @@ class Candidate(Strict):
         default=None, description="Rank (golongan ruang) of the direct superior on the proposed TMT; absent: unknown"
     )
     # Penyesuaian ijazah conditions no other field records (issue #8); absent: the board decides.
-    diploma_adjustment: DiplomaAdjustment | None = None
+    diploma_adjustment: DiplomaAdjustment | None = Field(
+        default=None, description="The HR office's statement for a penyesuaian ijazah; absent: the board decides"
+    )
     # imported-dossier fields (issue #10)
     legal_position: LegalPosition | None = None
     provenance: Provenance | None = None
