@@ -8,18 +8,18 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Connection, Engine, create_engine, event, func, select, text
+from sqlalchemy import Connection, Engine, func, select, text
 from sqlalchemy.exc import DBAPIError, SQLAlchemyError
-from sqlalchemy.pool import NullPool
 
 from engine.audit import ids, location
+from engine.audit.connect import postgresql_engine, read_only_url, sqlite_engine
 from engine.audit.ids import Clock, UlidFactory, timestamp, utc_now
 from engine.audit.record import GENESIS, Draft, place
 from engine.audit.schema import SCHEMA_VERSION, current_version, decisions, duplicate_ids, migrate, rulesets
 
+BUSY_TIMEOUT_S: float = 120  # how long a writer waits for another one's transaction (SQLite and PostgreSQL)
 # Key of the PostgreSQL advisory lock that serialises appends ("layak_au" in ASCII).
 LOCK_KEY = 0x6C61796B5F617564
-BUSY_TIMEOUT_S: float = 120  # how long a writer waits for another one's transaction (SQLite and PostgreSQL)
 Row = dict[str, Any]  # one stored record: the columns of audit_decisions
 _HINTS = {  # what a failed write most likely means, in SQLite's and PostgreSQL's words
     "store is locked": "another layak is recording into this store; run again when it is done",
@@ -89,26 +89,6 @@ class Filters:
         )
 
 
-def _sqlite_engine(url: str) -> Engine:
-    engine = create_engine(url, poolclass=NullPool, connect_args={"timeout": BUSY_TIMEOUT_S})
-
-    @event.listens_for(engine, "connect")
-    def _connect(dbapi_connection: Any, _record: Any) -> None:
-        # layak issues BEGIN itself (below): pysqlite's implicit transactions cannot take the write
-        # lock up front, and a writer must hold it from reading the head to committing.
-        dbapi_connection.isolation_level = None
-        cursor = dbapi_connection.cursor()
-        cursor.execute("PRAGMA journal_mode=WAL")
-        cursor.execute("PRAGMA synchronous=FULL")
-        cursor.close()
-
-    @event.listens_for(engine, "begin")
-    def _begin(conn: Connection) -> None:
-        conn.exec_driver_sql("BEGIN IMMEDIATE" if conn.get_execution_options().get("layak_write") else "BEGIN")
-
-    return engine
-
-
 class Store:
     """An opened audit store. Use ``Store.open``; close it (or use ``with``) when done."""
 
@@ -117,6 +97,7 @@ class Store:
         self.engine = engine
         self.dialect = engine.dialect.name
         self._reader: Connection | None = None  # the read transaction of ``snapshot()``, while open
+        self.read_only = False
 
     @contextmanager
     def snapshot(self) -> Iterator[Store]:
@@ -148,31 +129,40 @@ class Store:
                 yield conn
 
     @classmethod
-    def open(cls, given: str | None = None, *, create: bool = False, clock: Clock = utc_now) -> Store:
-        """Open the store named by ``given``/``$LAYAK_DB``/the default, creating or migrating its schema."""
+    def open(
+        cls, given: str | None = None, *, create: bool = False, read_only: bool = False, clock: Clock = utc_now
+    ) -> Store:
+        """Open the store named by ``given``/``$LAYAK_DB``/the default, creating or migrating its schema.
+
+        ``read_only`` (every command that only reads): create, migrate and write nothing, so a copy on read-only
+        media or in a read-only folder opens; a store that is not there or not migrated is an error.
+        """
         where = location.target(given)
         url = location.to_url(where)
         path = location.sqlite_file(url)
         if path is not None:
-            if not path.exists() and not create:
+            if not path.exists() and (read_only or not create):
                 raise location.unreadable(
                     where,
                     "no audit store here",
                     "nothing recorded yet? `layak check` records decisions; --db or LAYAK_DB names another store",
                 )
-            try:
-                path.parent.mkdir(parents=True, exist_ok=True)
-            except OSError as error:
-                raise location.unreadable(where, f"cannot create its directory: {error.strerror}") from None
+            if not read_only:
+                try:
+                    path.parent.mkdir(parents=True, exist_ok=True)
+                except OSError as error:
+                    raise location.unreadable(where, f"cannot create its directory: {error.strerror}") from None
         try:
-            engine = (
-                _sqlite_engine(url)
-                if path is not None
-                else create_engine(url, poolclass=NullPool, connect_args={"connect_timeout": 10})
-            )
+            if path is None:
+                engine = postgresql_engine(url, read_only=read_only)
+            else:
+                engine = sqlite_engine(
+                    read_only_url(path) if read_only else url, timeout=BUSY_TIMEOUT_S, read_only=read_only
+                )
         except (SQLAlchemyError, ImportError) as error:
             raise location.unreadable(where, str(error)) from None
         store = cls(where, engine)
+        store.read_only = read_only
         store._ensure_schema(clock)
         return store
 
@@ -195,6 +185,8 @@ class Store:
             if "database is locked" in message or "lock timeout" in message:
                 message = f"the store is locked: another writer held it over {BUSY_TIMEOUT_S:g} s ({message})"
             hint = next((hint for known, hint in _HINTS.items() if known in message), "")
+            if self.read_only:  # nothing is written: the write hints would mislead
+                hint = "opened read-only; a -wal file beside it holds records: copy the store with it to a writable folder"
             raise location.unreadable(self.where, message, hint) from None
 
     @contextmanager
@@ -213,6 +205,14 @@ class Store:
         with self._guard():
             with self.engine.connect() as conn:
                 found = current_version(conn)
+            if found < SCHEMA_VERSION and self.read_only:
+                raise location.unreadable(
+                    self.where,
+                    f"no audit store here: schema version {found}, this layak reads {SCHEMA_VERSION}"
+                    if found == 0
+                    else f"the store has schema version {found}; this layak reads {SCHEMA_VERSION}",
+                    "is this the right file? a reader never creates nor upgrades a store; `layak check` does",
+                )
             if found < SCHEMA_VERSION:
                 with self._locked() as conn:
                     found = current_version(conn)

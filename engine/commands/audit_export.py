@@ -21,7 +21,7 @@ def run(db: str | None, fmt: str, redact: bool, salt: str | None, output: Path |
         click.echo(f"salt: {salt} (keep it to link pseudonyms to people; it is not needed to verify)", err=True)
     # One consistent read, whatever is recorded meanwhile; records streamed from the store to the file.
     with (
-        Store.open(db) as store,
+        Store.open(db, read_only=True) as store,
         store.snapshot(),
         progress(store.count(), "export", live_output=output is None) as bar,
     ):

@@ -11,7 +11,7 @@ from engine.present.render import Report, Table, emit
 
 
 def run(db: str | None, fmt: str, lang: str) -> ExitCode:
-    with Store.open(db) as store:
+    with Store.open(db, read_only=True) as store:
         head = store.head()
     if fmt == "table":  # just SEQ:HASH, so that `--expect-head $(layak audit head)` works
         click.echo(head.token)

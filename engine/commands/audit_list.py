@@ -29,7 +29,7 @@ def run(
     filters = Filters.of(
         position=position_id, since=since, until=until, verdict=verdict, board=board, nip=nip, name=name, limit=limit
     )
-    with Store.open(db) as store:
+    with Store.open(db, read_only=True) as store:
         rows = list(store.rows(filters, after=after, full=False))
     more = views.list_more(rows, limit, lang)
     if more:

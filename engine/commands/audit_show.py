@@ -11,7 +11,7 @@ from engine.present.views import decision_header, requirement_table
 
 
 def run(decision_id: str, db: str | None, fmt: str, lang: str) -> ExitCode:
-    with Store.open(db) as store:
+    with Store.open(db, read_only=True) as store:
         shown = show(store, decision_id)
     if fmt == "json":
         emit(Report(data=views.show_json(shown, lang)), fmt, lang)

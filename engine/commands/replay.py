@@ -58,7 +58,7 @@ def run(
     results = _Results(fmt, lang, sys.stdout.buffer.write)
     appended: list[Appended] = []
     with (
-        Store.open(db, create=False) as store,
+        Store.open(db, read_only=not record) as store,
         store.snapshot(),  # one consistent read, whatever is recorded meanwhile (the replays included)
         progress(store.count() if all_ else None, "replay", lang=lang, live_output=fmt == "jsonl") as bar,
     ):

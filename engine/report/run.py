@@ -17,7 +17,7 @@ from engine.report.select import Selection, selected_rows
 
 def board(db: str | None, selection: Selection, lang: str, *, what_if: bool = True) -> board_report.BoardReport:
     """The board report of the selected records, with the store's head read at printing time."""
-    with Store.open(db) as store:
+    with Store.open(db, read_only=True) as store:
         rows = selected_rows(store, selection)
         head = store.head()
         return board_report.build(

@@ -1,0 +1,53 @@
+"""Connecting to a store's database: SQLite (write-ahead log, or read-only) and PostgreSQL, one engine each."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Connection, Engine, create_engine, event
+from sqlalchemy.pool import NullPool
+
+
+def read_only_url(path: Path) -> str:
+    """A SQLite URL that opens ``path`` read-only and creates nothing beside it.
+
+    ``mode=ro`` reads a write-ahead log (``-wal``) left beside the file, so committed records not yet checkpointed
+    are seen; but it must create the ``-shm`` index, which a read-only folder forbids. There, and only when no
+    log holds data (all committed records are then in the file itself), ``immutable=1`` reads the file as it is.
+    A non-empty log in a read-only folder is never skipped: opening fails and the hint says to copy the store.
+    """
+    wal = path.with_name(path.name + "-wal")
+    holds_log = wal.exists() and wal.stat().st_size > 0
+    immutable = "&immutable=1" if not holds_log and not os.access(path.parent, os.W_OK) else ""
+    return f"sqlite:///file:{path}?mode=ro{immutable}&uri=true"
+
+
+def sqlite_engine(url: str, *, timeout: float, read_only: bool = False) -> Engine:
+    engine = create_engine(url, poolclass=NullPool, connect_args={"timeout": timeout})
+
+    @event.listens_for(engine, "connect")
+    def _connect(dbapi_connection: Any, _record: Any) -> None:
+        # layak issues BEGIN itself (below): pysqlite's implicit transactions cannot take the write
+        # lock up front, and a writer must hold it from reading the head to committing.
+        dbapi_connection.isolation_level = None
+        if read_only:  # the journal mode is the writer's to set; a reader changes nothing
+            return
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA synchronous=FULL")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _begin(conn: Connection) -> None:
+        conn.exec_driver_sql("BEGIN IMMEDIATE" if conn.get_execution_options().get("layak_write") else "BEGIN")
+
+    return engine
+
+
+def postgresql_engine(url: str, *, read_only: bool = False) -> Engine:
+    args: dict[str, Any] = {"connect_timeout": 10}
+    if read_only:  # the server itself refuses any write a reader might attempt
+        args["options"] = "-c default_transaction_read_only=on"
+    return create_engine(url, poolclass=NullPool, connect_args=args)
