@@ -86,7 +86,7 @@ def test_a_store_in_a_read_only_folder_verifies_exports_and_shows(tmp_path: Path
     with read_only(folder):
         outputs = {args: _bound_by_modes((*args, "--db", str(db))) for args in READERS}
         assert [p.name for p in folder.iterdir()] == ["audit.db"]  # no -wal, no -shm created
-    for args, (code, out, err) in outputs.items():
+    for args, (code, _out, err) in outputs.items():
         assert code == 0, (args, err[-600:])
         assert "Traceback" not in err
     assert "48 records intact" in outputs[("audit", "verify")][2]

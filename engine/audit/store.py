@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -13,6 +12,7 @@ from sqlalchemy.exc import DBAPIError, SQLAlchemyError
 
 from engine.audit import ids, location
 from engine.audit.connect import postgresql_engine, read_only_url, sqlite_engine
+from engine.audit.filters import Filters
 from engine.audit.ids import Clock, UlidFactory, timestamp, utc_now
 from engine.audit.record import GENESIS, Draft, place
 from engine.audit.schema import SCHEMA_VERSION, current_version, decisions, duplicate_ids, migrate, rulesets
@@ -20,7 +20,9 @@ from engine.audit.schema import SCHEMA_VERSION, current_version, decisions, dupl
 BUSY_TIMEOUT_S: float = 120  # how long a writer waits for another one's transaction (SQLite and PostgreSQL)
 # Key of the PostgreSQL advisory lock that serialises appends ("layak_au" in ASCII).
 LOCK_KEY = 0x6C61796B5F617564
+__all__ = ["Appended", "Filters", "Head", "Row", "Store"]
 Row = dict[str, Any]  # one stored record: the columns of audit_decisions
+_READ_ONLY_HINT = "opened read-only: if a -wal file beside it holds records, copy both to a writable folder"
 _HINTS = {  # what a failed write most likely means, in SQLite's and PostgreSQL's words
     "store is locked": "another layak is recording into this store; run again when it is done",
     "disk I/O error": "is the disk full or failing? nothing was recorded",
@@ -64,29 +66,6 @@ class Appended:
     def records(self) -> tuple[tuple[int, str], ...]:
         """(sequence number, decision id) of each record appended, in order."""
         return tuple(zip(range(self.first, self.last + 1), self.ids, strict=False))
-
-
-@dataclass(frozen=True)
-class Filters:
-    """Which records ``audit list`` (and ``replay --all``) read."""
-
-    position: str | None = None
-    since: str | None = None  # recorded on or after this date or time (UTC, ISO 8601)
-    verdict: str | None = None
-    board: str | None = None
-    until: str | None = None  # recorded before this date or time (UTC, ISO 8601)
-    nip: str | None = None
-    name: str | None = None  # part of the name, any case
-    limit: int | None = None  # at most this many records (after ``after``)
-
-    @classmethod
-    def of(cls, *, since: dt.date | None = None, until: dt.date | None = None, **columns: Any) -> Filters:
-        """Filters from `audit list` options; ``since`` and ``until`` are UTC days, both included."""
-        return cls(
-            since=since.isoformat() if since else None,
-            until=(until + dt.timedelta(days=1)).isoformat() if until else None,
-            **columns,
-        )
 
 
 class Store:
@@ -185,8 +164,8 @@ class Store:
             if "database is locked" in message or "lock timeout" in message:
                 message = f"the store is locked: another writer held it over {BUSY_TIMEOUT_S:g} s ({message})"
             hint = next((hint for known, hint in _HINTS.items() if known in message), "")
-            if self.read_only:  # nothing is written: the write hints would mislead
-                hint = "opened read-only; a -wal file beside it holds records: copy the store with it to a writable folder"
+            if self.read_only and ("readonly" in message or "unable to open" in message):
+                hint = _READ_ONLY_HINT  # nothing is written here: the writers' hints would mislead
             raise location.unreadable(self.where, message, hint) from None
 
     @contextmanager
@@ -290,18 +269,7 @@ class Store:
         columns = decisions.c if full else [c for c in decisions.c if c.name not in ("record", "personal")]
         query = select(*columns).where(decisions.c.seq > after).order_by(decisions.c.seq)
         if filters is not None:
-            for column in ("position", "verdict", "board", "nip"):
-                value = getattr(filters, column)
-                if value is not None:
-                    query = query.where(decisions.c[column] == value)
-            if filters.since is not None:
-                query = query.where(decisions.c.recorded_at >= filters.since)
-            if filters.until is not None:
-                query = query.where(decisions.c.recorded_at < filters.until)
-            if filters.name is not None:
-                query = query.where(func.lower(decisions.c.name).contains(filters.name.lower(), autoescape=True))
-            if filters.limit is not None:
-                query = query.limit(filters.limit)
+            query = filters.applied(query)
         with self._guard(), self._reading() as conn:
             for row in conn.execution_options(yield_per=500).execute(query).mappings():
                 yield dict(row)

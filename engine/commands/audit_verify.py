@@ -24,7 +24,11 @@ def run(db: str | None, expect_head: str | None, export_file: Path | None, fmt: 
             report = verify(counted(read, bar), stored, expect)
     else:
         # Rulesets and records from one consistent read; records streamed, so memory stays flat.
-        with Store.open(db, read_only=True) as store, store.snapshot(), progress(store.count(), "verify", lang=lang) as bar:
+        with (
+            Store.open(db, read_only=True) as store,
+            store.snapshot(),
+            progress(store.count(), "verify", lang=lang) as bar,
+        ):
             rulesets = store.ruleset_bodies()
             entries = (entry_of_row(row) for row in counted(store.rows(), bar))
             report = verify(entries, rulesets, expect, duplicates=store.duplicate_ids())
