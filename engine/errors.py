@@ -129,6 +129,7 @@ class ProblemCode(StrEnum):
     UNKNOWN_DECISION = "unknown_decision", "no recorded decision has that id, prefix or sequence number"
     AMBIGUOUS_DECISION = "ambiguous_decision", "a decision id prefix names several decisions; give more of it"
     RECORD_UNREADABLE = "record_unreadable", "a recorded decision does not read as a decision record"
+    RECORD_TOO_NEW = "record_too_new", "a record has a schema version this layak does not know (upgrade layak)"
     RULESET_UNAVAILABLE = "ruleset_unavailable", "a record's ruleset is not stored, or its stored body is unreadable"
     RECORD_MISMATCH = "record_mismatch", "a record's requirements do not match its stored ruleset"
     BAD_HEAD = "bad_head", "--expect-head is not SEQ:HASH as printed by `layak audit head`"

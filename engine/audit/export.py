@@ -15,6 +15,7 @@ import orjson
 
 from engine.audit.record import PERSONAL_FIELDS
 from engine.audit.verify import COLUMNS, Entry
+from engine.audit.versions import check_version
 from engine.errors import InputError, Problem
 
 FORMAT = "layak-audit-export"
@@ -80,6 +81,7 @@ def jsonl_lines(rows: Iterable[Mapping[str, Any]], rulesets: Mapping[str, str], 
             "chain_hash": row["chain_hash"],
             "record": orjson.loads(row["record"]),
         }
+        check_version(line["record"], line["seq"])
         disclosures = orjson.loads(row["personal"])
         if salt is None:
             line["disclosures"] = disclosures
@@ -95,6 +97,7 @@ def csv_lines(rows: Iterable[Mapping[str, Any]], salt: str | None) -> Iterator[s
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(CSV_COLUMNS)
     for row in rows:
+        check_version(orjson.loads(row["record"]), int(row["seq"]))
         values = {column: row[column] for column in CSV_COLUMNS if column in row}
         if salt is None:
             values["disclosures"] = row["personal"]

@@ -14,6 +14,7 @@ from engine.audit.canonical import digest
 from engine.audit.record import unseal
 from engine.audit.rulesets import RulesetUnavailable, StoredRulesets
 from engine.audit.snapshot import revive
+from engine.audit.versions import check_version
 from engine.compiler.layout import LayoutCache
 from engine.decide.decision import Decision
 from engine.decide.pipeline import check_with
@@ -56,7 +57,9 @@ class Replayed:
 
 def opened(row: Mapping[str, Any]) -> dict[str, Any]:
     """A stored row's record with its personal values put back."""
-    record: dict[str, Any] = unseal(orjson.loads(row["record"]), orjson.loads(row["personal"]))
+    sealed = orjson.loads(row["record"])
+    check_version(sealed, int(row["seq"]))
+    record: dict[str, Any] = unseal(sealed, orjson.loads(row["personal"]))
     return record
 
 

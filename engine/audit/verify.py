@@ -9,7 +9,8 @@ from typing import Any
 import orjson
 
 from engine.audit.canonical import canonical, sha256_hex
-from engine.audit.record import GENESIS, chain_hash, sealed_problems
+from engine.audit.record import GENESIS, RECORD_VERSION, chain_hash, sealed_problems
+from engine.audit.versions import unknown_version
 from engine.errors import InputError, Problem
 
 MAX_LISTED = 50  # problems kept for the report; all are counted
@@ -175,6 +176,10 @@ def _check_record(report: Report, stored: _Rulesets, entry: Entry, earlier: Earl
         return
     if chain_hash(entry.prev_hash, canonical(record)) != entry.chain_hash:
         report.add(seq, "content_changed")
+    version = unknown_version(record)
+    if version is not None:  # its contents may mean something else: the chain is checked, nothing more
+        report.add(seq, "too_new", version=version, known=RECORD_VERSION)
+        return
     if record.get("seq") != seq:
         report.add(seq, "moved", claimed=record.get("seq"))
     decision_id = str(record.get("decision_id"))

@@ -134,7 +134,7 @@ def verify_rows(report: Report, lang: str) -> list[dict[str, Any]]:
     return [
         {
             word("seq", lang): f.seq,
-            word("result", lang): word("damaged", lang),
+            word("result", lang): word("unverifiable" if f.code == "too_new" else "damaged", lang),
             "code": f.code,
             word("problem", lang): finding_text(f, lang),
         }

@@ -31,7 +31,16 @@ def run(db: str | None, fmt: str, redact: bool, salt: str | None, output: Path |
             if fmt == "jsonl"
             else csv_lines(rows, salt if redact else None)
         )
-        with click.open_file(str(output) if output else "-", "w", encoding="utf-8") as sink:
-            for line in lines:
-                sink.write(line + "\n")
+        # A file is written whole or not at all: a refused record (record_too_new) leaves no partial export.
+        part = output.with_name(output.name + ".part") if output else None
+        with click.open_file(str(part) if part else "-", "w", encoding="utf-8") as sink:
+            try:
+                for line in lines:
+                    sink.write(line + "\n")
+            except BaseException:
+                if part is not None:
+                    part.unlink(missing_ok=True)
+                raise
+        if part is not None and output is not None:
+            part.replace(output)
     return ExitCode.OK

@@ -285,6 +285,7 @@ LABELS.update(
         "audit.DIFFERENT": ("DIFFERENT", "BERBEDA"),
         "audit.intact": ("intact", "utuh"),
         "audit.damaged": ("DAMAGED", "RUSAK"),
+        "audit.unverifiable": ("UNVERIFIABLE", "TIDAK DAPAT DIVERIFIKASI"),
         "audit.list_more": (
             "{n} record shown; next page: --after {seq}|{n} records shown; next page: --after {seq}",
             "{n} catatan ditampilkan; halaman berikutnya: --after {seq}",
@@ -318,6 +319,11 @@ LABELS.update(
         "verify.content_changed": (
             "its content does not hash to its chain hash: the record was changed",
             "isinya tidak sesuai dengan hash rantainya: catatan telah diubah",
+        ),
+        "verify.too_new": (
+            "not verifiable by this layak: record version {version!r}, this layak reads 1 to {known}; upgrade layak",
+            "tidak dapat diverifikasi oleh layak ini: versi catatan {version!r}, layak ini membaca 1 sampai {known}; "
+            "perbarui layak",
         ),
         "verify.moved": ("the record says it is number {claimed}", "catatan menyatakan dirinya nomor {claimed}"),
         "verify.column_changed": (
