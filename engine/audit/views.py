@@ -148,6 +148,8 @@ def verify_summary(report: Report, lang: str) -> str:
             f"{report.records} {word('records', lang)} {word('intact', lang)}; "
             f"{word('head', lang)} {report.head_seq}:{report.head_hash}"
         )
+    if all(f.code == "too_new" for f in report.findings) and len(report.findings) == report.found:
+        return word("unverifiable_summary", lang, n=report.found, first=report.first_bad)
     return word("damaged_summary", lang, n=report.found, first=report.first_bad)
 
 

@@ -294,6 +294,12 @@ LABELS.update(
             "DAMAGED: first bad record {first} ({n} problem)|DAMAGED: first bad record {first} ({n} problems)",
             "RUSAK: catatan rusak pertama {first} ({n} masalah)",
         ),
+        "audit.unverifiable_summary": (
+            "UNVERIFIABLE by this layak: {n} record of a newer version, the first {first}; upgrade layak"
+            "|UNVERIFIABLE by this layak: {n} records of a newer version, the first {first}; upgrade layak",
+            "TIDAK DAPAT DIVERIFIKASI oleh layak ini: {n} catatan versi lebih baru, yang pertama {first}; "
+            "perbarui layak",
+        ),
         "audit.replay_summary": (
             "{n} decision replayed: {same} identical, {different} different|{n} decisions replayed: "
             "{same} identical, {different} different",
