@@ -27,8 +27,7 @@ def refused(seq: int, version: object, where: str = "") -> InputError:
                 code="record_too_new",
                 file=where,
                 path=f"record #{seq}: schema_version",
-                message=f"version {version!r}; this layak ({__version__}) reads versions "
-                f"1 to {RECORD_VERSION}",
+                message=f"version {version!r}; this layak ({__version__}) reads versions 1 to {RECORD_VERSION}",
                 hint=UPGRADE_HINT,
             )
         ]
