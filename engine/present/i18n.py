@@ -285,7 +285,6 @@ LABELS.update(
         "audit.DIFFERENT": ("DIFFERENT", "BERBEDA"),
         "audit.intact": ("intact", "utuh"),
         "audit.damaged": ("DAMAGED", "RUSAK"),
-        "audit.unverifiable": ("UNVERIFIABLE", "TIDAK DAPAT DIVERIFIKASI"),
         "audit.list_more": (
             "{n} record shown; next page: --after {seq}|{n} records shown; next page: --after {seq}",
             "{n} catatan ditampilkan; halaman berikutnya: --after {seq}",
@@ -293,12 +292,6 @@ LABELS.update(
         "audit.damaged_summary": (
             "DAMAGED: first bad record {first} ({n} problem)|DAMAGED: first bad record {first} ({n} problems)",
             "RUSAK: catatan rusak pertama {first} ({n} masalah)",
-        ),
-        "audit.unverifiable_summary": (
-            "UNVERIFIABLE by this layak: {n} record of a newer version, the first {first}; upgrade layak"
-            "|UNVERIFIABLE by this layak: {n} records of a newer version, the first {first}; upgrade layak",
-            "TIDAK DAPAT DIVERIFIKASI oleh layak ini: {n} catatan versi lebih baru, yang pertama {first}; "
-            "perbarui layak",
         ),
         "audit.replay_summary": (
             "{n} decision replayed: {same} identical, {different} different|{n} decisions replayed: "
@@ -325,11 +318,6 @@ LABELS.update(
         "verify.content_changed": (
             "its content does not hash to its chain hash: the record was changed",
             "isinya tidak sesuai dengan hash rantainya: catatan telah diubah",
-        ),
-        "verify.too_new": (
-            "not verifiable by this layak: record version {version!r}, this layak reads 1 to {known}; upgrade layak",
-            "tidak dapat diverifikasi oleh layak ini: versi catatan {version!r}, layak ini membaca 1 sampai {known}; "
-            "perbarui layak",
         ),
         "verify.moved": ("the record says it is number {claimed}", "catatan menyatakan dirinya nomor {claimed}"),
         "verify.column_changed": (
