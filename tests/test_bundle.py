@@ -151,3 +151,26 @@ def test_decisions_and_facts_built_without_validation_equal_the_validated_models
 def test_a_lost_worker_has_its_own_code() -> None:
     assert WorkerLost("gone").code is ProblemCode.WORKER_LOST
     assert ProblemCode.WORKER_LOST.exit_code == ExitCode.INTERNAL
+
+
+def test_an_over_long_line_is_refused_on_its_line_without_being_held(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A bundle line past the file size limit is read past in pieces and refused as too large on its own line;
+    the lines around it are decided (a single line of gigabytes must not sit in memory)."""
+    from engine.decide.inputs import bundle_lines
+
+    limit = 100_000  # above every shipped rule file, which the same limit bounds
+    monkeypatch.setenv("LAYAK_MAX_FILE_BYTES", str(limit))
+    files = sorted(POPULATION.glob("*.json"))[:2]
+    good = [orjson.dumps(orjson.loads(f.read_bytes())) for f in files]
+    huge = b'{"nip": "' + b"9" * (5 * limit + 3 * (1 << 20)) + b'"}'  # longer than the limit and than a read piece
+    bundle = tmp_path / "big.jsonl"
+    bundle.write_bytes(b"\n".join([good[0], huge, good[1]]) + b"\n")
+    with bundle.open("rb") as source:
+        lengths = [len(line) for line in bundle_lines(source)]
+    assert lengths == [len(good[0]) + 1, limit + 2, len(good[1]) + 1]  # the long one cut at limit + 1, plus "\n"
+    code, out, err = run(*CHECK, str(bundle), "--jobs", "1")
+    assert code == ExitCode.INVALID_INPUT
+    assert [json.loads(line)["candidate"]["file"] for line in out.splitlines()] == [f"{bundle}:1", f"{bundle}:3"]
+    assert f"{bundle}:2" in err and "file_too_large" in err, err

@@ -11,11 +11,12 @@ import os
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import BinaryIO
 
 from engine.errors import Problem
 from engine.load.intake import LoadedCandidate, bundle_candidate, read_candidate
 from engine.load.library import CASES_SUFFIX
-from engine.load.source import SUFFIXES
+from engine.load.source import SUFFIXES, max_file_bytes
 
 BUNDLE_SUFFIXES = (".jsonl", ".ndjson")
 
@@ -104,12 +105,25 @@ def candidate_batches(paths: list[Path], size: int) -> Iterator[Batch]:
     yield from batched(candidate_files(files), size)
 
 
+def bundle_lines(source: BinaryIO) -> Iterator[bytes]:
+    """The lines of a bundle, none longer than the file size limit plus one byte: the rest of an over-long line
+    is read past in pieces, so a single line of gigabytes never sits in memory; what is kept is still over the
+    limit, so the loader refuses it as too large, located on its line."""
+    limit = max_file_bytes()
+    while line := source.readline(limit + 1):
+        if len(line) > limit and not line.endswith(b"\n"):
+            while (rest := source.readline(1 << 20)) and not rest.endswith(b"\n"):
+                pass
+            line += b"\n"
+        yield line
+
+
 def bundle_batches(bundle: str, size: int) -> Iterator[Lines]:
     with open(bundle, "rb") as source:
         chunk: list[bytes] = []
         count = 0
         first = 1
-        for number, line in enumerate(source, 1):
+        for number, line in enumerate(bundle_lines(source), 1):
             chunk.append(line)
             if line.strip():
                 count += 1
@@ -125,6 +139,6 @@ def candidate_names(paths: list[Path]) -> Iterator[str]:
     for path in paths:
         if is_bundle(path):
             with open(path, "rb") as source:
-                yield from (f"{path}:{n}" for n, line in enumerate(source, 1) if line.strip())
+                yield from (f"{path}:{n}" for n, line in enumerate(bundle_lines(source), 1) if line.strip())
         else:
             yield from candidate_files([path])

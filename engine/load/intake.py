@@ -106,7 +106,8 @@ def bundle_candidate(bundle: str, number: int, line: bytes) -> LoadedCandidate |
 
 
 def _on_line(problem: Problem, bundle: str, number: int) -> Problem:
-    return problem.model_copy(update={"file": bundle, "line": number if problem.line is not None else None})
+    # a dossier is one line of the bundle: every problem of it, a whole-document one (too large) included, is there
+    return problem.model_copy(update={"file": bundle, "line": number})
 
 
 def load_candidates(paths: list[Path]) -> tuple[list[LoadedCandidate], list[Problem]]:
