@@ -172,27 +172,6 @@ class _Tally:
         )
 
 
-def diff_position(
-    base: Library,
-    proposed: Library,
-    position_id: str,
-    candidates: Sequence[LoadedCandidate],
-    as_of: dt.date,
-    ruleset_id: str | None = None,
-    backend: Backend = "durable",
-) -> tuple[PositionSummary, list[Flip], list[Problem]]:
-    """Decide ``candidates`` for one position under both libraries and compare verdicts."""
-    tally = _Tally(position_id)
-    tally.add(
-        [
-            check_with(ruleset_for(lib, side, position_id, ruleset_id, as_of), position_id, candidates, as_of, backend)
-            for lib, side in ((base, "BASE"), (proposed, "PROPOSED"))
-        ]
-    )
-    tally.flips.sort(key=lambda f: (f.candidate.name, f.candidate.nip))
-    return tally.summary(), tally.flips, tally.problems
-
-
 def ruleset_for(lib: Library, side: str, position_id: str, ruleset_id: str | None, as_of: dt.date) -> Ruleset:
     """The ruleset deciding ``position_id`` in one of the two directories; errors say which one."""
     try:
@@ -276,12 +255,4 @@ def diff(
     backend: Backend = "durable",
 ) -> DiffReport:
     """Every candidate whose verdict differs between ``base`` and ``proposed``, per position class."""
-    if not positions:
-        raise no_positions()
-    report = DiffReport(as_of=as_of, summaries=[], flips=[])
-    for position_id in positions:
-        summary, flips, problems = diff_position(base, proposed, position_id, candidates, as_of, ruleset_id, backend)
-        report.summaries.append(summary)
-        report.flips.extend(flips)
-        report.problems.extend(p for p in problems if p not in report.problems)
-    return report
+    return diff_batches(base, proposed, positions, [candidates], as_of, ruleset_id, backend)
