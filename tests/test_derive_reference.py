@@ -17,13 +17,14 @@ from pathlib import Path
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from pydantic import BaseModel
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "bench"))
 
 from derive_reference import DATES, digest, file_dossiers, sweep_digest  # noqa: E402
 
 from engine.facts.calendar import completed_months  # noqa: E402
-from engine.facts.derive import derive  # noqa: E402
+from engine.facts.derive import Facts, derive  # noqa: E402
 from engine.facts.scales import EXAM_TYPES, TRAINING_TYPES  # noqa: E402
 from engine.load.candidate import Candidate  # noqa: E402
 
@@ -77,3 +78,21 @@ def test_plain_facts_by_hand(name: str, as_of: dt.date) -> None:
     if "exams" not in withheld:
         for kind in EXAM_TYPES:
             assert facts.values[f"exam.{kind}"] == any(e.type == kind and e.passed <= as_of for e in c.exams)
+
+
+def test_facts_are_built_as_model_construct_builds_them() -> None:
+    facts = derive(DOSSIERS["fixtures/candidates/budi-santoso.yaml"], dt.date(2026, 11, 29))
+    fields = {name: getattr(facts, name) for name in Facts.model_fields}
+    constructed = Facts.model_construct(**fields)
+    # the slots pydantic keeps on a model: built() sets each of them
+    assert set(BaseModel.__slots__) == {
+        "__dict__",
+        "__pydantic_fields_set__",
+        "__pydantic_extra__",
+        "__pydantic_private__",
+    }
+    for slot in BaseModel.__slots__:
+        assert getattr(facts, slot) == getattr(constructed, slot), slot
+    assert facts == constructed == Facts.model_validate(fields)
+    assert facts.model_dump() == constructed.model_dump()
+    assert type(facts) is Facts and facts.anchors

@@ -103,6 +103,32 @@ def span_months(periods: list[tuple[dt.date, dt.date]]) -> int:
     return months + days // DAYS_PER_MONTH_CARRY
 
 
+def service_months(periods: list[tuple[dt.date, dt.date]], end: dt.date) -> tuple[int, dt.date | None]:
+    """``span_months(periods)`` and ``running_start(periods, end)`` in one pass (the periods merged once)."""
+    if len(periods) == 1:  # the common case: one period, nothing to merge
+        start, last = periods[0]
+        if last <= start:
+            return 0, None
+        return completed_months(start, last), (start if last == end else None)
+    merged: list[list[dt.date]] = []
+    for start, last in sorted(periods):
+        if last <= start:
+            continue
+        if merged and start <= merged[-1][1]:
+            merged[-1][1] = max(merged[-1][1], last)
+        else:
+            merged.append([start, last])
+    if len(merged) == 1:
+        start, last = merged[0]
+        return completed_months(start, last), (start if last == end else None)
+    months = days = 0
+    for start, last in merged:
+        whole = completed_months(start, last)
+        months += whole
+        days += (last - add_months(start, whole)).days
+    return months + days // DAYS_PER_MONTH_CARRY, None
+
+
 def duration_text(months: int, lang: str = "en") -> str:
     """41 → '3 years 5 months' / '3 tahun 5 bulan'."""
     years, rest = divmod(abs(months), 12)

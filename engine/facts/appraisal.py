@@ -1,0 +1,108 @@
+"""Appraisal facts: the lowest performance rating of the last years, the latest competency assessment (levels,
+JPM, age), and decimal facts checked for precision."""
+
+from __future__ import annotations
+
+from decimal import ROUND_HALF_UP, Decimal
+
+from engine.facts.calendar import add_months, completed_months
+from engine.facts.families import RATING_YEARS, family_name
+from engine.facts.model import Draft, Note, note
+from engine.facts.scales import PREDIKAT, RATING_BANDS, RATING_MATRIX
+from engine.facts.vocabulary import DECIMAL_PLACES
+from engine.load.candidate import Candidate, Performance
+
+_PLACES = Decimal(1).scaleb(-DECIMAL_PLACES)
+_HUNDRED = Decimal(100)
+_RATING_FACTS = tuple((n, family_name("rating_min_last", str(n))) for n in range(1, max(RATING_YEARS) + 1))
+_PREDIKAT_RANK = PREDIKAT.ranks
+_NO_ASSESSMENT = note("no_assessment")
+_ASSESSMENT_FACTS = ("jpm", "jpm_capped", "assessment_age_months", "assessment_months_started", "assessment_accredited")
+
+
+def predikat(entry: Performance) -> str | None:
+    """The rating word of an appraisal: as given, from the PermenPANRB 6/2022 matrix, or from the score's band."""
+    if entry.predikat is not None:
+        return entry.predikat
+    if entry.rating_hasil_kerja and entry.rating_perilaku:
+        return RATING_MATRIX[(entry.rating_hasil_kerja, entry.rating_perilaku)]
+    if entry.numeric_score is not None and entry.scheme in RATING_BANDS:
+        for floor, word in RATING_BANDS[entry.scheme]:
+            if entry.numeric_score >= floor:
+                return word
+    return None
+
+
+def ratings(c: Candidate, d: Draft) -> None:
+    """rating_min_last_<n>y: the lowest rating of the last n calendar years, missing from the first year without
+    one on (with the reasons the file gives)."""
+    this_year = d.as_of.year
+    first = this_year - len(_RATING_FACTS)
+    by_year: dict[int, list[Performance]] = {}
+    for entry in c.performance:
+        year = int(entry.period[:4])
+        if first <= year < this_year:
+            by_year.setdefault(year, []).append(entry)
+    worst: str | None = None  # the word as rated, so a legacy CUKUP is shown as CUKUP
+    gap: Note | None = None
+    for n, name in _RATING_FACTS:
+        year = this_year - n
+        entries = by_year.get(year, ())
+        words = [w for w in map(predikat, entries) if w]
+        if not words and not gap:
+            reasons = sorted({e.missing_reason for e in entries if e.missing_reason})
+            gap = note("no_rating", year=year, reason=", ".join(reasons) or "-")
+        for word in words:
+            if worst is None or _PREDIKAT_RANK[word] < _PREDIKAT_RANK[worst]:
+                worst = word
+        if gap is not None or worst is None:
+            d.missing[name] = gap or note("no_rating", year=year, reason="-")
+        else:
+            d.values[name] = worst
+
+
+def decimal_fact(d: Draft, name: str, value: Decimal) -> None:
+    """A decimal fact, invalid when it has more places than facts carry (3.505 is not 3.51)."""
+    exponent = value.as_tuple().exponent
+    # at most DECIMAL_PLACES places written: quantizing cannot change it (values are finite and bounded)
+    if (isinstance(exponent, int) and exponent >= -DECIMAL_PLACES) or value == value.quantize(
+        _PLACES, rounding=ROUND_HALF_UP
+    ):
+        d.values[name] = value
+    else:
+        d.invalid[name] = note("too_precise", value=value, places=DECIMAL_PLACES)
+
+
+def assessment(c: Candidate, d: Draft) -> None:
+    """The facts of the latest assessment on the date (of two on one day, the later listed)."""
+    as_of = d.as_of
+    latest = None
+    for done in c.competency_assessments:
+        if done.date <= as_of and (latest is None or done.date >= latest.date):
+            latest = done
+    if latest is None:
+        for name in _ASSESSMENT_FACTS:
+            d.missing[name] = _NO_ASSESSMENT
+        return
+    values = d.values
+    age = completed_months(latest.date, as_of)
+    values["assessment_age_months"] = age
+    # a started month counts whole (started_months)
+    values["assessment_months_started"] = (
+        age + 1 if as_of > latest.date and add_months(latest.date, age) < as_of else age
+    )
+    values["assessment_accredited"] = latest.provider_accredited
+    for score in latest.scores:
+        decimal_fact(d, f"competency.{score.code}", score.attained)
+    if latest.jpm_percent is not None:
+        decimal_fact(d, "jpm", latest.jpm_percent)
+    elif latest.scores and all(s.standard for s in latest.scores):
+        total = sum((s.attained for s in latest.scores), Decimal(0))
+        standard = sum(int(s.standard or 0) for s in latest.scores)
+        values["jpm"] = (total / standard * 100).quantize(_PLACES, rounding=ROUND_HALF_UP)
+    else:
+        d.missing["jpm"] = note("no_jpm", assessment=latest.assessment_id)
+    if "jpm" in values:
+        values["jpm_capped"] = min(values["jpm"], _HUNDRED)
+    else:
+        d.missing["jpm_capped"] = d.missing.get("jpm") or d.invalid.get("jpm") or note("no_jpm", assessment="-")

@@ -1,0 +1,114 @@
+"""Service-time facts: months in rank, of service, in each post (definitive and acting), in the skill-track JF
+posts and across a penyetaraan conversion; CLTN leave taken out, and the day a running one counts from."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from engine.facts.calendar import service_months, without_leave
+from engine.facts.families import POST_KEYS
+from engine.facts.model import Draft, dated, note
+from engine.facts.scales import PENYETARAAN
+from engine.load.candidate import Candidate, Position
+
+Periods = list[tuple[dt.date, dt.date]]
+
+_SKILL_TRACK = ("pemula", "terampil", "mahir", "penyelia")
+_POST_FACTS = tuple((key, f"months_in_post.{key}", f"months_in_post_incl_acting.{key}") for key in POST_KEYS)
+# For each post converted by penyetaraan: its post key, the JF jenjang it became, and the fact's name.
+_PENYETARAAN = tuple(
+    (post, post.lower(), jenjang, f"months_in_post_with_penyetaraan.{post.lower()}")
+    for post, jenjang in PENYETARAAN.items()
+)
+
+
+def service(d: Draft, name: str, periods: Periods) -> None:
+    """A service-time fact: the periods without unpaid leave (CLTN), in months, and its anchor if running."""
+    if not periods:  # most posts were never held: nothing to count and nothing running
+        d.values[name] = 0
+        return
+    leaves = d.leaves
+    months, anchor = service_months(
+        [without_leave(start, end, leaves) for start, end in periods] if leaves else periods, d.as_of
+    )
+    d.values[name] = months
+    if anchor is not None:
+        d.anchors[name] = anchor
+
+
+def rank_and_service(c: Candidate, d: Draft) -> None:
+    """golongan, months_in_rank (the latest rank by TMT; of two on one day the later listed) and
+    months_of_service."""
+    as_of = d.as_of
+    latest = None
+    for rank in c.pangkat:
+        if rank.tmt <= as_of and (latest is None or rank.tmt >= latest.tmt):
+            latest = rank
+    if latest is not None:
+        d.values["golongan"] = latest.golongan
+        service(d, "months_in_rank", [(latest.tmt, as_of)])
+    else:
+        d.missing["golongan"] = d.missing["months_in_rank"] = dated("no_rank", as_of)
+    if c.tmt_cpns <= as_of:
+        service(d, "months_of_service", [(c.tmt_cpns, as_of)])
+    else:
+        d.missing["months_of_service"] = note("cpns_after_date", tmt=c.tmt_cpns, date=as_of)
+
+
+def _post_key(position: Position) -> str:
+    return (position.jf_jenjang or position.jenis).lower()
+
+
+def positions(c: Candidate, d: Draft) -> dict[str, Periods]:
+    """The months of each post (definitive, and with acting appointments), of the skill track, and the current
+    post (the definitive one open on the date, the latest started). Returns the periods that count for each
+    penyetaraan fact, which come later in the vocabulary."""
+    as_of, values = d.as_of, d.values
+    own: dict[str, Periods] = {}
+    acting: dict[str, Periods] = {}
+    converted: dict[str, Periods] = {post: [] for post, *_ in _PENYETARAAN}
+    current: Position | None = None
+    for p in c.positions:
+        start = p.tmt_start
+        if start > as_of:
+            continue
+        end = p.tmt_end
+        is_open = end is None or end > as_of
+        span = (start, as_of if end is None or is_open else end)
+        key = (p.jf_jenjang or p.jenis).lower()
+        if p.appointment == "DEFINITIF":
+            own.setdefault(key, []).append(span)
+            if is_open and (current is None or start >= current.tmt_start):
+                current = p
+            for post, _key, jenjang, _name in _PENYETARAAN:
+                if p.jenis == post or (p.jf_jenjang == jenjang and p.via_penyetaraan):
+                    converted[post].append(span)
+        else:
+            acting.setdefault(key, []).append(span)
+    for key, name, acting_name in _POST_FACTS:
+        held = own.get(key)
+        plt = acting.get(key)
+        if plt is None:
+            if held is None:  # never held (most posts): the same as counting nothing
+                values[name] = values[acting_name] = 0
+                continue
+            service(d, name, held)  # nothing acting: the same periods, the same months and anchor
+            values[acting_name] = values[name]
+            if name in d.anchors:
+                d.anchors[acting_name] = d.anchors[name]
+            continue
+        service(d, name, held or [])
+        service(d, acting_name, (held or []) + plt)
+    service(d, "months_in_jf_keterampilan", [span for key in _SKILL_TRACK for span in own.get(key, ())])
+    if current is not None:
+        values["current_post"] = _post_key(current).upper()
+    else:
+        d.missing["current_post"] = dated("no_current_post", as_of)
+    return converted
+
+
+def penyetaraan(d: Draft, converted: dict[str, Periods]) -> None:
+    """Definitive service in ADMINISTRATOR/PENGAWAS plus the JF jenjang it was converted to by penyetaraan
+    (PermenPANRB 17/2021)."""
+    for post, _key, _jenjang, name in _PENYETARAAN:
+        service(d, name, converted[post])
