@@ -8,7 +8,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from engine.facts.calendar import add_months, completed_months
 from engine.facts.families import RATING_YEARS, family_name
 from engine.facts.model import Draft, Note, note
-from engine.facts.scales import PREDIKAT, RATING_BANDS, RATING_MATRIX
+from engine.facts.scales import COMPETENCIES, PREDIKAT, RATING_BANDS, RATING_MATRIX
 from engine.facts.vocabulary import DECIMAL_PLACES
 from engine.load.candidate import Candidate, Performance
 
@@ -17,6 +17,7 @@ _HUNDRED = Decimal(100)
 _RATING_FACTS = tuple((n, family_name("rating_min_last", str(n))) for n in range(1, max(RATING_YEARS) + 1))
 _PREDIKAT_RANK = PREDIKAT.ranks
 _NO_ASSESSMENT = note("no_assessment")
+_COMPETENCY_FACTS = {code: f"competency.{code}" for code in COMPETENCIES}
 _ASSESSMENT_FACTS = ("jpm", "jpm_capped", "assessment_age_months", "assessment_months_started", "assessment_accredited")
 
 
@@ -61,13 +62,18 @@ def ratings(c: Candidate, d: Draft) -> None:
             d.values[name] = worst
 
 
+_PRECISE_ENOUGH: dict[Decimal, bool] = {}
+
+
 def decimal_fact(d: Draft, name: str, value: Decimal) -> None:
     """A decimal fact, invalid when it has more places than facts carry (3.505 is not 3.51)."""
-    exponent = value.as_tuple().exponent
-    # at most DECIMAL_PLACES places written: quantizing cannot change it (values are finite and bounded)
-    if (isinstance(exponent, int) and exponent >= -DECIMAL_PLACES) or value == value.quantize(
-        _PLACES, rounding=ROUND_HALF_UP
-    ):
+    # Whether quantizing changes a value depends on the number only (3.5 and 3.50 alike), and scores repeat.
+    fine = _PRECISE_ENOUGH.get(value)
+    if fine is None:
+        if len(_PRECISE_ENOUGH) >= 10_000:
+            _PRECISE_ENOUGH.clear()
+        fine = _PRECISE_ENOUGH[value] = value == value.quantize(_PLACES, rounding=ROUND_HALF_UP)
+    if fine:
         d.values[name] = value
     else:
         d.invalid[name] = note("too_precise", value=value, places=DECIMAL_PLACES)
@@ -93,7 +99,7 @@ def assessment(c: Candidate, d: Draft) -> None:
     )
     values["assessment_accredited"] = latest.provider_accredited
     for score in latest.scores:
-        decimal_fact(d, f"competency.{score.code}", score.attained)
+        decimal_fact(d, _COMPETENCY_FACTS.get(score.code) or f"competency.{score.code}", score.attained)
     if latest.jpm_percent is not None:
         decimal_fact(d, "jpm", latest.jpm_percent)
     elif latest.scores and all(s.standard for s in latest.scores):

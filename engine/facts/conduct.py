@@ -16,7 +16,11 @@ _ACTIVE_STATUSES = {"DECIDED", "FINAL", "COMPLETED"}
 _PENDING_STATUSES = {"UNDER_EXAMINATION", "OBJECTION_PENDING", "APPEAL_PENDING"}
 _WORST_FACTS = tuple(family_name("worst_sanction_last", str(n)) for n in SANCTION_WINDOWS)
 _LEVEL_RANK = SANCTION_LEVEL.ranks
-_NONE = SANCTION_LEVEL.label(1)
+_NO_SANCTION = {
+    "sanction_active": False,
+    "sanction_pending": False,
+    **dict.fromkeys(_WORST_FACTS, SANCTION_LEVEL.label(1)),
+}
 
 
 def sanction_end(sanction: Sanction, start: dt.date) -> dt.date | None:
@@ -41,9 +45,7 @@ def discipline(c: Candidate, d: Draft) -> None:
     """sanction_active, sanction_pending and worst_sanction_last_<n>m."""
     values = d.values
     if not c.discipline:  # most files: nothing running, nothing pending, NONE in every window
-        values["sanction_active"] = values["sanction_pending"] = False
-        for name in _WORST_FACTS:
-            values[name] = _NONE
+        values.update(_NO_SANCTION)
         return
     as_of = d.as_of
     starts = _window_starts(as_of)

@@ -16,8 +16,10 @@ from engine.load.candidate import Candidate
 
 __all__ = ["Facts", "Note", "derive", "note"]
 
-_TRAINING_FACTS = tuple((kind, f"training.{kind}") for kind in TRAINING_TYPES)
-_EXAM_FACTS = tuple((kind, f"exam.{kind}") for kind in EXAM_TYPES)
+_TRAINING_FACTS = {kind: f"training.{kind}" for kind in TRAINING_TYPES}
+_EXAM_FACTS = {kind: f"exam.{kind}" for kind in EXAM_TYPES}
+_NO_TRAINING = dict.fromkeys(_TRAINING_FACTS.values(), False)
+_NO_EXAM = dict.fromkeys(_EXAM_FACTS.values(), False)
 _EDUCATION_RANK = EDUCATION.ranks.__getitem__
 _NO_DIPLOMA = note("no_diploma")
 _NO_PAK = note("no_pak")
@@ -42,14 +44,16 @@ def derive(candidate: Candidate, as_of: dt.date) -> Facts:
     ratings(c, d)
     assessment(c, d)
     discipline(c, d)
-    trained = {t.type for t in c.trainings if t.passed <= as_of}
-    for kind, name in _TRAINING_FACTS:
-        values[name] = kind in trained
+    values.update(_NO_TRAINING)  # every training not passed, in vocabulary order; those passed set in place
+    for training in c.trainings:
+        if training.passed <= as_of and training.type in _TRAINING_FACTS:
+            values[_TRAINING_FACTS[training.type]] = True
     _optional(c, d)
     _promotion(c, d)
-    passed = {e.type for e in c.exams if e.passed <= as_of}
-    for kind, name in _EXAM_FACTS:
-        values[name] = kind in passed
+    values.update(_NO_EXAM)
+    for exam in c.exams:
+        if exam.passed <= as_of and exam.type in _EXAM_FACTS:
+            values[_EXAM_FACTS[exam.type]] = True
     penyetaraan(d, converted)
     if c.provenance is not None and c.provenance.not_recorded:
         _not_recorded(c, d)

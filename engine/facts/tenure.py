@@ -8,18 +8,19 @@ import datetime as dt
 from engine.facts.calendar import service_months, without_leave
 from engine.facts.families import POST_KEYS
 from engine.facts.model import Draft, dated, note
-from engine.facts.scales import PENYETARAAN
+from engine.facts.scales import PENYETARAAN, POSTS
 from engine.load.candidate import Candidate, Position
 
 Periods = list[tuple[dt.date, dt.date]]
 
 _SKILL_TRACK = ("pemula", "terampil", "mahir", "penyelia")
-_POST_FACTS = tuple((key, f"months_in_post.{key}", f"months_in_post_incl_acting.{key}") for key in POST_KEYS)
-# For each post converted by penyetaraan: its post key, the JF jenjang it became, and the fact's name.
-_PENYETARAAN = tuple(
-    (post, post.lower(), jenjang, f"months_in_post_with_penyetaraan.{post.lower()}")
-    for post, jenjang in PENYETARAAN.items()
-)
+_KEYS = {kind: kind.lower() for kind in POSTS.values}
+_POST_NAMES = {key: (f"months_in_post.{key}", f"months_in_post_incl_acting.{key}") for key in POST_KEYS}
+_POST_ORDER = {key: number for number, key in enumerate(POST_KEYS)}
+_NEVER_HELD = {name: 0 for names in _POST_NAMES.values() for name in names}
+# The JF jenjang each post converted by penyetaraan became, and the name of the fact summing both.
+_CONVERTED_TO = {jenjang: post for post, jenjang in PENYETARAAN.items()}
+_PENYETARAAN = tuple((post, f"months_in_post_with_penyetaraan.{post.lower()}") for post in PENYETARAAN)
 
 
 def service(d: Draft, name: str, periods: Periods) -> None:
@@ -27,10 +28,18 @@ def service(d: Draft, name: str, periods: Periods) -> None:
     if not periods:  # most posts were never held: nothing to count and nothing running
         d.values[name] = 0
         return
-    leaves = d.leaves
-    months, anchor = service_months(
-        [without_leave(start, end, leaves) for start, end in periods] if leaves else periods, d.as_of
-    )
+    if d.leaves:
+        periods = [without_leave(start, end, d.leaves) for start, end in periods]
+    if len(periods) == 1:  # most facts: one period, counted in calendar months (completed_months)
+        start, last = periods[0]
+        if last <= start:
+            d.values[name] = 0
+            return
+        d.values[name] = (last.year - start.year) * 12 + last.month - start.month - (last.day < start.day)
+        if last == d.as_of:
+            d.anchors[name] = start
+        return
+    months, anchor = service_months(periods, d.as_of)
     d.values[name] = months
     if anchor is not None:
         d.anchors[name] = anchor
@@ -56,7 +65,8 @@ def rank_and_service(c: Candidate, d: Draft) -> None:
 
 
 def _post_key(position: Position) -> str:
-    return (position.jf_jenjang or position.jenis).lower()
+    kind = position.jf_jenjang or position.jenis
+    return _KEYS.get(kind) or kind.lower()
 
 
 def positions(c: Candidate, d: Draft) -> dict[str, Periods]:
@@ -66,7 +76,7 @@ def positions(c: Candidate, d: Draft) -> dict[str, Periods]:
     as_of, values = d.as_of, d.values
     own: dict[str, Periods] = {}
     acting: dict[str, Periods] = {}
-    converted: dict[str, Periods] = {post: [] for post, *_ in _PENYETARAAN}
+    converted: dict[str, Periods] = {post: [] for post in PENYETARAAN}
     current: Position | None = None
     for p in c.positions:
         start = p.tmt_start
@@ -75,24 +85,26 @@ def positions(c: Candidate, d: Draft) -> dict[str, Periods]:
         end = p.tmt_end
         is_open = end is None or end > as_of
         span = (start, as_of if end is None or is_open else end)
-        key = (p.jf_jenjang or p.jenis).lower()
+        key = _post_key(p)
         if p.appointment == "DEFINITIF":
             own.setdefault(key, []).append(span)
             if is_open and (current is None or start >= current.tmt_start):
                 current = p
-            for post, _key, jenjang, _name in _PENYETARAAN:
-                if p.jenis == post or (p.jf_jenjang == jenjang and p.via_penyetaraan):
-                    converted[post].append(span)
+            # a post converted by penyetaraan, or the JF jenjang it became (only a JF has a jenjang)
+            if p.jenis in converted:
+                converted[p.jenis].append(span)
+            elif p.via_penyetaraan and p.jf_jenjang in _CONVERTED_TO:
+                converted[_CONVERTED_TO[p.jf_jenjang]].append(span)
         else:
             acting.setdefault(key, []).append(span)
-    for key, name, acting_name in _POST_FACTS:
+    values.update(_NEVER_HELD)  # every post at 0 in vocabulary order; the posts held overwrite theirs in place
+    held_keys = [key for key in (own.keys() | acting.keys() if acting else own) if key in _POST_ORDER]
+    for key in sorted(held_keys, key=_POST_ORDER.__getitem__) if len(held_keys) > 1 else held_keys:
+        name, acting_name = _POST_NAMES[key]
         held = own.get(key)
         plt = acting.get(key)
-        if plt is None:
-            if held is None:  # never held (most posts): the same as counting nothing
-                values[name] = values[acting_name] = 0
-                continue
-            service(d, name, held)  # nothing acting: the same periods, the same months and anchor
+        if plt is None:  # nothing acting: the same periods, the same months and anchor
+            service(d, name, held or [])
             values[acting_name] = values[name]
             if name in d.anchors:
                 d.anchors[acting_name] = d.anchors[name]
@@ -110,5 +122,5 @@ def positions(c: Candidate, d: Draft) -> dict[str, Periods]:
 def penyetaraan(d: Draft, converted: dict[str, Periods]) -> None:
     """Definitive service in ADMINISTRATOR/PENGAWAS plus the JF jenjang it was converted to by penyetaraan
     (PermenPANRB 17/2021)."""
-    for post, _key, _jenjang, name in _PENYETARAAN:
+    for post, name in _PENYETARAAN:
         service(d, name, converted[post])
