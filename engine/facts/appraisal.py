@@ -98,8 +98,13 @@ def assessment(c: Candidate, d: Draft) -> None:
         age + 1 if as_of > latest.date and add_months(latest.date, age) < as_of else age
     )
     values["assessment_accredited"] = latest.provider_accredited
+    precise = _PRECISE_ENOUGH
     for score in latest.scores:
-        decimal_fact(d, _COMPETENCY_FACTS.get(score.code) or f"competency.{score.code}", score.attained)
+        name = _COMPETENCY_FACTS.get(score.code) or f"competency.{score.code}"
+        if precise.get(score.attained):  # seen before and fine: the common case, without the call
+            values[name] = score.attained
+        else:
+            decimal_fact(d, name, score.attained)
     if latest.jpm_percent is not None:
         decimal_fact(d, "jpm", latest.jpm_percent)
     elif latest.scores and all(s.standard for s in latest.scores):

@@ -9,7 +9,7 @@ from engine.facts.appraisal import assessment, decimal_fact, ratings
 from engine.facts.calendar import add_months, completed_months
 from engine.facts.conduct import discipline
 from engine.facts.model import Draft, Facts, Note, dated, note
-from engine.facts.scales import EDUCATION, EXAM_TYPES, TRAINING_TYPES
+from engine.facts.scales import EDUCATION, EXAM_TYPES, GOLONGAN, RANK_CEILING, START_RANK, TRAINING_TYPES
 from engine.facts.tenure import penyetaraan, positions, rank_and_service
 from engine.facts.unrecorded import withheld
 from engine.load.candidate import Candidate
@@ -22,6 +22,10 @@ _NO_TRAINING = dict.fromkeys(_TRAINING_FACTS.values(), False)
 _NO_EXAM = dict.fromkeys(_EXAM_FACTS.values(), False)
 _EDUCATION_RANK = EDUCATION.ranks.__getitem__
 _NO_DIPLOMA = note("no_diploma")
+# promotion.below_ceiling, new_diploma and below_start_rank, as rank look-ups
+_GOLONGAN_RANK = GOLONGAN.ranks
+_CEILING_RANK = {level: GOLONGAN.rank(rank) for level, rank in RANK_CEILING.items()}
+_START_RANK = {level: GOLONGAN.rank(rank) for level, rank in START_RANK.items()}
 _NO_PAK = note("no_pak")
 _NO_TALENT_BOX = note("no_talent_box")
 _NO_HEALTH_CERTIFICATE = note("no_health_certificate")
@@ -61,14 +65,21 @@ def derive(candidate: Candidate, as_of: dt.date) -> Facts:
 
 
 def _education(c: Candidate, d: Draft) -> None:
-    held = [e for e in c.education if e.graduated <= d.as_of]
-    valid = [e.level for e in held if not e.foreign or e.equivalence_decree]
-    for name, levels in (
-        ("education", valid),
-        ("education_for_rank", [e.level for e in held if e.recognised_for_rank]),
-    ):
-        if levels:
-            d.values[name] = max(levels, key=_EDUCATION_RANK)
+    """The highest recognised diploma (a foreign one needs an equivalence decree), and the highest recognised for
+    rank; of two of equal rank (D4 and S1) the first listed."""
+    education = for_rank = None
+    best = best_for_rank = 0
+    for diploma in c.education:
+        if diploma.graduated > d.as_of:
+            continue
+        rank = _EDUCATION_RANK(diploma.level)
+        if rank > best and (not diploma.foreign or diploma.equivalence_decree):
+            education, best = diploma.level, rank
+        if rank > best_for_rank and diploma.recognised_for_rank:
+            for_rank, best_for_rank = diploma.level, rank
+    for name, level in (("education", education), ("education_for_rank", for_rank)):
+        if level is not None:
+            d.values[name] = level
         else:
             d.missing[name] = _NO_DIPLOMA
 
@@ -104,13 +115,13 @@ def _promotion(c: Candidate, d: Draft) -> None:
     elif for_rank is None:
         missing["below_education_ceiling"] = _NO_DIPLOMA
     else:
-        values["below_education_ceiling"] = promotion.below_ceiling(golongan, for_rank)
+        values["below_education_ceiling"] = _GOLONGAN_RANK[golongan] < _CEILING_RANK[for_rank]
     if education is not None and for_rank is not None:
-        values["new_diploma"] = promotion.new_diploma(education, for_rank)
+        values["new_diploma"] = _EDUCATION_RANK(education) > _EDUCATION_RANK(for_rank)
     else:
         missing["new_diploma"] = _NO_DIPLOMA
     if education is not None and golongan is not None:
-        values["below_diploma_start_rank"] = promotion.below_start_rank(golongan, education)
+        values["below_diploma_start_rank"] = _GOLONGAN_RANK[golongan] < _START_RANK[education]
     else:
         missing["below_diploma_start_rank"] = missing.get("education") or dated("no_rank", as_of)
     promotion.rank_promotion_facts(c, d)
