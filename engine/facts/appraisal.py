@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from decimal import ROUND_HALF_UP, Decimal
 
-from engine.facts.calendar import add_months, completed_months
+from engine.facts.calendar import document_age
 from engine.facts.families import RATING_YEARS, family_name
 from engine.facts.model import Draft, Note, note
 from engine.facts.scales import COMPETENCIES, PREDIKAT, RATING_BANDS, RATING_MATRIX
@@ -91,12 +91,9 @@ def assessment(c: Candidate, d: Draft) -> None:
             d.missing[name] = _NO_ASSESSMENT
         return
     values = d.values
-    age = completed_months(latest.date, as_of)
+    age, started = document_age(latest.date, as_of)
     values["assessment_age_months"] = age
-    # a started month counts whole (started_months)
-    values["assessment_months_started"] = (
-        age + 1 if as_of > latest.date and add_months(latest.date, age) < as_of else age
-    )
+    values["assessment_months_started"] = started
     values["assessment_accredited"] = latest.provider_accredited
     precise = _PRECISE_ENOUGH
     for score in latest.scores:

@@ -29,6 +29,12 @@ def started_months(start: dt.date, end: dt.date) -> int:
     return whole + 1 if end > start and add_months(start, whole) < end else whole
 
 
+def document_age(start: dt.date, end: dt.date) -> tuple[int, int]:
+    """``completed_months`` and ``started_months`` of a document dated ``start``, computed once."""
+    whole = completed_months(start, end)
+    return whole, (whole + 1 if end > start and add_months(start, whole) < end else whole)
+
+
 def add_months(start: dt.date, months: int) -> dt.date:
     """The first date on which ``completed_months(start, date) >= months``."""
     index = start.year * 12 + (start.month - 1) + months

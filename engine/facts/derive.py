@@ -6,10 +6,10 @@ import datetime as dt
 
 from engine.facts import promotion
 from engine.facts.appraisal import assessment, decimal_fact, ratings
-from engine.facts.calendar import add_months, completed_months
+from engine.facts.calendar import completed_months, document_age
 from engine.facts.conduct import discipline
-from engine.facts.model import Draft, Facts, Note, dated, note
-from engine.facts.scales import EDUCATION, EXAM_TYPES, GOLONGAN, RANK_CEILING, START_RANK, TRAINING_TYPES
+from engine.facts.model import Draft, Facts, Note, note
+from engine.facts.scales import EDUCATION, EXAM_TYPES, TRAINING_TYPES
 from engine.facts.tenure import penyetaraan, positions, rank_and_service
 from engine.facts.unrecorded import withheld
 from engine.load.candidate import Candidate
@@ -22,10 +22,6 @@ _NO_TRAINING = dict.fromkeys(_TRAINING_FACTS.values(), False)
 _NO_EXAM = dict.fromkeys(_EXAM_FACTS.values(), False)
 _EDUCATION_RANK = EDUCATION.ranks.__getitem__
 _NO_DIPLOMA = note("no_diploma")
-# promotion.below_ceiling, new_diploma and below_start_rank, as rank look-ups
-_GOLONGAN_RANK = GOLONGAN.ranks
-_CEILING_RANK = {level: GOLONGAN.rank(rank) for level, rank in RANK_CEILING.items()}
-_START_RANK = {level: GOLONGAN.rank(rank) for level, rank in START_RANK.items()}
 _NO_PAK = note("no_pak")
 _NO_TALENT_BOX = note("no_talent_box")
 _NO_HEALTH_CERTIFICATE = note("no_health_certificate")
@@ -97,36 +93,18 @@ def _optional(c: Candidate, d: Draft) -> None:
         missing["talent_box"] = _NO_TALENT_BOX
     certified = c.health_certificate_date
     if certified and certified <= as_of:
-        age = completed_months(certified, as_of)
+        age, started = document_age(certified, as_of)
         values["health_certificate_age_months"] = age
-        # a started month counts whole (started_months)
-        values["health_certificate_months_started"] = (
-            age + 1 if as_of > certified and add_months(certified, age) < as_of else age
-        )
+        values["health_certificate_months_started"] = started
     else:
         missing["health_certificate_age_months"] = missing["health_certificate_months_started"] = _NO_HEALTH_CERTIFICATE
 
 
 def _promotion(c: Candidate, d: Draft) -> None:
-    as_of, values, missing = d.as_of, d.values, d.missing
-    golongan, education, for_rank = values.get("golongan"), values.get("education"), values.get("education_for_rank")
-    if golongan is None:
-        missing["below_education_ceiling"] = dated("no_rank", as_of)
-    elif for_rank is None:
-        missing["below_education_ceiling"] = _NO_DIPLOMA
-    else:
-        values["below_education_ceiling"] = _GOLONGAN_RANK[golongan] < _CEILING_RANK[for_rank]
-    if education is not None and for_rank is not None:
-        values["new_diploma"] = _EDUCATION_RANK(education) > _EDUCATION_RANK(for_rank)
-    else:
-        missing["new_diploma"] = _NO_DIPLOMA
-    if education is not None and golongan is not None:
-        values["below_diploma_start_rank"] = _GOLONGAN_RANK[golongan] < _START_RANK[education]
-    else:
-        missing["below_diploma_start_rank"] = missing.get("education") or dated("no_rank", as_of)
+    promotion.education_facts(d)
     promotion.rank_promotion_facts(c, d)
-    values["as_of_day"] = as_of.day
-    values["as_of_month"] = as_of.month
+    d.values["as_of_day"] = d.as_of.day
+    d.values["as_of_month"] = d.as_of.month
 
 
 def _not_recorded(c: Candidate, d: Draft) -> None:

@@ -10,23 +10,49 @@ from engine.facts.model import Draft, dated, note
 from engine.facts.scales import EDUCATION, GOLONGAN, RANK_CEILING, START_RANK
 from engine.load.candidate import Candidate, Position
 
+_GOLONGAN_RANK = GOLONGAN.ranks
+_EDUCATION_RANK = EDUCATION.ranks
+_CEILING_RANK = {level: GOLONGAN.rank(rank) for level, rank in RANK_CEILING.items()}
+_START_RANK = {level: GOLONGAN.rank(rank) for level, rank in START_RANK.items()}
+_NO_DIPLOMA = note("no_diploma")
+
 
 def below_ceiling(golongan: str, education_for_rank: str) -> bool:
     """True when a regular promotion from ``golongan`` stays within the ceiling of the recognised education.
 
     An S1 holder at III/c may still rise to III/d; at III/d the ceiling is reached.
     """
-    return GOLONGAN.rank(golongan) < GOLONGAN.rank(RANK_CEILING[education_for_rank])
+    return _GOLONGAN_RANK[golongan] < _CEILING_RANK[education_for_rank]
 
 
 def new_diploma(education: str, education_for_rank: str) -> bool:
     """The highest recognised diploma ranks above the one recognised for rank (a penyesuaian ijazah is open)."""
-    return EDUCATION.rank(education) > EDUCATION.rank(education_for_rank)
+    return _EDUCATION_RANK[education] > _EDUCATION_RANK[education_for_rank]
 
 
 def below_start_rank(golongan: str, education: str) -> bool:
     """The current rank is below the starting rank of the diploma, so adjusting to it is a promotion."""
-    return GOLONGAN.rank(golongan) < GOLONGAN.rank(START_RANK[education])
+    return _GOLONGAN_RANK[golongan] < _START_RANK[education]
+
+
+def education_facts(d: Draft) -> None:
+    """below_education_ceiling, new_diploma and below_diploma_start_rank, from the rank and diplomas derived."""
+    as_of, values, missing = d.as_of, d.values, d.missing
+    golongan, education, for_rank = values.get("golongan"), values.get("education"), values.get("education_for_rank")
+    if golongan is None:
+        missing["below_education_ceiling"] = dated("no_rank", as_of)
+    elif for_rank is None:
+        missing["below_education_ceiling"] = _NO_DIPLOMA
+    else:
+        values["below_education_ceiling"] = below_ceiling(golongan, for_rank)
+    if education is not None and for_rank is not None:
+        values["new_diploma"] = new_diploma(education, for_rank)
+    else:
+        missing["new_diploma"] = _NO_DIPLOMA
+    if education is not None and golongan is not None:
+        values["below_diploma_start_rank"] = below_start_rank(golongan, education)
+    else:
+        missing["below_diploma_start_rank"] = missing.get("education") or dated("no_rank", as_of)
 
 
 # Rank band of each structural echelon, lowest and highest (PP 100/2000 jo PP 13/2002 Lampiran, used by KP pilihan
@@ -48,7 +74,6 @@ _ONLY_ECHELON = {"JPT_UTAMA": "I.a"}
 
 _NO_SUPERIOR_RANK = note("no_superior_rank")
 _NO_DIPLOMA_STATEMENT = note("no_diploma_statement")
-_GOLONGAN_RANK = GOLONGAN.ranks
 
 
 def rank_promotion_facts(candidate: Candidate, d: Draft) -> None:
