@@ -3,6 +3,7 @@ JPM, age), and decimal facts checked for precision."""
 
 from __future__ import annotations
 
+import functools
 from decimal import ROUND_HALF_UP, Decimal
 
 from engine.facts.calendar import document_age
@@ -34,32 +35,37 @@ def predikat(entry: Performance) -> str | None:
     return None
 
 
+@functools.lru_cache(maxsize=64)
+def _recent_years(this_year: int) -> dict[str, int]:
+    """The last calendar years as an appraisal period starts (2025, 2025-S1), each with its index from 0."""
+    return {str(this_year - n): n - 1 for n, _name in _RATING_FACTS}
+
+
 def ratings(c: Candidate, d: Draft) -> None:
     """rating_min_last_<n>y: the lowest rating of the last n calendar years, missing from the first year without
     one on (with the reasons the file gives)."""
     this_year = d.as_of.year
-    first = this_year - len(_RATING_FACTS)
-    by_year: dict[int, list[Performance]] = {}
+    years = _recent_years(this_year)
+    by_year: list[list[Performance]] = [[] for _ in years]
     for entry in c.performance:
-        year = int(entry.period[:4])
-        if first <= year < this_year:
-            by_year.setdefault(year, []).append(entry)
+        index = years.get(entry.period[:4])
+        if index is not None:
+            by_year[index].append(entry)
     worst: str | None = None  # the word as rated, so a legacy CUKUP is shown as CUKUP
     gap: Note | None = None
-    for n, name in _RATING_FACTS:
-        year = this_year - n
-        entries = by_year.get(year, ())
+    for (n, name), entries in zip(_RATING_FACTS, by_year, strict=True):
+        if gap is not None:  # a year without a rating: every longer look-back is missing for it too
+            d.missing[name] = gap
+            continue
         words = [w for w in map(predikat, entries) if w]
-        if not words and not gap:
+        if not words:
             reasons = sorted({e.missing_reason for e in entries if e.missing_reason})
-            gap = note("no_rating", year=year, reason=", ".join(reasons) or "-")
+            d.missing[name] = gap = note("no_rating", year=this_year - n, reason=", ".join(reasons) or "-")
+            continue
         for word in words:
             if worst is None or _PREDIKAT_RANK[word] < _PREDIKAT_RANK[worst]:
                 worst = word
-        if gap is not None or worst is None:
-            d.missing[name] = gap or note("no_rating", year=year, reason="-")
-        else:
-            d.values[name] = worst
+        d.values[name] = worst
 
 
 _PRECISE_ENOUGH: dict[Decimal, bool] = {}
