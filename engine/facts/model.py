@@ -69,9 +69,9 @@ def built(
     invalid: dict[str, Note],
     anchors: dict[str, dt.date],
 ) -> Facts:
-    """``Facts.model_construct`` with every field given, without its per-field loop (a sixth of the cost of
-    deriving): built from values just derived, so not validated again. tests/test_derive_reference.py checks it
-    gives exactly what model_construct gives, slot by slot."""
+    """``Facts.model_construct`` with every field given, without its per-field loop (measured: about 7 µs a
+    candidate, as much as two fact families): built from values just derived, so not validated again.
+    tests/test_derive_reference.py checks it gives exactly what model_construct gives, slot by slot."""
     facts = object.__new__(Facts)
     fields = {"as_of": as_of, "values": values, "missing": missing, "invalid": invalid, "anchors": anchors}
     _set(facts, "__dict__", fields)
