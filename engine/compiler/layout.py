@@ -95,12 +95,17 @@ class Layout:
     node_checks: tuple[int, ...]
     check_nodes: tuple[int, ...]
     check_info: dict[int, tuple[int, str, int, int, str, bool, bool]]
+    # The same checks by their plan check, the set of those plan checks (a candidate's failing checks are
+    # this set less the passing ones) and the checks whose passing goes to the board (``on_pass: review``).
+    by_check: dict[int, tuple[int, str, int, int, str, bool, bool]]
+    main_checks: frozenset[int]
+    pass_review: tuple[int, ...]
     shared: dict[tuple[Any, ...], Outcome] = field(default_factory=dict, compare=False, repr=False)
     # The record of each shared outcome (a DecisionRecord part), by the outcome's id; the outcome is kept
     # beside it so that id cannot be reused while the entry lives.
     records: dict[int, tuple[Outcome, Any]] = field(default_factory=dict, compare=False, repr=False)
-    # The JSON parts a record line shares with other candidates' lines (engine.decide.record.record_line).
-    lines: dict[Any, tuple[Any, Any]] = field(default_factory=dict, compare=False, repr=False)
+    # What is compiled once per layout for writing record lines (engine.decide.line).
+    compiled: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
 
     def outcomes(
         self,
@@ -125,7 +130,6 @@ class Layout:
         if len(cache) > _OUTCOME_CACHE_LIMIT:
             cache.clear()
             self.records.clear()
-            self.lines.clear()
 
         def build(index: int) -> Outcome:
             node = self.nodes[index]
@@ -202,6 +206,8 @@ def compile_layout(ruleset: Ruleset, ruleset_hash: str, position: PositionClass,
         for i, n in enumerate(nodes)
         if isinstance(n.req, Check)
     )
+    if len({c[2] for c in checks}) != len(checks):  # the loader refuses a requirement id used twice
+        raise EngineFault(f"two requirements of {position.id} share one check of the compiled plan")
     groups = tuple((i, n.kind == "any_of", n.children) for i, n in reversed(list(enumerate(nodes))) if n.children)
     layout = Layout(
         ruleset=ruleset,
@@ -218,6 +224,9 @@ def compile_layout(ruleset: Ruleset, ruleset_hash: str, position: PositionClass,
         node_checks=tuple(n.check for n in nodes),
         check_nodes=tuple(c[0] for c in checks),
         check_info={c[0]: c for c in checks},
+        by_check={c[2]: c for c in checks},
+        main_checks=frozenset(c[2] for c in checks),
+        pass_review=tuple(c[0] for c in checks if getattr(nodes[c[0]].req, "on_pass", "pass") == "review"),
         ref=RulesetRef(id=ruleset.id, version=ruleset.version, hash=ruleset_hash, layers=ruleset.layers),
     )
     return layout

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict
 
 from engine.facts.derive import Facts
-from engine.facts.vocabulary import FactSpec, encode
+from engine.facts.vocabulary import DECIMAL_PLACES, FactSpec
 from engine.load.resolve import content_hash
 from engine.load.rulefile import Check, Op, PositionClass, Requirement, RuleNode, Ruleset, checks
 from engine.load.thresholds import spec_of
@@ -23,6 +24,7 @@ __all__ = [
     "compile_position",
     "describe",
     "encode_row",
+    "encoder",
     "leaves",
     "spec_of",
     "threshold",
@@ -96,23 +98,43 @@ def compile_position(ruleset: Ruleset, position: PositionClass, ruleset_hash: st
 
 def encode_row(plan: Plan, facts: Facts) -> dict[str, int]:
     """The candidate as the engines see it: present facts only, as ``f<i>`` integers."""
-    row: dict[str, int] = {}
     values = facts.values
-    for field, name, spec in _fields(plan):
-        if name in values:
-            row[field] = encode(spec, values[name])
-    return row
+    return {field: code(values[name]) for field, name, code in _fields(plan) if name in values}
 
 
-_FIELDS: dict[tuple[str, ...], tuple[tuple[str, str, FactSpec], ...]] = {}
+_FIELDS: dict[tuple[str, ...], tuple[tuple[str, str, Callable[[Any], int]], ...]] = {}
 
 
-def _fields(plan: Plan) -> tuple[tuple[str, str, FactSpec], ...]:
-    """Per fact of a plan its engine field, name and spec (looked up once per fact list, not per candidate)."""
+def _fields(plan: Plan) -> tuple[tuple[str, str, Callable[[Any], int]], ...]:
+    """Per fact of a plan its engine field, name and encoder (resolved once per fact list, not per candidate)."""
     found = _FIELDS.get(plan.facts)
     if found is None:
-        found = _FIELDS[plan.facts] = tuple((f"f{i}", name, spec_of(name)) for i, name in enumerate(plan.facts))
+        found = tuple((f"f{i}", name, encoder(spec_of(name))) for i, name in enumerate(plan.facts))
+        _FIELDS[plan.facts] = found
     return found
+
+
+def encoder(spec: FactSpec) -> Callable[[Any], int]:
+    """``encode`` bound to one spec: the branch on the fact's kind and the scale lookup are taken once.
+    (``encode`` is the definition; a test checks both agree on every fact of the vocabulary.)"""
+    if spec.kind == "scale":
+        return spec.scale_obj().ranks.__getitem__
+    if spec.kind == "decimal":
+        return _hundredths
+    if spec.kind == "bool":
+        return _bit
+    return int
+
+
+def _hundredths(value: Any) -> int:
+    return int(Decimal(value) * _SCALE_FACTOR)
+
+
+def _bit(value: Any) -> int:
+    return 1 if value else 0
+
+
+_SCALE_FACTOR = 10**DECIMAL_PLACES
 
 
 def _plain(value: Any) -> Any:

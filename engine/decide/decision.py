@@ -6,7 +6,7 @@ import datetime as dt
 from collections.abc import Sequence
 from decimal import Decimal
 from functools import cached_property
-from typing import Any, Literal
+from typing import Any, Literal, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -56,7 +56,10 @@ def jpm_category(position: PositionClass, facts: Facts) -> JpmCategory | None:
     capped = policy.cap_at_100 and value > 100
     shown = min(value, Decimal(100)) if policy.cap_at_100 else value
     category = next(name for floor, name in JPM_SCHEMES[policy.scheme] if shown >= floor)
-    return JpmCategory(scheme=policy.scheme, value=shown, capped=capped, category=category, basis=policy.basis)
+    return trusted(
+        JpmCategory,
+        {"scheme": policy.scheme, "value": shown, "capped": capped, "category": category, "basis": policy.basis},
+    )
 
 
 class CandidateRef(Frozen):
@@ -140,22 +143,11 @@ _NO_EVIDENCE = note("no_evidence")
 _FAIL_IS_REVIEW = note("fail_is_review")
 _PASS_IS_REVIEW = note("pass_is_review")
 _UNCONFIRMED = note("unconfirmed")
-_UNSETTLED: dict[tuple[str, str], tuple[int, ...]] = {}
-
-
-def _pass_is_review(layout: Layout) -> tuple[int, ...]:
-    """The checks of a layout whose passing goes to the board (``on_pass: review``), computed once per layout."""
-    key = (layout.ruleset_hash, layout.position.id)
-    found = _UNSETTLED.get(key)
-    if found is None:
-        found = _UNSETTLED[key] = tuple(
-            i for i in layout.check_nodes if getattr(layout.nodes[i].req, "on_pass", "pass") == "review"
-        )
-    return found
+_PASS_FAIL = ("fail", "pass")  # by whether the engine found the check passing
 
 
 def _group(is_any: bool, statuses: list[Any], children: tuple[int, ...]) -> Status:
-    seen = {statuses[c] for c in children}
+    seen = set(map(statuses.__getitem__, children))
     if is_any:
         return "pass" if "pass" in seen or "waived" in seen else "missing" if seen & {"missing", "invalid"} else "fail"
     return "fail" if "fail" in seen else "missing" if seen & {"missing", "invalid"} else "pass"
@@ -163,7 +155,7 @@ def _group(is_any: bool, statuses: list[Any], children: tuple[int, ...]) -> Stat
 
 def verdict_of(layout: Layout, statuses: Sequence[str]) -> Verdict:
     """not_eligible if a mandatory requirement fails, else needs_review if one is open, else eligible."""
-    mandatory = [statuses[i] for i in layout.mandatory]
+    mandatory = set(map(statuses.__getitem__, layout.mandatory))
     if "fail" in mandatory:
         return "not_eligible"
     if "missing" in mandatory or "invalid" in mandatory:
@@ -174,25 +166,25 @@ def verdict_of(layout: Layout, statuses: Sequence[str]) -> Verdict:
 def decide(layout: Layout, candidate: Candidate, facts: Facts, passed: frozenset[int], file: str = "") -> Decision:
     """The decision for one candidate, given which plan checks the engine found passing."""
     values = facts.values
-    get = values.get
-    observed = [get(fact) for fact in layout.node_facts]  # groups read the fact "" and get None
+    observed = list(map(values.get, layout.node_facts))  # groups read the fact "" and get None
     notes: list[Note | None] = [None] * len(observed)
-    # Common case first: every fact present, so a check passes or fails outright; the rest below.
-    statuses: list[Any] = ["pass" if c in passed else "fail" for c in layout.node_checks]
-    for index in [i for i in layout.check_nodes if statuses[i] == "fail"]:
-        _index, fact, _check, acting, acting_fact, missing_fails, review = layout.check_info[index]
+    # Common case first: every fact present, so a check passes or fails outright; the failing ones below (groups
+    # have no check, read as failing, and are settled from their children at the end).
+    statuses: list[Any] = list(map(_PASS_FAIL.__getitem__, map(passed.__contains__, layout.node_checks)))
+    by_check = layout.by_check
+    for check in layout.main_checks.difference(passed):
+        index, fact, _check, acting, acting_fact, missing_fails, review = by_check[check]
         if observed[index] is None:
             statuses[index], notes[index] = _without_value(facts, fact, missing_fails)
-        elif statuses[index] == "fail":
-            if acting >= 0 and acting in passed:
-                statuses[index] = "missing"
-                notes[index] = note("acting_only", with_acting=values[acting_fact])
-            elif review:
-                # A pending examination is not final yet; any other routed failure is a threshold no source
-                # confirms (the rule file's note says which).
-                statuses[index] = "missing"
-                notes[index] = _FAIL_IS_REVIEW if fact == "sanction_pending" else _UNCONFIRMED
-    for index in _pass_is_review(layout):
+        elif acting >= 0 and acting in passed:
+            statuses[index] = "missing"
+            notes[index] = note("acting_only", with_acting=values[acting_fact])
+        elif review:
+            # A pending examination is not final yet; any other routed failure is a threshold no source
+            # confirms (the rule file's note says which).
+            statuses[index] = "missing"
+            notes[index] = _FAIL_IS_REVIEW if fact == "sanction_pending" else _UNCONFIRMED
+    for index in layout.pass_review:
         if statuses[index] == "pass":
             statuses[index], notes[index] = "missing", _PASS_IS_REVIEW
     for index, is_any, children in layout.groups:
@@ -201,20 +193,38 @@ def decide(layout: Layout, candidate: Candidate, facts: Facts, passed: frozenset
         _apply_waivers(layout, candidate, statuses, notes, facts.as_of)
     # Every part comes from validated models or was just computed from them: built without validating again
     # (a test compares it with the validated model).
-    return Decision.model_construct(
-        candidate=CandidateRef.model_construct(nip=candidate.nip, name=candidate.name, file=file),
-        position=layout.position.id,
-        as_of=facts.as_of,
-        ruleset=layout.ref,
-        verdict=verdict_of(layout, statuses),
-        ids=layout.ids,
-        statuses=tuple(statuses),
-        observed=tuple(observed),
-        notes=tuple(notes),
-        facts=facts,
-        jpm=jpm_category(layout.position, facts) if layout.position.jpm else None,
-        layout=layout,
+    return trusted(
+        Decision,
+        {
+            "candidate": trusted(CandidateRef, {"nip": candidate.nip, "name": candidate.name, "file": file}),
+            "position": layout.position.id,
+            "as_of": facts.as_of,
+            "ruleset": layout.ref,
+            "verdict": verdict_of(layout, statuses),
+            "ids": layout.ids,
+            "statuses": tuple(statuses),
+            "observed": tuple(observed),
+            "notes": tuple(notes),
+            "facts": facts,
+            "jpm": jpm_category(layout.position, facts) if layout.position.jpm else None,
+            "layout": layout,
+        },
     )
+
+
+_M = TypeVar("_M", bound=BaseModel)
+_set_attribute = object.__setattr__
+
+
+def trusted(cls: type[_M], fields: dict[str, Any]) -> _M:
+    """``cls.model_construct(**fields)`` for ``fields`` naming every field of ``cls`` in order, without its
+    per-field walk over aliases and defaults (a test checks both give equal models)."""
+    model = cls.__new__(cls)
+    _set_attribute(model, "__dict__", fields)
+    _set_attribute(model, "__pydantic_fields_set__", set(fields))
+    _set_attribute(model, "__pydantic_extra__", None)
+    _set_attribute(model, "__pydantic_private__", None)
+    return model
 
 
 def _without_value(facts: Facts, fact: str, missing_fails: bool) -> tuple[Status, Note]:

@@ -13,15 +13,15 @@ from collections.abc import Iterator, Sequence
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-import orjson
 from pydantic import BaseModel, ConfigDict, Field
 from pydantic_core import to_jsonable_python
 
 from engine.compiler.layout import Layout, Outcome, RulesetRef, Status
 from engine.decide.decision import CandidateRef, Decision, JpmCategory, Verdict
+from engine.decide.line import record_line as record_line  # where it was first
 from engine.errors import InputError, Problem
 from engine.facts.derive import Facts, Note
-from engine.facts.vocabulary import display, lookup
+from engine.facts.vocabulary import lookup
 
 _JSON_SCALARS = (str, int, float, bool, type(None))
 # A JSON value (str, number, bool, null, list, object). Typed Any rather than pydantic's Json, whose
@@ -214,78 +214,6 @@ class DecisionRecord(_Record):
                 ]
             )
         return items
-
-
-def record_line(decision: Decision) -> bytes:
-    """``DecisionRecord.of(decision)`` as one JSON line (sorted keys), byte for byte, without building the record:
-    the requirement parts are turned to JSON once per distinct outcome (candidates share them), the rest is
-    plain data handed straight to orjson."""
-    facts = decision.facts
-    jpm = decision.jpm
-    record = {
-        "as_of": decision.as_of.isoformat(),
-        "candidate": {"file": decision.candidate.file, "name": decision.candidate.name, "nip": decision.candidate.nip},
-        "facts": {
-            "as_of": facts.as_of.isoformat(),
-            "invalid": {name: _note(n) for name, n in facts.invalid.items()},
-            "missing": {name: _note(n) for name, n in facts.missing.items()},
-            "values": facts.values,
-        },
-        "jpm": None if jpm is None else jpm.model_dump(mode="json"),
-        "position": decision.position,
-        "requirements": _requirements(decision),
-        "ruleset": _ruleset(decision.layout),
-        "verdict": decision.verdict,
-    }
-    return orjson.dumps(record, default=_jsonable, option=orjson.OPT_SORT_KEYS)
-
-
-def _jsonable(value: Any) -> Any:
-    """What orjson cannot write itself, as pydantic's JSON mode writes it (a decimal as its exact text)."""
-    return str(value) if isinstance(value, Decimal) else to_jsonable_python(value)
-
-
-def _note(note: Note | None) -> dict[str, Any] | None:
-    return None if note is None else {"args": note.args, "code": note.code}
-
-
-def _requirements(decision: Decision) -> list[Any]:
-    """The JSON of the decision's requirement records, as ``RequirementRecord.of`` gives them for its outcomes,
-    built from the statuses, values and notes without making the outcomes. Candidates share most parts, so each
-    distinct (requirement, status, value, note, children) is turned to JSON once per layout; the note and the
-    children are kept beside it, so the ids in its key stay theirs while it lives."""
-    layout = decision.layout
-    memo = layout.lines
-    if len(memo) > _LINE_MEMO_LIMIT:
-        memo.clear()
-    nodes, statuses, observed, notes = layout.nodes, decision.statuses, decision.observed, decision.notes
-
-    def build(index: int) -> Any:
-        node = nodes[index]
-        children = [build(c) for c in node.children]
-        value, note = observed[index], notes[index]
-        key = (index, statuses[index], type(value), value, id(note), tuple(map(id, children)))
-        found = memo.get(key)
-        if found is not None:
-            return found[1]
-        shown = value if value is None or node.spec is None else display(node.spec, value)
-        out = {"id": node.req.id, "status": statuses[index], "observed": to_jsonable_python(shown), "note": _note(note)}
-        if children:  # record version 1 writes "children" for groups only
-            out["children"] = children
-        memo[key] = ((note, children), out)
-        return out
-
-    return [build(index) for index in layout.top]
-
-
-_LINE_MEMO_LIMIT = 100_000
-
-
-def _ruleset(layout: Layout) -> Any:
-    found = layout.lines.get(("ruleset", id(layout.ref)))
-    if found is None or found[0] is not layout.ref:
-        found = layout.lines[("ruleset", id(layout.ref))] = (layout.ref, layout.ref.model_dump(mode="json"))
-    return found[1]
 
 
 def _native(name: str, value: Json) -> Any:

@@ -1,0 +1,206 @@
+"""Writing a decision as its record line: the JSON of ``DecisionRecord.of(decision)`` (sorted keys), byte for byte.
+
+``check --format jsonl`` writes one line per candidate and most of a line is the same for every candidate of a
+position (its requirement ids, the shape of the record, the ruleset) or shared by many (a requirement that
+passed on the same value, the same reason a fact is missing). So the record model is not built per candidate:
+the constant parts are turned to JSON once per layout, each distinct requirement part once per layout (looked
+up by a key made in one pass over the decision's statuses, values and notes), and only the facts are dumped per
+candidate. ``DecisionRecord`` stays the schema; a test checks this line against the model's JSON.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from decimal import Decimal
+from typing import Any
+
+import orjson
+from pydantic_core import to_jsonable_python
+
+from engine.compiler.layout import Layout
+from engine.decide.decision import Decision, JpmCategory
+from engine.errors import EngineFault
+from engine.facts.derive import Note
+from engine.facts.vocabulary import display
+
+_dumps = orjson.dumps
+_SORTED = orjson.OPT_SORT_KEYS
+# A value whose JSON follows from its type and equality alone; a requirement part is looked up by the value it
+# shows, so a value of another type (a float's -0.0 equals 0.0, a Decimal's 5.0 equals 5) is shown afresh,
+# except for durations and decimals, which are shown as numbers and so print equal values alike.
+_PLAIN = frozenset({int, str, bool, type(None)})
+_MEMO_LIMIT = 100_000  # distinct requirement parts and fact-note maps kept per layout
+
+
+def record_line(decision: Decision) -> bytes:
+    """``DecisionRecord.of(decision)`` as one JSON line with sorted keys (without the trailing newline)."""
+    writer = decision.layout.compiled.get("line")
+    if writer is None:
+        writer = decision.layout.compiled["line"] = _Writer(decision.layout)
+    line: bytes = writer.line(decision)
+    return line
+
+
+def _jsonable(value: Any) -> Any:
+    """What orjson cannot write itself, as pydantic's JSON mode writes it (a decimal as its exact text)."""
+    return str(value) if isinstance(value, Decimal) else to_jsonable_python(value)
+
+
+def _note(note: Note | None) -> dict[str, Any] | None:
+    return None if note is None else {"args": note.args, "code": note.code}
+
+
+class _Writer:
+    """The parts of a layout's record lines, compiled once; ``line`` fills in one decision."""
+
+    def __init__(self, layout: Layout) -> None:
+        self.layout = layout
+        nodes = layout.nodes
+        self.size = len(nodes)
+        self.indices = range(self.size)
+        # Requirement parts: per node the JSON from its id to its end, by (index, status, type, value, note id);
+        # a group's part starts after its children, which are joined in front of it.
+        self.parts: dict[tuple[Any, ...], bytes] = {}
+        self.kept: dict[int, Note] = {}  # the notes whose ids are in keys above (so no other note takes the id)
+        self.heads = [b'{"id":' + _dumps(n.req.id) + b',"note":' for n in nodes]
+        self.spec = [n.spec for n in nodes]
+        self.groups = [(i, b'{"children":[', children) for i, _any, children in layout.groups]
+        self.top = layout.top
+        plain = [i for i, n in enumerate(nodes) if n.spec is not None and n.spec.kind not in ("months", "decimal")]
+        self.plain: Callable[[tuple[Any, ...]], Any] = _getter(plain)
+        self.notes: dict[tuple[Any, ...], bytes] = {}  # a missing/invalid map by (names, note ids)
+        self.kept_maps: list[tuple[Note | None, ...]] = []
+        self.dates: dict[dt.date, bytes] = {}
+        self.position = {layout.position.id: b',"position":' + _dumps(layout.position.id) + b',"requirements":['}
+        ruleset = _dumps(layout.ref.model_dump(mode="json"), option=_SORTED)
+        self.ruleset = layout.ref
+        self.tails = {
+            verdict: b'],"ruleset":' + ruleset + b',"verdict":' + _dumps(verdict) + b"}"
+            for verdict in ("eligible", "needs_review", "not_eligible")
+        }
+
+    def line(self, decision: Decision) -> bytes:
+        facts = decision.facts
+        candidate = decision.candidate
+        jpm = decision.jpm
+        tail = self.tails.get(decision.verdict) if decision.ruleset is self.ruleset else None
+        if tail is None:
+            tail = (
+                b'],"ruleset":'
+                + _dumps(decision.ruleset.model_dump(mode="json"), option=_SORTED)
+                + b',"verdict":'
+                + _dumps(decision.verdict)
+                + b"}"
+            )
+        position = self.position.get(decision.position)
+        if position is None:
+            position = b',"position":' + _dumps(decision.position) + b',"requirements":['
+        return b"".join(
+            (
+                b'{"as_of":',
+                self._date(decision.as_of),
+                b',"candidate":',
+                _dumps({"file": candidate.file, "name": candidate.name, "nip": candidate.nip}),
+                b',"facts":{"as_of":',
+                self._date(facts.as_of),
+                b',"invalid":',
+                self._notes(facts.invalid),
+                b',"missing":',
+                self._notes(facts.missing),
+                b',"values":',
+                _dumps(facts.values, default=_jsonable, option=_SORTED),
+                b'},"jpm":',
+                b"null" if jpm is None else _jpm(jpm),
+                position,
+                self._requirements(decision),
+                tail,
+            )
+        )
+
+    def _date(self, date: dt.date) -> bytes:
+        found = self.dates.get(date)
+        if found is None:
+            found = _dumps(date.isoformat())
+            if type(date) is dt.date:  # a datetime equals no date but prints apart: never kept
+                self.dates[date] = found
+        return found
+
+    def _notes(self, notes: dict[str, Note]) -> bytes:
+        if not notes:
+            return b"{}"
+        key = (tuple(notes), tuple(map(id, notes.values())))
+        found = self.notes.get(key)
+        if found is None:
+            found = _dumps({name: _note(n) for name, n in notes.items()}, option=_SORTED)
+            if len(self.notes) >= _MEMO_LIMIT:
+                self.notes.clear()
+                self.kept_maps.clear()
+            self.notes[key] = found
+            self.kept_maps.append(tuple(notes.values()))
+        return found
+
+    def _requirements(self, decision: Decision) -> bytes:
+        statuses, observed, notes = decision.statuses, decision.observed, decision.notes
+        if not len(statuses) == len(observed) == len(notes) == self.size:
+            raise EngineFault(f"{len(statuses)} statuses for the {self.size} requirements of {decision.position}")
+        if not _PLAIN.issuperset(map(type, self.plain(observed))):
+            return self._slow(statuses, observed, notes)
+        keys = list(zip(self.indices, statuses, map(type, observed), observed, map(id, notes), strict=True))
+        try:
+            parts = list(map(self.parts.get, keys))
+        except TypeError:  # a value that cannot be a key (a list): shown afresh
+            return self._slow(statuses, observed, notes)
+        if None in parts:
+            if len(self.parts) >= _MEMO_LIMIT:
+                self.parts.clear()
+                self.kept.clear()
+            for index, part in enumerate(parts):
+                if part is None:
+                    note = notes[index]
+                    parts[index] = self.parts[keys[index]] = self._part(index, statuses[index], observed[index], note)
+                    if note is not None:
+                        self.kept[id(note)] = note
+        return self._joined(parts)
+
+    def _slow(self, statuses: tuple[Any, ...], observed: tuple[Any, ...], notes: tuple[Any, ...]) -> bytes:
+        return self._joined([self._part(i, statuses[i], observed[i], notes[i]) for i in self.indices])
+
+    def _joined(self, parts: list[Any]) -> bytes:
+        # Groups children first (the layout lists them so): a group's children, then its own part.
+        for index, head, children in self.groups:
+            if children:
+                parts[index] = head + b",".join(map(parts.__getitem__, children)) + b"]," + parts[index][1:]
+        return b",".join(map(parts.__getitem__, self.top))
+
+    def _part(self, index: int, status: Any, value: Any, note: Note | None) -> bytes:
+        """One requirement's JSON without its children: id, note, shown value, status."""
+        spec = self.spec[index]
+        shown = value if value is None or spec is None else display(spec, value)
+        return b"".join(
+            (
+                self.heads[index],
+                b"null" if note is None else _dumps(_note(note), option=_SORTED),
+                b',"observed":',
+                _dumps(to_jsonable_python(shown), option=_SORTED),
+                b',"status":',
+                _dumps(status),
+                b"}",
+            )
+        )
+
+
+def _jpm(jpm: JpmCategory) -> bytes:
+    return _dumps(jpm.model_dump(mode="json"), option=_SORTED)
+
+
+def _getter(indices: list[int]) -> Callable[[tuple[Any, ...]], Any]:
+    """Those items of a tuple, as a tuple (``itemgetter`` gives a bare item for one index)."""
+    if len(indices) == 1:
+        only = indices[0]
+        return lambda items: (items[only],)
+    if not indices:
+        return lambda items: ()
+    from operator import itemgetter
+
+    return itemgetter(*indices)
