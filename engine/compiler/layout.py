@@ -140,7 +140,7 @@ class Layout:
                 index,
                 statuses[index],
                 type(value),
-                value,
+                value if type(value) in _PLAIN else repr(value),  # equal values may print apart (5.0 and 5)
                 note and (note.code, tuple(sorted(note.args.items()))),
                 tuple(map(id, children)),
                 displayed,
@@ -166,6 +166,7 @@ class Layout:
 
 
 _OUTCOME_CACHE_LIMIT = 100_000
+_PLAIN = frozenset({int, str, bool, type(None)})  # types whose values print alike when equal
 
 
 def compile_layout(ruleset: Ruleset, ruleset_hash: str, position: PositionClass, plan: Plan) -> Layout:

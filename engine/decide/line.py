@@ -67,7 +67,7 @@ class _Writer:
         self.spec = [n.spec for n in nodes]
         self.groups = [(i, b'{"children":[', children) for i, _any, children in layout.groups]
         self.top = layout.top
-        plain = [i for i, n in enumerate(nodes) if n.spec is not None and n.spec.kind not in ("months", "decimal")]
+        plain = [i for i, n in enumerate(nodes) if n.spec is None or n.spec.kind not in ("months", "decimal")]
         self.plain: Callable[[tuple[Any, ...]], Any] = _getter(plain)
         self.notes: dict[tuple[Any, ...], bytes] = {}  # a missing/invalid map by (names, note ids)
         self.kept_maps: list[tuple[Note | None, ...]] = []
