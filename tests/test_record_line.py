@@ -24,7 +24,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from engine.compiler.layout import LayoutCache
-from engine.decide.decision import CandidateRef, Decision, JpmCategory, decide, trusted
+from engine.decide.decision import CandidateRef, Decision, JpmCategory, decide, jpm_category, trusted
 from engine.decide.line import record_line
 from engine.decide.pipeline import check_with
 from engine.decide.record import DecisionRecord
@@ -224,3 +224,18 @@ def test_the_same_decision_decided_twice_writes_the_same_line() -> None:
     candidates, _problems = load_candidates([FIXTURES / "siti-rahma.yaml"])
     again = decide(decision.layout, candidates[0].candidate, decision.facts, frozenset(), "other.yaml")
     assert record_line(again) == model_line(again) != record_line(decision)
+
+
+def test_jpm_values_equal_but_written_apart_are_recorded_as_written() -> None:
+    decision = base_decision()
+    assert decision.layout.position.jpm is not None
+    candidates, _problems = load_candidates([FIXTURES / "siti-rahma.yaml"])
+    lines = []
+    for jpm in (Decimal("80"), Decimal("80.0"), Decimal("80.00"), 80, Decimal("79.99"), Decimal("80")):
+        facts = decision.facts.model_copy(update={"values": {**decision.facts.values, "jpm": jpm}})
+        again = decide(decision.layout, candidates[0].candidate, facts, frozenset(), "f.yaml")
+        assert again.jpm == jpm_category(decision.layout.position, facts)
+        assert again.jpm is not None and str(again.jpm.value) == str(jpm) and type(again.jpm.value) is type(jpm)
+        lines.append(record_line(again))
+        assert lines[-1] == model_line(again)
+    assert len(set(lines)) == 5

@@ -7,7 +7,9 @@ thresholds and citations live here once per position and are joined back when ou
 from __future__ import annotations
 
 from collections import OrderedDict
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from operator import itemgetter
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict
@@ -100,11 +102,12 @@ class Layout:
     by_check: dict[int, tuple[int, str, int, int, str, bool, bool]]
     main_checks: frozenset[int]
     pass_review: tuple[int, ...]
+    mandatory_of: Callable[[Sequence[Any]], tuple[Any, ...]]  # the items of the mandatory top-level requirements
     shared: dict[tuple[Any, ...], Outcome] = field(default_factory=dict, compare=False, repr=False)
     # The record of each shared outcome (a DecisionRecord part), by the outcome's id; the outcome is kept
     # beside it so that id cannot be reused while the entry lives.
     records: dict[int, tuple[Outcome, Any]] = field(default_factory=dict, compare=False, repr=False)
-    # What is compiled once per layout for writing record lines (engine.decide.line).
+    # What deciding and writing record lines compile or remember once per layout (engine.decide).
     compiled: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
 
     def outcomes(
@@ -221,6 +224,7 @@ def compile_layout(ruleset: Ruleset, ruleset_hash: str, position: PositionClass,
         checks=checks,
         groups=groups,
         mandatory=tuple(i for i in top if nodes[i].req.mandatory),
+        mandatory_of=items_of([i for i in top if nodes[i].req.mandatory]),
         node_facts=tuple(n.fact for n in nodes),
         node_checks=tuple(n.check for n in nodes),
         check_nodes=tuple(c[0] for c in checks),
@@ -231,6 +235,13 @@ def compile_layout(ruleset: Ruleset, ruleset_hash: str, position: PositionClass,
         ref=RulesetRef(id=ruleset.id, version=ruleset.version, hash=ruleset_hash, layers=ruleset.layers),
     )
     return layout
+
+
+def items_of(indices: Sequence[int]) -> Callable[[Sequence[Any]], tuple[Any, ...]]:
+    """A getter of those items of a sequence, always as a tuple (``itemgetter`` gives one index's bare item)."""
+    if len(indices) > 1:
+        return itemgetter(*indices)
+    return lambda items: tuple(items[i] for i in indices)
 
 
 class LayoutCache:

@@ -191,6 +191,10 @@ def decide(layout: Layout, candidate: Candidate, facts: Facts, passed: frozenset
         statuses[index] = _group(is_any, statuses, children)
     if candidate.waivers:
         _apply_waivers(layout, candidate, statuses, notes, facts.as_of)
+    mandatory = layout.mandatory_of(statuses)
+    jpm = None
+    if layout.position.jpm is not None and values.get("jpm") is not None:
+        jpm = _jpm(layout, facts)
     # Every part comes from validated models or was just computed from them: built without validating again
     # (a test compares it with the validated model).
     return trusted(
@@ -200,16 +204,32 @@ def decide(layout: Layout, candidate: Candidate, facts: Facts, passed: frozenset
             "position": layout.position.id,
             "as_of": facts.as_of,
             "ruleset": layout.ref,
-            "verdict": verdict_of(layout, statuses),
+            "verdict": "not_eligible"
+            if "fail" in mandatory
+            else "needs_review"
+            if "missing" in mandatory or "invalid" in mandatory
+            else "eligible",
             "ids": layout.ids,
             "statuses": tuple(statuses),
             "observed": tuple(observed),
             "notes": tuple(notes),
             "facts": facts,
-            "jpm": jpm_category(layout.position, facts) if layout.position.jpm else None,
+            "jpm": jpm,
             "layout": layout,
         },
     )
+
+
+def _jpm(layout: Layout, facts: Facts) -> JpmCategory | None:
+    """``jpm_category``, made once per JPM value of a layout (as written: 80.0 is recorded apart from 80)."""
+    value = facts.values["jpm"]
+    memo: dict[tuple[type, str], JpmCategory | None] | None = layout.compiled.get("jpm")
+    if memo is None or len(memo) > 10_000:
+        memo = layout.compiled["jpm"] = {}
+    key = (type(value), str(value))
+    if key not in memo:
+        memo[key] = jpm_category(layout.position, facts)
+    return memo[key]
 
 
 _M = TypeVar("_M", bound=BaseModel)

@@ -18,7 +18,7 @@ from typing import Any
 import orjson
 from pydantic_core import to_jsonable_python
 
-from engine.compiler.layout import Layout
+from engine.compiler.layout import Layout, items_of
 from engine.decide.decision import Decision, JpmCategory
 from engine.errors import EngineFault
 from engine.facts.derive import Note
@@ -68,7 +68,7 @@ class _Writer:
         self.groups = [(i, b'{"children":[', children) for i, _any, children in layout.groups]
         self.top = layout.top
         plain = [i for i, n in enumerate(nodes) if n.spec is None or n.spec.kind not in ("months", "decimal")]
-        self.plain: Callable[[tuple[Any, ...]], Any] = _getter(plain)
+        self.plain: Callable[[tuple[Any, ...]], Any] = items_of(plain)
         self.notes: dict[tuple[Any, ...], bytes] = {}  # a missing/invalid map by (names, note ids)
         self.kept_maps: list[tuple[Note | None, ...]] = []
         self.dates: dict[dt.date, bytes] = {}
@@ -192,15 +192,3 @@ class _Writer:
 
 def _jpm(jpm: JpmCategory) -> bytes:
     return _dumps(jpm.model_dump(mode="json"), option=_SORTED)
-
-
-def _getter(indices: list[int]) -> Callable[[tuple[Any, ...]], Any]:
-    """Those items of a tuple, as a tuple (``itemgetter`` gives a bare item for one index)."""
-    if len(indices) == 1:
-        only = indices[0]
-        return lambda items: (items[only],)
-    if not indices:
-        return lambda items: ()
-    from operator import itemgetter
-
-    return itemgetter(*indices)
