@@ -72,6 +72,7 @@ class _Writer:
         self.notes: dict[tuple[Any, ...], bytes] = {}  # a missing/invalid map by (names, note ids)
         self.kept_maps: list[tuple[Note | None, ...]] = []
         self.dates: dict[dt.date, bytes] = {}
+        self.jpms: dict[int, tuple[JpmCategory, bytes]] = {}
         self.position = {layout.position.id: b',"position":' + _dumps(layout.position.id) + b',"requirements":['}
         ruleset = _dumps(layout.ref.model_dump(mode="json"), option=_SORTED)
         self.ruleset = layout.ref
@@ -111,12 +112,21 @@ class _Writer:
                 b',"values":',
                 _dumps(facts.values, default=_jsonable, option=_SORTED),
                 b'},"jpm":',
-                b"null" if jpm is None else _jpm(jpm),
+                b"null" if jpm is None else self._jpm(jpm),
                 position,
                 self._requirements(decision),
                 tail,
             )
         )
+
+    def _jpm(self, jpm: JpmCategory) -> bytes:
+        # decide() shares one category per JPM value of a layout, so it is turned to JSON once
+        found = self.jpms.get(id(jpm))
+        if found is None or found[0] is not jpm:
+            if len(self.jpms) >= _MEMO_LIMIT:
+                self.jpms.clear()
+            found = self.jpms[id(jpm)] = (jpm, _dumps(jpm.model_dump(mode="json"), option=_SORTED))
+        return found[1]
 
     def _date(self, date: dt.date) -> bytes:
         found = self.dates.get(date)
@@ -190,5 +200,3 @@ class _Writer:
         )
 
 
-def _jpm(jpm: JpmCategory) -> bytes:
-    return _dumps(jpm.model_dump(mode="json"), option=_SORTED)
