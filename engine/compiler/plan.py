@@ -115,15 +115,29 @@ def _fields(plan: Plan) -> tuple[tuple[str, str, Callable[[Any], int]], ...]:
 
 
 def encoder(spec: FactSpec) -> Callable[[Any], int]:
-    """``encode`` bound to one spec: the branch on the fact's kind and the scale lookup are taken once.
-    (``encode`` is the definition; a test checks both agree on every fact of the vocabulary.)"""
+    """``encode`` bound to one spec: the branch on the fact's kind and the scale lookup are taken once, and a
+    decimal's or a flag's code is remembered by value (``encode`` is the definition; a test checks both agree)."""
     if spec.kind == "scale":
         return spec.scale_obj().ranks.__getitem__
     if spec.kind == "decimal":
-        return _hundredths
+        return _Codes(_hundredths).__getitem__
     if spec.kind == "bool":
-        return _bit
+        return _Codes(_bit).__getitem__
     return int
+
+
+class _Codes(dict[Any, int]):
+    """Codes by value, each computed once (equal values encode alike: 1, 1.0 and True are one number)."""
+
+    def __init__(self, code: Callable[[Any], int]) -> None:
+        super().__init__()
+        self.code = code
+
+    def __missing__(self, value: Any) -> int:
+        if len(self) >= 10_000:  # the values a fact takes are few; anything else stays bounded
+            self.clear()
+        found = self[value] = self.code(value)
+        return found
 
 
 def _hundredths(value: Any) -> int:
