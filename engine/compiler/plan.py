@@ -107,11 +107,18 @@ _FIELDS: dict[tuple[str, ...], tuple[tuple[str, str, Callable[[Any], int]], ...]
 
 def _fields(plan: Plan) -> tuple[tuple[str, str, Callable[[Any], int]], ...]:
     """Per fact of a plan its engine field, name and encoder (resolved once per fact list, not per candidate)."""
+    if _LAST[0] is plan:  # a batch encodes every candidate against one plan: no hashing of its fact list
+        last: tuple[tuple[str, str, Callable[[Any], int]], ...] = _LAST[1]
+        return last
     found = _FIELDS.get(plan.facts)
     if found is None:
         found = tuple((f"f{i}", name, encoder(spec_of(name))) for i, name in enumerate(plan.facts))
         _FIELDS[plan.facts] = found
+    _LAST[:] = (plan, found)
     return found
+
+
+_LAST: list[Any] = [None, ()]
 
 
 def encoder(spec: FactSpec) -> Callable[[Any], int]:

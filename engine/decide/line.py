@@ -154,9 +154,10 @@ class _Writer:
         statuses, observed, notes = decision.statuses, decision.observed, decision.notes
         if not len(statuses) == len(observed) == len(notes) == self.size:
             raise EngineFault(f"{len(statuses)} statuses for the {self.size} requirements of {decision.position}")
-        if not _PLAIN.issuperset(map(type, self.plain(observed))):
+        types = tuple(map(type, observed))
+        if not _PLAIN.issuperset(self.plain(types)):
             return self._slow(statuses, observed, notes)
-        keys = list(zip(self.indices, statuses, map(type, observed), observed, map(id, notes), strict=True))
+        keys = list(zip(self.indices, statuses, types, observed, map(id, notes), strict=True))
         try:
             parts = list(map(self.parts.get, keys))
         except TypeError:  # a value that cannot be a key (a list): shown afresh
