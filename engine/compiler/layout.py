@@ -102,7 +102,8 @@ class Layout:
     by_check: dict[int, tuple[int, str, int, int, str, bool, bool]]
     main_checks: frozenset[int]
     pass_review: tuple[int, ...]
-    mandatory_of: Callable[[Sequence[Any]], tuple[Any, ...]]  # the items of the mandatory top-level requirements
+    # The items of the mandatory top-level requirements (``mandatory`` as one getter; compared as ``mandatory``).
+    mandatory_of: Callable[[Sequence[Any]], tuple[Any, ...]] = field(compare=False, repr=False)
     shared: dict[tuple[Any, ...], Outcome] = field(default_factory=dict, compare=False, repr=False)
     # The record of each shared outcome (a DecisionRecord part), by the outcome's id; the outcome is kept
     # beside it so that id cannot be reused while the entry lives.
