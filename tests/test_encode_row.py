@@ -21,8 +21,25 @@ from engine.load.library import content_hash, load_library
 ROOT = Path(__file__).parent.parent
 AS_OF = dt.date(2026, 12, 1)
 NUMBERS: list[Any] = [
-    0, Decimal("0.00"), Decimal("-0"), 0.0, False, 1, True, 1.0, Decimal("1.00"), Decimal("87.525"), Decimal("87.52"),
-    79.99, Decimal("79.99"), Decimal("200"), 5, Decimal("5.7"), 5.7, 36, 720,
+    0,
+    Decimal("0.00"),
+    Decimal("-0"),
+    0.0,
+    False,
+    1,
+    True,
+    1.0,
+    Decimal("1.00"),
+    Decimal("87.525"),
+    Decimal("87.52"),
+    79.99,
+    Decimal("79.99"),
+    Decimal("200"),
+    5,
+    Decimal("5.7"),
+    5.7,
+    36,
+    720,
 ]
 
 

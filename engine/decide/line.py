@@ -55,7 +55,6 @@ class _Writer:
     """The parts of a layout's record lines, compiled once; ``line`` fills in one decision."""
 
     def __init__(self, layout: Layout) -> None:
-        self.layout = layout
         nodes = layout.nodes
         self.size = len(nodes)
         self.indices = range(self.size)
@@ -199,5 +198,3 @@ class _Writer:
                 b"}",
             )
         )
-
-
