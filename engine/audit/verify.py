@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+import sqlite3
+import tempfile
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -14,6 +17,7 @@ from engine.audit.versions import unknown_version
 from engine.errors import InputError, Problem
 
 MAX_LISTED = 50  # problems kept for the report; all are counted
+SPILL_AFTER = 50_000  # decision ids an export's verification keeps in memory; past that they go to a file
 # Query columns and where the record holds the same value.
 COLUMNS: dict[str, tuple[str, ...]] = {
     "decision_id": ("decision_id",),
@@ -109,16 +113,35 @@ def verify(
     rulesets: Mapping[str, str] | None,
     expect_head: tuple[int, str] | None = None,
     duplicates: Mapping[int, tuple[str, int]] | None = None,
+    spill_after: int = SPILL_AFTER,
 ) -> Report:
     """Walk the log in order; every finding is listed with the sequence number it is first seen at.
 
-    Memory stays flat whatever the length of the log, except for the decision ids seen, kept to find one used
-    twice; a store finds those itself (``duplicates``: seq → (id, seq of its first use)), an export cannot.
+    Memory stays flat whatever the length of the log: a store finds the decision ids used twice itself
+    (``duplicates``: seq → (id, seq of its first use)); for an export the ids seen are remembered, past
+    ``spill_after`` of them in a temporary file.
     """
     report = Report()
     stored = _Rulesets(rulesets)
+    remembered = _Remembered(spill_after) if duplicates is None else None
+    earlier = _found(duplicates) if duplicates is not None else remembered
+    assert earlier is not None
+    try:
+        _walk(report, stored, entries, expect_head, earlier)
+    finally:
+        if remembered is not None:
+            remembered.close()
+    return report
+
+
+def _walk(
+    report: Report,
+    stored: _Rulesets,
+    entries: Iterable[Entry],
+    expect_head: tuple[int, str] | None,
+    earlier: Earlier,
+) -> None:
     expected, prev = 1, GENESIS
-    earlier = _found(duplicates) if duplicates is not None else _remembered()
     head_checked = False
     for entry in entries:
         seq = entry.seq
@@ -138,22 +161,56 @@ def verify(
         report.head_seq, report.head_hash = seq, entry.chain_hash
     if expect_head is not None and not head_checked:
         report.add(report.head_seq + 1, "truncated", last=report.head_seq, expected=expect_head[0])
-    return report
 
 
 Earlier = Callable[[str, int], int | None]  # (decision id, seq) → the seq it was first used at, if before
 
 
-def _remembered() -> Earlier:
-    seen: dict[str, int] = {}
+class _Remembered:
+    """Decision id → seq of its first use, for an export (a store finds its duplicates itself).
 
-    def earlier(decision_id: str, seq: int) -> int | None:
-        if decision_id in seen:
-            return seen[decision_id]
-        seen[decision_id] = seq
+    The first ``limit`` ids sit in a dict; past that every id goes to an SQLite table in a temporary file, so
+    an export of any length is verified in bounded memory (a million ids held in a dict cost over 100 MB).
+    """
+
+    def __init__(self, limit: int = SPILL_AFTER) -> None:
+        self.limit = limit
+        self.held: dict[str, int] = {}
+        self.spill: Any = None  # the temporary folder, once spilled
+        self.db: sqlite3.Connection | None = None
+
+    def __call__(self, decision_id: str, seq: int) -> int | None:
+        found = self.held.get(decision_id)
+        if found is None and self.db is not None:
+            row = self.db.execute("SELECT seq FROM seen WHERE id = ?", (decision_id,)).fetchone()
+            found = None if row is None else int(row[0])
+        if found is not None:
+            return found
+        self.held[decision_id] = seq
+        if len(self.held) >= self.limit:
+            self._flush()
         return None
 
-    return earlier
+    def _flush(self) -> None:
+        if self.db is None:
+            self.spill = tempfile.TemporaryDirectory(prefix="layak-verify-")
+            self.db = sqlite3.connect(os.path.join(self.spill.name, "ids.db"), isolation_level=None)
+            self.db.executescript(
+                "PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF; PRAGMA cache_size=-4096;"
+                "CREATE TABLE seen (id TEXT PRIMARY KEY, seq INTEGER NOT NULL) WITHOUT ROWID;"
+            )
+        self.db.execute("BEGIN")
+        self.db.executemany("INSERT INTO seen VALUES (?, ?)", self.held.items())
+        self.db.execute("COMMIT")
+        self.held.clear()
+
+    def close(self) -> None:
+        if self.db is not None:
+            self.db.close()
+            self.db = None
+        if self.spill is not None:
+            self.spill.cleanup()
+            self.spill = None
 
 
 def _found(duplicates: Mapping[int, tuple[str, int]]) -> Earlier:

@@ -16,19 +16,19 @@ from engine.audit.replay import BATCH, Replayed, replay
 from engine.audit.store import Appended, Store
 from engine.errors import ExitCode
 from engine.present.progress import counted, progress
-from engine.present.render import Report, Table, emit
+from engine.present.spill import Spool, emit_spooled
 
 
 class _Results:
-    """What the output needs of each replayed decision, kept small: a replayed record is let go once counted.
+    """What the output needs of each replayed decision: a replayed record is let go once counted.
 
-    jsonl writes each result as it comes (memory stays flat); the other formats keep one compact result each.
+    jsonl writes each result as it comes; the other formats keep one compact result (or row) each, past a few
+    thousand in a temporary file (``Spool``), so memory stays flat whatever the length of the log.
     """
 
-    def __init__(self, fmt: str, lang: str, write: Callable[[bytes], Any]) -> None:
+    def __init__(self, fmt: str, lang: str, write: Callable[[bytes], Any], spool: Spool) -> None:
         self.fmt, self.lang, self.write = fmt, lang, write
-        self.data: list[dict[str, Any]] = []
-        self.rows: list[dict[str, Any]] = []
+        self.spool = spool
         self.replayed = self.same = 0
 
     def add(self, item: Replayed) -> None:
@@ -37,9 +37,10 @@ class _Results:
         if self.fmt == "jsonl":
             self.write(orjson.dumps(views.replay_json(item), default=_jsonable, option=orjson.OPT_SORT_KEYS) + b"\n")
         elif self.fmt == "json":
-            self.data.append(views.replay_json(item))
+            self.spool.add(views.replay_json(item))
         else:
-            self.rows.extend(views.replay_rows(item, self.lang))
+            for row in views.replay_rows(item, self.lang):
+                self.spool.add(row)
 
 
 def _jsonable(value: Any) -> Any:
@@ -55,12 +56,27 @@ def run(
 ) -> ExitCode:
     if (decision_id is None) == (not all_):
         raise click.UsageError("give one decision id, or --all")
-    results = _Results(fmt, lang, sys.stdout.buffer.write)
+    with Spool() as spool:
+        results = _Results(fmt, lang, sys.stdout.buffer.write, spool)
+        appended, where = _replay_all(results, decision_id, record, db, actor, fmt, lang)
+        if fmt != "jsonl":
+            emit_spooled(spool, fmt, lang)
+    click.echo(views.replay_summary(results.replayed, results.same, lang), err=True)
+    span = combined(appended)
+    if span is not None:
+        click.echo(views.recorded_line(span, where, lang), err=True)
+    return ExitCode.OK if results.same == results.replayed else ExitCode.FINDINGS
+
+
+def _replay_all(
+    results: _Results, decision_id: str | None, record: bool, db: str | None, actor: str | None, fmt: str, lang: str
+) -> tuple[list[Appended], str]:
+    """Replay the one record or all of them into ``results``, recording the replays when asked."""
     appended: list[Appended] = []
     with (
         Store.open(db, read_only=not record) as store,
         store.snapshot(),  # one consistent read, whatever is recorded meanwhile (the replays included)
-        progress(store.count() if all_ else None, "replay", lang=lang, live_output=fmt == "jsonl") as bar,
+        progress(None if decision_id else store.count(), "replay", lang=lang, live_output=fmt == "jsonl") as bar,
     ):
         rows = [store.find(decision_id)] if decision_id else counted(store.rows(), bar)
         pending: list[Replayed] = []
@@ -72,13 +88,7 @@ def run(
                 appended += _recorded(store, pending, actor)
                 pending = []
         appended += _recorded(store, pending, actor)
-    if fmt != "jsonl":
-        emit(Report(data=results.data, tables=[Table(results.rows)]), fmt, lang)
-    click.echo(views.replay_summary(results.replayed, results.same, lang), err=True)
-    span = combined(appended)
-    if span is not None:
-        click.echo(views.recorded_line(span, store.where, lang), err=True)
-    return ExitCode.OK if results.same == results.replayed else ExitCode.FINDINGS
+    return appended, store.where
 
 
 def _recorded(store: Store, items: list[Replayed], actor: str | None) -> list[Appended]:

@@ -6,7 +6,7 @@ import csv
 import io
 import re
 import textwrap
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any, cast
@@ -154,10 +154,10 @@ def _shown(value: Any, fmt: str, lang: str) -> str:
     return "" if value is None else str(value)
 
 
-def _text_table(table: Table, fmt: str, lang: str) -> str:
-    keys = table.columns()
+def text_cells(rows: Iterable[Mapping[str, Any]], keys: list[str], fmt: str, lang: str) -> list[list[str]]:
+    """Rows as the text of their cells, as a table or Markdown shows them."""
     cells: list[list[str]] = []
-    for row in table.rows:
+    for row in rows:
         line = [_shown(row.get(k), fmt, lang) for k in keys]
         depth = int(row.get("_depth", 0))
         if depth and line:
@@ -165,8 +165,14 @@ def _text_table(table: Table, fmt: str, lang: str) -> str:
         cells.append(line)
     if fmt == "markdown":
         cells = [[c.replace("|", "\\|").replace("\n", " ") for c in line] for line in cells]
+    return cells
+
+
+def tabulated(keys: list[str], cells: list[list[str]], fmt: str, widths: list[int | None] | None) -> str:
+    """Cells under ``keys`` by tabulate: Markdown, or a table whose columns wrap at ``widths``."""
+    if fmt == "markdown":
         return tabulate(cells, headers=keys, tablefmt="github", disable_numparse=True)
-    widths = _fit(keys, cells)
+    widths = widths or [None] * len(keys)
     headers = [None if w is None else w - 2 for w in widths]  # tabulate adds two to a header's width
     # The stubs leave out None (no limit) as an item of maxheadercolwidths, which tabulate accepts.
     header_widths = cast("list[int]", headers)
@@ -180,29 +186,48 @@ def _text_table(table: Table, fmt: str, lang: str) -> str:
     )
 
 
-def _floor(key: str, column: list[str]) -> int:
-    """How narrow a column may get: prose wraps between words (a word over MAX_WORD may break); a column of
-    single tokens (NIPs, decision ids, SEQ:HASH heads) is never broken, except file and field paths."""
-    prose = any(len(text.split()) > 1 for text in column)
-    # textwrap (tabulate's wrapper) may also break prose after a hyphen: experience-|pengawas
-    header = [len(w) + 2 for w in key.split()]
-    if not prose:  # identifiers stay whole; paths and field paths (a/b.yaml, x[0].y) may break
+def _text_table(table: Table, fmt: str, lang: str) -> str:
+    keys = table.columns()
+    cells = text_cells(table.rows, keys, fmt, lang)
+    return tabulated(keys, cells, fmt, None if fmt == "markdown" else fit(keys, column_stats(keys, cells)))
+
+
+# Per column: natural width, whether any cell is prose, the floor if it is not, the floor if it is.
+Stats = list[tuple[int, bool, int, int]]
+
+
+def column_stats(keys: list[str], cells: list[list[str]]) -> Stats:
+    """What ``fit`` needs of some rows; the stats of two sets of rows combine with ``merge_stats``."""
+    out = []
+    for i, key in enumerate(keys):
+        column = [line[i] for line in cells]
+        natural = max([len(key) + 2, *(len(part) for text in column for part in text.split("\n"))])
+        prose = any(len(text.split()) > 1 for text in column)
+        # textwrap (tabulate's wrapper) may also break prose after a hyphen: experience-|pengawas
+        header = [len(w) + 2 for w in key.split()]
+        # identifiers stay whole; paths and field paths (a/b.yaml, x[0].y) may break
         tokens = [t for t in (c.strip() for c in column) if t]
-        return max([MIN_WRAP, *header, *(min(len(t), MAX_WORD) if _PATHLIKE.search(t) else len(t) for t in tokens)])
-    words = [len(part) for text in column for w in text.split() for part in _HYPHEN.split(w)]
-    return min(MAX_WORD, max([MIN_WRAP, *header, *words]))
+        single = max([MIN_WRAP, *header, *(min(len(t), MAX_WORD) if _PATHLIKE.search(t) else len(t) for t in tokens)])
+        words = [len(part) for text in column for w in text.split() for part in _HYPHEN.split(w)]
+        out.append((natural, prose, single, max([MIN_WRAP, *header, *words])))
+    return out
 
 
-def _fit(keys: list[str], cells: list[list[str]]) -> list[int | None]:
-    """Column widths that keep the table within WIDTH by wrapping the widest columns first, down to their
-    floors; a table of many identifier columns may still be wider."""
-    # tabulate makes a column at least two wider than its header's longest line (its MIN_PADDING)
-    columns = [[line[i] for line in cells] for i in range(len(keys))]
-    natural = [
-        max([len(k) + 2, *(len(part) for text in col for part in text.split("\n"))])
-        for k, col in zip(keys, columns, strict=True)
+def merge_stats(a: Stats, b: Stats) -> Stats:
+    return [
+        (max(x[0], y[0]), x[1] or y[1], max(x[2], y[2]), max(x[3], y[3])) for x, y in zip(a, b, strict=True)
     ]
-    floor = [_floor(k, col) for k, col in zip(keys, columns, strict=True)]
+
+
+def fit(keys: list[str], stats: Stats) -> list[int | None]:
+    """Column widths that keep the table within WIDTH by wrapping the widest columns first, down to their
+    floors; a table of many identifier columns may still be wider.
+
+    How narrow a column may get: prose wraps between words (a word over MAX_WORD may break); a column of
+    single tokens (NIPs, decision ids, SEQ:HASH heads) is never broken, except file and field paths."""
+    # tabulate makes a column at least two wider than its header's longest line (its MIN_PADDING)
+    natural = [s[0] for s in stats]
+    floor = [min(MAX_WORD, s[3]) if s[1] else s[2] for s in stats]
     widths = list(natural)
     budget = WIDTH - 2 * (len(keys) - 1)  # "simple" puts two spaces between columns
     while sum(widths) > budget:
