@@ -113,17 +113,17 @@ def verify(
     rulesets: Mapping[str, str] | None,
     expect_head: tuple[int, str] | None = None,
     duplicates: Mapping[int, tuple[str, int]] | None = None,
-    spill_after: int = SPILL_AFTER,
+    spill_after: int | None = None,
 ) -> Report:
     """Walk the log in order; every finding is listed with the sequence number it is first seen at.
 
     Memory stays flat whatever the length of the log: a store finds the decision ids used twice itself
     (``duplicates``: seq → (id, seq of its first use)); for an export the ids seen are remembered, past
-    ``spill_after`` of them in a temporary file.
+    ``spill_after`` of them (default ``SPILL_AFTER``) in a temporary file.
     """
     report = Report()
     stored = _Rulesets(rulesets)
-    remembered = _Remembered(spill_after) if duplicates is None else None
+    remembered = SeenIds(spill_after) if duplicates is None else None
     earlier = _found(duplicates) if duplicates is not None else remembered
     assert earlier is not None
     try:
@@ -166,15 +166,15 @@ def _walk(
 Earlier = Callable[[str, int], int | None]  # (decision id, seq) → the seq it was first used at, if before
 
 
-class _Remembered:
+class SeenIds:
     """Decision id → seq of its first use, for an export (a store finds its duplicates itself).
 
     The first ``limit`` ids sit in a dict; past that every id goes to an SQLite table in a temporary file, so
     an export of any length is verified in bounded memory (a million ids held in a dict cost over 100 MB).
     """
 
-    def __init__(self, limit: int = SPILL_AFTER) -> None:
-        self.limit = limit
+    def __init__(self, limit: int | None = None) -> None:
+        self.limit = SPILL_AFTER if limit is None else limit
         self.held: dict[str, int] = {}
         self.spill: Any = None  # the temporary folder, once spilled
         self.db: sqlite3.Connection | None = None

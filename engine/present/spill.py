@@ -41,8 +41,9 @@ CHUNK = 2_000  # rows read back and rendered at a time
 class Spool:
     """Items in arrival order: in a list up to ``limit``, then all of them in a temporary file (JSON lines)."""
 
-    def __init__(self, limit: int = SPILL_AFTER, chunk: int = CHUNK) -> None:
-        self.limit, self.chunk = limit, chunk
+    def __init__(self, limit: int | None = None, chunk: int | None = None) -> None:
+        self.limit = SPILL_AFTER if limit is None else limit
+        self.chunk = CHUNK if chunk is None else chunk
         self.items: list[Any] = []
         self.file: IO[bytes] | None = None
         self.count = 0
