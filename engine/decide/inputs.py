@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import BinaryIO
 
 from engine.errors import Problem
-from engine.load.intake import LoadedCandidate, bundle_candidate, read_candidate
+from engine.load.intake import LoadedCandidate, bundle_candidate, plain_candidate, read_candidate
 from engine.load.library import CASES_SUFFIX
 from engine.load.source import SUFFIXES, max_file_bytes
 
@@ -47,8 +47,33 @@ def loaded(items: Batch) -> Iterator[LoadedCandidate | list[Problem]]:
             if line.strip():
                 yield bundle_candidate(items.bundle, number, line)
     else:
+        limit = max_file_bytes()
         for name in items:
-            yield read_candidate(name)
+            yield _read(name, limit)
+
+
+def _read(name: str, limit: int) -> LoadedCandidate | list[Problem]:
+    """A candidate file: a plain JSON dossier straight from its bytes (one open, one read, no buffered file
+    object); anything else, or anything odd, through the loader, which locates every problem.
+
+    One read of the file's size and a byte more: a file over the limit, or cut short by a read returning less
+    (a prefix of a JSON object never parses), goes to the loader, which reads it whole and says why."""
+    if name.endswith(".json"):
+        try:
+            fd = os.open(name, os.O_RDONLY)
+        except OSError:
+            return read_candidate(name)
+        try:
+            size = os.fstat(fd).st_size
+            raw = os.read(fd, size + 1) if size <= limit else b""
+        except OSError:
+            raw = b""
+        finally:
+            os.close(fd)
+        found = plain_candidate(name, raw) if 0 < len(raw) <= limit else None
+        if found is not None:
+            return found
+    return read_candidate(name)
 
 
 def candidate_files(paths: list[Path]) -> Iterator[str]:
@@ -65,20 +90,25 @@ def candidate_files(paths: list[Path]) -> Iterator[str]:
 
 
 def _walk(folder: str) -> Iterator[str]:
-    with os.scandir(folder) as entries:
-        names = sorted((entry.name for entry in entries), reverse=True)
-    while names:  # popped as walked: the names of a large folder are let go one by one
-        name = names.pop()
-        full = os.path.join(folder, name)
-        if os.path.isdir(full):
-            yield from _walk(full)
-        elif (
-            os.path.isfile(full)
-            and name.endswith(SUFFIXES)
-            and not name.startswith(".")
-            and not name.endswith(CASES_SUFFIX)
-        ):
-            yield full
+    # The kinds come with the directory listing (no stat per file, except for links); entries are popped as
+    # walked, so the names of a large folder are let go one by one.
+    with os.scandir(folder) as listing:
+        entries = sorted(listing, key=_name, reverse=True)
+    while entries:
+        entry = entries.pop()
+        name = entry.name
+        if entry.is_dir():
+            yield from _walk(entry.path)
+        elif entry.is_file() and _candidate_name(name):
+            yield entry.path
+
+
+def _name(entry: os.DirEntry[str]) -> str:
+    return entry.name
+
+
+def _candidate_name(name: str) -> bool:
+    return name.endswith(SUFFIXES) and not name.startswith(".") and not name.endswith(CASES_SUFFIX)
 
 
 def batched(items: Iterable[str], size: int) -> Iterator[list[str]]:
