@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import sys
+import tempfile
+from collections.abc import Iterator
 from pathlib import Path
+
+import orjson
 
 from engine.decide import inputs
 from engine.decide.inputs import bundle_batches, is_bundle
 from engine.errors import Problem, ProblemCode
-from engine.load.intake import LoadedCandidate, load_candidate_doc, load_candidates
+from engine.load.intake import LoadedCandidate, iter_candidates, load_candidate_doc
 from engine.load.source import Document, parse_text
 
 STDIN = "<stdin>"
@@ -16,25 +20,74 @@ STDIN = "<stdin>"
 
 def read_candidates(paths: list[Path]) -> tuple[list[LoadedCandidate], list[Problem]]:
     """Like load_candidates, with `-` read from stdin; a NIP given twice anywhere is a problem."""
+    problems: list[Problem] = []
+    loaded = list(stream_candidates(paths, problems))
+    return loaded, problems
+
+
+def stream_candidates(paths: list[Path], problems: list[Problem]) -> Iterator[LoadedCandidate]:
+    """``read_candidates`` one candidate at a time, its problems appended to ``problems`` in the same order.
+
+    Files, bundles and JSON Lines on stdin are read as they are used (stdin goes to a temporary file first:
+    whether it is JSON Lines is only known at its end); only the NIPs seen are kept, to refuse one given twice."""
     files = [p for p in paths if str(p) != "-" and not is_bundle(p)]
-    loaded, problems = load_candidates(files) if files else ([], [])
-    if len(files) == len(paths):
-        return loaded, problems
-    seen = {c.candidate.nip: c.file for c in loaded}
+    seen: dict[str, str] = {}
+    if files:
+        yield from iter_candidates(files, problems, seen)
     for path in paths:
         if is_bundle(path):
             for items in bundle_batches(str(path), 1000):
-                for found in inputs.loaded(items):
-                    if isinstance(found, list):
-                        problems.extend(found)
-                    else:
-                        _add(found, found.file, loaded, problems, seen)
+                for item in inputs.loaded(items):
+                    if isinstance(item, list):
+                        problems.extend(item)
+                    elif _new(item, item.file, problems, seen):
+                        yield item
     if all(str(p) != "-" for p in paths):
-        return loaded, problems
-    more, bad = parse_stream(sys.stdin.read())
-    for candidate in more:
-        _add(candidate, STDIN, loaded, problems, seen)
-    return loaded, problems + bad
+        return
+    bad: list[Problem] = []
+    for item in _stdin(bad):
+        if _new(item, STDIN, problems, seen):
+            yield item
+    problems.extend(bad)
+
+
+def _new(candidate: LoadedCandidate, where: str, problems: list[Problem], seen: dict[str, str]) -> bool:
+    kept: list[LoadedCandidate] = []
+    _add(candidate, where, kept, problems, seen)
+    return bool(kept)
+
+
+def _stdin(bad: list[Problem]) -> Iterator[LoadedCandidate]:
+    """The candidates of stdin (``parse_stream``), JSON Lines read back line by line from a temporary file."""
+    with tempfile.TemporaryFile() as spill:
+        count, jsonl = 0, True
+        carry = ""
+        while True:
+            chunk = sys.stdin.read(1 << 22)
+            lines = (carry + chunk).splitlines(keepends=True)
+            # the last line may go on in the next chunk (or its \r be followed by a \n): it waits for it
+            carry = lines.pop() if chunk and lines else ""
+            for line in lines:
+                spill.write(orjson.dumps(line) + b"\n")
+                if line.strip():
+                    count += 1
+                    jsonl = jsonl and line.lstrip().startswith("{")
+            if not chunk:
+                break
+        spill.seek(0)
+        texts = (orjson.loads(stored) for stored in spill)
+        if count > 1 and jsonl:
+            # Blank lines in front keep each record's line numbers those of the stream.
+            for number, line in enumerate(texts, 1):
+                if line.strip():
+                    text = line.splitlines()[0]  # the line without its line break
+                    more, problems = _load([parse_text("\n" * (number - 1) + text, STDIN)])
+                    bad.extend(problems)
+                    yield from more
+            return
+        more, problems = parse_stream("".join(texts))
+        bad.extend(problems)
+        yield from more
 
 
 def _add(

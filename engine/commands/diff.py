@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import secrets
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
@@ -17,7 +19,12 @@ from engine.load.library import Library, load_library
 from engine.present.i18n import label
 from engine.present.render import emit
 from engine.present.tools_view import diff_report, diff_summary_line
-from engine.tools.diff import DiffReport, common_positions, diff, diff_batches, no_positions
+from engine.tools.diff import DiffReport, common_positions, diff_batches, no_positions
+
+if TYPE_CHECKING:
+    from engine.report.dossier import Population
+
+Batch = list[LoadedCandidate]
 
 
 def run(
@@ -41,11 +48,11 @@ def run(
     if facts is not None and report_file is not None:
         raise click.UsageError("--report needs the candidate files (--candidates), not a facts table")
     old, new = load_library(base), load_library(proposed)
-    candidates: list[LoadedCandidate] = []
+    population: Population | None = None
     if facts is not None:
         report = _from_table(old, new, facts, candidate_paths, position_ids, ruleset_id, as_of, cross_check, seed, lang)
     else:
-        report, candidates = _from_files(
+        report, population = _from_files(
             old, new, candidate_paths, position_ids, ruleset_id, as_of or dt.date.today(), backend, report_file, lang
         )
     emit(diff_report(report, lang, str(base), str(proposed)), fmt, lang)
@@ -55,7 +62,12 @@ def run(
         from engine.report import run as report_run
 
         kind = report_format or ("json" if report_file.suffix.lower() == ".json" else "html")
-        data = dossier.to_bytes(dossier.build(base, proposed, old, new, report, candidates, ruleset_id, lang), kind)
+        assert population is not None
+        try:
+            built = dossier.build(base, proposed, old, new, report, population, ruleset_id, lang)
+        finally:
+            population.close()
+        data = dossier.to_bytes(built, kind)
         report_run.write(report_file, data)
         click.echo(f"dossier {report_file}: sha256 {dossier.sha256(data)}", err=True)
     report_problems(report.problems, lang)
@@ -83,19 +95,26 @@ def _from_files(
     backend: str,
     report_file: Path | None,
     lang: str,
-) -> tuple[DiffReport, list[LoadedCandidate]]:
+) -> tuple[DiffReport, Population | None]:
     engine: Backend = "reference" if backend == "reference" else "durable"
     positions = _positions(old, new, position_ids, as_of, ruleset_id, lang)
     if report_file is not None or any(str(p) == "-" for p in paths):
-        # stdin, or the change dossier (which lists every candidate): the population is held in memory
-        from engine.commands.candidates import read_candidates
+        # stdin, or the change dossier (which hashes the whole population): read as `check` reads them, one
+        # batch at a time; the dossier keeps each candidate's digest on disk, not the candidate
+        from engine.commands.candidates import stream_candidates
+        from engine.decide.stream import BATCH
+        from engine.report.dossier import Population
 
-        candidates, problems = read_candidates(list(paths))
-        if not candidates and not problems:
+        problems: list[Problem] = []
+        population = Population() if report_file is not None else None
+        batches = _digested(stream_candidates(list(paths), problems), BATCH, population)
+        first = next(batches, None)  # with none at all, every input has been read: its problems are known
+        if first is None and not problems:
             raise no_candidates()
-        report = diff(old, new, positions, candidates, as_of, ruleset_id, backend=engine)
+        batches = itertools.chain([first] if first else [], batches)
+        report = diff_batches(old, new, positions, batches, as_of, ruleset_id, backend=engine)
         report.problems[:0] = problems
-        return report, candidates
+        return report, population
     bad: list[Problem] = []
     seen: list[int] = [0]
     from engine.present.progress import progress
@@ -106,7 +125,15 @@ def _from_files(
     if not seen[0] and not bad:
         raise no_candidates()
     found.problems[:0] = bad
-    return found, []
+    return found, None
+
+
+def _digested(candidates: Iterator[LoadedCandidate], size: int, population: Population | None) -> Iterator[Batch]:
+    """Candidates in batches of ``size``, each one's digest added to ``population`` (when a dossier is made)."""
+    while batch := list(itertools.islice(candidates, size)):
+        if population is not None:
+            population.add(batch)
+        yield batch
 
 
 def _batches(

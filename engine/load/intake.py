@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -112,9 +113,13 @@ def _on_line(problem: Problem, bundle: str, number: int) -> Problem:
 
 def load_candidates(paths: list[Path]) -> tuple[list[LoadedCandidate], list[Problem]]:
     """Valid candidates, and the problems of the files that are not (the others still load)."""
-    loaded: list[LoadedCandidate] = []
     problems: list[Problem] = []
     seen: dict[str, str] = {}
+    return list(iter_candidates(paths, problems, seen)), problems
+
+
+def iter_candidates(paths: list[Path], problems: list[Problem], seen: dict[str, str]) -> Iterator[LoadedCandidate]:
+    """``load_candidates`` one at a time: problems appended to ``problems``, NIP → file kept in ``seen``."""
     for path in expand_paths(paths, exclude_suffix=CASES_SUFFIX):
         if not path.exists():
             problems.append(Problem(code="not_found", file=str(path), message="no such file or directory"))
@@ -141,5 +146,4 @@ def load_candidates(paths: list[Path]) -> tuple[list[LoadedCandidate], list[Prob
             )
             continue
         seen[nip] = str(path)
-        loaded.append(result)
-    return loaded, problems
+        yield result

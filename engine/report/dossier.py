@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import os
+import sqlite3
+import tempfile
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import asdict
 from pathlib import Path
 from typing import Any
@@ -31,6 +34,36 @@ DOSSIER_VERSION = 1
 def population_hash(candidates: Sequence[LoadedCandidate]) -> str:
     """SHA-256 over the sorted content digests of the candidates (file names and order do not matter)."""
     return digest(sorted(digest(snapshot(c.candidate)) for c in candidates))
+
+
+class Population:
+    """``population_hash`` and the count of candidates passing by, their digests sorted on disk (a temporary
+    SQLite table), so a population of any size is hashed in bounded memory."""
+
+    def __init__(self) -> None:
+        self._folder = tempfile.TemporaryDirectory(prefix="layak-population-")
+        self._db = sqlite3.connect(os.path.join(self._folder.name, "digests.db"), isolation_level=None)
+        self._db.executescript("PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF; CREATE TABLE d (digest TEXT);")
+        self.count = 0
+
+    def add(self, candidates: Iterable[LoadedCandidate]) -> None:
+        rows = [(digest(snapshot(c.candidate)),) for c in candidates]
+        self.count += len(rows)
+        self._db.execute("BEGIN")
+        self._db.executemany("INSERT INTO d VALUES (?)", rows)
+        self._db.execute("COMMIT")
+
+    def digest(self) -> str:
+        # canonical(list of hex strings) is their compact JSON array: hashed as it is read back in order
+        out = hashlib.sha256(b"[")
+        for n, (found,) in enumerate(self._db.execute("SELECT digest FROM d ORDER BY digest")):
+            out.update(b'"' + found.encode() + b'"' if n == 0 else b',"' + found.encode() + b'"')
+        out.update(b"]")
+        return out.hexdigest()
+
+    def close(self) -> None:
+        self._db.close()
+        self._folder.cleanup()
 
 
 def _relative(path: str, root: Path) -> str:
@@ -145,7 +178,7 @@ def build(
     base: Library,
     proposed: Library,
     report: DiffReport,
-    candidates: Sequence[LoadedCandidate],
+    candidates: Sequence[LoadedCandidate] | Population,
     ruleset_id: str | None,
     lang: str,
 ) -> dict[str, Any]:
@@ -161,8 +194,8 @@ def build(
         "proposed": str(proposed_dir),
         "ruleset": ruleset_id,
         "hashes": {
-            "population": population_hash(candidates),
-            "candidates": len(candidates),
+            "population": candidates.digest() if isinstance(candidates, Population) else population_hash(candidates),
+            "candidates": candidates.count if isinstance(candidates, Population) else len(candidates),
             "rulesets": [
                 {"position": r["position"], "base": r["base"]["hash"], "proposed": r["proposed"]["hash"]} for r in rules
             ],
