@@ -19,6 +19,8 @@ from cli_runner import run
 
 from engine.audit.store import Store
 from engine.audit.verify import SeenIds, entry_of_row, verify
+from engine.errors import Problem
+from engine.load.intake import plain_candidate
 from engine.present import spill
 from engine.present.render import Report, Table, emit
 from engine.present.spill import Spool, emit_spooled
@@ -151,3 +153,92 @@ def test_replay_all_prints_the_same_when_its_rows_are_spilled(
     monkeypatch.setattr(spill, "CHUNK", 2)
     spilled = run("replay", "--all", "--db", log, "--format", fmt)
     assert held[0] == 0 and spilled == held
+
+
+FIXTURES = Path(__file__).parent.parent / "fixtures" / "candidates"
+
+
+def _dossiers(n: int) -> list[dict[str, Any]]:
+    """n dossiers under NIPs of their own, from the fixtures."""
+    from engine.load.intake import load_candidates
+    from engine.load.source import read_document
+
+    loaded, _problems = load_candidates([FIXTURES])
+    docs = [read_document(Path(c.file)) for c in loaded]
+    data = [orjson.dumps(doc.data) for doc in docs if not isinstance(doc, Problem)]
+    base = [orjson.loads(raw) for raw in data if plain_candidate("x.json", raw) is not None]
+    return [{**base[i % len(base)], "nip": f"{199001012015011000 + i:018d}"} for i in range(n)]
+
+
+def _stdin_text(n: int, newline: str = "\n") -> str:
+    lines = [orjson.dumps(d).decode() for d in _dossiers(n)]
+    lines[1] = '{"nip": 12}'  # a bad line: its problem names its line
+    return newline.join(["", *lines[:3], "", *lines[3:]]) + newline
+
+
+@pytest.mark.parametrize("newline", ["\n", "\r\n"])
+@pytest.mark.parametrize("chunk", [7, 1000, 1 << 22])
+def test_stdin_read_in_chunks_is_read_as_a_whole(
+    newline: str, chunk: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import io
+
+    from engine.commands import candidates
+
+    text = _stdin_text(12, newline)
+    whole, whole_problems = candidates.parse_stream(text.replace("\r\n", "\n"))  # as sys.stdin reads it
+    monkeypatch.setattr(candidates, "STDIN_CHUNK", chunk)
+    monkeypatch.setattr("sys.stdin", io.StringIO(text.replace("\r\n", "\n")))
+    problems: list[Any] = []
+    streamed = list(candidates.stream_candidates([Path("-")], problems))
+    assert [c.candidate for c in streamed] == [c.candidate for c in whole]
+    assert problems == whole_problems and problems[0].line == 3  # the bad line, counted with the blank one
+
+
+def test_stdin_is_decided_as_it_is_read(monkeypatch: pytest.MonkeyPatch) -> None:
+    import io
+
+    from engine.commands import candidates
+
+    monkeypatch.setattr(candidates, "STDIN_CHUNK", 1 << 16)
+
+    def peak(n: int) -> int:
+        text = _stdin_text(n)
+        monkeypatch.setattr("sys.stdin", io.StringIO(text))
+
+        def work() -> None:
+            for _candidate in candidates.stream_candidates([Path("-")], []):
+                pass
+
+        sys_text = len(text)
+        tracemalloc.start()
+        try:
+            work()
+            return tracemalloc.get_traced_memory()[1]
+        finally:
+            tracemalloc.stop()
+            assert sys_text
+
+    # The text itself sits in a stream made before counting. What grows is the NIPs kept to refuse one given
+    # twice, under a kilobyte a candidate; a candidate held costs about 17 kB (its validated model).
+    assert peak(400) - peak(40) < 360 * 1_000
+
+
+def test_a_population_hashed_on_disk_is_hashed_as_in_memory() -> None:
+    from engine.commands.candidates import read_candidates
+    from engine.report.dossier import Population, population_hash
+
+    loaded, _problems = read_candidates([FIXTURES])
+    population = Population()
+    try:
+        for start in range(0, len(loaded), 7):
+            population.add(loaded[start : start + 7])
+        assert population.count == len(loaded)
+        assert population.digest() == population_hash(loaded)
+    finally:
+        population.close()
+    empty = Population()
+    try:
+        assert empty.digest() == population_hash([])
+    finally:
+        empty.close()

@@ -16,6 +16,7 @@ from engine.load.intake import LoadedCandidate, iter_candidates, load_candidate_
 from engine.load.source import Document, parse_text
 
 STDIN = "<stdin>"
+STDIN_CHUNK = 1 << 22  # characters of stdin read at a time
 
 
 def read_candidates(paths: list[Path]) -> tuple[list[LoadedCandidate], list[Problem]]:
@@ -63,7 +64,7 @@ def _stdin(bad: list[Problem]) -> Iterator[LoadedCandidate]:
         count, jsonl = 0, True
         carry = ""
         while True:
-            chunk = sys.stdin.read(1 << 22)
+            chunk = sys.stdin.read(STDIN_CHUNK)
             lines = (carry + chunk).splitlines(keepends=True)
             # the last line may go on in the next chunk (or its \r be followed by a \n): it waits for it
             carry = lines.pop() if chunk and lines else ""
