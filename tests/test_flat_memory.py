@@ -178,9 +178,7 @@ def _stdin_text(n: int, newline: str = "\n") -> str:
 
 @pytest.mark.parametrize("newline", ["\n", "\r\n"])
 @pytest.mark.parametrize("chunk", [7, 1000, 1 << 22])
-def test_stdin_read_in_chunks_is_read_as_a_whole(
-    newline: str, chunk: int, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_stdin_read_in_chunks_is_read_as_a_whole(newline: str, chunk: int, monkeypatch: pytest.MonkeyPatch) -> None:
     import io
 
     from engine.commands import candidates

@@ -214,9 +214,7 @@ def column_stats(keys: list[str], cells: list[list[str]]) -> Stats:
 
 
 def merge_stats(a: Stats, b: Stats) -> Stats:
-    return [
-        (max(x[0], y[0]), x[1] or y[1], max(x[2], y[2]), max(x[3], y[3])) for x, y in zip(a, b, strict=True)
-    ]
+    return [(max(x[0], y[0]), x[1] or y[1], max(x[2], y[2]), max(x[3], y[3])) for x, y in zip(a, b, strict=True)]
 
 
 def fit(keys: list[str], stats: Stats) -> list[int | None]:
