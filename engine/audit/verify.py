@@ -17,7 +17,7 @@ from engine.audit.versions import unknown_version
 from engine.errors import InputError, Problem
 
 MAX_LISTED = 50  # problems kept for the report; all are counted
-SPILL_AFTER = 50_000  # decision ids an export's verification keeps in memory; past that they go to a file
+SPILL_AFTER = 10_000  # decision ids an export's verification keeps in memory; past that they go to a file
 # Query columns and where the record holds the same value.
 COLUMNS: dict[str, tuple[str, ...]] = {
     "decision_id": ("decision_id",),
