@@ -174,3 +174,23 @@ def test_an_over_long_line_is_refused_on_its_line_without_being_held(
     assert code == ExitCode.INVALID_INPUT
     assert [json.loads(line)["candidate"]["file"] for line in out.splitlines()] == [f"{bundle}:1", f"{bundle}:3"]
     assert f"{bundle}:2" in err and "file_too_large" in err, err
+
+
+def test_diff_reads_a_bundle_as_it_reads_the_same_dossiers_one_file_each(tmp_path: Path) -> None:
+    files = sorted(POPULATION.glob("*.json"))[:40]
+    bundle = bundle_of(files + files[:2], tmp_path / "b.jsonl")  # the last two lines repeat the first two
+    folder = tmp_path / "files"
+    folder.mkdir()
+    for f in files:
+        (folder / f.name).write_bytes(f.read_bytes())
+    diff = ("diff", "rules", "rules", "--position", "administrator", "--as-of", AS_OF, "--format", "json")
+    code, out, err = run(*diff, "--candidates", str(bundle))
+    assert code == 3, err  # the repeated NIPs are problems; the forty are compared
+    code, expected, err = run(*diff, "--candidates", str(folder))
+    assert code == 0, err
+    got, want = json.loads(out), json.loads(expected)
+    assert got["summary"] == want["summary"] and got["summary"][0]["candidates"] == 40
+    assert [(p["code"], p["file"], p["line"]) for p in got["problems"]] == [
+        ("duplicate_candidate", str(bundle), 41),
+        ("duplicate_candidate", str(bundle), 42),
+    ]

@@ -147,6 +147,19 @@ def test_stdin_problems_name_the_line_and_the_rest_is_decided() -> None:
     assert "<stdin>:2: nip: candidate_invalid" in err
 
 
+def test_json_lines_on_stdin_are_located_on_their_line_as_a_bundle_is() -> None:
+    siti, agus = (_data(p) for p in (SITI, AGUS))
+    unnamed = {k: v for k, v in agus.items() if k != "name"}  # a field missing: located on its line, not the first
+    lines = "\n".join(json.dumps(c, default=str) for c in (siti, unnamed, siti)) + "\n"
+    code, doc, err = _check_stdin(lines)
+    assert code == 3
+    assert "<stdin>:2: name: candidate_invalid" in err
+    assert "<stdin>:3: nip: duplicate_candidate" in err and "is also in <stdin>:1" in err
+    decisions = doc["decisions"]
+    assert isinstance(decisions, list)
+    assert [d["decision"]["candidate"]["file"] for d in decisions] == ["<stdin>:1"]
+
+
 def test_stdin_and_files_together_refuse_a_nip_twice() -> None:
     code, out, err = invoke(
         "check",

@@ -12,7 +12,7 @@ import orjson
 from engine.decide import inputs
 from engine.decide.inputs import bundle_batches, is_bundle
 from engine.errors import Problem, ProblemCode
-from engine.load.intake import LoadedCandidate, iter_candidates, load_candidate_doc
+from engine.load.intake import LoadedCandidate, bundle_candidate, iter_candidates, load_candidate_doc
 from engine.load.source import Document, parse_text
 
 STDIN = "<stdin>"
@@ -47,7 +47,7 @@ def stream_candidates(paths: list[Path], problems: list[Problem]) -> Iterator[Lo
         return
     bad: list[Problem] = []
     for item in _stdin(bad):
-        if _new(item, STDIN, problems, seen):
+        if _new(item, item.file, problems, seen):
             yield item
     problems.extend(bad)
 
@@ -78,13 +78,13 @@ def _stdin(bad: list[Problem]) -> Iterator[LoadedCandidate]:
         spill.seek(0)
         texts = (orjson.loads(stored) for stored in spill)
         if count > 1 and jsonl:
-            # Blank lines in front keep each record's line numbers those of the stream.
             for number, line in enumerate(texts, 1):
                 if line.strip():
-                    text = line.splitlines()[0]  # the line without its line break
-                    more, problems = _load([parse_text("\n" * (number - 1) + text, STDIN)])
-                    bad.extend(problems)
-                    yield from more
+                    found = _jsonl_line(number, line.splitlines()[0])  # the line without its line break
+                    if isinstance(found, list):
+                        bad.extend(found)
+                    else:
+                        yield found
             return
         more, problems = parse_stream("".join(texts))
         bad.extend(problems)
@@ -97,34 +97,51 @@ def _add(
     """Keep a candidate read from stdin or a bundle, unless its NIP was given before."""
     nip = candidate.candidate.nip
     if nip in seen:
-        bundle, _colon, line = where.rpartition(":")
-        problems.append(
-            Problem(
-                code=ProblemCode.DUPLICATE_CANDIDATE,
-                file=bundle if line.isdigit() else where,
-                line=int(line) if line.isdigit() else None,
-                path="nip",
-                message=f"NIP {nip} is also in {seen[nip]}",
-                hint="one record per civil servant",
-            )
-        )
+        problems.append(duplicate_problem(where, nip, seen[nip]))
         return
     seen[nip] = where
     loaded.append(candidate)
+
+
+def duplicate_problem(where: str, nip: str, first: str) -> Problem:
+    """A NIP given again at ``where`` (a file, or a bundle's ``BUNDLE:LINE``, located on that line)."""
+    bundle, _colon, line = where.rpartition(":")
+    on_line = bool(bundle) and line.isdigit()
+    return Problem(
+        code=ProblemCode.DUPLICATE_CANDIDATE,
+        file=bundle if on_line else where,
+        line=int(line) if on_line else None,
+        path="nip",
+        message=f"NIP {nip} is also in {first}",
+        hint="one record per civil servant",
+    )
 
 
 def parse_stream(text: str) -> tuple[list[LoadedCandidate], list[Problem]]:
     """A YAML or JSON document (one candidate, or a list of them), else JSON Lines (one candidate a line)."""
     lines = [(n, line) for n, line in enumerate(text.splitlines(), 1) if line.strip()]
     if len(lines) > 1 and all(line.lstrip().startswith("{") for _n, line in lines):
-        # Blank lines in front keep each record's line numbers those of the stream.
-        return _load([parse_text("\n" * (n - 1) + line, STDIN) for n, line in lines])
+        loaded: list[LoadedCandidate] = []
+        problems: list[Problem] = []
+        for number, line in lines:
+            found = _jsonl_line(number, line)
+            if isinstance(found, list):
+                problems.extend(found)
+            else:
+                loaded.append(found)
+        return loaded, problems
     doc = parse_text(text, STDIN)
     if not isinstance(doc, Document):
         return [], [doc]
     if isinstance(doc.data, list):
         return _load([_item(doc, i) for i in range(len(doc.data))])
     return _load([doc])
+
+
+def _jsonl_line(number: int, text: str) -> LoadedCandidate | list[Problem]:
+    """Line ``number`` of JSON Lines on stdin, read as a bundle's line is: the candidate named ``<stdin>:LINE``,
+    each problem located on the line."""
+    return bundle_candidate(STDIN, number, text.encode("utf-8", "surrogatepass"))
 
 
 def _item(doc: Document, index: int) -> Document:

@@ -139,38 +139,33 @@ def _digested(candidates: Iterator[LoadedCandidate], size: int, population: Popu
 def _batches(
     paths: tuple[Path, ...], problems: list[Problem], seen: list[int], advance: Callable[[int], None]
 ) -> Iterator[list[LoadedCandidate]]:
-    """Valid candidates in batches, read as they are needed; a NIP seen before is a problem, not a candidate."""
-    from engine.decide.stream import BATCH, candidate_files, read_candidate
+    """Valid candidates in batches, read as they are needed (files and bundles alike, as `check` reads them); a
+    NIP seen before is a problem, not a candidate."""
+    from engine.commands.candidates import duplicate_problem
+    from engine.decide.inputs import candidate_batches, loaded
+    from engine.decide.stream import BATCH
 
     nips: dict[str, str] = {}
     batch: list[LoadedCandidate] = []
     for path in paths:
         if not path.exists():
             problems.append(Problem(code=ProblemCode.NOT_FOUND, file=str(path), message="no such file or directory"))
-    for name in candidate_files([p for p in paths if p.exists()]):
-        loaded = read_candidate(Path(name))
-        if isinstance(loaded, list):
-            problems.extend(loaded)
-            continue
-        nip = loaded.candidate.nip
-        if nip in nips:
-            problems.append(
-                Problem(
-                    code=ProblemCode.DUPLICATE_CANDIDATE,
-                    file=name,
-                    path="nip",
-                    message=f"NIP {nip} is also in {nips[nip]}",
-                    hint="one record per civil servant",
-                )
-            )
-            continue
-        nips[nip] = name
-        seen[0] += 1
-        batch.append(loaded)
-        if len(batch) >= BATCH:
-            yield batch
-            advance(len(batch))
-            batch = []
+    for items in candidate_batches([p for p in paths if p.exists()], BATCH):
+        for found in loaded(items):
+            if isinstance(found, list):
+                problems.extend(found)
+                continue
+            nip = found.candidate.nip
+            if nip in nips:
+                problems.append(duplicate_problem(found.file, nip, nips[nip]))
+                continue
+            nips[nip] = found.file
+            seen[0] += 1
+            batch.append(found)
+            if len(batch) >= BATCH:
+                yield batch
+                advance(len(batch))
+                batch = []
     if batch:
         yield batch
         advance(len(batch))
