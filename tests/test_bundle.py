@@ -194,3 +194,20 @@ def test_diff_reads_a_bundle_as_it_reads_the_same_dossiers_one_file_each(tmp_pat
         ("duplicate_candidate", str(bundle), 41),
         ("duplicate_candidate", str(bundle), 42),
     ]
+
+
+def test_a_facts_table_is_built_from_a_bundle_and_refused_when_a_line_changes(tmp_path: Path) -> None:
+    files = sorted(POPULATION.glob("*.json"))[:6]
+    bundle = bundle_of(files, tmp_path / "b.jsonl")
+    table = tmp_path / "facts.parquet"
+    code, _out, err = run("facts", str(bundle), "--as-of", AS_OF, "--out", str(table))
+    assert code == 0, err
+    diff = ("diff", "rules", "rules", "--facts", str(table), "--position", "administrator", "--format", "json")
+    code, out, err = run(*diff, "--candidates", str(bundle))
+    assert code == 0, err
+    assert json.loads(out)["summary"][0]["candidates"] == 6
+    lines = bundle.read_bytes().splitlines(keepends=True)
+    lines[2] = lines[2].replace(b'"name":"', b'"name":"X')  # line 3 edited after the table was built
+    bundle.write_bytes(b"".join(lines))
+    code, _out, err = run(*diff, "--candidates", str(bundle))
+    assert code == 3 and "stale_facts" in err and f"changed 1 ({bundle}:3)" in err

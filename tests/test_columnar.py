@@ -217,12 +217,13 @@ def test_a_changed_dossier_is_named(tmp_path: Path) -> None:
     path = tmp_path / "t.parquet"
     build(candidate_files([folder]), AS_OF[1], path, read_candidate)
     table = open_table(path, AS_OF[1])
+    from engine.decide.inputs import digests
     from engine.facts.table import check_dossiers
 
-    check_dossiers(table, candidate_files([folder]))  # unchanged: accepted
+    check_dossiers(table, digests([folder]))  # unchanged: accepted
     target = folder / "siti-rahma.yaml"
     target.write_text(target.read_text() + "\n# edited\n")
-    message = _refused(check_dossiers, table, candidate_files([folder]))
+    message = _refused(check_dossiers, table, digests([folder]))
     assert "changed 1" in message and "siti-rahma.yaml" in message and "dewi" not in message
 
 

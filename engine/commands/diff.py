@@ -183,7 +183,7 @@ def _from_table(
     seed: int | None,
     lang: str,
 ) -> DiffReport:
-    from engine.decide.stream import candidate_files
+    from engine.decide.inputs import digests
     from engine.facts.table import check_dossiers, open_table
     from engine.present.table_view import cross_check_line
     from engine.tools.diff import ruleset_for
@@ -191,7 +191,7 @@ def _from_table(
 
     table = open_table(facts, as_of)
     if candidate_paths:
-        check_dossiers(table, candidate_files(list(candidate_paths)))
+        check_dossiers(table, digests(list(candidate_paths)))
     positions = _positions(old, new, position_ids, table.as_of, ruleset_id, lang)
     if not positions:
         raise no_positions()

@@ -5,12 +5,15 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import TypeVar
 
 import click
 
 from engine.commands.common import exit_for, no_candidates, report_problems
 from engine.errors import ExitCode, InputError, Problem, ProblemCode
 from engine.present.render import emit
+
+T = TypeVar("T")
 
 
 def run(path: Path | None, list_: bool, as_of: dt.date, fmt: str, lang: str, out: Path | None = None) -> ExitCode:
@@ -36,8 +39,8 @@ def run(path: Path | None, list_: bool, as_of: dt.date, fmt: str, lang: str, out
 
 
 def _table(path: Path, as_of: dt.date, out: Path, fmt: str, lang: str) -> ExitCode:
-    from engine.decide.stream import candidate_files, read_candidate
-    from engine.facts.table import build
+    from engine.decide.inputs import sources
+    from engine.facts.table import build_from
     from engine.present.table_view import facts_table_report
 
     if not path.exists():
@@ -46,7 +49,7 @@ def _table(path: Path, as_of: dt.date, out: Path, fmt: str, lang: str) -> ExitCo
 
     try:
         with progress(None, "facts", lang=lang) as bar:
-            built = build(_counted(candidate_files([path]), bar.advance), as_of, out, read_candidate)
+            built = build_from(_counted(sources([path]), bar.advance), as_of, out)
     except OSError as error:
         raise InputError(
             [Problem(code=ProblemCode.CANNOT_WRITE, file=str(out), message=str(error.strerror or error))]
@@ -59,7 +62,7 @@ def _table(path: Path, as_of: dt.date, out: Path, fmt: str, lang: str) -> ExitCo
     return exit_for(built.problems)
 
 
-def _counted(files: Iterator[str], advance: Callable[[int], None]) -> Iterator[str]:
-    for name in files:
-        yield name
+def _counted(items: Iterator[T], advance: Callable[[int], None]) -> Iterator[T]:
+    for item in items:
+        yield item
         advance(1)

@@ -7,6 +7,7 @@ candidate has an ordinal (its place in the whole input) and a name: its file, or
 
 from __future__ import annotations
 
+import hashlib
 import os
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -16,7 +17,7 @@ from typing import BinaryIO
 from engine.errors import Problem
 from engine.load.intake import LoadedCandidate, bundle_candidate, plain_candidate, read_candidate
 from engine.load.library import CASES_SUFFIX
-from engine.load.source import SUFFIXES, max_file_bytes
+from engine.load.source import SUFFIXES, file_digest, max_file_bytes
 
 BUNDLE_SUFFIXES = (".jsonl", ".ndjson")
 
@@ -171,7 +172,37 @@ def candidate_names(paths: list[Path]) -> Iterator[str]:
     """The name of every candidate under ``paths`` by ordinal: its file, or ``BUNDLE:LINE``."""
     for path in paths:
         if is_bundle(path):
-            with open(path, "rb") as source:
-                yield from (f"{path}:{n}" for n, line in enumerate(bundle_lines(source), 1) if line.strip())
+            yield from (f"{path}:{number}" for number, _line in _lines(path))
         else:
             yield from candidate_files([path])
+
+
+def sources(paths: list[Path]) -> Iterator[tuple[str, LoadedCandidate | list[Problem], str]]:
+    """Every candidate under ``paths`` as (name, the candidate or its problems, its digest as ``digests`` gives it)."""
+    limit = max_file_bytes()
+    for path in paths:
+        if is_bundle(path):
+            for number, line in _lines(path):
+                yield f"{path}:{number}", bundle_candidate(str(path), number, line), _line_digest(line)
+        else:
+            for name in candidate_files([path]):
+                yield name, _read(name, limit), file_digest(name)
+
+
+def digests(paths: list[Path]) -> Iterator[tuple[str, str]]:
+    """Every candidate under ``paths`` by name with the SHA-256 of its bytes: a file's whole bytes, a bundle
+    line's bytes without its line break."""
+    for path in paths:
+        if is_bundle(path):
+            yield from ((f"{path}:{number}", _line_digest(line)) for number, line in _lines(path))
+        else:
+            yield from ((name, file_digest(name)) for name in candidate_files([path]))
+
+
+def _lines(bundle: Path) -> Iterator[tuple[int, bytes]]:
+    with open(bundle, "rb") as source:
+        yield from ((number, line) for number, line in enumerate(bundle_lines(source), 1) if line.strip())
+
+
+def _line_digest(line: bytes) -> str:
+    return hashlib.sha256(line.rstrip(b"\r\n")).hexdigest()

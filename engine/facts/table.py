@@ -32,6 +32,7 @@ from engine.facts.families import FAMILIES, family_name, members
 from engine.facts.vocabulary import _FIXED, encode, lookup
 from engine.load.candidate import Candidate, Waiver
 from engine.load.intake import LoadedCandidate
+from engine.load.source import file_digest
 
 FORMAT = "layak-facts/1"
 BATCH = 2000  # dossiers per written part: memory stays flat whatever the population
@@ -144,13 +145,6 @@ def problems_of(text: str) -> list[Problem]:
     return [Problem.model_validate(p) for p in orjson.loads(text)] if text else []
 
 
-def _digest(name: str) -> str:
-    try:
-        return hashlib.sha256(Path(name).read_bytes()).hexdigest()
-    except OSError:
-        return ""
-
-
 @dataclass
 class Built:
     rows: int
@@ -166,7 +160,7 @@ def build(
     on_batch: Callable[[int], None] | None = None,
 ) -> Built:
     """Derive the facts of every dossier in ``files`` and write the table to ``out``, batch by batch."""
-    return build_from(((name, read(Path(name)), _digest(name)) for name in files), as_of, out, on_batch)
+    return build_from(((name, read(Path(name)), file_digest(name)) for name in files), as_of, out, on_batch)
 
 
 def build_from(
@@ -285,15 +279,16 @@ def open_table(path: Path, as_of: dt.date | None = None, verify: bool = True) ->
     return table
 
 
-def check_dossiers(table: FactTable, files: Iterator[str]) -> None:
-    """Refuse the table when the dossiers given differ from those it was built from; name what differs."""
+def check_dossiers(table: FactTable, dossiers: Iterable[tuple[str, str]]) -> None:
+    """Refuse the table when the dossiers given (name and SHA-256 of their bytes, as ``build_from`` takes them)
+    differ from those it was built from; name what differs."""
     recorded = dict(pl.read_parquet(table.path, columns=["file", "dossier"]).iter_rows())
     changed, added = [], []
-    for name in files:
+    for name, digest in dossiers:
         if name not in recorded:
             added.append(name)
             continue
-        if _digest(name) != recorded.pop(name):
+        if digest != recorded.pop(name):
             changed.append(name)
     removed = sorted(recorded)
     if changed or added or removed:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import json
 import os
 from collections.abc import Iterator
@@ -15,7 +16,7 @@ from ruamel.yaml.reader import ReaderError
 from engine.errors import Problem
 from engine.load.events import INT_MAX, INT_MIN, MAX_DEPTH, Loc, Refused, build
 
-__all__ = ["Document", "Loc", "expand_paths", "parse_text", "read_document"]
+__all__ = ["Document", "Loc", "expand_paths", "file_digest", "parse_text", "read_document"]
 
 SUFFIXES = (".yaml", ".yml", ".json")
 
@@ -181,3 +182,12 @@ def expand_paths(paths: list[Path], *, exclude_suffix: str = "") -> Iterator[Pat
                     yield child
         else:
             yield path
+
+
+def file_digest(name: str) -> str:
+    """SHA-256 of a file's bytes ("" when it cannot be read): what a facts table records of each dossier."""
+    try:
+        with open(name, "rb") as handle:
+            return hashlib.file_digest(handle, "sha256").hexdigest()
+    except OSError:
+        return ""
