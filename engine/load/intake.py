@@ -12,6 +12,7 @@ import orjson
 from pydantic import ValidationError
 
 from engine.errors import Problem
+from engine.load import fast
 from engine.load.candidate import Candidate
 from engine.load.library import CASES_SUFFIX
 from engine.load.source import Document, expand_paths, max_file_bytes, parse_text, read_document
@@ -51,15 +52,24 @@ def plain_json(raw: bytes) -> dict[str, Any] | None:
 def plain_candidate(file: str, raw: bytes) -> LoadedCandidate | None:
     """The candidate of a plain JSON dossier that validates, else None (the full path then says why).
 
-    A dossier the model accepts has bounded integers and nesting, so the loader's own bounds hold too.
+    First straight from the bytes through the native validator (``engine.load.fast``); a file it does not take
+    as it is (a colon inside a string, a repeated key, an escape, anything it refuses) is parsed by orjson and
+    validated again, natively and then by the model itself, which accepts whatever the native one refuses but
+    the model allows. A dossier the model accepts has bounded integers and nesting, so the loader's own bounds
+    hold too.
     """
-    data = plain_json(raw)
-    if data is None:
-        return None
-    try:
-        return LoadedCandidate(file, Candidate.model_validate(data))
-    except ValidationError:
-        return None
+    found = fast.from_json(raw)
+    if found is None:
+        data = plain_json(raw)
+        if data is None:
+            return None
+        found = fast.from_data(data)
+        if found is None:
+            try:
+                found = Candidate.model_validate(data)
+            except ValidationError:
+                return None
+    return LoadedCandidate(file, found)
 
 
 def read_candidate(path: str) -> LoadedCandidate | list[Problem]:

@@ -50,7 +50,7 @@ Expectation = Literal["DI_BAWAH", "SESUAI", "DI_ATAS"]
 _ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 
 
-def _date(value: Any) -> Any:
+def date_before(value: Any) -> Any:
     # Only a calendar date: YAML gives datetime.date, JSON gives "YYYY-MM-DD". Numbers and
     # timestamps are refused rather than guessed at.
     if type(value) is str and len(value) == 10 and value.isascii() and _ISO_DATE.fullmatch(value):
@@ -79,7 +79,7 @@ NUMBER_LIMIT = Decimal(1_000_000)
 _LIMIT = 1_000_000  # the same as a plain int: comparing a float NaN with a Decimal raises
 
 
-def _decimal(value: Any) -> Any:
+def decimal_before(value: Any) -> Any:
     # Numbers only (a quoted "78.5" is a typing mistake in the file, not a number); kept exact.
     kind = type(value)
     if kind is int and -_LIMIT < value < _LIMIT:  # the common cases first, same answers
@@ -125,10 +125,10 @@ def _schema(minimum: Decimal, maximum: Decimal) -> WithJsonSchema:
 _LOW, _HIGH = -NUMBER_LIMIT + Decimal("0.001"), NUMBER_LIMIT - Decimal("0.001")
 # The pattern makes the form checked by validators that treat "format" as a note only (the default in 2020-12).
 _DATE_SCHEMA = WithJsonSchema({"type": "string", "format": "date", "pattern": r"^\d{4}-\d{2}-\d{2}$"})
-Date = Annotated[dt.date, BeforeValidator(_date), _DATE_SCHEMA]
-Number = Annotated[Decimal, BeforeValidator(_decimal), Field(ge=_LOW, le=_HIGH), _schema(_LOW, _HIGH)]
-Attained = Annotated[Decimal, BeforeValidator(_decimal), Field(ge=0, le=5), _schema(Decimal(0), Decimal(5))]
-Percent = Annotated[Decimal, BeforeValidator(_decimal), Field(ge=0, le=200), _schema(Decimal(0), Decimal(200))]
+Date = Annotated[dt.date, BeforeValidator(date_before), _DATE_SCHEMA]
+Number = Annotated[Decimal, BeforeValidator(decimal_before), Field(ge=_LOW, le=_HIGH), _schema(_LOW, _HIGH)]
+Attained = Annotated[Decimal, BeforeValidator(decimal_before), Field(ge=0, le=5), _schema(Decimal(0), Decimal(5))]
+Percent = Annotated[Decimal, BeforeValidator(decimal_before), Field(ge=0, le=200), _schema(Decimal(0), Decimal(200))]
 # Histories are bounded by a career: about forty years give at most ~80 half-year appraisals and
 # 17 ranks; these caps leave ample slack and keep a file duplicated into thousands of entries from
 # costing minutes of evaluation.

@@ -1,0 +1,199 @@
+"""A second, native validator of candidate files for the plain-JSON fast path; the model's own stays the judge."""
+
+from __future__ import annotations
+
+import contextlib
+import functools
+import typing
+from collections.abc import Callable, Iterator
+from decimal import Decimal
+from typing import Any
+
+from pydantic import BaseModel
+from pydantic_core import SchemaValidator, ValidationError
+from pydantic_core import core_schema as cs
+
+from engine.load.candidate import Candidate
+from engine.load.values import NUMBER_PLACES, date_before, decimal_before
+
+# Candidate's dates and numbers go through Python validators (``values.date_before``, ``values.decimal_before``
+# and the bounds pydantic checks in Python after them), about 45 Python calls per dossier. This validator is
+# compiled from the very same core schema, instantiating the same classes with the same model validators,
+# except that each of those stacks is replaced by native pydantic-core steps that accept a SUBSET of what it
+# accepts and give equal values: a date only as "YYYY-MM-DD" text; a number only as an integer or a finite
+# float (never a bool, never a quoted number), read as a Decimal from the text ``decimal_before`` reads.
+# Whatever it refuses goes to the model's own validator, which accepts it or locates every problem: the fast
+# path never accepts what the model refuses, and what it accepts equals the model's result
+# (tests/test_fast_validation.py checks both, on real and mutated dossiers).
+
+_DATE = cs.chain_schema(
+    [cs.str_schema(strict=True, pattern=r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$"), cs.date_schema(strict=False)]
+)
+# Integers first: a strict float would also take an integer, and 5 must stay Decimal('5'), not Decimal('5.0').
+_PLACES = rf"^-?[0-9]+(\.[0-9]{{1,{NUMBER_PLACES}}})?$"
+_NUMBER = cs.union_schema(
+    [cs.int_schema(strict=True), cs.float_schema(strict=True, allow_inf_nan=False)], mode="left_to_right"
+)
+
+
+def _number(ge: Decimal | None, le: Decimal | None) -> cs.CoreSchema:
+    # The number's shortest text (``repr``, a C builtin: the text ``decimal_before`` reads), then only plain
+    # positional text with at most NUMBER_PLACES decimals: more places, or an exponent (a float under 0.0001 or
+    # past 10^16, both refused by the model), go to the full validator. pydantic-core's own decimal_places
+    # check costs more than the Python validator it would replace.
+    return cs.chain_schema(
+        [
+            _NUMBER,
+            cs.no_info_plain_validator_function(repr),
+            cs.str_schema(strict=True, pattern=_PLACES),
+            cs.decimal_schema(strict=False, allow_inf_nan=False, ge=ge, le=le),
+        ]
+    )
+
+
+def _bound(function: Any) -> tuple[str, Any] | None:
+    """('ge' | 'le', value) when ``function`` is pydantic's bound check of an annotated field, else None."""
+    if isinstance(function, functools.partial) and not function.args and len(function.keywords) == 1:
+        ((key, value),) = function.keywords.items()
+        name = getattr(function.func, "__name__", "")
+        if (key, name) in (("ge", "greater_than_or_equal_validator"), ("le", "less_than_or_equal_validator")):
+            return key, value
+    return None
+
+
+def _function(node: dict[str, Any]) -> Callable[..., Any] | None:
+    function = node.get("function")
+    return function.get("function") if isinstance(function, dict) else None
+
+
+def _is(node: dict[str, Any], kind: str, function: Callable[..., Any]) -> bool:
+    return node.get("type") == kind and _function(node) is function
+
+
+def _decimal_stack(node: dict[str, Any]) -> cs.CoreSchema | None:
+    """The native number schema for ``le(ge(_decimal(decimal)))`` (bounds in either order or absent), else None."""
+    bounds: dict[str, Any] = {}
+    while node.get("type") == "function-after":
+        found = _bound(_function(node))  # pydantic's Python check of a bound annotated after a BeforeValidator
+        if found is None or found[0] in bounds:
+            return None
+        bounds[found[0]] = found[1]
+        node = node["schema"]
+    if _is(node, "function-before", decimal_before) and node["schema"] == {"type": "decimal"}:
+        return _number(bounds.get("ge"), bounds.get("le"))
+    return None
+
+
+def native(schema: Any) -> Any:
+    """A copy of a core schema with the date and number stacks made native (the original is left untouched)."""
+    if isinstance(schema, list):
+        return [native(item) for item in schema]
+    if not isinstance(schema, dict):
+        return schema
+    if _is(schema, "function-before", date_before) and schema["schema"] == {"type": "date"}:
+        return _DATE
+    return _decimal_stack(schema) or {key: native(value) for key, value in schema.items()}
+
+
+def _models(schema: Any) -> set[type]:
+    if isinstance(schema, list):
+        return set().union(*map(_models, schema)) if schema else set()
+    if not isinstance(schema, dict):
+        return set()
+    found = {schema["cls"]} if schema.get("type") == "model" else set()
+    return found.union(*(_models(value) for value in schema.values()))
+
+
+@contextlib.contextmanager
+def _unbuilt(classes: set[type]) -> Iterator[None]:
+    # pydantic-core builds a "model" schema whose class is complete into that class's own validator (its
+    # "prebuilt" shortcut), which would bring the Python validators back: the classes read as incomplete
+    # while the native schema is compiled, and only then.
+    for cls in classes:
+        assert cls.__dict__.get("__pydantic_complete__") is True, cls
+        cls.__pydantic_complete__ = False  # type: ignore[attr-defined]
+    try:
+        yield
+    finally:
+        for cls in classes:
+            cls.__pydantic_complete__ = True  # type: ignore[attr-defined]
+
+
+@functools.cache
+def fast_validator() -> SchemaValidator:
+    """Candidate's schema with native dates and numbers, built once (only the check path needs it)."""
+    schema = native(Candidate.__pydantic_core_schema__)
+    with _unbuilt(_models(schema)):
+        return SchemaValidator(schema)
+
+
+def from_json(raw: bytes) -> Candidate | None:
+    """The candidate of a JSON dossier straight from its bytes when the native validator accepts it and the
+    bytes hold no key twice; None otherwise (the parsed-data path and then the full validator decide).
+
+    The JSON parser keeps the last of two equal keys where the full loader refuses the file: every colon
+    outside a string separates a key from its value, and every key of an accepted dossier is a field of one
+    of its models (unknown fields are refused), so the colons of the bytes add up to the fields set on the
+    models exactly when no key is repeated and no string holds a colon (such files take the parsed-data path,
+    which counts the colons inside strings). A ``\\u`` escape could spell a key differently and read a lone
+    surrogate differently from the full loader's parser: those files take the other paths too.
+    """
+    if b"\\u" in raw:
+        return None
+    try:
+        found: Candidate = fast_validator().validate_json(raw)
+    except ValidationError:
+        return None
+    return found if raw.count(b":") == _fields_set(found) else None
+
+
+def from_data(data: dict[str, Any]) -> Candidate | None:
+    """The candidate when the native validator accepts parsed JSON (duplicate keys already refused), else None."""
+    try:
+        found: Candidate = fast_validator().validate_python(data)
+    except ValidationError:
+        return None
+    return found
+
+
+def _fields_set(model: BaseModel) -> int:
+    """How many fields the input set, on this model and every model inside it."""
+    count = len(model.__pydantic_fields_set__)
+    fields = model.__dict__
+    for name in _NESTED[type(model)]:
+        value = fields[name]
+        if type(value) is list:
+            for item in value:
+                count += _fields_set(item) if _NESTED[type(item)] else len(item.__pydantic_fields_set__)
+        elif value is not None:
+            count += _fields_set(value)
+    return count
+
+
+def _nested(model: type[BaseModel], found: dict[type[BaseModel], tuple[str, ...]]) -> None:
+    """The fields of ``model`` holding models or lists of them, for it and every model inside it."""
+    found[model] = ()
+    names = []
+    for name, info in model.model_fields.items():
+        inner = _inner_models(info.annotation)
+        if not inner:
+            continue
+        # A default holding a model would count fields no key set, and could hide a repeated key.
+        if not (info.is_required() or info.default is None or info.default_factory is list):
+            raise TypeError(f"{model.__name__}.{name}: a field holding models defaults to None or an empty list")
+        names.append(name)
+        for cls in inner:
+            if cls not in found:
+                _nested(cls, found)
+    found[model] = tuple(names)
+
+
+def _inner_models(annotation: Any) -> list[type[BaseModel]]:
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return [annotation]
+    return [cls for arg in typing.get_args(annotation) for cls in _inner_models(arg)]
+
+
+# A model field missed here would only count fewer fields than the colons, sending the file to the other paths.
+_NESTED: dict[type[BaseModel], tuple[str, ...]] = {}
+_nested(Candidate, _NESTED)
