@@ -106,17 +106,17 @@ def _models(schema: Any) -> set[type]:
 
 @contextlib.contextmanager
 def _unbuilt(classes: set[type]) -> Iterator[None]:
-    # pydantic-core builds a "model" schema whose class is complete into that class's own validator (its
+    # pydantic-core compiles a "model" schema whose class is complete into that class's own validator (its
     # "prebuilt" shortcut), which would bring the Python validators back: the classes read as incomplete
     # while the native schema is compiled, and only then.
+    before = {cls: cls.__dict__.get("__pydantic_complete__") for cls in classes}
     for cls in classes:
-        assert cls.__dict__.get("__pydantic_complete__") is True, cls
         cls.__pydantic_complete__ = False  # type: ignore[attr-defined]
     try:
         yield
     finally:
-        for cls in classes:
-            cls.__pydantic_complete__ = True  # type: ignore[attr-defined]
+        for cls, complete in before.items():
+            cls.__pydantic_complete__ = complete  # type: ignore[attr-defined]
 
 
 @functools.cache
