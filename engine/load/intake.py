@@ -122,7 +122,8 @@ def _on_line(problem: Problem, bundle: str, number: int) -> Problem:
 
 
 def load_candidates(paths: list[Path]) -> tuple[list[LoadedCandidate], list[Problem]]:
-    """Valid candidates, and the problems of the files that are not (the others still load)."""
+    """Valid candidates, and the problems of the files that are not (the others still load); a plain JSON
+    dossier takes the fast path of ``read_candidate``."""
     problems: list[Problem] = []
     seen: dict[str, str] = {}
     return list(iter_candidates(paths, problems, seen)), problems
@@ -131,25 +132,19 @@ def load_candidates(paths: list[Path]) -> tuple[list[LoadedCandidate], list[Prob
 def iter_candidates(paths: list[Path], problems: list[Problem], seen: dict[str, str]) -> Iterator[LoadedCandidate]:
     """``load_candidates`` one at a time: problems appended to ``problems``, NIP → file kept in ``seen``."""
     for path in expand_paths(paths, exclude_suffix=CASES_SUFFIX):
-        if not path.exists():
-            problems.append(Problem(code="not_found", file=str(path), message="no such file or directory"))
-            continue
-        doc = read_document(path)
-        if isinstance(doc, Problem):
-            problems.append(doc)
-            continue
-        result = load_candidate_doc(doc)
+        result = read_candidate(str(path))
         if isinstance(result, list):
             problems.extend(result)
             continue
         nip = result.candidate.nip
         if nip in seen:
+            doc = read_document(path)  # read again for the line of the NIP, only in this rare case
             problems.append(
                 Problem(
                     code="duplicate_candidate",
                     file=str(path),
                     path="nip",
-                    line=doc.line_of(("nip",)),
+                    line=doc.line_of(("nip",)) if isinstance(doc, Document) else None,
                     message=f"NIP {nip} is also in {seen[nip]}",
                     hint="one file per civil servant",
                 )
