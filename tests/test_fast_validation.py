@@ -248,6 +248,42 @@ def test_dates_from_json(text: str, accepted: bool) -> None:
         assert found.birth_date == dt.date.fromisoformat(json.loads(text))
 
 
+@pytest.mark.parametrize(
+    ("field", "text", "accepted"),
+    [
+        ("lhkpn_or_lhkasn_submitted_year", "2020", True),
+        ("lhkpn_or_lhkasn_submitted_year", "2020.0", False),
+        ("lhkpn_or_lhkasn_submitted_year", "2e3", False),
+        ("lhkpn_or_lhkasn_submitted_year", '"2020"', False),
+        ("lhkpn_or_lhkasn_submitted_year", "true", False),
+        ("lhkpn_or_lhkasn_submitted_year", "1" + "0" * 25, False),
+        ("provider_accredited", "false", True),
+        ("provider_accredited", "0", False),
+        ("provider_accredited", '"true"', False),
+        ("name", '"Sri\\tWahyuni"', True),
+        ("name", "\"Sri\tWahyuni\"", False),  # a raw tab inside a string is not JSON
+        ("name", '"' + "x" * 2000 + '"', True),
+        ("name", '"' + "x" * 2001 + '"', False),
+        ("name", "12", False),
+        ("employee_status", '"pns"', False),
+        ("nip", '"19800101200501100"', False),
+    ],
+)
+def test_other_values_from_json(field: str, text: str, accepted: bool) -> None:
+    old = {"lhkpn_or_lhkasn_submitted_year": '"tmt_cpns"', "provider_accredited": "true"}.get(field)
+    raw = _with()
+    if old == '"tmt_cpns"':
+        raw = raw.replace(b'"tmt_cpns"', f'"{field}":{text},"tmt_cpns"'.encode())
+    elif old is not None:
+        raw = raw.replace(f'"{field}":{old}'.encode(), f'"{field}":{text}'.encode())
+    else:
+        value = json.dumps(MINIMAL[field]).encode()
+        raw = raw.replace(f'"{field}":'.encode() + value, f'"{field}":{text}'.encode())
+    assert raw != _with()
+    assert (assert_differential(raw) is not None) == accepted
+    assert (fast.from_json(raw) is not None) == accepted
+
+
 def test_every_calendar_text_reads_as_the_model_reads_it() -> None:
     native = SchemaValidator(fast._DATE)
     for year in ("0000", "0001", "1900", "2000", "2023", "2024", "9999"):
