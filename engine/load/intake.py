@@ -52,11 +52,10 @@ def plain_json(raw: bytes) -> dict[str, Any] | None:
 def plain_candidate(file: str, raw: bytes) -> LoadedCandidate | None:
     """The candidate of a plain JSON dossier that validates, else None (the full path then says why).
 
-    First straight from the bytes through the native validator (``engine.load.fast``); a file it does not take
+    First straight from the bytes through the native validator (``engine.load.fast``). A file it does not take
     as it is (a colon inside a string, a repeated key, an escape, anything it refuses) is parsed by orjson and
-    validated again, natively and then by the model itself, which accepts whatever the native one refuses but
-    the model allows. A dossier the model accepts has bounded integers and nesting, so the loader's own bounds
-    hold too.
+    validated natively again, then by the model itself. A dossier the model accepts has bounded integers and
+    nesting, so the loader's own bounds hold too.
     """
     found = fast.from_json(raw)
     if found is None:
