@@ -319,11 +319,32 @@ def test_a_colon_inside_a_string_takes_the_parsed_path() -> None:
     assert_same(found.candidate, expected)
 
 
-def test_an_escape_takes_the_full_loader() -> None:
-    raw = _with().replace(b'"Sri Wahyuni"', b'"Sri \\u0057ahyuni"')
-    assert fast.from_json(raw) is None and plain_candidate("x", raw) is None
+@pytest.mark.parametrize(
+    ("written", "name"),
+    [
+        (b"Sri \\u0057ahyuni", "Sri Wahyuni"),
+        (b"Sr\\u00ed Wahyuni", "Sr\u00ed Wahyuni"),
+        (b"Sri \\ud83d\\ude00", "Sri \U0001f600"),
+        (b"Sri\\u003a Wahyuni", "Sri: Wahyuni"),
+    ],
+)
+def test_escapes_read_as_the_full_loader_reads_them(written: bytes, name: str) -> None:
+    raw = _with().replace(b"Sri Wahyuni", written)
+    found = fast.from_json(raw)
     expected = full(raw)
-    assert expected is not None and expected.name == "Sri Wahyuni"
+    assert found is not None and expected is not None and found.name == name
+    assert_same(found, expected)
+
+
+def test_an_escaped_key_written_twice_is_refused() -> None:
+    raw = _with().replace(b'"name":"Sri Wahyuni"', b'"name":"Sri Wahyuni","n\\u0061me":"Sri Wahyuni"')
+    assert fast.from_json(raw) is None and plain_candidate("x", raw) is None and full(raw) is None
+
+
+def test_a_lone_surrogate_is_left_to_the_full_loader() -> None:
+    raw = _with().replace(b"Sri Wahyuni", b"Sri \\ud800")
+    assert fast.from_json(raw) is None and plain_candidate("x", raw) is None
+    assert full(raw) is None  # parsed by the full loader, then refused by the model as no valid text
 
 
 # ---------------------------------------------------------------- differential over mutated real dossiers

@@ -135,11 +135,10 @@ def from_json(raw: bytes) -> Candidate | None:
     outside a string separates a key from its value, and every key of an accepted dossier is a field of one
     of its models (unknown fields are refused), so the colons of the bytes add up to the fields set on the
     models exactly when no key is repeated and no string holds a colon (such files take the parsed-data path,
-    which counts the colons inside strings). A ``\\u`` escape could spell a key differently and read a lone
-    surrogate differently from the full loader's parser: those files take the other paths too.
+    which counts the colons inside strings). An escaped colon (``\\u003a``) is no colon of the bytes, and a
+    key spelled with escapes is still followed by one. The parser reads ``\\u`` escapes as the full loader's
+    does, except a lone surrogate, which it refuses (the full loader then reads the file, as before).
     """
-    if b"\\u" in raw:
-        return None
     try:
         found: Candidate = fast_validator().validate_json(raw)
     except ValidationError:
