@@ -19,6 +19,8 @@ _SAFE = 2**53
 _INTEGRAL = re.compile(rb"\.0(?![0-9])")
 _BEYOND_BMP = re.compile(rb"[\xf0-\xf4]")
 _STRING = re.compile(rb'"[^"\\]*(?:\\.[^"\\]*)*"')
+_DIGITS = bytes.maketrans(b"123456789", b"000000000")
+_LONG = b"0" * 16  # the shortest integer that can lie past 2**53, its digits all written 0
 
 
 def canonical(value: Any) -> bytes:
@@ -38,17 +40,23 @@ def canonical(value: Any) -> bytes:
         fast = orjson.dumps(value, option=_FAST)
     except orjson.JSONEncodeError:
         return bytes(rfc8785.dumps(value))
-    return fast if _fast_holds(fast) else bytes(rfc8785.dumps(value))
+    return fast if fast_holds(fast) else bytes(rfc8785.dumps(value))
 
 
-def _fast_holds(fast: bytes) -> bool:
-    """Whether orjson's sorted output ``fast`` is already RFC 8785 (see the cases above)."""
+def fast_holds(fast: bytes, *, integers: bool = False) -> bool:
+    """Whether orjson's sorted output ``fast`` is already RFC 8785 (see the cases above).
+
+    ``integers``: also refuse an integer of 16 digits or more (orjson wrote ``fast`` without
+    OPT_STRICT_INTEGER, so one past 2**53 may be there).
+    """
     if not fast.isascii() and _BEYOND_BMP.search(fast):
         return False
     # Keep the numbers only: drop strings (splitting at quotes is exact when no string holds an escape),
     # then the literals true and false; any "e" left is an exponent.
     outside = _STRING.sub(b'""', fast) if b"\\" in fast else b"".join(fast.split(b'"')[::2])
     numbers = outside.replace(b"true", b"").replace(b"false", b"")
+    if integers and _LONG in numbers.translate(_DIGITS):
+        return False
     return not (b"e" in numbers or b"E" in numbers or (b".0" in numbers and _INTEGRAL.search(numbers)))
 
 
@@ -58,7 +66,7 @@ def canonical_members(value: dict[str, Any]) -> dict[str, bytes]:
         fast = {key: orjson.dumps(member, option=_FAST) for key, member in value.items()}
     except orjson.JSONEncodeError:
         return {key: canonical(member) for key, member in value.items()}
-    if _fast_holds(b"[" + b",".join(fast.values()) + b"]"):
+    if fast_holds(b"[" + b",".join(fast.values()) + b"]"):
         return fast
     return {key: canonical(member) for key, member in value.items()}
 

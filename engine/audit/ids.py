@@ -1,5 +1,6 @@
-"""Decision ids: ULIDs (time-ordered, 26 Crockford base-32 characters) from an injected clock, and the
-references people type for a decision: the id, a unique prefix of it, or the sequence number (#12)."""
+"""Decision ids: ULIDs (time-ordered, 26 Crockford base-32 characters) from an injected clock, the
+references people type for a decision (the id, a unique prefix of it, or the sequence number, #12), and the
+random bytes of the salts that seal personal values."""
 
 from __future__ import annotations
 
@@ -93,3 +94,31 @@ def not_found(reference: str, where: str) -> UnknownDecision:
         f"no decision '{reference}' in {where}; give a decision id, a prefix of one, or the "
         "sequence number #N from `layak audit list`"
     )
+
+
+class _Salts:
+    """Random bytes read from ``os.urandom`` a page at a time (one system call per page, not one per salt).
+
+    A forked child starts with an empty page: parent and child never hand out the same bytes.
+    """
+
+    PAGE = 4096
+
+    def __init__(self) -> None:
+        self.page = b""
+        self.at = 0
+        if hasattr(os, "register_at_fork"):
+            os.register_at_fork(after_in_child=self.forget)
+
+    def forget(self) -> None:
+        self.page, self.at = b"", 0
+
+    def __call__(self, n: int) -> bytes:
+        if self.at + n > len(self.page):
+            self.page, self.at = os.urandom(max(n, self.PAGE)), 0
+        out = self.page[self.at : self.at + n]
+        self.at += n
+        return out
+
+
+salt_bytes = _Salts()  # the salts of sealed values

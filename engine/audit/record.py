@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import os
+import hashlib
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from functools import cache
@@ -12,10 +12,12 @@ from typing import Any
 import orjson
 
 from engine import __version__
+from engine.audit.body import spliced
 from engine.audit.canonical import canonical, canonical_members, canonical_pair, compose, digest, sha256_hex
-from engine.audit.snapshot import QUASI_NOTE_ARGS, note_places, place_name, place_path, snapshot_places
+from engine.audit.ids import salt_bytes
+from engine.audit.snapshot import CLEAR, PERSONAL, QUASI_NOTE_ARGS, note_places, place_name, place_path
 from engine.decide.decision import Decision
-from engine.decide.record import DecisionRecord
+from engine.decide.record import record_line
 from engine.load.rulefile import Ruleset
 
 # 1: the NIP, name and file sealed; 2: every quasi-identifier sealed too (dates, units, free texts, document
@@ -90,13 +92,16 @@ def draft(
     engine: str,
     run_id: str,
     replay_of: str | None = None,
-    random: Callable[[int], bytes] = os.urandom,
+    random: Callable[[int], bytes] = salt_bytes,
     decided: Mapping[str, Any] | None = None,
+    line: bytes | None = None,
 ) -> Draft:
     """Everything of a record that does not depend on its place in the log (``snap``: the candidate snapshot).
 
-    ``decided``: the JSON form of ``DecisionRecord.of(decision)`` when the caller has it already (a streamed
-    check prints it too); it is not changed.
+    ``decided``: the JSON form of ``DecisionRecord.of(decision)`` when the caller has it already (it is not
+    changed); ``line``: ``record_line(decision)`` when the caller has it (a streamed check prints it). Without
+    ``decided``, the sealed decision is the line with its candidate swapped (``spliced``), decoded and encoded
+    again only where that cannot be proven byte-identical or a note may hold a quasi-identifier.
     """
     values = {"file": decision.candidate.file, "name": decision.candidate.name, "nip": decision.candidate.nip}
     snap = dict(snap)
@@ -104,30 +109,30 @@ def draft(
     # from these bytes (RFC 8785 output of a container is its members' output joined, keys sorted).
     members = canonical_members(snap)
     sealer = _Sealer(random)
-    markers = {field: sealer.seal(field, values[field], canonical(values[field])) for field in PERSONAL_FIELDS}
-    sealed = dict(decided) if decided is not None else DecisionRecord.of(decision).model_dump(mode="json")
-    sealed["candidate"] = markers
-    body = canonical(sealed)
-    places = snapshot_places(snap)
-    if any(key in body for key in _NOTE_KEYS):  # only then can a note argument hold a quasi-identifier
-        places += note_places(sealed)
-    in_snapshot = {"name": markers["name"], "nip": markers["nip"]}
-    in_decision = False
-    for path, value in places:  # dates, units, texts, document numbers
-        in_place = path[:2] == ("candidate", "snapshot")
-        marker = sealer.seal(place_name(path), value, members[str(path[2])] if in_place else canonical(value))
-        if in_place:
-            in_snapshot[str(path[2])] = marker
-        else:
-            _put(sealed, path[1:], marker)
-            in_decision = True
-    if in_decision:
+    markers = {key: {"sealed": sealer.seal(key, values[key], canonical(values[key]))} for key in PERSONAL_FIELDS}
+    body = None
+    if decided is None:
+        line = record_line(decision) if line is None else line
+        if not any(key in line for key in _NOTE_KEYS):
+            body = spliced(line, decision, markers)
+        if body is None:
+            decided = orjson.loads(line)
+    in_snapshot = {"name": markers["name"]["sealed"], "nip": markers["nip"]["sealed"]}
+    in_snapshot.update(sealer.snapshot(snap, members))  # dates, units, texts, document numbers
+    sealed: dict[str, Any] = {}
+    if body is None:
+        sealed = dict(decided or {})
+        sealed["candidate"] = markers
         body = canonical(sealed)
+        if any(key in body for key in _NOTE_KEYS):  # only then can a note argument hold a quasi-identifier
+            for path, value in note_places(sealed):
+                _put(sealed, path[1:], {"sealed": sealer.seal(place_name(path), value, canonical(value))})
+            body = canonical(sealed)
     if all(key.isascii() and key.isidentifier() for key in members):
         whole = compose(members)
-        sealed_snap = compose({**members, **{key: _marker_json(marker) for key, marker in in_snapshot.items()}})
+        sealed_snap = compose({**members, **{key: b'{"sealed":"%s"}' % d.encode() for key, d in in_snapshot.items()}})
     else:
-        whole, sealed_snap = canonical_pair(snap, in_snapshot)
+        whole, sealed_snap = canonical_pair(snap, {key: {"sealed": d} for key, d in in_snapshot.items()})
     parts = {
         "actor": canonical(actor),
         "board": canonical(board),
@@ -140,7 +145,7 @@ def draft(
         "versions": _versions_json(),
     }
     columns = {
-        "as_of": sealed["as_of"],
+        "as_of": decision.as_of.isoformat(),
         "position": decision.position,
         "verdict": decision.verdict,
         "board": board,
@@ -152,8 +157,18 @@ def draft(
     return Draft(parts=parts, personal=sealer.disclosed(), columns=columns, ruleset=ruleset)
 
 
-def _marker_json(marker: dict[str, str]) -> bytes:
-    return b'{"sealed":"%s"}' % marker["sealed"].encode()  # = canonical(marker): one member, a hex string
+_SNAPSHOT_PLACES: dict[str, tuple[str, bytes]] = {}
+
+
+def _snapshot_place(key: str) -> tuple[str, bytes]:
+    """The disclosure name of a snapshot field and its canonical JSON, kept per field (the model's names)."""
+    found = _SNAPSHOT_PLACES.get(key)
+    if found is None:
+        if len(_SNAPSHOT_PLACES) > 1000:  # snapshots replayed from a store may bring other names
+            _SNAPSHOT_PLACES.clear()
+        name = place_name(("candidate", "snapshot", key))
+        found = _SNAPSHOT_PLACES[key] = (name, canonical(name))
+    return found
 
 
 class _Sealer:
@@ -161,23 +176,50 @@ class _Sealer:
 
     def __init__(self, random: Callable[[int], bytes]) -> None:
         self.random = random
-        self.disclosures: dict[str, list[Any]] = {}
+        self.disclosures: dict[str, tuple[bytes, Any]] = {}
         self.encoded: dict[str, bytes] = {}  # name → canonical [salt, value]
 
-    def seal(self, name: str, value: Any, encoded: bytes) -> dict[str, str]:
-        """Disclose ``value`` (whose canonical form is ``encoded``) under ``name``; the marker the record holds."""
-        salt = self.random(16).hex()
-        self.disclosures[name] = [salt, value]
-        self.encoded[name] = b'["%s",%s]' % (salt.encode(), encoded)
+    def seal(self, name: str, value: Any, encoded: bytes) -> str:
+        """Disclose ``value`` (whose canonical form is ``encoded``) under ``name``; the digest the record holds."""
+        salt = self.random(16).hex().encode()
+        self.disclosures[name] = (salt, value)
+        self.encoded[name] = b'["%s",%s]' % (salt, encoded)
         # = seal_digest(salt, name, value): the canonical list [salt, name, value], composed
-        return {"sealed": sha256_hex(b'["%s",%s,%s]' % (salt.encode(), canonical(name), encoded))}
+        return hashlib.sha256(b'["%s",%s,%s]' % (salt, _name_json(name), encoded)).hexdigest()
+
+    def snapshot(self, snap: Mapping[str, Any], members: Mapping[str, bytes]) -> dict[str, str]:
+        """Seal the snapshot's quasi-identifiers (``snapshot_places``, in their order): field → digest."""
+        out = {}
+        for key, value in snap.items():
+            if key in CLEAR or key in PERSONAL:
+                continue
+            name, name_json = _snapshot_place(key)
+            encoded = members[key]
+            salt = self.random(16).hex().encode()
+            self.disclosures[name] = (salt, value)
+            self.encoded[name] = b'["%s",%s]' % (salt, encoded)
+            out[key] = hashlib.sha256(b'["%s",%s,%s]' % (salt, name_json, encoded)).hexdigest()
+        return out
 
     def disclosed(self) -> bytes:
         """``canonical(disclosures)``; composed when every name is ASCII (then sorting by code point is RFC 8785's)."""
         names = sorted(self.encoded)
         if not all(name.isascii() for name in names):
-            return canonical(self.disclosures)
-        return b"{" + b",".join(canonical(name) + b":" + self.encoded[name] for name in names) + b"}"
+            return canonical({name: [salt.decode(), value] for name, (salt, value) in self.disclosures.items()})
+        return b"{" + b",".join(_name_json(name) + b":" + self.encoded[name] for name in names) + b"}"
+
+
+_NAMES_JSON: dict[str, bytes] = {}
+
+
+def _name_json(name: str) -> bytes:
+    """``canonical(name)`` of a disclosure's name (a personal field or a place: few distinct ones)."""
+    found = _NAMES_JSON.get(name)
+    if found is None:
+        if len(_NAMES_JSON) > 10_000:
+            _NAMES_JSON.clear()
+        found = _NAMES_JSON[name] = canonical(name)
+    return found
 
 
 def place(draft: Draft, seq: int, decision_id: str, recorded_at: str, prev_hash: str) -> dict[str, Any]:

@@ -6,7 +6,7 @@ import getpass
 import os
 from collections.abc import Callable, Sequence
 
-from engine.audit.ids import Clock, UlidFactory, utc_now
+from engine.audit.ids import Clock, UlidFactory, salt_bytes, utc_now
 from engine.audit.record import Draft, StoredRuleset, draft
 from engine.audit.replay import Replayed
 from engine.audit.snapshot import snapshot
@@ -32,7 +32,7 @@ def drafts(
     board: str | None,
     engine: str,
     run_id: str,
-    random: Callable[[int], bytes] = os.urandom,
+    random: Callable[[int], bytes] = salt_bytes,
 ) -> list[Draft]:
     """One draft per decision of ``run``, in ranking order, each with its candidate's snapshot."""
     stored = StoredRuleset.of(run.ruleset)

@@ -16,8 +16,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
-import orjson
-
 from engine.audit.record import Draft, StoredRuleset, draft
 from engine.audit.snapshot import snapshot
 from engine.compiler.layout import Layout, LayoutCache
@@ -166,11 +164,8 @@ def _decide_all(setup: Setup, files: Batch) -> tuple[list[Decided], list[Problem
 
 def _serialised(setup: Setup, engine: _Engine, loaded: LoadedCandidate, decision: Decision, pos: int) -> Decided:
     out = Decided(nip=decision.candidate.nip, file=decision.candidate.file, verdict=decision.verdict, pos=pos)
-    decided = None
     if setup.want == "lines":
         out.line = record_line(decision)
-        if engine.stored is not None:
-            decided = orjson.loads(out.line)  # the record's decision part, without a second model dump
     elif setup.want == "rows":
         out.key = rank_key(decision)
         out.row = _row(decision, setup.lang)
@@ -183,7 +178,7 @@ def _serialised(setup: Setup, engine: _Engine, loaded: LoadedCandidate, decision
             board=setup.board,
             engine=setup.engine,
             run_id=setup.run_id,
-            decided=decided,  # built once for the line and the record
+            line=out.line or None,  # built once for the output and the record
         )
     return out
 
