@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from collections.abc import Mapping
 from typing import Any
 
 import orjson
@@ -15,7 +16,7 @@ import rfc8785
 # orjson refuse them too) and key order among characters beyond the BMP (RFC 8785 sorts by UTF-16
 # unit, orjson by code point). Any of these sends the value through the reference implementation.
 _FAST = orjson.OPT_SORT_KEYS | orjson.OPT_STRICT_INTEGER
-_SAFE = 2**53
+SAFE_INTEGER = _SAFE = 2**53
 _INTEGRAL = re.compile(rb"\.0(?![0-9])")
 _BEYOND_BMP = re.compile(rb"[\xf0-\xf4]")
 _STRING = re.compile(rb'"[^"\\]*(?:\\.[^"\\]*)*"')
@@ -71,6 +72,12 @@ def canonical_members(value: dict[str, Any]) -> dict[str, bytes]:
     return {key: canonical(member) for key, member in value.items()}
 
 
+def sorted_members(value: dict[str, Any]) -> dict[str, bytes]:
+    """orjson's sorted output of each member of ``value``, unchecked: for values known to hold no float, no
+    integer past 2**53 and no key beyond the BMP (then it is RFC 8785, see above)."""
+    return {key: orjson.dumps(member, option=_FAST) for key, member in value.items()}
+
+
 def sha256_hex(data: bytes) -> str:
     """Lower-case hex SHA-256 of ``data``."""
     return hashlib.sha256(data).hexdigest()
@@ -92,15 +99,17 @@ def canonical_pair(value: dict[str, Any], replaced: dict[str, dict[str, str]]) -
     return whole, canonical(changed)
 
 
-_NAMES: set[str] = set()
+_KEYS: dict[str, bytes] = {}  # plain ASCII names, each with its JSON and colon
 
 
-def compose(parts: dict[str, bytes]) -> bytes:
+def compose(parts: Mapping[str, bytes]) -> bytes:
     """A canonical object from members that are already canonical; keys must be plain ASCII names."""
-    keys = sorted(parts)
-    for key in keys:
-        if key not in _NAMES:
+    keys = _KEYS
+    for key in parts:
+        if key not in keys:
             if not (key.isascii() and key.isidentifier()):
                 raise ValueError("compose() takes plain ASCII member names only")
-            _NAMES.add(key)
-    return b"{" + b",".join(b'"%s":%s' % (key.encode(), parts[key]) for key in keys) + b"}"
+            if len(keys) > 10_000:  # names are a model's fields: this only bounds what odd input could add
+                keys.clear()
+            keys[key] = b'"%s":' % key.encode()
+    return b"{" + b",".join([keys[key] + parts[key] for key in sorted(parts)]) + b"}"

@@ -9,6 +9,8 @@ from typing import Any
 from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.pool import NullPool
 
+PAGE_SIZE = 65536  # bytes per page of a new SQLite store (SQLite's largest)
+
 
 def read_only_url(path: Path) -> str:
     """A SQLite URL that opens ``path`` read-only and creates nothing beside it.
@@ -35,6 +37,9 @@ def sqlite_engine(url: str, *, timeout: float, read_only: bool = False) -> Engin
         if read_only:  # the journal mode is the writer's to set; a reader changes nothing
             return
         cursor = dbapi_connection.cursor()
+        # A record is ~10 KB: in 64 KB pages it spills into no overflow chain, which takes SQLite a third less
+        # work to write. It applies to a new file only (set before its first write); older stores keep theirs.
+        cursor.execute(f"PRAGMA page_size={PAGE_SIZE}")
         cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute("PRAGMA synchronous=FULL")
         cursor.close()

@@ -95,19 +95,21 @@ def draft(
     random: Callable[[int], bytes] = salt_bytes,
     decided: Mapping[str, Any] | None = None,
     line: bytes | None = None,
+    members: Mapping[str, bytes] | None = None,
 ) -> Draft:
     """Everything of a record that does not depend on its place in the log (``snap``: the candidate snapshot).
 
     ``decided``: the JSON form of ``DecisionRecord.of(decision)`` when the caller has it already (it is not
     changed); ``line``: ``record_line(decision)`` when the caller has it (a streamed check prints it). Without
     ``decided``, the sealed decision is the line with its candidate swapped (``spliced``), decoded and encoded
-    again only where that cannot be proven byte-identical or a note may hold a quasi-identifier.
+    again only where that cannot be proven byte-identical or a note may hold a quasi-identifier. ``members``:
+    the canonical JSON of each member of ``snap``, when the caller has it (``snapshot_members``).
     """
     values = {"file": decision.candidate.file, "name": decision.candidate.name, "nip": decision.candidate.nip}
     snap = dict(snap)
     # Each value is made canonical once: its seal digest, the disclosures and the snapshot are composed
     # from these bytes (RFC 8785 output of a container is its members' output joined, keys sorted).
-    members = canonical_members(snap)
+    members = canonical_members(snap) if members is None else members
     sealer = _Sealer(random)
     markers = {key: {"sealed": sealer.seal(key, values[key], canonical(values[key]))} for key in PERSONAL_FIELDS}
     body = None

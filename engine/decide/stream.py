@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 from engine.audit.record import Draft, StoredRuleset, draft
-from engine.audit.snapshot import snapshot
+from engine.audit.snapshot import snapshot_members
 from engine.compiler.layout import Layout, LayoutCache
 from engine.compiler.plan import encode_row
 from engine.decide import inputs, pipeline
@@ -170,15 +170,17 @@ def _serialised(setup: Setup, engine: _Engine, loaded: LoadedCandidate, decision
         out.key = rank_key(decision)
         out.row = _row(decision, setup.lang)
     if engine.stored is not None:
+        snap, members = snapshot_members(loaded.candidate)
         out.draft = draft(
             decision,
-            snapshot(loaded.candidate),
+            snap,
             engine.stored,
             actor=setup.actor,
             board=setup.board,
             engine=setup.engine,
             run_id=setup.run_id,
             line=out.line or None,  # built once for the output and the record
+            members=members,
         )
     return out
 
