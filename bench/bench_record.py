@@ -1,11 +1,14 @@
 """Recording at scale: `check` recorded vs `--no-record` side by side, then `audit verify` over large logs.
 
     python bench/bench_record.py /tmp/pop10k /tmp/pop100k --verify 100000 1000000 --repeat 1
+    python bench/bench_record.py /tmp/pop/b100000.jsonl --verify --postgres postgresql://u@127.0.0.1:5432/db
 
-For each population directory (``fixtures/population/generate.py --n N --out DIR``), `layak check DIR
---position administrator --format jsonl` runs in fresh processes, recorded into a new SQLite store and with
---no-record, alternately (rounds interleaved: the ratio holds on a shared machine better than the absolute
-figures). CPU (user + system, with reaped children), wall time and peak RSS come from ``wait4``.
+For each population (a directory from ``fixtures/population/generate.py --n N --out DIR``, or a JSON-lines
+bundle from ``--bundle``), `layak check INPUT --position administrator --format jsonl` runs in fresh processes,
+recorded into a new SQLite store and with --no-record, alternately (rounds interleaved: the ratio holds on a
+shared machine better than the absolute figures). CPU (user + system, with reaped children), wall time and peak
+RSS come from ``wait4``. With ``--postgres URL``, the recorded runs go to a new database created on that server
+for each run (and dropped after); the CPU is layak's own, the server's is not counted.
 
 Then the store recorded from the largest population is grown, untimed, to each ``--verify`` size by a bulk
 writer used only here: it appends copies of the recorded records through ``Store.append`` (new sequence
@@ -16,12 +19,17 @@ verify` over it is measured the same way; its peak RSS at every size shows wheth
 from __future__ import annotations
 
 import argparse
+import os
 import shutil
 import subprocess
 import sys
 import tempfile
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit, urlunsplit
 
 import orjson
 from bench_scale import Measured, count, measure
@@ -38,7 +46,7 @@ PLACED = ("decision_id", "recorded_at", "seq")  # the record members the store g
 COLUMNS = ("as_of", "position", "verdict", "board", "actor", "nip", "name", "ruleset_hash")
 
 
-def check(folder: Path, store: Path | None, position: str, jobs: int) -> Measured:
+def check(folder: Path, store: Path | str | None, position: str, jobs: int) -> Measured:
     record = ["--db", str(store)] if store is not None else ["--no-record"]
     return measure(
         [*LAYAK, "check", str(folder), "--position", position, "--as-of", "2026-12-01", *record]
@@ -82,6 +90,22 @@ def _draft(row: dict[str, Any], bodies: dict[str, str], rulesets: dict[str, Stor
     )
 
 
+@contextmanager
+def fresh_database(server: str) -> Iterator[str]:
+    """A new, empty database on the PostgreSQL server of ``server`` (a URL), dropped when done."""
+    import psycopg
+
+    name = f"layak_bench_{os.getpid()}_{time.monotonic_ns()}"
+    admin = server.replace("postgresql+psycopg://", "postgresql://")
+    with psycopg.connect(admin, autocommit=True) as conn:
+        conn.execute(f'CREATE DATABASE "{name}"')
+    try:
+        yield urlunsplit(urlsplit(server)._replace(path=f"/{name}"))
+    finally:
+        with psycopg.connect(admin, autocommit=True) as conn:
+            conn.execute(f'DROP DATABASE "{name}" WITH (FORCE)')
+
+
 def verify(db: Path) -> Measured:
     return measure([*LAYAK, "audit", "verify", "--db", str(db), "--format", "json"])
 
@@ -96,7 +120,10 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=1, help="interleaved rounds; the one with the least CPU is kept")
     parser.add_argument("--position", default="administrator")
     parser.add_argument("--jobs", type=int, default=1)
+    parser.add_argument("--postgres", metavar="URL", help="record into a new database on this server, not SQLite")
     args = parser.parse_args()
+    if args.postgres and args.verify:
+        raise SystemExit("--verify grows a SQLite store: give --verify without sizes, or run it without --postgres")
     scratch = Path(tempfile.mkdtemp(prefix="layak-bench-record-"))
     kept = scratch / "kept.db"
     print(f"check --format jsonl --jobs {args.jobs}, {args.repeat} interleaved round(s), least CPU kept\n")
@@ -109,8 +136,12 @@ def main() -> None:
         for _ in range(args.repeat):
             plain.append(check(folder, None, args.position, args.jobs))
             db = scratch / "run.db"
-            recorded.append(check(folder, db, args.position, args.jobs))
-            if folder == args.dirs[-1]:
+            if args.postgres:
+                with fresh_database(args.postgres) as url:
+                    recorded.append(check(folder, url, args.position, args.jobs))
+            else:
+                recorded.append(check(folder, db, args.position, args.jobs))
+            if folder == args.dirs[-1] and not args.postgres:
                 for suffix in ("", "-wal", "-shm"):
                     if Path(f"{db}{suffix}").exists():
                         shutil.move(f"{db}{suffix}", f"{kept}{suffix}")
@@ -118,11 +149,15 @@ def main() -> None:
                 Path(f"{db}{suffix}").unlink(missing_ok=True)
             print(f"  {folder}: no-record {plain[-1]}; recorded {recorded[-1]}", file=sys.stderr, flush=True)
         best_plain, best_recorded = min(plain, key=lambda m: m.cpu), min(recorded, key=lambda m: m.cpu)
-        for name, m in (("--no-record", best_plain), ("recorded (SQLite)", best_recorded)):
+        where = "PostgreSQL" if args.postgres else "SQLite"
+        for name, m in (("--no-record", best_plain), (f"recorded ({where})", best_recorded)):
             ratio = f"{best_recorded.cpu / best_plain.cpu:.2f}×" if m is best_recorded else ""
             print(
                 f"| {n:,} | {name} | {m.cpu:.1f} | {m.cpu / n * 1e6:,.0f} | {m.wall:.1f} | {m.peak_mb:,.0f} | {ratio} |"
             )
+    if not args.verify:
+        shutil.rmtree(scratch)
+        return
     print("\n| records | audit verify CPU s | CPU µs/record | wall s | peak RSS MB | store MB |")
     print("|---|---|---|---|---|---|")
     for size in args.verify:

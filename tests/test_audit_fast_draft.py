@@ -22,7 +22,9 @@ from engine.audit.body import spliced
 from engine.audit.canonical import canonical_members
 from engine.audit.ids import salt_bytes
 from engine.audit.record import StoredRuleset, draft, place
+from engine.audit.replay import replay
 from engine.audit.snapshot import exact, snapshot, snapshot_members
+from engine.audit.store import Store
 from engine.decide.decision import Decision
 from engine.decide.pipeline import check_with
 from engine.decide.record import DecisionRecord, record_line
@@ -180,3 +182,32 @@ def test_salts_differ_between_a_forked_child_and_its_parent() -> None:
     os.waitpid(child, 0)
     assert len(theirs) == 16
     assert theirs != salt_bytes(16)
+
+
+def test_a_replayed_decision_is_recorded_the_same_either_way(tmp_path: Path) -> None:
+    decided, stored = _decided("pengawas", HAND_MADE)
+    with Store.open(str(tmp_path / "log.db"), create=True) as store:
+        made = [
+            draft(decision, snapshot(loaded.candidate), stored, actor="a", board=None, engine="durable", run_id="r")
+            for decision, loaded in decided
+        ]
+        store.append(made)
+        items = list(replay(store.rows(), store.ruleset_body))
+    assert len(items) == len(decided)
+    for seed, item in enumerate(items):
+        assert item.decision is not None and item.identical
+        snap = item.record["candidate"]["snapshot"]
+        common: dict[str, Any] = {"actor": "b", "board": None, "engine": "durable", "run_id": "s"}
+        model = draft(
+            item.decision,
+            snap,
+            stored,
+            random=random.Random(seed).randbytes,
+            decided=_model_json(item.decision),
+            replay_of=item.decision_id,
+            **common,
+        )
+        fast = draft(
+            item.decision, snap, stored, random=random.Random(seed).randbytes, replay_of=item.decision_id, **common
+        )
+        assert fast == model

@@ -130,10 +130,10 @@ def draft(
             for path, value in note_places(sealed):
                 _put(sealed, path[1:], {"sealed": sealer.seal(place_name(path), value, canonical(value))})
             body = canonical(sealed)
-    if all(key.isascii() and key.isidentifier() for key in members):
+    try:  # composed when every key is a plain ASCII name (the model's fields)
         whole = compose(members)
         sealed_snap = compose({**members, **{key: b'{"sealed":"%s"}' % d.encode() for key, d in in_snapshot.items()}})
-    else:
+    except ValueError:
         whole, sealed_snap = canonical_pair(snap, {key: {"sealed": d} for key, d in in_snapshot.items()})
     parts = {
         "actor": canonical(actor),
