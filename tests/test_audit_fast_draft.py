@@ -58,9 +58,7 @@ def _both(
     snap, members = snapshot_members(candidate)
     assert members is not None  # the candidate model proves orjson's members canonical
     assert members == canonical_members(snap)
-    fast = draft(
-        decision, snap, stored, random=random.Random(seed).randbytes, line=line, members=members, **common
-    )
+    fast = draft(decision, snap, stored, random=random.Random(seed).randbytes, line=line, members=members, **common)
     return model, fast
 
 
