@@ -30,7 +30,11 @@ _SORTED = orjson.OPT_SORT_KEYS
 # shows, so a value of another type (a float's -0.0 equals 0.0, a Decimal's 5.0 equals 5) is shown afresh,
 # except for durations and decimals, which are shown as numbers and so print equal values alike.
 _PLAIN = frozenset({int, str, bool, type(None)})
-_MEMO_LIMIT = 100_000  # distinct requirement parts and fact-note maps kept per layout
+# Distinct parts kept per layout before the memo starts afresh: a requirement part is about 150 bytes, a
+# missing/invalid map or a JPM category 1-5 KB, and a population of millions has a long tail of each; the bounds
+# keep a worker's memory flat (a few MB) while the common ones are met again within the next batches.
+_MEMO_LIMIT = 20_000
+_MAPS_LIMIT = 2_000
 
 
 def record_line(decision: Decision) -> bytes:
@@ -122,7 +126,7 @@ class _Writer:
         # decide() shares one category per JPM value of a layout, so it is turned to JSON once
         found = self.jpms.get(id(jpm))
         if found is None or found[0] is not jpm:
-            if len(self.jpms) >= _MEMO_LIMIT:
+            if len(self.jpms) >= _MAPS_LIMIT:
                 self.jpms.clear()
             found = self.jpms[id(jpm)] = (jpm, _dumps(jpm.model_dump(mode="json"), option=_SORTED))
         return found[1]
@@ -142,7 +146,7 @@ class _Writer:
         found = self.notes.get(key)
         if found is None:
             found = _dumps({name: _note(n) for name, n in notes.items()}, option=_SORTED)
-            if len(self.notes) >= _MEMO_LIMIT:
+            if len(self.notes) >= _MAPS_LIMIT:
                 self.notes.clear()
                 self.kept_maps.clear()
             self.notes[key] = found
