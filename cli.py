@@ -103,9 +103,10 @@ def check_cmd(**options: Any) -> None:
     help="How far ahead to look for the date on which time alone makes the candidate eligible.",
 )
 def explain(**options: Any) -> None:
-    """Every requirement of a position for one candidate (status, has, needs, gap, basis), then what would
-    make the candidate eligible: the smallest change per unmet requirement, and the earliest date on which
-    time alone does it (decided day by day under the rules in force each day).
+    """Every requirement of a position for one candidate (a file, or BUNDLE:LINE of a JSON-lines bundle:
+    status, has, needs, gap, basis), then what would make the candidate eligible: the smallest change per
+    unmet requirement, and the earliest date on which time alone does it (decided day by day under the rules
+    in force each day).
     """
     run("explain", **options)
 

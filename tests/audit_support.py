@@ -32,3 +32,14 @@ def rows(url: str, query: str = "SELECT * FROM audit_decisions ORDER BY seq") ->
         found = [dict(r) for r in conn.execute(text(query)).mappings()]
     engine.dispose()
     return found
+
+
+def recorded_log(store_url: str, folder: Path, n: int = 4) -> str:
+    """A store holding the check of ``n`` fixture dossiers for administrator and for pengawas."""
+    from cli_runner import run
+
+    batch(folder, n)
+    for position in ("administrator", "pengawas"):
+        code, _o, err = run("check", str(folder), "--position", position, "--as-of", AS_OF, "--db", store_url)
+        assert code == 0, err
+    return store_url

@@ -10,17 +10,13 @@ import json
 from pathlib import Path
 
 import pytest
-from audit_support import AS_OF, batch, rows
+from audit_support import recorded_log, rows
 from cli_runner import run
 
 
 @pytest.fixture
 def log(store_url: str, tmp_path: Path) -> str:
-    folder = batch(tmp_path / "in", 3)
-    for position in ("administrator", "pengawas"):
-        code, _o, err = run("check", str(folder), "--position", position, "--as-of", AS_OF, "--db", store_url)
-        assert code == 0, err
-    return store_url
+    return recorded_log(store_url, tmp_path / "in", 3)
 
 
 def export(db: str, path: Path, *args: str) -> str:

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import orjson
 import pytest
-from audit_support import AS_OF, batch
+from audit_support import recorded_log
 from cli_runner import run
 
 from engine.audit.export import read_export
@@ -19,11 +19,7 @@ from engine.errors import InputError
 
 @pytest.fixture
 def log(store_url: str, tmp_path: Path) -> str:
-    folder = batch(tmp_path / "in", 4)
-    for position in ("administrator", "pengawas"):
-        code, _o, err = run("check", str(folder), "--position", position, "--as-of", AS_OF, "--db", store_url)
-        assert code == 0, err
-    return store_url
+    return recorded_log(store_url, tmp_path / "in", 4)
 
 
 def _entries(url: str) -> tuple[list[Entry], dict[str, str]]:

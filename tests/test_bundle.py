@@ -211,3 +211,21 @@ def test_a_facts_table_is_built_from_a_bundle_and_refused_when_a_line_changes(tm
     bundle.write_bytes(b"".join(lines))
     code, _out, err = run(*diff, "--candidates", str(bundle))
     assert code == 3 and "stale_facts" in err and f"changed 1 ({bundle}:3)" in err
+
+
+def test_explain_takes_one_line_of_a_bundle(tmp_path: Path) -> None:
+    files = sorted(POPULATION.glob("*.json"))[:3]
+    bundle = bundle_of(files, tmp_path / "b.jsonl")
+    explain = ("explain", "--position", "administrator", "--as-of", AS_OF, "--format", "json")
+    code, out, err = run(*explain, f"{bundle}:2")
+    assert code == 0, err
+    code, expected, err = run(*explain, str(files[1]))
+    assert code == 0, err
+    got, want = json.loads(out), json.loads(expected)
+    assert got["decision"]["candidate"]["file"] == f"{bundle}:2"
+    got["decision"]["candidate"]["file"] = want["decision"]["candidate"]["file"]
+    assert got == want
+    code, _out, err = run(*explain, str(bundle))  # three dossiers: which one is not guessed
+    assert code == ExitCode.USAGE and f"{bundle}:LINE" in err
+    code, _out, err = run(*explain, f"{bundle}:4")
+    assert code == ExitCode.INVALID_INPUT and "not_found" in err and "line 4" in err

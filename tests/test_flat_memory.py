@@ -14,7 +14,7 @@ from typing import Any
 
 import orjson
 import pytest
-from audit_support import AS_OF, batch
+from audit_support import recorded_log
 from cli_runner import run
 
 from engine.audit.store import Store
@@ -124,11 +124,7 @@ def test_seen_ids_hold_no_more_for_ten_times_the_ids() -> None:
 
 @pytest.fixture
 def log(store_url: str, tmp_path: Path) -> str:
-    folder = batch(tmp_path / "in", 4)
-    for position in ("administrator", "pengawas"):
-        code, _o, err = run("check", str(folder), "--position", position, "--as-of", AS_OF, "--db", store_url)
-        assert code == 0, err
-    return store_url
+    return recorded_log(store_url, tmp_path / "in", 4)
 
 
 def test_an_export_reusing_an_id_is_found_alike_spilled_or_not(log: str) -> None:

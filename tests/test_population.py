@@ -7,14 +7,12 @@ that they state what "realistic" means here without pinning the random draw."""
 from __future__ import annotations
 
 import datetime as dt
-import importlib.util
-import sys
 from collections import Counter
 from pathlib import Path
-from types import ModuleType
 from typing import Any
 
 import pytest
+from population_support import generator
 
 from engine.decide.pipeline import check
 from engine.facts.derive import derive
@@ -25,18 +23,6 @@ ROOT = Path(__file__).resolve().parent.parent
 POPULATION = ROOT / "fixtures" / "population"
 FILES = sorted((POPULATION / "candidates").glob("*.json"))
 REF = dt.date(2026, 12, 1)
-
-
-def generator() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("population_generate", POPULATION / "generate.py")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    writes, sys.dont_write_bytecode = sys.dont_write_bytecode, True  # no __pycache__ among the fixtures
-    try:
-        spec.loader.exec_module(module)
-    finally:
-        sys.dont_write_bytecode = writes
-    return module
 
 
 @pytest.fixture(scope="module")

@@ -10,18 +10,16 @@ which a part looked up by equal value alone would show wrongly.
 from __future__ import annotations
 
 import datetime as dt
-import importlib.util
-import sys
 from decimal import Decimal
 from functools import cache
 from pathlib import Path
-from types import ModuleType
 from typing import Any
 
 import orjson
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from population_support import generator
 
 from engine.compiler.layout import LayoutCache
 from engine.decide.decision import CandidateRef, Decision, JpmCategory, decide, jpm_category, trusted
@@ -76,19 +74,6 @@ def test_every_fixture_under_every_position_gives_the_models_line() -> None:
                 verdicts.add(decision.verdict)
     # the hand-written fixtures under all positions: groups, waivers and every verdict among them
     assert checked >= 15 * len(candidates) and groups and verdicts == {"eligible", "needs_review", "not_eligible"}
-
-
-@cache
-def generator() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("population_generate", ROOT / "fixtures/population/generate.py")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    writes, sys.dont_write_bytecode = sys.dont_write_bytecode, True  # no __pycache__ among the fixtures
-    try:
-        spec.loader.exec_module(module)
-    finally:
-        sys.dont_write_bytecode = writes
-    return module
 
 
 @settings(max_examples=6, deadline=None)

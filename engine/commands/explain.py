@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 from pathlib import Path
 
 import click
 
+from engine.decide.inputs import bundle_entry, bundle_line, candidate_names, is_bundle
 from engine.decide.pipeline import check
-from engine.errors import ExitCode, InputError
-from engine.load.intake import load_candidates
+from engine.errors import ExitCode, InputError, Problem, ProblemCode
+from engine.load.intake import LoadedCandidate, load_candidates
 from engine.load.library import load_library
 from engine.present.render import emit
 from engine.present.views import explain_output
@@ -27,11 +29,11 @@ def run(
     horizon: int,
 ) -> ExitCode:
     library = load_library(rules_dir)
-    candidates, problems = load_candidates([path])
+    candidates, problems = _candidate(path)
     if problems:
         raise InputError(problems)
     if len(candidates) != 1:
-        raise click.UsageError("explain takes exactly one candidate file")
+        raise click.UsageError("explain takes exactly one candidate: a file, or one line of a bundle as BUNDLE:LINE")
     run = check(library, position_id, candidates, as_of, ruleset_id)
     if run.problems:
         raise InputError(run.problems)
@@ -39,3 +41,21 @@ def run(
     whatif = what_if(decision, candidates[0].candidate, library, ruleset_id, horizon)
     emit(explain_output(decision, whatif, lang), fmt, lang)
     return ExitCode.OK
+
+
+def _candidate(path: Path) -> tuple[list[LoadedCandidate], list[Problem]]:
+    """The candidate of a file, or of line N of a JSON-lines bundle named ``BUNDLE:N`` (a bundle of one dossier
+    may be named alone)."""
+    entry = bundle_entry(str(path))
+    if entry is None and is_bundle(path):
+        names = list(itertools.islice(candidate_names([path]), 2))
+        if len(names) != 1:
+            raise click.UsageError(f"{path} is a bundle of several dossiers: name one as {path}:LINE")
+        entry = bundle_entry(names[0])
+    if entry is None:
+        return load_candidates([path])
+    found = bundle_line(*entry)
+    if found is None:
+        message = f"line {entry[1]} holds no dossier"
+        return [], [Problem(code=ProblemCode.NOT_FOUND, file=entry[0], line=entry[1], message=message)]
+    return ([], found) if isinstance(found, list) else ([found], [])

@@ -206,3 +206,21 @@ def _lines(bundle: Path) -> Iterator[tuple[int, bytes]]:
 
 def _line_digest(line: bytes) -> str:
     return hashlib.sha256(line.rstrip(b"\r\n")).hexdigest()
+
+
+def bundle_entry(name: str) -> tuple[str, int] | None:
+    """``BUNDLE:LINE`` (a bundle that exists, a line number from 1) as its parts; None for any other name."""
+    bundle, _colon, number = name.rpartition(":")
+    if not (number.isdecimal() and number.isascii() and int(number) > 0 and is_bundle(bundle)):
+        return None
+    return bundle, int(number)
+
+
+def bundle_line(bundle: str, number: int) -> LoadedCandidate | list[Problem] | None:
+    """The candidate on line ``number`` of a bundle (or its problems); None when the line is blank or past the end."""
+    for found, line in _lines(Path(bundle)):
+        if found == number:
+            return bundle_candidate(bundle, number, line)
+        if found > number:
+            break
+    return None

@@ -90,6 +90,14 @@ def span_months(periods: list[tuple[dt.date, dt.date]]) -> int:
     One continuous period counts calendar months exactly, so its anniversary is the boundary. Across
     separate periods the left-over days of each are added and carried at 30 days per month.
     """
+    merged = _merged(periods)
+    if len(merged) == 1:
+        return completed_months(merged[0][0], merged[0][1])
+    return _carried(merged)
+
+
+def _merged(periods: list[tuple[dt.date, dt.date]]) -> list[list[dt.date]]:
+    """The periods in order, overlapping or touching ones joined, empty ones left out."""
     merged: list[list[dt.date]] = []
     for start, end in sorted(periods):
         if end <= start:
@@ -98,10 +106,12 @@ def span_months(periods: list[tuple[dt.date, dt.date]]) -> int:
             merged[-1][1] = max(merged[-1][1], end)
         else:
             merged.append([start, end])
-    if len(merged) == 1:
-        return completed_months(merged[0][0], merged[0][1])
-    months = 0
-    days = 0
+    return merged
+
+
+def _carried(merged: list[list[dt.date]]) -> int:
+    """Completed months of separate periods, their left-over days added and carried at 30 days per month."""
+    months = days = 0
     for start, end in merged:
         whole = completed_months(start, end)
         months += whole
@@ -116,23 +126,11 @@ def service_months(periods: list[tuple[dt.date, dt.date]], end: dt.date) -> tupl
         if last <= start:
             return 0, None
         return completed_months(start, last), (start if last == end else None)
-    merged: list[list[dt.date]] = []
-    for start, last in sorted(periods):
-        if last <= start:
-            continue
-        if merged and start <= merged[-1][1]:
-            merged[-1][1] = max(merged[-1][1], last)
-        else:
-            merged.append([start, last])
+    merged = _merged(periods)
     if len(merged) == 1:
         start, last = merged[0]
         return completed_months(start, last), (start if last == end else None)
-    months = days = 0
-    for start, last in merged:
-        whole = completed_months(start, last)
-        months += whole
-        days += (last - add_months(start, whole)).days
-    return months + days // DAYS_PER_MONTH_CARRY, None
+    return _carried(merged), None
 
 
 def duration_text(months: int, lang: str = "en") -> str:
