@@ -6,6 +6,7 @@ import shutil
 from pathlib import Path
 from typing import Any
 
+from hypothesis import strategies as st
 from sqlalchemy import create_engine, text
 from sqlalchemy.pool import NullPool
 
@@ -43,3 +44,15 @@ def recorded_log(store_url: str, folder: Path, n: int = 4) -> str:
         code, _o, err = run("check", str(folder), "--position", position, "--as-of", AS_OF, "--db", store_url)
         assert code == 0, err
     return store_url
+
+
+# JSON values a record may hold: integers within the range RFC 8785 writes exactly, finite floats, short texts.
+json_values = st.recursive(
+    st.none()
+    | st.booleans()
+    | st.integers(min_value=-(2**53) + 1, max_value=2**53 - 1)
+    | st.floats(allow_nan=False, allow_infinity=False)
+    | st.text(max_size=12),
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=6), inner, max_size=4),
+    max_leaves=25,
+)

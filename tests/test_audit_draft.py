@@ -11,6 +11,7 @@ from typing import Any
 import orjson
 import pytest
 import rfc8785
+from audit_support import json_values
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -25,20 +26,11 @@ from engine.load.library import load_library
 ROOT = Path(__file__).parent.parent
 AS_OF = dt.date(2026, 12, 1)
 
-_json = st.recursive(
-    st.none()
-    | st.booleans()
-    | st.integers(min_value=-(2**53) + 1, max_value=2**53 - 1)
-    | st.floats(allow_nan=False, allow_infinity=False)
-    | st.text(max_size=12),
-    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=6), inner, max_size=4),
-    max_leaves=25,
-)
 _names = st.from_regex(r"[a-z_][a-z0-9_]{0,8}", fullmatch=True)
 
 
 @settings(max_examples=400, deadline=None)
-@given(st.dictionaries(_names, _json, max_size=6))
+@given(st.dictionaries(_names, json_values, max_size=6))
 def test_members_compose_to_the_canonical_object(value: dict[str, Any]) -> None:
     members = canonical_members(value)
     assert all(members[key] == rfc8785.dumps(item) for key, item in value.items())

@@ -7,13 +7,12 @@ import os
 import shutil
 import sqlite3
 import subprocess
-import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
-from cli_runner import run
+from cli_runner import run, run_child
 
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = ROOT / "fixtures" / "candidates"
@@ -42,16 +41,7 @@ def _obey_file_modes() -> None:
 def _bound_by_modes(args: tuple[str, ...]) -> tuple[int, str, str]:
     """`layak ARGS` in a child process that file modes bind, even as root."""
     try:
-        result = subprocess.run(
-            [sys.executable, "-c", "from cli import cli; cli()", *args],
-            cwd=ROOT,
-            capture_output=True,
-            text=True,
-            check=False,
-            preexec_fn=_obey_file_modes,  # noqa: PLW1509  (no threads in this test process start children meanwhile)
-            env={**os.environ, "PYTHONDONTWRITEBYTECODE": "1"},
-            timeout=600,
-        )
+        result = run_child(args, _obey_file_modes)
     except subprocess.SubprocessError as error:  # a container that keeps root from dropping capabilities
         pytest.skip(f"cannot make root obey file modes here: {error}")
     return result.returncode, result.stdout, result.stderr

@@ -9,14 +9,13 @@ import resource
 import signal
 import sqlite3
 import subprocess
-import sys
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
-from cli_runner import run
+from cli_runner import run, run_child
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.pool import NullPool
@@ -94,16 +93,7 @@ def _layak_process(args: list[str], *, file_size: int | None = None, obey_modes:
         if obey_modes and os.geteuid() == 0:
             _obey_file_modes()
 
-    result = subprocess.run(
-        [sys.executable, "-c", "from cli import cli; cli()", *args],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        check=False,
-        preexec_fn=limits,  # noqa: PLW1509  (no threads in this test process start children meanwhile)
-        env={**os.environ, "PYTHONDONTWRITEBYTECODE": "1"},
-        timeout=600,
-    )
+    result = run_child(args, limits)
     return result.returncode, result.stderr
 
 
