@@ -12,7 +12,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from engine.compiler.layout import Layout, Outcome, RulesetRef, Status
 from engine.errors import Problem
-from engine.facts.derive import Facts, Note, note
+from engine.facts.derive import Facts, Note, Selection, note, selection
 from engine.facts.scales import GOLONGAN
 from engine.load.candidate import Candidate
 from engine.load.rulefile import PositionClass
@@ -301,6 +301,27 @@ def rank_key(decision: Decision) -> tuple[Any, ...]:
         decision.candidate.name,
         decision.candidate.nip,
     )
+
+
+# Read by rank_key and by a shortlist row (views.check_row) besides the plan's facts.
+RANKING_FACTS = ("jpm", "golongan", "months_in_rank")
+
+
+def facts_read(layout: Layout) -> frozenset[str]:
+    """Every fact that encode_row, decide(), rank_key and a shortlist row read under ``layout``: the plan's
+    checks (acting ones too), each requirement's own fact (its observed value, missing or invalid note), the JPM
+    category's and the ranking's. A record line reads all facts, so it needs the full derivation."""
+    acting = (entry[4] for entry in layout.by_check.values())
+    return frozenset(name for name in (*layout.plan.facts, *layout.node_facts, *acting, *RANKING_FACTS) if name)
+
+
+def derivation_for(layout: Layout) -> Selection | None:
+    """``selection(facts_read(layout))``, made once per layout."""
+    compiled = layout.compiled
+    if "selection" not in compiled:
+        compiled["selection"] = selection(facts_read(layout))
+    found: Selection | None = compiled["selection"]
+    return found
 
 
 def ranked(decisions: Sequence[Decision]) -> list[Decision]:

@@ -21,7 +21,7 @@ from engine.audit.snapshot import snapshot_members
 from engine.compiler.layout import Layout, LayoutCache
 from engine.compiler.plan import encode_row
 from engine.decide import inputs, pipeline
-from engine.decide.decision import Decision, decide, rank_key, waiver_problems
+from engine.decide.decision import Decision, decide, derivation_for, rank_key, waiver_problems
 from engine.decide.inputs import Batch
 from engine.decide.inputs import candidate_files as candidate_files  # where it was first
 from engine.decide.pipeline import Backend, select_position
@@ -144,6 +144,8 @@ def _decide_all(setup: Setup, files: Batch) -> tuple[list[Decided], list[Problem
     engine = engine_for(setup)
     problems: list[Problem] = []
     accepted = []
+    # A record line (and the audit record) holds every fact; a shortlist row only those the plan and ranking read.
+    only = None if setup.want == "lines" or setup.record else derivation_for(engine.layout)
     for pos, loaded in enumerate(inputs.loaded(files)):
         if isinstance(loaded, list):
             problems.extend(loaded)
@@ -152,7 +154,7 @@ def _decide_all(setup: Setup, files: Batch) -> tuple[list[Decided], list[Problem
         if found:
             problems.extend(found)
             continue
-        accepted.append((pos, loaded, derive(loaded.candidate, setup.as_of)))
+        accepted.append((pos, loaded, derive(loaded.candidate, setup.as_of, only)))
     plan = engine.layout.plan
     passed = engine.evaluate([encode_row(plan, facts) for _p, _l, facts in accepted])
     decided = [

@@ -41,9 +41,9 @@ def _recent_years(this_year: int) -> dict[str, int]:
     return {str(this_year - n): n - 1 for n, _name in _RATING_FACTS}
 
 
-def ratings(c: Candidate, d: Draft) -> None:
-    """rating_min_last_<n>y: the lowest rating of the last n calendar years, missing from the first year without
-    one on (with the reasons the file gives)."""
+def ratings(c: Candidate, d: Draft, years_asked: int = max(RATING_YEARS)) -> None:
+    """rating_min_last_<n>y for n up to ``years_asked``: the lowest rating of the last n calendar years, missing
+    from the first year without one on (with the reasons the file gives)."""
     this_year = d.as_of.year
     years = _recent_years(this_year)
     by_year: list[list[Performance]] = [[] for _ in years]
@@ -54,6 +54,8 @@ def ratings(c: Candidate, d: Draft) -> None:
     worst: str | None = None  # the word as rated, so a legacy CUKUP is shown as CUKUP
     gap: Note | None = None
     for (n, name), entries in zip(_RATING_FACTS, by_year, strict=True):
+        if n > years_asked:
+            break
         if gap is not None:  # a year without a rating: every longer look-back is missing for it too
             d.missing[name] = gap
             continue

@@ -9,6 +9,7 @@ from engine.facts.calendar import service_months, without_leave
 from engine.facts.families import POST_KEYS
 from engine.facts.model import Draft, dated, note
 from engine.facts.scales import PENYETARAAN, POSTS
+from engine.facts.selection import EVERYTHING, Selection
 from engine.load.candidate import Candidate, Position
 
 Periods = list[tuple[dt.date, dt.date]]
@@ -17,7 +18,6 @@ _SKILL_TRACK = ("pemula", "terampil", "mahir", "penyelia")
 _KEYS = {kind: kind.lower() for kind in POSTS.values}
 _POST_NAMES = {key: (f"months_in_post.{key}", f"months_in_post_incl_acting.{key}") for key in POST_KEYS}
 _POST_ORDER = {key: number for number, key in enumerate(POST_KEYS)}
-_NEVER_HELD = {name: 0 for names in _POST_NAMES.values() for name in names}
 # The JF jenjang each post converted by penyetaraan became, and the name of the fact summing both.
 _CONVERTED_TO = {jenjang: post for post, jenjang in PENYETARAAN.items()}
 _PENYETARAAN = tuple((post, f"months_in_post_with_penyetaraan.{post.lower()}") for post in PENYETARAAN)
@@ -36,19 +36,22 @@ def service(d: Draft, name: str, periods: Periods) -> None:
         d.anchors[name] = anchor
 
 
-def rank_and_service(c: Candidate, d: Draft) -> None:
+def rank_and_service(c: Candidate, d: Draft, rank: bool = True, months_of_service: bool = True) -> None:
     """golongan, months_in_rank (the latest rank by TMT; of two on one day the later listed) and
-    months_of_service."""
+    months_of_service (each part only when asked for)."""
     as_of = d.as_of
-    latest = None
-    for rank in c.pangkat:
-        if rank.tmt <= as_of and (latest is None or rank.tmt >= latest.tmt):
-            latest = rank
-    if latest is not None:
-        d.values["golongan"] = latest.golongan
-        service(d, "months_in_rank", [(latest.tmt, as_of)])
-    else:
-        d.missing["golongan"] = d.missing["months_in_rank"] = dated("no_rank", as_of)
+    if rank:
+        latest = None
+        for entry in c.pangkat:
+            if entry.tmt <= as_of and (latest is None or entry.tmt >= latest.tmt):
+                latest = entry
+        if latest is not None:
+            d.values["golongan"] = latest.golongan
+            service(d, "months_in_rank", [(latest.tmt, as_of)])
+        else:
+            d.missing["golongan"] = d.missing["months_in_rank"] = dated("no_rank", as_of)
+    if not months_of_service:
+        return
     if c.tmt_cpns <= as_of:
         service(d, "months_of_service", [(c.tmt_cpns, as_of)])
     else:
@@ -60,10 +63,11 @@ def _post_key(position: Position) -> str:
     return _KEYS.get(kind) or kind.lower()
 
 
-def positions(c: Candidate, d: Draft) -> dict[str, Periods]:
+def positions(c: Candidate, d: Draft, only: Selection = EVERYTHING) -> dict[str, Periods]:
     """The months of each post (definitive, and with acting appointments), of the skill track, and the current
-    post (the definitive one open on the date, the latest started). Returns the periods that count for each
-    penyetaraan fact, which come later in the vocabulary."""
+    post (the definitive one open on the date, the latest started); of the posts and the skill track only those
+    ``only`` asks for. Returns the periods that count for each penyetaraan fact, which come later in the
+    vocabulary."""
     as_of, values = d.as_of, d.values
     own: dict[str, Periods] = {}
     acting: dict[str, Periods] = {}
@@ -88,8 +92,9 @@ def positions(c: Candidate, d: Draft) -> dict[str, Periods]:
                 converted[_CONVERTED_TO[p.jf_jenjang]].append(span)
         else:
             acting.setdefault(key, []).append(span)
-    values.update(_NEVER_HELD)  # every post at 0 in vocabulary order; the posts held overwrite theirs in place
-    held_keys = [key for key in (own.keys() | acting.keys() if acting else own) if key in _POST_ORDER]
+    values.update(only.never_held)  # every post at 0 in vocabulary order; the posts held overwrite theirs in place
+    keys = only.posts
+    held_keys = [key for key in (own.keys() | acting.keys() if acting else own) if key in keys]
     for key in sorted(held_keys, key=_POST_ORDER.__getitem__) if len(held_keys) > 1 else held_keys:
         name, acting_name = _POST_NAMES[key]
         held = own.get(key)
@@ -102,7 +107,8 @@ def positions(c: Candidate, d: Draft) -> dict[str, Periods]:
             continue
         service(d, name, held or [])
         service(d, acting_name, (held or []) + plt)
-    service(d, "months_in_jf_keterampilan", [span for key in _SKILL_TRACK for span in own.get(key, ())])
+    if "skill_track" in only.steps:
+        service(d, "months_in_jf_keterampilan", [span for key in _SKILL_TRACK for span in own.get(key, ())])
     if current is not None:
         values["current_post"] = _post_key(current).upper()
     else:
