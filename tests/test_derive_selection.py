@@ -5,6 +5,7 @@ for alone, over the fixture dossiers, generated ones and random dates."""
 from __future__ import annotations
 
 import datetime as dt
+import shutil
 import sys
 from collections.abc import Iterable
 from pathlib import Path
@@ -18,9 +19,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "bench"))
 
 from derive_reference import file_dossiers  # noqa: E402
 from population_support import generator  # noqa: E402
+from rules_support import RULES, raise_experience  # noqa: E402
 
 from engine.compiler.layout import Layout, LayoutCache  # noqa: E402
-from engine.decide import stream  # noqa: E402
+from engine.decide import pipeline, stream  # noqa: E402
 from engine.decide.decision import derivation_for, facts_read  # noqa: E402
 from engine.errors import InputError  # noqa: E402
 from engine.facts.derive import Facts, derive  # noqa: E402
@@ -28,8 +30,10 @@ from engine.facts.families import FAMILIES, members  # noqa: E402
 from engine.facts.selection import EVERYTHING, selection  # noqa: E402
 from engine.facts.vocabulary import VOCABULARY  # noqa: E402
 from engine.load.candidate import Candidate  # noqa: E402
+from engine.load.intake import load_candidates  # noqa: E402
 from engine.load.library import content_hash, load_library  # noqa: E402
 from engine.load.rulefile import Ruleset  # noqa: E402
+from engine.tools.diff import DiffReport, diff_batches  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 FILES = dict(file_dossiers(ROOT))
@@ -147,3 +151,22 @@ def test_shortlist_rows_are_those_of_the_full_derivation(position: str, monkeypa
         (d.nip, d.verdict, d.key, d.row) for d in full.decided
     ]
     assert len(full.decided) >= 10
+
+
+def test_a_diff_is_that_of_the_full_derivation(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    proposed = tmp_path / "proposed"
+    shutil.copytree(RULES, proposed, ignore=shutil.ignore_patterns("__pycache__", "*.py"))
+    managerial = proposed / "national" / "managerial.yaml"
+    managerial.write_text(raise_experience(managerial.read_text()))
+    base, changed = load_library(RULES), load_library(proposed)
+    loaded, _problems = load_candidates([ROOT / "fixtures" / "candidates"])
+    as_of = DATES[-1]
+
+    def report() -> DiffReport:
+        return diff_batches(base, changed, ["administrator", "pengawas"], [loaded[:20], loaded[20:]], as_of)
+
+    selected = report()
+    monkeypatch.setattr(pipeline, "derivation_for", lambda layout: None)
+    full = report()
+    assert selected == full
+    assert selected.flips  # the change flips someone, so the flips' observed values are compared too

@@ -10,7 +10,7 @@ from typing import Any, Literal
 
 from engine.compiler.layout import Layout, LayoutCache
 from engine.compiler.plan import Plan, encode_row
-from engine.decide.decision import Decision, decide, ranked, waiver_problems
+from engine.decide.decision import Decision, decide, derivation_for, ranked, waiver_problems
 from engine.errors import InputError, Problem
 from engine.evaluate import reference
 from engine.facts.derive import Facts, derive
@@ -90,15 +90,19 @@ def check_with(
     as_of: dt.date,
     backend: Backend = "durable",
     layouts: LayoutCache | None = None,
+    selected: bool = False,
 ) -> CheckRun:
     """Decide candidates under a given resolved ruleset (today's files, or one stored in the audit log).
 
     ``layouts`` keeps compiled layouts across calls (a replay re-deciding many batches under one ruleset).
+    ``selected``: derive only the facts decide() and the ranking read (``decision.facts_read``), for a caller
+    that neither shows nor records the decisions' facts.
     """
     digest = content_hash(ruleset)
     position = select_position(ruleset, position_id)
     layout = (layouts if layouts is not None else LayoutCache()).get(ruleset, digest, position)
     plan = layout.plan
+    only = derivation_for(layout) if selected else None
     problems: list[Problem] = []
     accepted: list[tuple[LoadedCandidate, Facts]] = []
     for loaded in candidates:
@@ -106,7 +110,7 @@ def check_with(
         if found:
             problems.extend(found)
             continue
-        accepted.append((loaded, derive(loaded.candidate, as_of)))
+        accepted.append((loaded, derive(loaded.candidate, as_of, only)))
     passed = run_engine(plan, [encode_row(plan, facts) for _l, facts in accepted], backend)
     decisions = [
         decide(layout, loaded.candidate, facts, ok, loaded.file)

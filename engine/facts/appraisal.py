@@ -46,27 +46,34 @@ def ratings(c: Candidate, d: Draft, years_asked: int = max(RATING_YEARS)) -> Non
     from the first year without one on (with the reasons the file gives)."""
     this_year = d.as_of.year
     years = _recent_years(this_year)
-    by_year: list[list[Performance]] = [[] for _ in years]
+    rank = _PREDIKAT_RANK
+    # Per year the lowest word, the first listed of equal rank (the word as rated, so a legacy CUKUP is shown as
+    # CUKUP); taken over the years in order, the first year's of equal rank.
+    lowest: list[str | None] = [None] * len(years)
     for entry in c.performance:
         index = years.get(entry.period[:4])
-        if index is not None:
-            by_year[index].append(entry)
-    worst: str | None = None  # the word as rated, so a legacy CUKUP is shown as CUKUP
+        if index is None or index >= years_asked:
+            continue
+        word = entry.predikat or predikat(entry)
+        if word:
+            found = lowest[index]
+            if found is None or rank[word] < rank[found]:
+                lowest[index] = word
+    worst: str | None = None
     gap: Note | None = None
-    for (n, name), entries in zip(_RATING_FACTS, by_year, strict=True):
+    for (n, name), word in zip(_RATING_FACTS, lowest, strict=True):
         if n > years_asked:
             break
         if gap is not None:  # a year without a rating: every longer look-back is missing for it too
             d.missing[name] = gap
             continue
-        words = [w for w in map(predikat, entries) if w]
-        if not words:
+        if word is None:
+            entries = [e for e in c.performance if years.get(e.period[:4]) == n - 1]
             reasons = sorted({e.missing_reason for e in entries if e.missing_reason})
             d.missing[name] = gap = note("no_rating", year=this_year - n, reason=", ".join(reasons) or "-")
             continue
-        for word in words:
-            if worst is None or _PREDIKAT_RANK[word] < _PREDIKAT_RANK[worst]:
-                worst = word
+        if worst is None or rank[word] < rank[worst]:
+            worst = word
         d.values[name] = worst
 
 

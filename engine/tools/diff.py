@@ -221,7 +221,8 @@ def diff_batches(
     layouts = LayoutCache()
     for batch in batches:
         for p in positions:
-            tallies[p].add([check_with(r, p, batch, as_of, backend, layouts) for r in rulesets[p]])
+            # a diff shows statuses and the values requirements observed, never the whole facts
+            tallies[p].add([check_with(r, p, batch, as_of, backend, layouts, selected=True) for r in rulesets[p]])
     report = DiffReport(as_of=as_of, summaries=[], flips=[])
     for tally in tallies.values():
         if tally.base is None:  # no batch at all: nothing was decided
