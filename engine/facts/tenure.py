@@ -58,11 +58,6 @@ def rank_and_service(c: Candidate, d: Draft, rank: bool = True, months_of_servic
         d.missing["months_of_service"] = note("cpns_after_date", tmt=c.tmt_cpns, date=as_of)
 
 
-def _post_key(position: Position) -> str:
-    kind = position.jf_jenjang or position.jenis
-    return _KEYS.get(kind) or kind.lower()
-
-
 def positions(c: Candidate, d: Draft, only: Selection = EVERYTHING) -> dict[str, Periods]:
     """The months of each post (definitive, and with acting appointments), of the skill track, and the current
     post (the definitive one open on the date, the latest started); of the posts and the skill track only those
@@ -73,6 +68,7 @@ def positions(c: Candidate, d: Draft, only: Selection = EVERYTHING) -> dict[str,
     acting: dict[str, Periods] = {}
     converted: dict[str, Periods] = {post: [] for post in PENYETARAAN}
     current: Position | None = None
+    current_key = ""
     for p in c.positions:
         start = p.tmt_start
         if start > as_of:
@@ -80,11 +76,12 @@ def positions(c: Candidate, d: Draft, only: Selection = EVERYTHING) -> dict[str,
         end = p.tmt_end
         is_open = end is None or end > as_of
         span = (start, as_of if end is None or is_open else end)
-        key = _post_key(p)
+        kind = p.jf_jenjang or p.jenis
+        key = _KEYS.get(kind) or kind.lower()
         if p.appointment == "DEFINITIF":
             own.setdefault(key, []).append(span)
             if is_open and (current is None or start >= current.tmt_start):
-                current = p
+                current, current_key = p, key
             # a post converted by penyetaraan, or the JF jenjang it became (only a JF has a jenjang)
             if p.jenis in converted:
                 converted[p.jenis].append(span)
@@ -107,10 +104,14 @@ def positions(c: Candidate, d: Draft, only: Selection = EVERYTHING) -> dict[str,
             continue
         service(d, name, held or [])
         service(d, acting_name, (held or []) + plt)
-    if "skill_track" in only.steps:
+    if "skill_track" not in only.steps:
+        pass
+    elif own.keys().isdisjoint(_SKILL_TRACK):  # never on the skill track: as service() counts no period
+        values["months_in_jf_keterampilan"] = 0
+    else:
         service(d, "months_in_jf_keterampilan", [span for key in _SKILL_TRACK for span in own.get(key, ())])
     if current is not None:
-        values["current_post"] = _post_key(current).upper()
+        values["current_post"] = current_key.upper()
     else:
         d.missing["current_post"] = dated("no_current_post", as_of)
     return converted
