@@ -111,17 +111,25 @@ def assessment(c: Candidate, d: Draft) -> None:
     values["assessment_months_started"] = started
     values["assessment_accredited"] = latest.provider_accredited
     precise = _PRECISE_ENOUGH
+    # The JPM from the levels when the file gives none: their sum over the standards' sum, summed in this loop.
+    summed = latest.jpm_percent is None
+    total, standard, standards = Decimal(0), 0, True
     for score in latest.scores:
+        attained = score.attained
         name = _COMPETENCY_FACTS.get(score.code) or f"competency.{score.code}"
-        if precise.get(score.attained):  # seen before and fine: the common case, without the call
-            values[name] = score.attained
+        if precise.get(attained):  # seen before and fine: the common case, without the call
+            values[name] = attained
         else:
-            decimal_fact(d, name, score.attained)
+            decimal_fact(d, name, attained)
+        if summed:
+            total += attained
+            if score.standard:
+                standard += int(score.standard)
+            else:
+                standards = False
     if latest.jpm_percent is not None:
         decimal_fact(d, "jpm", latest.jpm_percent)
-    elif latest.scores and all(s.standard for s in latest.scores):
-        total = sum((s.attained for s in latest.scores), Decimal(0))
-        standard = sum(int(s.standard or 0) for s in latest.scores)
+    elif latest.scores and standards:
         values["jpm"] = (total / standard * 100).quantize(_PLACES, rounding=ROUND_HALF_UP)
     else:
         d.missing["jpm"] = note("no_jpm", assessment=latest.assessment_id)
