@@ -45,7 +45,7 @@ def derive(candidate: Candidate, as_of: dt.date, only: Selection | None = None) 
             values["age_years"] = completed_months(c.birth_date, as_of) // 12
     if "rank" in s or "service" in s:
         rank_and_service(c, d, "rank" in s, "service" in s)
-    values["employee_status"] = c.employee_status
+    values["employee_status"] = c.employee_status  # two stores (and as_of_day/month below): always made
     values["criminal_record"] = c.hukuman_pidana
     if "education" in s:
         _education(c, d)
