@@ -113,8 +113,6 @@ def _selection(names: frozenset[str]) -> Selection | None:
     return Selection(frozenset(steps), keys, years, never_held)
 
 
-
-
 def _technical(name: str) -> tuple[str, str] | None:
     # competency.<code> of an open-ended technical competency (T_...) that split_name's pattern may not list
     return ("competency", name.removeprefix("competency.")) if name.startswith("competency.") else None
