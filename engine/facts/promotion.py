@@ -122,13 +122,15 @@ def rank_promotion_facts(candidate: Candidate, d: Draft) -> None:
 
 
 def _current_structural(candidate: Candidate, as_of: dt.date) -> Position | None:
-    """The definitive structural post open on ``as_of`` (the latest started, as the current post is chosen)."""
-    open_posts = [
-        p
-        for p in candidate.positions
-        if p.jenis in STRUCTURAL_POSTS
-        and p.appointment == "DEFINITIF"
-        and p.tmt_start <= as_of
-        and (p.tmt_end is None or p.tmt_end > as_of)
-    ]
-    return max(open_posts, key=lambda p: p.tmt_start, default=None)
+    """The definitive structural post open on ``as_of`` (the latest started; of two on one day the first listed)."""
+    found = None
+    for p in candidate.positions:
+        if (
+            p.jenis in STRUCTURAL_POSTS
+            and p.appointment == "DEFINITIF"
+            and p.tmt_start <= as_of
+            and (p.tmt_end is None or p.tmt_end > as_of)
+            and (found is None or p.tmt_start > found.tmt_start)
+        ):
+            found = p
+    return found

@@ -30,6 +30,15 @@ def service(d: Draft, name: str, periods: Periods) -> None:
         return
     if d.leaves:
         periods = [without_leave(start, end, d.leaves) for start, end in periods]
+    elif len(periods) == 1:  # most facts: service_months of one period (its completed months), without the calls
+        start, last = periods[0]
+        if last <= start:
+            d.values[name] = 0
+            return
+        d.values[name] = (last.year - start.year) * 12 + last.month - start.month - (last.day < start.day)
+        if last == d.as_of:
+            d.anchors[name] = start
+        return
     months, anchor = service_months(periods, d.as_of)
     d.values[name] = months
     if anchor is not None:
