@@ -144,8 +144,9 @@ def _decide_all(setup: Setup, files: Batch) -> tuple[list[Decided], list[Problem
     engine = engine_for(setup)
     problems: list[Problem] = []
     accepted = []
-    # A record line (and the audit record) holds every fact; a shortlist row only those the plan and ranking read.
-    only = None if setup.want == "lines" or setup.record else derivation_for(engine.layout)
+    # A shortlist row reads only the facts of the plan and the ranking; a record line, an audit record or any other
+    # output holds every fact, so only an unrecorded run of rows derives a selection.
+    only = derivation_for(engine.layout) if setup.want == "rows" and not setup.record else None
     for pos, loaded in enumerate(inputs.loaded(files)):
         if isinstance(loaded, list):
             problems.extend(loaded)
