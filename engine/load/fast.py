@@ -6,7 +6,7 @@ import contextlib
 import functools
 import typing
 from collections.abc import Callable, Iterator
-from decimal import Decimal
+from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal
 from typing import Any
 
 from pydantic import BaseModel
@@ -26,38 +26,58 @@ from engine.load.values import NUMBER_PLACES, date_before, decimal_before
 # path never accepts what the model refuses, and what it accepts equals the model's result
 # (tests/test_fast_validation.py checks both, on real and mutated dossiers).
 
+# A date is a string of the form, then a real calendar date. (The form is needed: pydantic-core's date alone, even
+# strict on JSON, reads a string of digits as a timestamp.)
 _DATE = cs.chain_schema(
     [cs.str_schema(strict=True, pattern=r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$"), cs.date_schema(strict=False)]
 )
-# Integers first: a strict float would also take an integer, and 5 must stay Decimal('5'), not Decimal('5.0').
 _PLACES = rf"^-?[0-9]+(\.[0-9]{{1,{NUMBER_PLACES}}})?$"
-_NUMBER = cs.union_schema(
-    [cs.int_schema(strict=True), cs.float_schema(strict=True, allow_inf_nan=False)], mode="left_to_right"
-)
 
 
 def _number(ge: Decimal | None, le: Decimal | None) -> cs.CoreSchema:
-    # The number's shortest text (``repr``, a C builtin: the text ``decimal_before`` reads), then only plain
-    # positional text with at most NUMBER_PLACES decimals: more places, or an exponent (a float under 0.0001 or
-    # past 10^16, both refused by the model), go to the full validator. pydantic-core's own decimal_places
-    # check costs more than the Python validator it would replace.
-    return cs.chain_schema(
+    """A number as ``decimal_before`` and the bounds read it: Decimal of the integer, or of the float's shortest
+    text (``repr``, a C builtin: the text ``decimal_before`` reads) when that is plain positional text with at
+    most NUMBER_PLACES decimals; more places, or an exponent (a float under 0.0001 or past 10^16, both refused by
+    the model), go to the full validator. pydantic-core's own decimal_places check costs more than the Python
+    validator it would replace.
+
+    The bounds are checked natively before the Decimal is made, on the integer (bounds rounded inwards) or on the
+    float (bounds as floats): the same answers, since distinct numbers of at most NUMBER_PLACES decimals under
+    10^6 are distinct floats, in the same order.
+    """
+    integer = cs.int_schema(
+        strict=True,
+        ge=None if ge is None else int(ge.to_integral_value(ROUND_CEILING)),
+        le=None if le is None else int(le.to_integral_value(ROUND_FLOOR)),
+    )
+    real = cs.float_schema(
+        strict=True,
+        allow_inf_nan=False,
+        ge=None if ge is None else float(ge),
+        le=None if le is None else float(le),
+    )
+    decimal = cs.no_info_plain_validator_function(Decimal)
+    # Integers first: a strict float would also take an integer, and 5 must stay Decimal('5'), not Decimal('5.0').
+    return cs.union_schema(
         [
-            _NUMBER,
-            cs.no_info_plain_validator_function(repr),
-            cs.str_schema(strict=True, pattern=_PLACES),
-            cs.decimal_schema(strict=False, allow_inf_nan=False, ge=ge, le=le),
-        ]
+            cs.chain_schema([integer, decimal]),
+            cs.chain_schema(
+                [real, cs.no_info_plain_validator_function(repr), cs.str_schema(strict=True, pattern=_PLACES), decimal]
+            ),
+        ],
+        mode="left_to_right",
     )
 
 
-def _bound(function: Any) -> tuple[str, Any] | None:
-    """('ge' | 'le', value) when ``function`` is pydantic's bound check of an annotated field, else None."""
+def _bound(function: Any) -> tuple[str, Decimal] | None:
+    """('ge' | 'le', value) when ``function`` is pydantic's bound check of an annotated field by an integer or a
+    Decimal, else None."""
     if isinstance(function, functools.partial) and not function.args and len(function.keywords) == 1:
         ((key, value),) = function.keywords.items()
         name = getattr(function.func, "__name__", "")
-        if (key, name) in (("ge", "greater_than_or_equal_validator"), ("le", "less_than_or_equal_validator")):
-            return key, value
+        exact = type(value) in (int, Decimal) and Decimal(value).is_finite()
+        if exact and (key, name) in (("ge", "greater_than_or_equal_validator"), ("le", "less_than_or_equal_validator")):
+            return key, Decimal(value)
     return None
 
 
@@ -72,7 +92,7 @@ def _is(node: dict[str, Any], kind: str, function: Callable[..., Any]) -> bool:
 
 def _decimal_stack(node: dict[str, Any]) -> cs.CoreSchema | None:
     """The native number schema for ``le(ge(_decimal(decimal)))`` (bounds in either order or absent), else None."""
-    bounds: dict[str, Any] = {}
+    bounds: dict[str, Decimal] = {}
     while node.get("type") == "function-after":
         found = _bound(_function(node))  # pydantic's Python check of a bound annotated after a BeforeValidator
         if found is None or found[0] in bounds:
@@ -156,22 +176,30 @@ def from_data(data: dict[str, Any]) -> Candidate | None:
 
 
 def _fields_set(model: BaseModel) -> int:
-    """How many fields the input set, on this model and every model inside it."""
-    count = len(model.__pydantic_fields_set__)
-    fields = model.__dict__
-    for name in _NESTED[type(model)]:
-        value = fields[name]
+    """How many fields the input set, on this model and every model inside it (only fields set can hold models:
+    an unset one holds None or an empty list)."""
+    fields = model.__pydantic_fields_set__
+    count = len(fields)
+    nested = _NESTED[type(model)]
+    if nested.isdisjoint(fields):
+        return count
+    values = model.__dict__
+    for name in nested.intersection(fields):
+        value = values[name]
         if type(value) is list:
-            for item in value:
-                count += _fields_set(item) if _NESTED[type(item)] else len(item.__pydantic_fields_set__)
+            if value:
+                inner = _NESTED[type(value[0])]  # the items of a list field are all of its one model
+                for item in value:
+                    own = item.__pydantic_fields_set__
+                    count += len(own) if inner.isdisjoint(own) else _fields_set(item)
         elif value is not None:
             count += _fields_set(value)
     return count
 
 
-def _nested(model: type[BaseModel], found: dict[type[BaseModel], tuple[str, ...]]) -> None:
+def _nested(model: type[BaseModel], found: dict[type[BaseModel], frozenset[str]]) -> None:
     """The fields of ``model`` holding models or lists of them, for it and every model inside it."""
-    found[model] = ()
+    found[model] = frozenset()
     names = []
     for name, info in model.model_fields.items():
         inner = _inner_models(info.annotation)
@@ -180,11 +208,13 @@ def _nested(model: type[BaseModel], found: dict[type[BaseModel], tuple[str, ...]
         # A default holding a model would count fields no key set, and could hide a repeated key.
         if not (info.is_required() or info.default is None or info.default_factory is list):
             raise TypeError(f"{model.__name__}.{name}: a field holding models defaults to None or an empty list")
+        if len(inner) != 1:  # _fields_set reads the model of a list's first item as that of them all
+            raise TypeError(f"{model.__name__}.{name}: a field holding models holds one model")
         names.append(name)
         for cls in inner:
             if cls not in found:
                 _nested(cls, found)
-    found[model] = tuple(names)
+    found[model] = frozenset(names)
 
 
 def _inner_models(annotation: Any) -> list[type[BaseModel]]:
@@ -194,5 +224,5 @@ def _inner_models(annotation: Any) -> list[type[BaseModel]]:
 
 
 # A model field missed here would only count fewer fields than the colons, sending the file to the other paths.
-_NESTED: dict[type[BaseModel], tuple[str, ...]] = {}
+_NESTED: dict[type[BaseModel], frozenset[str]] = {}
 _nested(Candidate, _NESTED)
