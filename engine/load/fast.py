@@ -10,7 +10,7 @@ from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal
 from typing import Any
 
 from pydantic import BaseModel
-from pydantic_core import SchemaValidator, ValidationError
+from pydantic_core import CoreConfig, SchemaValidator, ValidationError
 from pydantic_core import core_schema as cs
 
 from engine.load.candidate import Candidate
@@ -144,7 +144,9 @@ def fast_validator() -> SchemaValidator:
     """Candidate's schema with native dates and numbers, built once (only the check path needs it)."""
     schema = native(Candidate.__pydantic_core_schema__)
     with _unbuilt(_models(schema)):
-        return SchemaValidator(schema)
+        # Strings are made afresh rather than looked up in pydantic-core's process-wide string cache: the free
+        # texts of dossiers rarely repeat, and the look-up cost more than it saved (values equal either way).
+        return SchemaValidator(schema, CoreConfig(cache_strings="keys"))
 
 
 def from_json(raw: bytes) -> Candidate | None:
