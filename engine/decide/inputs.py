@@ -20,18 +20,50 @@ from engine.load.library import CASES_SUFFIX
 from engine.load.source import SUFFIXES, file_digest, max_file_bytes
 
 BUNDLE_SUFFIXES = (".jsonl", ".ndjson")
+_BLOCK = 1 << 20  # bytes a bundle is scanned by for line breaks: the parent never holds a line, however long
+_WHOLE = 16 << 20  # a batch's bytes up to this are read at once; a larger one (over-long lines) line by line
 
 
 @dataclass(frozen=True)
 class Lines:
-    """Consecutive lines of a bundle as read, the first of them line ``first``; blank lines are no candidate."""
+    """Consecutive lines of a bundle, bytes ``start`` to ``end`` of it, the first of them line ``first``; blank
+    lines are no candidate (``count`` is the others). Only the place is sent to a worker, which reads the bytes."""
 
     bundle: str
     first: int
-    data: bytes
+    start: int
+    end: int
+    count: int
 
     def __len__(self) -> int:
-        return sum(1 for line in self.data.split(b"\n") if line.strip())
+        return self.count
+
+    def lines(self) -> Iterator[bytes]:
+        """The lines without their breaks, as ``bundle_lines`` reads them: none longer than the size limit plus
+        one byte (the loader refuses that as too large); a range too large to hold is read line by line."""
+        limit = max_file_bytes()
+        with open(self.bundle, "rb") as source:
+            source.seek(self.start)
+            size = self.end - self.start
+            if size <= _WHOLE:
+                for line in source.read(size).split(b"\n"):
+                    yield line if len(line) <= limit else line[: limit + 1]
+                return
+            for line in bundle_lines(_Range(source, size)):  # type: ignore[arg-type]
+                yield line[:-1] if line.endswith(b"\n") else line
+
+
+class _Range:
+    """``size`` bytes of a file from where it stands, for ``bundle_lines``."""
+
+    def __init__(self, source: BinaryIO, size: int) -> None:
+        self.source = source
+        self.left = size
+
+    def readline(self, size: int) -> bytes:
+        line = self.source.readline(min(size, self.left)) if self.left > 0 else b""
+        self.left -= len(line)
+        return line
 
 
 Batch = list[str] | Lines
@@ -44,7 +76,7 @@ def is_bundle(path: Path | str) -> bool:
 def loaded(items: Batch) -> Iterator[LoadedCandidate | list[Problem]]:
     """Each candidate of a batch read and validated (or its problems), in order."""
     if isinstance(items, Lines):
-        for number, line in enumerate(items.data.split(b"\n"), items.first):
+        for number, line in enumerate(items.lines(), items.first):
             if line.strip():
                 yield bundle_candidate(items.bundle, number, line)
     else:
@@ -153,19 +185,37 @@ def bundle_lines(source: BinaryIO) -> Iterator[bytes]:
 
 
 def bundle_batches(bundle: str, size: int) -> Iterator[Lines]:
-    with open(bundle, "rb") as source:
-        chunk: list[bytes] = []
-        count = 0
+    """A bundle's lines in batches of ``size`` dossiers, found by scanning for line breaks (nothing parsed)."""
+    with open(bundle, "rb", buffering=0) as source:
+        start = end = count = 0
         first = 1
-        for number, line in enumerate(bundle_lines(source), 1):
-            chunk.append(line)
-            if line.strip():
+        for number, (end, blank) in enumerate(_line_ends(source), 1):
+            if not blank:
                 count += 1
                 if count >= size:
-                    yield Lines(bundle, first, b"".join(chunk))
-                    chunk, count, first = [], 0, number + 1
+                    yield Lines(bundle, first, start, end, count)
+                    start, first, count = end, number + 1, 0
         if count:
-            yield Lines(bundle, first, b"".join(chunk))
+            yield Lines(bundle, first, start, end, count)
+
+
+def _line_ends(source: BinaryIO) -> Iterator[tuple[int, bool]]:
+    """For each line: the offset just past it and whether it is blank (white space only, as ``bytes.strip``)."""
+    offset = 0
+    last = False  # whether the bytes end in a line without a break
+    blank = True  # so far, for a line going on past the block
+    while block := source.read(_BLOCK):
+        pos = 0
+        while (found := block.find(b"\n", pos)) >= 0:
+            # a dossier starts with "{": only a line that does not is stripped to tell
+            yield offset + found + 1, blank and (found == pos or (block[pos] != 123 and not block[pos:found].strip()))
+            blank = True
+            pos = found + 1
+        blank = blank and not block[pos:].strip()
+        offset += len(block)
+        last = pos < len(block)
+    if offset and last:
+        yield offset, blank
 
 
 def candidate_names(paths: list[Path]) -> Iterator[str]:

@@ -19,7 +19,7 @@ from typing import Any
 
 from engine.decide.inputs import Batch, Lines, batched, candidate_batches, candidate_names, is_bundle
 from engine.decide.nips import SeenNips
-from engine.decide.stream import BATCH, BatchResult, Decided, Setup, TopN, decide_batch, release
+from engine.decide.stream import BATCH, BatchResult, Setup, TopN, decide_batch, release
 from engine.errors import EngineFault, LayakError, Problem, ProblemCode
 from engine.load.source import read_document
 
@@ -129,58 +129,66 @@ def stream_check(
     only names them again by ordinal, for a NIP given twice."""
     batches = batched(files(), batch) if batches is None else batches
     out = Streamed(top=TopN(top) if top else None)
-    repeats: list[tuple[Decided, int]] = []
+    repeats: list[tuple[str, str, int]] = []  # (NIP, file, ordinal of the earlier candidate with it)
     offset = 0
     with SeenNips() as seen:
         for result in run_batches(setup, batches, jobs):
             kept = _first_of_each_nip(result, offset, seen, repeats)
             offset += result.size
             out.problems.extend(result.problems)
-            if record is not None and kept:
-                out.recorded.append(record([d.draft for d in kept]))
-            if write is not None:
-                lines = [d.line for d in kept]
-                if lines:
-                    write(b"\n".join(lines) + b"\n")
+            if record is not None and result.drafts and kept != []:
+                out.recorded.append(record(_pick(result.drafts, kept)))
+            if write is not None and result.lines and kept != []:
+                write(result.lines if kept is None else b"".join(_pick(result.lines.split(b"\n"), kept, b"\n")))
             if out.top is not None:
-                for d in kept:
-                    out.top.add(d.key, d.row)
-            out.counts.update(d.verdict for d in kept)
+                for key, row in _pick(result.ranked, kept):
+                    out.top.add(key, row)
+            out.counts.update(_pick(result.verdicts, kept))
             if advance is not None:
                 advance(result.size)
     out.problems.extend(_duplicates(repeats, files))
     return out
 
 
+def _pick(column: list[Any], kept: list[int] | None, end: bytes | None = None) -> list[Any]:
+    """The entries of ``column`` at ``kept`` (None: all of them), each followed by ``end`` when given."""
+    if kept is None:
+        return column
+    return [column[i] + end for i in kept] if end is not None else [column[i] for i in kept]
+
+
 def _first_of_each_nip(
-    result: BatchResult, offset: int, seen: SeenNips, repeats: list[tuple[Decided, int]]
-) -> list[Decided]:
+    result: BatchResult, offset: int, seen: SeenNips, repeats: list[tuple[str, str, int]]
+) -> list[int] | None:
+    """The indices of the batch's candidates whose NIP is new (None: all of them); the others go to ``repeats``."""
+    found = seen.first(result.nips, [offset + pos for pos in result.pos])
+    if found is None:
+        return None
     kept = []
-    found = seen.first([(item.nip, offset + item.pos) for item in result.decided])
-    for item, earlier in zip(result.decided, found, strict=True):
+    for index, earlier in enumerate(found):
         if earlier is None:
-            kept.append(item)
+            kept.append(index)
         else:
-            repeats.append((item, earlier))
+            repeats.append((result.nips[index], result.files[index], earlier))
     return kept
 
 
-def _duplicates(repeats: list[tuple[Decided, int]], files: Callable[[], Iterable[str]]) -> list[Problem]:
+def _duplicates(repeats: list[tuple[str, str, int]], files: Callable[[], Iterable[str]]) -> list[Problem]:
     """The files refused for a NIP decided before, naming the earlier file (found again by its ordinal)."""
     if not repeats:
         return []
-    wanted = {earlier for _item, earlier in repeats}
+    wanted = {earlier for _nip, _file, earlier in repeats}
     names = {ordinal: name for ordinal, name in enumerate(files()) if ordinal in wanted}
     out = []
-    for item, earlier in repeats:
-        file, line = _located(item.file)
+    for nip, name, earlier in repeats:
+        file, line = _located(name)
         out.append(
             Problem(
                 code=ProblemCode.DUPLICATE_CANDIDATE,
                 file=file,
                 path="nip",
                 line=line,
-                message=f"NIP {item.nip} is also in {names.get(earlier, '?')}",
+                message=f"NIP {nip} is also in {names.get(earlier, '?')}",
                 hint="one file per civil servant",
             )
         )

@@ -72,10 +72,34 @@ class Decided:
 
 @dataclass
 class BatchResult:
+    """A batch's results as they travel from a worker: a column per field (one entry per decided candidate, in
+    order) and the JSON lines as one blob, so the parent unpickles a few objects per batch, not one per candidate."""
+
     index: int
-    decided: list[Decided]
     problems: list[Problem]
-    size: int = 0  # files in the batch
+    size: int = 0  # candidates in the batch
+    nips: list[str] = field(default_factory=list)
+    files: list[str] = field(default_factory=list)
+    verdicts: list[str] = field(default_factory=list)
+    pos: list[int] = field(default_factory=list)  # each one's place among the batch's candidates
+    lines: bytes = b""  # want="lines": every record line, each ending with a line break
+    ranked: list[tuple[tuple[Any, ...], dict[str, Any]]] = field(default_factory=list)  # want="rows": (key, row)
+    drafts: list[Draft | None] = field(default_factory=list)  # record=True
+
+    @classmethod
+    def of(cls, setup: Setup, index: int, decided: list[Decided], problems: list[Problem], size: int) -> BatchResult:
+        return cls(
+            index=index,
+            problems=problems,
+            size=size,
+            nips=[d.nip for d in decided],
+            files=[d.file for d in decided],
+            verdicts=[d.verdict for d in decided],
+            pos=[d.pos for d in decided],
+            lines=b"".join([d.line + b"\n" for d in decided]) if setup.want == "lines" else b"",
+            ranked=[(d.key, d.row) for d in decided] if setup.want == "rows" else [],
+            drafts=[d.draft for d in decided] if setup.record else [],
+        )
 
 
 class _Engine:
@@ -137,7 +161,7 @@ def decide_batch(setup: Setup, index: int, files: Batch) -> BatchResult:
         if enabled:
             gc.enable()
             gc.collect(0)
-    return BatchResult(index=index, decided=decided, problems=problems, size=len(files))
+    return BatchResult.of(setup, index, decided, problems, len(files))
 
 
 def _decide_all(setup: Setup, files: Batch) -> tuple[list[Decided], list[Problem]]:
@@ -233,4 +257,4 @@ def default_jobs() -> int:
 
 
 def tally(counts: Counter[str], result: BatchResult) -> None:
-    counts.update(d.verdict for d in result.decided)
+    counts.update(result.verdicts)
