@@ -185,37 +185,29 @@ def bundle_lines(source: BinaryIO) -> Iterator[bytes]:
 
 
 def bundle_batches(bundle: str, size: int) -> Iterator[Lines]:
-    """A bundle's lines in batches of ``size`` dossiers, found by scanning for line breaks (nothing parsed)."""
+    """A bundle's lines in batches of ``size`` dossiers, found by scanning blocks for line breaks (nothing is
+    parsed, no line is held: a line longer than a block is only scanned)."""
+    block = bytearray(_BLOCK)
+    start = offset = count = 0  # where the batch starts, where the block starts, the batch's dossiers so far
+    first = number = 1  # the batch's first line, the line being scanned
+    blank = True  # the line so far is white space only (as ``bytes.strip`` sees it)
     with open(bundle, "rb", buffering=0) as source:
-        start = end = count = 0
-        first = 1
-        for number, (end, blank) in enumerate(_line_ends(source), 1):
-            if not blank:
-                count += 1
-                if count >= size:
-                    yield Lines(bundle, first, start, end, count)
-                    start, first, count = end, number + 1, 0
-        if count:
-            yield Lines(bundle, first, start, end, count)
-
-
-def _line_ends(source: BinaryIO) -> Iterator[tuple[int, bool]]:
-    """For each line: the offset just past it and whether it is blank (white space only, as ``bytes.strip``)."""
-    offset = 0
-    last = False  # whether the bytes end in a line without a break
-    blank = True  # so far, for a line going on past the block
-    while block := source.read(_BLOCK):
-        pos = 0
-        while (found := block.find(b"\n", pos)) >= 0:
-            # a dossier starts with "{": only a line that does not is stripped to tell
-            yield offset + found + 1, blank and (found == pos or (block[pos] != 123 and not block[pos:found].strip()))
-            blank = True
-            pos = found + 1
-        blank = blank and not block[pos:].strip()
-        offset += len(block)
-        last = pos < len(block)
-    if offset and last:
-        yield offset, blank
+        while read := source.readinto(block):
+            pos = 0
+            while (found := block.find(b"\n", pos, read)) >= 0:
+                # a dossier starts with "{": only a line that does not is stripped to tell
+                if not (blank and (found == pos or (block[pos] != 123 and not block[pos:found].strip()))):
+                    count += 1
+                    if count == size:
+                        yield Lines(bundle, first, start, offset + found + 1, count)
+                        start, first, count = offset + found + 1, number + 1, 0
+                number += 1
+                blank = True
+                pos = found + 1
+            blank = blank and not block[pos:read].strip()
+            offset += read
+    if count or not blank:  # the last line may end without a break
+        yield Lines(bundle, first, start, offset, count + (not blank))
 
 
 def candidate_names(paths: list[Path]) -> Iterator[str]:

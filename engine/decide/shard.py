@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import itertools
 import multiprocessing
+import os
+import tempfile
 from collections import Counter, deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -24,6 +26,7 @@ from engine.errors import EngineFault, LayakError, Problem, ProblemCode
 from engine.load.source import read_document
 
 _setup: Setup | None = None  # a worker's setup, given once by its initializer
+_spill = ""  # a worker's folder for the JSON lines of its batches, given with it
 
 
 class WorkerLost(LayakError):
@@ -32,15 +35,23 @@ class WorkerLost(LayakError):
     code = ProblemCode.WORKER_LOST
 
 
-def _init(setup: Setup) -> None:
-    global _setup
-    _setup = setup
+def _init(setup: Setup, spill: str) -> None:
+    global _setup, _spill
+    _setup, _spill = setup, spill
 
 
 def _work(index: int, files: Batch) -> BatchResult:
     if _setup is None:  # pragma: no cover - the initializer always runs first
         raise EngineFault("worker started without a setup")
-    return decide_batch(_setup, index, files)
+    result = decide_batch(_setup, index, files)
+    if result.lines:
+        # The lines (megabytes a batch) go by a file: through the pool's pipe the parent would read them 64 KB
+        # at a time, each read into a fresh buffer of the whole size, and copy them twice more.
+        result.spilled = os.path.join(_spill, f"{index}.jsonl")
+        with open(result.spilled, "wb") as out:
+            out.write(result.lines)
+        result.lines = b""
+    return result
 
 
 def run_batches(setup: Setup, batches: Iterable[Batch], jobs: int = 1) -> Iterator[BatchResult]:
@@ -57,7 +68,8 @@ def run_batches(setup: Setup, batches: Iterable[Batch], jobs: int = 1) -> Iterat
         return
     methods = multiprocessing.get_all_start_methods()
     context = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
-    pool = ProcessPoolExecutor(jobs, mp_context=context, initializer=_init, initargs=(setup,))
+    spill = tempfile.TemporaryDirectory(prefix="layak-batches-")  # removed at the end, a dead worker's file too
+    pool = ProcessPoolExecutor(jobs, mp_context=context, initializer=_init, initargs=(setup, spill.name))
     pending: deque[tuple[int, Batch, Future[BatchResult]]] = deque()
     workers: dict[int, Any] = {}  # pid → process, kept to tell how one ended (the pool forgets them)
     try:
@@ -72,11 +84,12 @@ def run_batches(setup: Setup, batches: Iterable[Batch], jobs: int = 1) -> Iterat
         for _i, _f, future in pending:
             future.cancel()
         pool.shutdown(wait=True, cancel_futures=True)
+        spill.cleanup()
 
 
 def _result(workers: dict[int, Any], index: int, files: Batch, future: Future[BatchResult]) -> BatchResult:
     try:
-        return future.result()
+        result = future.result()
     except BrokenProcessPool as error:
         for process in workers.values():
             process.join(timeout=1)
@@ -87,6 +100,11 @@ def _result(workers: dict[int, Any], index: int, files: Batch, future: Future[Ba
             f"decided: a worker process died ({how}; out of memory is the usual cause). The batches before it are "
             "written and recorded, none after; run again on the remaining files, or with fewer --jobs"
         ) from error
+    if result.spilled:
+        with open(result.spilled, "rb", buffering=0) as spilled:
+            result.lines = spilled.readall()
+        os.unlink(result.spilled)
+    return result
 
 
 def _span(files: Batch) -> str:

@@ -85,6 +85,7 @@ class BatchResult:
     lines: bytes = b""  # want="lines": every record line, each ending with a line break
     ranked: list[tuple[tuple[Any, ...], dict[str, Any]]] = field(default_factory=list)  # want="rows": (key, row)
     drafts: list[Draft | None] = field(default_factory=list)  # record=True
+    spilled: str = ""  # from a worker: the file that holds ``lines`` (see ``engine.decide.shard``)
 
     @classmethod
     def of(cls, setup: Setup, index: int, decided: list[Decided], problems: list[Problem], size: int) -> BatchResult:
