@@ -115,36 +115,60 @@ def candidate_files(paths: list[Path]) -> Iterator[str]:
     Walked directory by directory (names sorted in each, subdirectories entered in place), which gives the
     same order without holding a path object per file of the whole tree.
     """
+    for run in _runs(paths):
+        yield from run
+
+
+def _runs(paths: list[Path]) -> Iterator[list[str]]:
+    """``candidate_files`` as runs of consecutive files (a few hundred at most), cheaper to batch than one by one."""
     for path in paths:
         if path.is_dir():
             yield from _walk(str(path))
         else:
-            yield str(path)
+            yield [str(path)]
 
 
-def _walk(folder: str) -> Iterator[str]:
+_RUN = 512  # names of a folder turned to paths at a time
+
+
+def _walk(folder: str) -> Iterator[list[str]]:
     # The kinds come with the directory listing (no stat per file, except for links); only names are kept
-    # (a DirEntry costs three times a name), popped as walked, so a large folder's are let go one by one.
+    # (a DirEntry costs three times a name), taken off as walked, so a large folder's are let go run by run.
     folders: set[str] = set()
     names: list[str] = []
     with os.scandir(folder) as listing:
         for entry in listing:
+            name = entry.name
             if entry.is_dir():
-                folders.add(entry.name)
-                names.append(entry.name)
-            elif entry.is_file() and _candidate_name(entry.name):
-                names.append(entry.name)
+                folders.add(name)
+                names.append(name)
+            elif (
+                entry.is_file()
+                and name.endswith(SUFFIXES)
+                and not name.startswith(".")
+                and not name.endswith(CASES_SUFFIX)
+            ):
+                names.append(name)
     names.sort(reverse=True)
+    prefix = folder if folder.endswith(os.sep) else folder + os.sep  # os.path.join's, for a plain name
     while names:
-        name = names.pop()
-        if name in folders:
-            yield from _walk(os.path.join(folder, name))
-        else:
-            yield os.path.join(folder, name)
-
-
-def _candidate_name(name: str) -> bool:
-    return name.endswith(SUFFIXES) and not name.startswith(".") and not name.endswith(CASES_SUFFIX)
+        run = names[-_RUN:]
+        del names[-_RUN:]
+        run.reverse()
+        if folders.isdisjoint(run):
+            yield [prefix + name for name in run]
+            continue
+        files: list[str] = []
+        for name in run:
+            if name in folders:
+                if files:
+                    yield files
+                    files = []
+                yield from _walk(prefix + name)
+            else:
+                files.append(prefix + name)
+        if files:
+            yield files
 
 
 def batched(items: Iterable[str], size: int) -> Iterator[list[str]]:
@@ -158,6 +182,18 @@ def batched(items: Iterable[str], size: int) -> Iterator[list[str]]:
         yield batch
 
 
+def _batched_runs(runs: Iterable[list[str]], size: int) -> Iterator[list[str]]:
+    """``batched`` over runs of names."""
+    batch: list[str] = []
+    for run in runs:
+        batch += run
+        while len(batch) >= size:
+            yield batch[:size]
+            del batch[:size]
+    if batch:
+        yield batch
+
+
 def candidate_batches(paths: list[Path], size: int) -> Iterator[Batch]:
     """The candidates under ``paths`` in batches of ``size``: files as lists of names, bundles as their lines."""
     files: list[Path] = []
@@ -165,10 +201,10 @@ def candidate_batches(paths: list[Path], size: int) -> Iterator[Batch]:
         if not is_bundle(path):
             files.append(path)
             continue
-        yield from batched(candidate_files(files), size)
+        yield from _batched_runs(_runs(files), size)
         files = []
         yield from bundle_batches(str(path), size)
-    yield from batched(candidate_files(files), size)
+    yield from _batched_runs(_runs(files), size)
 
 
 def bundle_lines(source: BinaryIO) -> Iterator[bytes]:
