@@ -7,6 +7,7 @@ batch, so a worker that dies loses nothing already written and nothing is writte
 
 from __future__ import annotations
 
+import errno
 import itertools
 import multiprocessing
 import os
@@ -17,7 +18,7 @@ from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 from engine.decide.inputs import Batch, Lines, batched, candidate_batches, candidate_names, is_bundle
 from engine.decide.nips import SeenNips
@@ -100,10 +101,6 @@ def _result(workers: dict[int, Any], index: int, files: Batch, future: Future[Ba
             f"decided: a worker process died ({how}; out of memory is the usual cause). The batches before it are "
             "written and recorded, none after; run again on the remaining files, or with fewer --jobs"
         ) from error
-    if result.spilled:
-        with open(result.spilled, "rb", buffering=0) as spilled:
-            result.lines = spilled.readall()
-        os.unlink(result.spilled)
     return result
 
 
@@ -138,9 +135,11 @@ def stream_check(
     record: Callable[[list[Any]], Any] | None = None,
     batches: Iterable[Batch] | None = None,
     advance: Callable[[int], Any] | None = None,
+    copy: Callable[[int], bool] | None = None,
 ) -> Streamed:
     """Decide every file of ``files()`` batch by batch and hand on the results as they come: JSON lines to
-    ``write``, rows to a top-``top`` shortlist, drafts to ``record`` (one call per batch: all or none of it),
+    ``write`` (or, a worker's batch of them whole, by ``copy`` from an open file where it can: see
+    ``file_copier``), rows to a top-``top`` shortlist, drafts to ``record`` (one call per batch: all or none of it),
     the number of candidates done to ``advance`` (a progress bar).
 
     ``batches``, when given, are those candidates already batched (bundle lines among them); ``files()`` then
@@ -156,8 +155,10 @@ def stream_check(
             out.problems.extend(result.problems)
             if record is not None and result.drafts and kept != []:
                 out.recorded.append(record(_pick(result.drafts, kept)))
-            if write is not None and result.lines and kept != []:
-                write(result.lines if kept is None else b"".join(_pick(result.lines.split(b"\n"), kept, b"\n")))
+            if write is not None and kept != []:
+                _write_lines(result, kept, write, copy)
+            if result.spilled:
+                os.unlink(result.spilled)
             if out.top is not None:
                 for key, row in _pick(result.ranked, kept):
                     out.top.add(key, row)
@@ -166,6 +167,51 @@ def stream_check(
                 advance(result.size)
     out.problems.extend(_duplicates(repeats, files))
     return out
+
+
+def _write_lines(
+    result: BatchResult, kept: list[int] | None, write: Callable[[bytes], Any], copy: Callable[[int], bool] | None
+) -> None:
+    """The batch's lines of the candidates kept; a worker's file of them is copied whole when nothing is dropped."""
+    if result.spilled:
+        with open(result.spilled, "rb", buffering=0) as spilled:
+            if kept is None and copy is not None and copy(spilled.fileno()):
+                return
+            result.lines = spilled.readall()
+    if result.lines:
+        write(result.lines if kept is None else b"".join(_pick(result.lines.split(b"\n"), kept, b"\n")))
+
+
+def file_copier(out: BinaryIO) -> Callable[[int], bool]:
+    """A ``copy`` for ``stream_check``: an open file whole to ``out`` by ``os.sendfile``, the kernel's copy (reading
+    megabytes a batch into Python and writing them out again cost the parent more than the rest of its work).
+    It answers False, and is not tried again, where ``out`` has no file descriptor or the system cannot."""
+    usable = [hasattr(os, "sendfile")]
+
+    def copy(source: int) -> bool:
+        if not usable[0]:
+            return False
+        try:
+            target = out.fileno()
+        except (AttributeError, OSError, ValueError):  # an in-memory stream (io.UnsupportedOperation is both)
+            usable[0] = False
+            return False
+        out.flush()  # nothing is buffered in a JSON-lines run, but what is must go first
+        size, sent = os.fstat(source).st_size, 0
+        while sent < size:
+            try:
+                count = os.sendfile(target, source, sent, size - sent)
+            except OSError as error:
+                if sent or error.errno not in (errno.EINVAL, errno.ENOSYS, errno.EOPNOTSUPP):
+                    raise
+                usable[0] = False  # e.g. an output opened for appending on an older kernel
+                return False
+            if count == 0:
+                raise EngineFault(f"a batch's file ended after {sent} of its {size} bytes")
+            sent += count
+        return True
+
+    return copy
 
 
 def _pick(column: list[Any], kept: list[int] | None, end: bytes | None = None) -> list[Any]:
@@ -232,6 +278,7 @@ def check_files(
     top: int = 0,
     record: Callable[[list[Any]], Any] | None = None,
     advance: Callable[[int], Any] | None = None,
+    copy: Callable[[int], bool] | None = None,
 ) -> Streamed:
     """`check` over every candidate file and bundle under ``paths``, streamed (see ``stream_check``)."""
     return stream_check(
@@ -244,4 +291,5 @@ def check_files(
         record=record,
         batches=candidate_batches(paths, batch),
         advance=advance,
+        copy=copy,
     )

@@ -97,7 +97,7 @@ class BatchResult:
             files=[d.file for d in decided],
             verdicts=[d.verdict for d in decided],
             pos=[d.pos for d in decided],
-            lines=b"".join([d.line + b"\n" for d in decided]) if setup.want == "lines" else b"",
+            lines=b"\n".join([*(d.line for d in decided), b""]) if setup.want == "lines" else b"",
             ranked=[(d.key, d.row) for d in decided] if setup.want == "rows" else [],
             drafts=[d.draft for d in decided] if setup.record else [],
         )

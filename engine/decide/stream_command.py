@@ -12,7 +12,7 @@ import click
 from engine.audit.recorder import batch_recorder, combined, new_run_id, os_user
 from engine.commands.common import exit_for, no_candidates, report_problems
 from engine.decide.pipeline import select_position
-from engine.decide.shard import check_files
+from engine.decide.shard import check_files, file_copier
 from engine.decide.stream import Setup, default_jobs
 from engine.errors import ExitCode
 from engine.load.library import Library
@@ -66,6 +66,7 @@ def run_streamed(
             top=(top or sys.maxsize) if fmt != "jsonl" else 0,
             record=batch_recorder(store) if store is not None else None,
             advance=bar.advance,
+            copy=file_copier(sys.stdout.buffer) if fmt == "jsonl" else None,
         )
     if streamed.decided == 0 and not streamed.problems:
         raise no_candidates()
