@@ -123,3 +123,13 @@ def test_two_jobs_to_a_real_stdout_write_what_one_job_writes(tmp_path: Path) -> 
         assert done.returncode == 0, done.stderr
         outputs.append(out.read_bytes())
     assert outputs[0] == outputs[1] and outputs[0].count(b"\n") == 1100
+
+
+def test_seen_nips_answer_none_for_a_batch_of_new_ones_and_the_first_ordinal_of_a_repeat() -> None:
+    from engine.decide.nips import SeenNips
+
+    with SeenNips() as seen:
+        assert seen.first(["1", "2"], [0, 1]) is None
+        assert seen.first(["3", "1", "3", "4"], [2, 3, 4, 5]) == [None, 0, 2, None]
+        assert seen.first(["4", "5"], [6, 7]) == [5, None]
+        assert seen.first(["6"], [8]) is None

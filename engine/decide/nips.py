@@ -31,9 +31,9 @@ class SeenNips:
         ordinal), else the ordinal it was first seen at (also within ``nips``). None for all of them new, the
         usual case, told by one insert that keeps the first of each NIP: no query is needed then."""
         before = self._db.total_changes
-        self._db.execute("BEGIN")
+        if not self._db.in_transaction:  # one transaction for the run: a commit a batch wrote every page it touched
+            self._db.execute("BEGIN")
         self._db.executemany("INSERT OR IGNORE INTO seen VALUES (?, ?)", zip(nips, ordinals, strict=True))
-        self._db.execute("COMMIT")
         if self._db.total_changes - before == len(nips):
             return None
         unique = list(dict.fromkeys(nips))
