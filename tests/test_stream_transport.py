@@ -15,7 +15,7 @@ import pytest
 from engine.decide import inputs
 from engine.decide.inputs import Lines, bundle_batches, loaded
 from engine.decide.shard import check_files, file_copier
-from engine.decide.stream import Setup
+from engine.decide.stream import Setup, release
 from engine.load.library import load_library
 
 ROOT = Path(__file__).parent.parent
@@ -133,3 +133,25 @@ def test_seen_nips_answer_none_for_a_batch_of_new_ones_and_the_first_ordinal_of_
         assert seen.first(["3", "1", "3", "4"], [2, 3, 4, 5]) == [None, 0, 2, None]
         assert seen.first(["4", "5"], [6, 7]) == [5, None]
         assert seen.first(["6"], [8]) is None
+
+
+def test_a_worker_that_cannot_write_its_file_sends_the_lines_through_the_pipe(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from engine.decide import shard
+
+    bundle = tmp_path / "b.jsonl"
+    bundle.write_bytes(b"\n".join(dossiers(2)) + b"\n")
+    (batch,) = bundle_batches(str(bundle), 10)
+    worker = setup()
+    monkeypatch.setattr(shard, "_setup", worker)
+    monkeypatch.setattr(shard, "_spill", str(tmp_path / "gone"))  # no such folder
+    try:
+        result = shard._work(0, batch)
+        assert result.spilled == "" and result.lines.count(b"\n") == 2
+        (tmp_path / "spill").mkdir()
+        monkeypatch.setattr(shard, "_spill", str(tmp_path / "spill"))
+        result = shard._work(1, batch)
+        assert result.lines == b"" and Path(result.spilled).read_bytes().count(b"\n") == 2
+    finally:
+        release(worker)

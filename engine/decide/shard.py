@@ -7,6 +7,7 @@ batch, so a worker that dies loses nothing already written and nothing is writte
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import itertools
 import multiprocessing
@@ -48,10 +49,15 @@ def _work(index: int, files: Batch) -> BatchResult:
     if result.lines:
         # The lines (megabytes a batch) go by a file: through the pool's pipe the parent would read them 64 KB
         # at a time, each read into a fresh buffer of the whole size, and copy them twice more.
-        result.spilled = os.path.join(_spill, f"{index}.jsonl")
-        with open(result.spilled, "wb") as out:
-            out.write(result.lines)
-        result.lines = b""
+        path = os.path.join(_spill, f"{index}.jsonl")
+        try:
+            with open(path, "wb") as out:
+                out.write(result.lines)
+        except OSError:  # a full or unwritable temporary folder: they go through the pipe after all
+            with contextlib.suppress(OSError):
+                os.unlink(path)
+            return result
+        result.spilled, result.lines = path, b""
     return result
 
 
