@@ -10,6 +10,19 @@ from engine.audit.canonical import fast_holds
 from engine.decide.decision import Decision
 
 _FIELDS = ("file", "name", "nip")
+# Where a record line is cut to check it piece by piece: at the start of each requirement and around the facts'
+# values (the one large part that differs for every candidate). Each marker begins with a structural character
+# followed by a quote that can only open a string (a closing quote is never followed by a letter), so every cut
+# lies outside strings and splits no number: the line is RFC 8785 exactly when each piece passes ``fast_holds``.
+_REQUIREMENT = b'{"id":'
+_VALUES = b',"values":'
+_AFTER_VALUES = b'},"jpm":'
+# Verdicts of ``fast_holds`` on the pieces that recur (requirement parts, missing-fact maps, the ruleset tail):
+# the line's writer shares them among candidates, so few are distinct; bounded all the same.
+_HELD: dict[tuple[bytes, ...], dict[bytes, bool]] = {}  # by the strings looked for, then by piece
+_HELD_LIMIT = 20_000
+_DIGITS = bytes.maketrans(b"123456789E", b"000000000e")
+_LONG = b"0" * 16
 
 
 def spliced(line: bytes, decision: Decision, markers: Mapping[str, Mapping[str, str]]) -> bytes | None:
@@ -23,13 +36,70 @@ def spliced(line: bytes, decision: Decision, markers: Mapping[str, Mapping[str, 
     or with an integral value, no key beyond the BMP); integers past 2**53, which canonical JSON refuses, are
     sent back too (orjson writes them; the reference path then reports them as before).
     """
+    cut = splice_point(line, decision)
+    if cut is None:
+        return None
+    start, rest = cut
+    return start + sealed_candidate(*(markers[key]["sealed"] for key in _FIELDS)) + rest
+
+
+def sealed_candidate(file: str, name: str, nip: str) -> bytes:
+    """The decision's candidate member: the digests sealing its file, name and NIP."""
+    return b'{"file":{"sealed":"%s"},"name":{"sealed":"%s"},"nip":{"sealed":"%s"}}' % (
+        file.encode(),
+        name.encode(),
+        nip.encode(),
+    )
+
+
+def splice_point(line: bytes, decision: Decision, notes: tuple[bytes, ...] = ()) -> tuple[bytes, bytes] | None:
+    """``line`` cut around its candidate member (what comes before it, what comes after), when the sealed body
+    made by joining them around the sealed candidate is provably RFC 8785 (see ``spliced``) and holds none of
+    ``notes`` (byte strings looked for after the candidate member); else None."""
     ref = decision.candidate
     start = b'{"as_of":%s,"candidate":' % orjson.dumps(decision.as_of.isoformat())
     head = start + orjson.dumps({"file": ref.file, "name": ref.name, "nip": ref.nip})
-    if not line.startswith(head):
+    if not line.startswith(head) or not pieces_hold(line, len(head), notes):
         return None
-    rest = line[len(head) :]
-    if not fast_holds(rest, integers=True):
-        return None
-    sealed = b",".join(b'"%s":{"sealed":"%s"}' % (key.encode(), markers[key]["sealed"].encode()) for key in _FIELDS)
-    return start + b"{" + sealed + b"}" + rest
+    return start, line[len(head) :]
+
+
+def pieces_hold(line: bytes, at: int = 0, notes: tuple[bytes, ...] = ()) -> bool:
+    """``fast_holds(line[at:], integers=True)``, and none of ``notes`` in it, for JSON written by orjson, checked
+    piece by piece (see the markers above): recurring pieces by their memo, the facts' values by a quick look
+    that may only send them on to the full check. ``at`` must be outside strings and numbers."""
+    pieces = line.split(_REQUIREMENT)
+    first = pieces[0]
+    if len(first) < at:
+        return False
+    begin = first.find(_VALUES, at)
+    end = first.find(_AFTER_VALUES, begin)
+    if begin >= 0 and end >= 0:
+        values = first[begin:end]
+        if any(note in values for note in notes):
+            return False
+        if not _plainly_holds(values) and not fast_holds(values, integers=True):
+            return False
+        pieces[0] = first[at:begin] + first[end:]
+    else:
+        pieces[0] = first[at:]
+    held = _HELD.setdefault(notes, {})
+    for piece in pieces:
+        known = held.get(piece)
+        if known is None:
+            known = fast_holds(piece, integers=True) and not any(note in piece for note in notes)
+            if len(held) >= _HELD_LIMIT:
+                held.clear()
+            held[piece] = known
+        if not known:
+            return False
+    return True
+
+
+def _plainly_holds(piece: bytes) -> bool:
+    """True only if ``piece`` has, even inside its strings, no character beyond ASCII, no digit followed by an
+    exponent, no ".0" and no run of 16 digits: then no number in it can break RFC 8785 (False: look closer)."""
+    if not piece.isascii() or b".0" in piece:
+        return False
+    shape = piece.translate(_DIGITS)
+    return b"0e" not in shape and _LONG not in shape

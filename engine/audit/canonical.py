@@ -99,17 +99,18 @@ def canonical_pair(value: dict[str, Any], replaced: dict[str, dict[str, str]]) -
     return whole, canonical(changed)
 
 
-_KEYS: dict[str, bytes] = {}  # plain ASCII names, each with its JSON and colon
+# Per set of member names (in the order given): the names in canonical order, each with its JSON and colon.
+_LAYOUTS: dict[tuple[str, ...], tuple[tuple[str, bytes], ...]] = {}
 
 
 def compose(parts: Mapping[str, bytes]) -> bytes:
     """A canonical object from members that are already canonical; keys must be plain ASCII names."""
-    keys = _KEYS
-    for key in parts:
-        if key not in keys:
-            if not (key.isascii() and key.isidentifier()):
-                raise ValueError("compose() takes plain ASCII member names only")
-            if len(keys) > 10_000:  # names are a model's fields: this only bounds what odd input could add
-                keys.clear()
-            keys[key] = b'"%s":' % key.encode()
-    return b"{" + b",".join([keys[key] + parts[key] for key in sorted(parts)]) + b"}"
+    names = tuple(parts)
+    layout = _LAYOUTS.get(names)
+    if layout is None:
+        if not all(key.isascii() and key.isidentifier() for key in names):
+            raise ValueError("compose() takes plain ASCII member names only")
+        if len(_LAYOUTS) > 10_000:  # names are a model's fields: this only bounds what odd input could add
+            _LAYOUTS.clear()
+        layout = _LAYOUTS[names] = tuple((key, b'"%s":' % key.encode()) for key in sorted(names))
+    return b"{" + b",".join([head + parts[key] for key, head in layout]) + b"}"

@@ -26,16 +26,22 @@ def timestamp(moment: dt.datetime) -> str:
     return moment.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
 
 
+# Two characters for each 10 bits: the 26 characters of 130 bits (the top 2 always 0) in 13 look-ups.
+_PAIRS = tuple(a + b for a in _ALPHABET for b in _ALPHABET)
+_SHIFTS = tuple(range(120, -1, -10))
+
+
 def encode(number: int) -> str:
     """128 bits as 26 Crockford base-32 characters, most significant first."""
-    return "".join(_ALPHABET[(number >> shift) & 31] for shift in range(125, -1, -5))
+    pairs = _PAIRS
+    return "".join([pairs[(number >> shift) & 1023] for shift in _SHIFTS])
 
 
 class UlidFactory:
     """ULIDs that sort by time, and strictly increase within one process even within one millisecond."""
 
-    def __init__(self, random: Callable[[int], bytes] = os.urandom) -> None:
-        self._random = random
+    def __init__(self, random: Callable[[int], bytes] | None = None) -> None:
+        self._random = random or salt_bytes  # os.urandom, read a page at a time
         self._last = -1
 
     def __call__(self, moment: dt.datetime) -> str:
@@ -121,4 +127,4 @@ class _Salts:
         return out
 
 
-salt_bytes = _Salts()  # the salts of sealed values
+salt_bytes = _Salts()  # the salts of sealed values and the random part of decision ids

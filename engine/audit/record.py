@@ -15,7 +15,9 @@ from engine import __version__
 from engine.audit.body import spliced
 from engine.audit.canonical import canonical, canonical_members, canonical_pair, compose, digest, sha256_hex
 from engine.audit.ids import salt_bytes
-from engine.audit.snapshot import CLEAR, PERSONAL, QUASI_NOTE_ARGS, note_places, place_name, place_path
+from engine.audit.sealed import NOTE_KEYS as _NOTE_KEYS
+from engine.audit.sealed import sealed_members
+from engine.audit.snapshot import CLEAR, PERSONAL, note_places, place_name, place_path
 from engine.decide.decision import Decision
 from engine.decide.record import record_line
 from engine.load.rulefile import Ruleset
@@ -33,8 +35,6 @@ SEALED: tuple[tuple[tuple[str, ...], str], ...] = (
     (("candidate", "snapshot", "nip"), "nip"),
 )
 PERSONAL_FIELDS = ("file", "name", "nip")
-# A note argument that holds a quasi-identifier shows in a record's canonical JSON as one of these keys.
-_NOTE_KEYS = tuple(b'"%s":' % key.encode() for key in sorted(QUASI_NOTE_ARGS))
 
 
 @cache
@@ -101,20 +101,27 @@ def draft(
 
     ``decided``: the JSON form of ``DecisionRecord.of(decision)`` when the caller has it already (it is not
     changed); ``line``: ``record_line(decision)`` when the caller has it (a streamed check prints it). Without
-    ``decided``, the sealed decision is the line with its candidate swapped (``spliced``), decoded and encoded
-    again only where that cannot be proven byte-identical or a note may hold a quasi-identifier. ``members``:
-    the canonical JSON of each member of ``snap``, when the caller has it (``snapshot_members``).
+    ``decided``, the record is composed from the line and the members' bytes (``sealed_members``: the sealed
+    decision is the line with its candidate swapped), or the line is decoded and encoded again where that
+    cannot be proven byte-identical or a note may hold a quasi-identifier. ``members``: the canonical JSON of
+    each member of ``snap``, when the caller has it (``snapshot_members``).
     """
-    values = {"file": decision.candidate.file, "name": decision.candidate.name, "nip": decision.candidate.nip}
-    snap = dict(snap)
     # Each value is made canonical once: its seal digest, the disclosures and the snapshot are composed
     # from these bytes (RFC 8785 output of a container is its members' output joined, keys sorted).
-    members = canonical_members(snap) if members is None else members
+    members = canonical_members(dict(snap)) if members is None else members
+    if decided is None:
+        line = record_line(decision) if line is None else line
+        made = sealed_members(decision, snap, members, line, random)  # None: not provably the same bytes
+        if made is not None:
+            constant = _constant_parts(actor, board, engine, run_id, replay_of)
+            parts = constant | {"candidate": made[0], "decision": made[1]}
+            return Draft(parts=parts, personal=made[2], columns=_columns(decision, actor, board), ruleset=ruleset)
+    values = {"file": decision.candidate.file, "name": decision.candidate.name, "nip": decision.candidate.nip}
+    snap = dict(snap)
     sealer = _Sealer(random)
     markers = {key: {"sealed": sealer.seal(key, values[key], canonical(values[key]))} for key in PERSONAL_FIELDS}
     body = None
-    if decided is None:
-        line = record_line(decision) if line is None else line
+    if decided is None and line is not None:
         if not any(key in line for key in _NOTE_KEYS):
             body = spliced(line, decision, markers)
         if body is None:
@@ -135,28 +142,49 @@ def draft(
         sealed_snap = compose({**members, **{key: b'{"sealed":"%s"}' % d.encode() for key, d in in_snapshot.items()}})
     except ValueError:
         whole, sealed_snap = canonical_pair(snap, {key: {"sealed": d} for key, d in in_snapshot.items()})
-    parts = {
-        "actor": canonical(actor),
-        "board": canonical(board),
-        "engine": canonical(engine),
+    parts = _constant_parts(actor, board, engine, run_id, replay_of) | {
         "candidate": compose({"hash": canonical(sha256_hex(whole)), "snapshot": sealed_snap}),
         "decision": body,
-        "replay_of": canonical(replay_of),
-        "run_id": canonical(run_id),
-        "schema_version": canonical(RECORD_VERSION),
-        "versions": _versions_json(),
     }
-    columns = {
+    return Draft(parts=parts, personal=sealer.disclosed(), columns=_columns(decision, actor, board), ruleset=ruleset)
+
+
+_CONSTANT: dict[tuple[str, str | None, str, str, str | None], dict[str, bytes]] = {}
+
+
+def _constant_parts(
+    actor: str, board: str | None, engine: str, run_id: str, replay_of: str | None
+) -> dict[str, bytes]:
+    """The members every record of a run shares (its actor, board, engine, run id, versions), composed once."""
+    key = (actor, board, engine, run_id, replay_of)
+    found = _CONSTANT.get(key)
+    if found is None:
+        if len(_CONSTANT) > 100:  # a run has one; replays one per replayed record
+            _CONSTANT.clear()
+        found = _CONSTANT[key] = {
+            "actor": canonical(actor),
+            "board": canonical(board),
+            "engine": canonical(engine),
+            "replay_of": canonical(replay_of),
+            "run_id": canonical(run_id),
+            "schema_version": canonical(RECORD_VERSION),
+            "versions": _versions_json(),
+        }
+    return found
+
+
+def _columns(decision: Decision, actor: str, board: str | None) -> dict[str, Any]:
+    ref = decision.candidate
+    return {
         "as_of": decision.as_of.isoformat(),
         "position": decision.position,
         "verdict": decision.verdict,
         "board": board,
         "actor": actor,
-        "nip": values["nip"],
-        "name": values["name"],
+        "nip": ref.nip,
+        "name": ref.name,
         "ruleset_hash": decision.ruleset.hash,
     }
-    return Draft(parts=parts, personal=sealer.disclosed(), columns=columns, ruleset=ruleset)
 
 
 _SNAPSHOT_PLACES: dict[str, tuple[str, bytes]] = {}
@@ -248,7 +276,9 @@ def place(draft: Draft, seq: int, decision_id: str, recorded_at: str, prev_hash:
 
 def chain_hash(prev_hash: str, record: bytes) -> str:
     """sha256(previous chain hash, as 64 hex characters ‖ the record's canonical JSON)."""
-    return sha256_hex(prev_hash.encode("ascii") + record)
+    digest = hashlib.sha256(prev_hash.encode("ascii"))
+    digest.update(record)
+    return digest.hexdigest()
 
 
 def sealed_problems(record: Mapping[str, Any], disclosures: Mapping[str, Any]) -> list[str]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import operator
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -241,7 +242,8 @@ class Store:
             return lambda rows: conn.execute(decisions.insert(), rows)
         names = [column.name for column in decisions.c]
         sql = f"INSERT INTO {decisions.name} ({', '.join(names)}) VALUES ({', '.join('?' * len(names))})"
-        return lambda rows: conn.exec_driver_sql(sql, [tuple(row[name] for name in names) for row in rows])
+        values = operator.itemgetter(*names)
+        return lambda rows: conn.exec_driver_sql(sql, list(map(values, rows)))
 
     @staticmethod
     def _store_ruleset(conn: Connection, item: Draft, stored_at: str) -> None:

@@ -1,0 +1,111 @@
+"""A record's candidate, decision and personal members composed straight from canonical bytes (a streamed check's
+records): the snapshot's members, the decision's JSON line and one draw of salts, with no JSON value rebuilt."""
+
+from __future__ import annotations
+
+import hashlib
+from binascii import hexlify
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from engine.audit.body import sealed_candidate, splice_point
+from engine.audit.canonical import canonical
+from engine.audit.snapshot import CLEAR, PERSONAL, QUASI_NOTE_ARGS, place_name
+from engine.decide.decision import Decision
+
+# A note argument that holds a quasi-identifier shows in a record's canonical JSON as one of these keys.
+NOTE_KEYS = tuple(b'"%s":' % key.encode() for key in sorted(QUASI_NOTE_ARGS))
+_PERSONAL_NAMES = (b'"file"', b'"name"', b'"nip"')  # the disclosure names of the decision's file, name and NIP
+_SALT = 32  # hex characters of one salt (16 random bytes)
+
+
+@dataclass(frozen=True)
+class _Plan:
+    """How the members of a snapshot with these keys (in this order) are sealed and composed."""
+
+    sealed: tuple[str, ...]  # the keys sealed (quasi-identifiers), in the snapshot's order: the salts' order
+    names: tuple[bytes, ...]  # canonical JSON of each one's disclosure name
+    disclosed: tuple[int, ...]  # disclosures in name order: 0-2 the file, name, NIP; 3+ the sealed keys
+    whole: tuple[tuple[str, bytes], ...]  # every key in canonical order with its JSON and colon
+    shown: tuple[tuple[str, bytes, int], ...]  # the sealed snapshot's keys: (key, JSON and colon, -1 or digest)
+
+
+_PLANS: dict[tuple[str, ...], _Plan | None] = {}
+
+
+def _plan(keys: tuple[str, ...]) -> _Plan | None:
+    found = _PLANS.get(keys, False)
+    if found is not False:
+        return found  # type: ignore[return-value]
+    plan = None
+    if all(key.isascii() and key.isidentifier() for key in keys):  # then code-point order is RFC 8785's
+        sealed = tuple(key for key in keys if key not in CLEAR and key not in PERSONAL)
+        names = tuple(canonical(place_name(("candidate", "snapshot", key))) for key in sealed)
+        every = ["file", "name", "nip", *(place_name(("candidate", "snapshot", key)) for key in sealed)]
+        digest_at = {"name": 1, "nip": 2} | {key: 3 + i for i, key in enumerate(sealed)}
+        plan = _Plan(
+            sealed=sealed,
+            names=names,
+            disclosed=tuple(sorted(range(len(every)), key=every.__getitem__)),
+            whole=tuple((key, b'"%s":' % key.encode()) for key in sorted(keys)),
+            shown=tuple(
+                (key, b'"%s":' % key.encode(), digest_at.get(key, -1)) for key in sorted({*keys, *PERSONAL})
+            ),
+        )
+    if len(_PLANS) > 1000:  # snapshots replayed from a store may bring other key sets
+        _PLANS.clear()
+    _PLANS[keys] = plan
+    return plan
+
+
+def sealed_members(
+    decision: Decision,
+    snap: Mapping[str, Any],
+    members: Mapping[str, bytes],
+    line: bytes,
+    random: Callable[[int], bytes],
+) -> tuple[bytes, bytes, bytes] | None:
+    """The record's ``candidate`` and ``decision`` members and its personal column, or None where this cannot
+    prove them the general path's bytes: a key that is no plain ASCII name, a note that may hold a
+    quasi-identifier, a line that is not RFC 8785 as it stands. Nothing is drawn from ``random`` then.
+
+    The salts are drawn as the general path draws them (the file's, the name's, the NIP's, then each sealed
+    snapshot member's in the snapshot's order), in one call: ``random(16 * n)`` gives the bytes of n calls of
+    ``random(16)`` (os.urandom, and ``random.Random.randbytes``, whose words are taken in order).
+    """
+    keys = tuple(snap)
+    plan = _plan(keys)
+    if plan is None or len(members) != len(keys):
+        return None
+    cut = splice_point(line, decision, NOTE_KEYS)
+    if cut is None:
+        return None
+    ref = decision.candidate
+    count = 3 + len(plan.sealed)
+    salts = hexlify(random(16 * count))
+    sha256 = hashlib.sha256
+    digests: list[str] = []
+    entries: list[bytes] = []
+    values = (canonical(ref.file), canonical(ref.name), canonical(ref.nip))
+    for i, encoded in enumerate(values):
+        salt = salts[i * _SALT : (i + 1) * _SALT]
+        digests.append(sha256(b'["%s",%s,%s]' % (salt, _PERSONAL_NAMES[i], encoded)).hexdigest())
+        entries.append(b'%s:["%s",%s]' % (_PERSONAL_NAMES[i], salt, encoded))
+    for i, (key, name) in enumerate(zip(plan.sealed, plan.names, strict=True), 3):
+        salt = salts[i * _SALT : (i + 1) * _SALT]
+        encoded = members[key]
+        digests.append(sha256(b'["%s",%s,%s]' % (salt, name, encoded)).hexdigest())
+        entries.append(b'%s:["%s",%s]' % (name, salt, encoded))
+    whole = b"{" + b",".join([head + members[key] for key, head in plan.whole]) + b"}"
+    shown = b",".join(
+        [
+            head + (members[key] if at < 0 else b'{"sealed":"%s"}' % digests[at].encode())
+            for key, head, at in plan.shown
+        ]
+    )
+    candidate = b'{"hash":"%s","snapshot":{%s}}' % (sha256(whole).hexdigest().encode(), shown)
+    start, rest = cut
+    body = start + sealed_candidate(*digests[:3]) + rest
+    personal = b"{" + b",".join([entries[i] for i in plan.disclosed]) + b"}"
+    return candidate, body, personal
