@@ -65,35 +65,38 @@ def splice_point(line: bytes, decision: Decision, notes: tuple[bytes, ...] = ())
 
 
 def pieces_hold(line: bytes, at: int = 0, notes: tuple[bytes, ...] = ()) -> bool:
-    """``fast_holds(line[at:], integers=True)``, and none of ``notes`` in it, for JSON written by orjson, checked
-    piece by piece (see the markers above): recurring pieces by their memo, the facts' values by a quick look
-    that may only send them on to the full check. ``at`` must be outside strings and numbers."""
+    """``fast_holds(line[at:], integers=True)``, and none of ``notes`` in it, for JSON written by orjson (``at``
+    outside strings and numbers), checked piece by piece (see the markers above): recurring pieces by their
+    memo, the facts' values by a quick look that may only send them on to the full check."""
     pieces = line.split(_REQUIREMENT)
     first = pieces[0]
     if len(first) < at:
         return False
     begin = first.find(_VALUES, at)
     end = first.find(_AFTER_VALUES, begin)
-    if begin >= 0 and end >= 0:
+    if begin >= 0 and end >= 0:  # the values differ for every candidate: not kept in the memo
         values = first[begin:end]
-        if any(note in values for note in notes):
+        # a note is an object: with no "{" but the values' own, none can be there (nor any argument of one)
+        if values.count(b"{") > 1 and any(note in values for note in notes):
             return False
         if not _plainly_holds(values) and not fast_holds(values, integers=True):
             return False
         pieces[0] = first[at:begin] + first[end:]
     else:
         pieces[0] = first[at:]
+    return all(_held(piece, notes) for piece in pieces)
+
+
+def _held(piece: bytes, notes: tuple[bytes, ...]) -> bool:
+    """``fast_holds(piece, integers=True)`` and none of ``notes`` in it, kept for pieces met again."""
     held = _HELD.setdefault(notes, {})
-    for piece in pieces:
-        known = held.get(piece)
-        if known is None:
-            known = fast_holds(piece, integers=True) and not any(note in piece for note in notes)
-            if len(held) >= _HELD_LIMIT:
-                held.clear()
-            held[piece] = known
-        if not known:
-            return False
-    return True
+    known = held.get(piece)
+    if known is None:
+        known = fast_holds(piece, integers=True) and not any(note in piece for note in notes)
+        if len(held) >= _HELD_LIMIT:
+            held.clear()
+        held[piece] = known
+    return known
 
 
 def _plainly_holds(piece: bytes) -> bool:
