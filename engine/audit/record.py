@@ -16,8 +16,8 @@ from engine.audit.body import spliced
 from engine.audit.canonical import canonical, canonical_members, canonical_pair, compose, digest, sha256_hex
 from engine.audit.ids import salt_bytes
 from engine.audit.sealed import NOTE_KEYS as _NOTE_KEYS
-from engine.audit.sealed import sealed_members
-from engine.audit.snapshot import CLEAR, PERSONAL, note_places, place_name, place_path
+from engine.audit.sealed import Sealer, sealed_members
+from engine.audit.snapshot import note_places, place_name, place_path
 from engine.decide.decision import Decision
 from engine.decide.record import record_line
 from engine.load.rulefile import Ruleset
@@ -118,7 +118,7 @@ def draft(
             return Draft(parts=parts, personal=made[2], columns=_columns(decision, actor, board), ruleset=ruleset)
     values = {"file": decision.candidate.file, "name": decision.candidate.name, "nip": decision.candidate.nip}
     snap = dict(snap)
-    sealer = _Sealer(random)
+    sealer = Sealer(random)
     markers = {key: {"sealed": sealer.seal(key, values[key], canonical(values[key]))} for key in PERSONAL_FIELDS}
     body = None
     if decided is None and line is not None:
@@ -187,81 +187,28 @@ def _columns(decision: Decision, actor: str, board: str | None) -> dict[str, Any
     }
 
 
-_SNAPSHOT_PLACES: dict[str, tuple[str, bytes]] = {}
-
-
-def _snapshot_place(key: str) -> tuple[str, bytes]:
-    """The disclosure name of a snapshot field and its canonical JSON, kept per field (the model's names)."""
-    found = _SNAPSHOT_PLACES.get(key)
-    if found is None:
-        if len(_SNAPSHOT_PLACES) > 1000:  # snapshots replayed from a store may bring other names
-            _SNAPSHOT_PLACES.clear()
-        name = place_name(("candidate", "snapshot", key))
-        found = _SNAPSHOT_PLACES[key] = (name, canonical(name))
-    return found
-
-
-class _Sealer:
-    """The salted disclosures of one record, kept with the canonical bytes of each value."""
-
-    def __init__(self, random: Callable[[int], bytes]) -> None:
-        self.random = random
-        self.disclosures: dict[str, tuple[bytes, Any]] = {}
-        self.encoded: dict[str, bytes] = {}  # name → canonical [salt, value]
-
-    def seal(self, name: str, value: Any, encoded: bytes) -> str:
-        """Disclose ``value`` (whose canonical form is ``encoded``) under ``name``; the digest the record holds."""
-        salt = self.random(16).hex().encode()
-        self.disclosures[name] = (salt, value)
-        self.encoded[name] = b'["%s",%s]' % (salt, encoded)
-        # = seal_digest(salt, name, value): the canonical list [salt, name, value], composed
-        return hashlib.sha256(b'["%s",%s,%s]' % (salt, _name_json(name), encoded)).hexdigest()
-
-    def snapshot(self, snap: Mapping[str, Any], members: Mapping[str, bytes]) -> dict[str, str]:
-        """Seal the snapshot's quasi-identifiers (``snapshot_places``, in their order): field → digest."""
-        out = {}
-        for key, value in snap.items():
-            if key in CLEAR or key in PERSONAL:
-                continue
-            name, name_json = _snapshot_place(key)
-            encoded = members[key]
-            salt = self.random(16).hex().encode()
-            self.disclosures[name] = (salt, value)
-            self.encoded[name] = b'["%s",%s]' % (salt, encoded)
-            out[key] = hashlib.sha256(b'["%s",%s,%s]' % (salt, name_json, encoded)).hexdigest()
-        return out
-
-    def disclosed(self) -> bytes:
-        """``canonical(disclosures)``; composed when every name is ASCII (then sorting by code point is RFC 8785's)."""
-        names = sorted(self.encoded)
-        if not all(name.isascii() for name in names):
-            return canonical({name: [salt.decode(), value] for name, (salt, value) in self.disclosures.items()})
-        return b"{" + b",".join(_name_json(name) + b":" + self.encoded[name] for name in names) + b"}"
-
-
-_NAMES_JSON: dict[str, bytes] = {}
-
-
-def _name_json(name: str) -> bytes:
-    """``canonical(name)`` of a disclosure's name (a personal field or a place: few distinct ones)."""
-    found = _NAMES_JSON.get(name)
-    if found is None:
-        if len(_NAMES_JSON) > 10_000:
-            _NAMES_JSON.clear()
-        found = _NAMES_JSON[name] = canonical(name)
-    return found
+# The members of every draft (``draft``), and so their order among the placed ones in a record (RFC 8785 sorts).
+_DRAFTED = frozenset(
+    ("actor", "board", "candidate", "decision", "engine", "replay_of", "run_id", "schema_version", "versions")
+)
 
 
 def place(draft: Draft, seq: int, decision_id: str, recorded_at: str, prev_hash: str) -> dict[str, Any]:
     """The row of a draft at ``seq`` after ``prev_hash``: the record and its chain hash."""
-    record = compose(
-        {
-            **draft.parts,
-            "decision_id": canonical(decision_id),
-            "recorded_at": canonical(recorded_at),
-            "seq": canonical(seq),
-        }
-    )
+    parts = draft.parts
+    ident, moment, number = orjson.dumps(decision_id), orjson.dumps(recorded_at), canonical(seq)  # canonical
+    if parts.keys() == _DRAFTED:  # = compose() of the members with these three, written out in their order
+        record = b"".join(
+            (
+                b'{"actor":', parts["actor"], b',"board":', parts["board"], b',"candidate":', parts["candidate"],
+                b',"decision":', parts["decision"], b',"decision_id":', ident, b',"engine":', parts["engine"],
+                b',"recorded_at":', moment, b',"replay_of":', parts["replay_of"], b',"run_id":', parts["run_id"],
+                b',"schema_version":', parts["schema_version"], b',"seq":', number,
+                b',"versions":', parts["versions"], b"}",
+            )
+        )  # fmt: skip
+    else:
+        record = compose({**parts, "decision_id": ident, "recorded_at": moment, "seq": number})
     return {
         **draft.columns,
         "seq": seq,

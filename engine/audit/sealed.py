@@ -109,3 +109,68 @@ def sealed_members(
     body = start + sealed_candidate(*digests[:3]) + rest
     personal = b"{" + b",".join([entries[i] for i in plan.disclosed]) + b"}"
     return candidate, body, personal
+
+
+_SNAPSHOT_PLACES: dict[str, tuple[str, bytes]] = {}
+
+
+def _snapshot_place(key: str) -> tuple[str, bytes]:
+    """The disclosure name of a snapshot field and its canonical JSON, kept per field (the model's names)."""
+    found = _SNAPSHOT_PLACES.get(key)
+    if found is None:
+        if len(_SNAPSHOT_PLACES) > 1000:  # snapshots replayed from a store may bring other names
+            _SNAPSHOT_PLACES.clear()
+        name = place_name(("candidate", "snapshot", key))
+        found = _SNAPSHOT_PLACES[key] = (name, canonical(name))
+    return found
+
+
+class Sealer:
+    """The salted disclosures of one record, kept with the canonical bytes of each value (the general path)."""
+
+    def __init__(self, random: Callable[[int], bytes]) -> None:
+        self.random = random
+        self.disclosures: dict[str, tuple[bytes, Any]] = {}
+        self.encoded: dict[str, bytes] = {}  # name → canonical [salt, value]
+
+    def seal(self, name: str, value: Any, encoded: bytes) -> str:
+        """Disclose ``value`` (whose canonical form is ``encoded``) under ``name``; the digest the record holds."""
+        salt = self.random(16).hex().encode()
+        self.disclosures[name] = (salt, value)
+        self.encoded[name] = b'["%s",%s]' % (salt, encoded)
+        # = seal_digest(salt, name, value): the canonical list [salt, name, value], composed
+        return hashlib.sha256(b'["%s",%s,%s]' % (salt, _name_json(name), encoded)).hexdigest()
+
+    def snapshot(self, snap: Mapping[str, Any], members: Mapping[str, bytes]) -> dict[str, str]:
+        """Seal the snapshot's quasi-identifiers (``snapshot_places``, in their order): field → digest."""
+        out = {}
+        for key, value in snap.items():
+            if key in CLEAR or key in PERSONAL:
+                continue
+            name, name_json = _snapshot_place(key)
+            encoded = members[key]
+            salt = self.random(16).hex().encode()
+            self.disclosures[name] = (salt, value)
+            self.encoded[name] = b'["%s",%s]' % (salt, encoded)
+            out[key] = hashlib.sha256(b'["%s",%s,%s]' % (salt, name_json, encoded)).hexdigest()
+        return out
+
+    def disclosed(self) -> bytes:
+        """``canonical(disclosures)``; composed when every name is ASCII (then sorting by code point is RFC 8785's)."""
+        names = sorted(self.encoded)
+        if not all(name.isascii() for name in names):
+            return canonical({name: [salt.decode(), value] for name, (salt, value) in self.disclosures.items()})
+        return b"{" + b",".join(_name_json(name) + b":" + self.encoded[name] for name in names) + b"}"
+
+
+_NAMES_JSON: dict[str, bytes] = {}
+
+
+def _name_json(name: str) -> bytes:
+    """``canonical(name)`` of a disclosure's name (a personal field or a place: few distinct ones)."""
+    found = _NAMES_JSON.get(name)
+    if found is None:
+        if len(_NAMES_JSON) > 10_000:
+            _NAMES_JSON.clear()
+        found = _NAMES_JSON[name] = canonical(name)
+    return found
