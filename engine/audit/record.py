@@ -152,9 +152,7 @@ def draft(
 _CONSTANT: dict[tuple[str, str | None, str, str, str | None], dict[str, bytes]] = {}
 
 
-def _constant_parts(
-    actor: str, board: str | None, engine: str, run_id: str, replay_of: str | None
-) -> dict[str, bytes]:
+def _constant_parts(actor: str, board: str | None, engine: str, run_id: str, replay_of: str | None) -> dict[str, bytes]:
     """The members every record of a run shares (its actor, board, engine, run id, versions), composed once."""
     key = (actor, board, engine, run_id, replay_of)
     found = _CONSTANT.get(key)

@@ -49,9 +49,7 @@ def _plan(keys: tuple[str, ...]) -> _Plan | None:
             names=names,
             disclosed=tuple(sorted(range(len(every)), key=every.__getitem__)),
             whole=tuple((key, b'"%s":' % key.encode()) for key in sorted(keys)),
-            shown=tuple(
-                (key, b'"%s":' % key.encode(), digest_at.get(key, -1)) for key in sorted({*keys, *PERSONAL})
-            ),
+            shown=tuple((key, b'"%s":' % key.encode(), digest_at.get(key, -1)) for key in sorted({*keys, *PERSONAL})),
         )
     if len(_PLANS) > 1000:  # snapshots replayed from a store may bring other key sets
         _PLANS.clear()
@@ -99,10 +97,7 @@ def sealed_members(
         entries.append(b'%s:["%s",%s]' % (name, salt, encoded))
     whole = b"{" + b",".join([head + members[key] for key, head in plan.whole]) + b"}"
     shown = b",".join(
-        [
-            head + (members[key] if at < 0 else b'{"sealed":"%s"}' % digests[at].encode())
-            for key, head, at in plan.shown
-        ]
+        [head + (members[key] if at < 0 else b'{"sealed":"%s"}' % digests[at].encode()) for key, head, at in plan.shown]
     )
     candidate = b'{"hash":"%s","snapshot":{%s}}' % (sha256(whole).hexdigest().encode(), shown)
     start, rest = cut
