@@ -33,7 +33,7 @@ def run(
     top: int = 0,
 ) -> ExitCode:
     library = load_library(rules_dir)
-    if fmt in ("jsonl", "table", "markdown") and all(str(p) != "-" for p in paths):
+    if fmt in ("jsonl", "table", "markdown", "csv", "json") and all(str(p) != "-" for p in paths):
         from engine.decide.stream_command import run_streamed
 
         return run_streamed(

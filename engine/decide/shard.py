@@ -142,11 +142,13 @@ def stream_check(
     batches: Iterable[Batch] | None = None,
     advance: Callable[[int], Any] | None = None,
     copy: Callable[[int], bool] | None = None,
+    each: Callable[[BatchResult, list[int] | None], Any] | None = None,
 ) -> Streamed:
     """Decide every file of ``files()`` batch by batch and hand on the results as they come: JSON lines to
     ``write`` (or, a worker's batch of them whole, by ``copy`` from an open file where it can: see
     ``file_copier``), rows to a top-``top`` shortlist, drafts to ``record`` (one call per batch: all or none of it),
-    the number of candidates done to ``advance`` (a progress bar).
+    the number of candidates done to ``advance`` (a progress bar), each batch and the indices of its candidates
+    kept (None: all) to ``each`` (after ``record``: a full ranking spilled to disk).
 
     ``batches``, when given, are those candidates already batched (bundle lines among them); ``files()`` then
     only names them again by ordinal, for a NIP given twice."""
@@ -161,6 +163,8 @@ def stream_check(
             out.problems.extend(result.problems)
             if record is not None and result.drafts and kept != []:
                 out.recorded.append(record(_pick(result.drafts, kept)))
+            if each is not None and kept != []:
+                each(result, kept)
             if write is not None and kept != []:
                 _write_lines(result, kept, write, copy)
             if result.spilled:
@@ -259,7 +263,7 @@ def _duplicates(repeats: list[tuple[str, str, int]], files: Callable[[], Iterabl
                 path="nip",
                 line=line,
                 message=f"NIP {nip} is also in {names.get(earlier, '?')}",
-                hint="one file per civil servant",
+                hint="one record per civil servant" if file != name else "one file per civil servant",
             )
         )
     return out
@@ -285,6 +289,7 @@ def check_files(
     record: Callable[[list[Any]], Any] | None = None,
     advance: Callable[[int], Any] | None = None,
     copy: Callable[[int], bool] | None = None,
+    each: Callable[[BatchResult, list[int] | None], Any] | None = None,
 ) -> Streamed:
     """`check` over every candidate file and bundle under ``paths``, streamed (see ``stream_check``)."""
     return stream_check(
@@ -298,4 +303,5 @@ def check_files(
         batches=candidate_batches(paths, batch),
         advance=advance,
         copy=copy,
+        each=each,
     )

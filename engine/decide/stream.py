@@ -36,7 +36,7 @@ from engine.present.views import check_row
 
 BATCH = 500  # candidates per batch: large enough to amortise durable's per-call cost, small enough to stay flat
 TOP = 1000  # table/markdown rows kept by default (the best by rank)
-Want = Literal["lines", "rows", "none"]
+Want = Literal["lines", "rows", "entries", "none"]
 
 
 @dataclass(frozen=True)
@@ -64,7 +64,7 @@ class Decided:
     file: str
     verdict: str
     pos: int = 0  # its place among the batch's files
-    line: bytes = b""  # the DecisionRecord as one JSON line (want="lines")
+    line: bytes = b""  # the DecisionRecord as one JSON line (want="lines" or "entries")
     key: tuple[Any, ...] = ()  # ranking key and table row (want="rows")
     row: dict[str, Any] = field(default_factory=dict)
     draft: Draft | None = None  # the audit draft (record=True)
@@ -112,8 +112,8 @@ class BatchResult:
             files=[d.file for d in decided],
             verdicts=[d.verdict for d in decided],
             pos=[d.pos for d in decided],
-            lines=b"\n".join([*(d.line for d in decided), b""]) if setup.want == "lines" else b"",
-            ranked=[(d.key, d.row) for d in decided] if setup.want == "rows" else [],
+            lines=b"\n".join([*(d.line for d in decided), b""]) if setup.want in ("lines", "entries") else b"",
+            ranked=[(d.key, d.row) for d in decided] if setup.want in ("rows", "entries") else [],
             drafts=[d.draft for d in decided] if setup.record else [],
         )
 
@@ -212,6 +212,10 @@ def _serialised(setup: Setup, engine: _Engine, loaded: LoadedCandidate, decision
     elif setup.want == "rows":
         out.key = rank_key(decision)
         out.row = _row(decision, setup.lang)
+    elif setup.want == "entries":  # a ranked JSON report's entry: the record line, its key and counts
+        out.line = record_line(decision)
+        out.key = rank_key(decision)
+        out.row = {"passed": decision.passed_count(), "total": decision.total()}
     if engine.stored is not None:
         snap, members = snapshot_members(loaded.candidate)
         out.draft = draft(

@@ -18,6 +18,7 @@ from engine.errors import ExitCode
 from engine.load.library import Library
 from engine.present.i18n import label
 from engine.present.progress import progress
+from engine.present.ranking import Ranked, input_order
 from engine.present.render import Report, Table, emit
 from engine.present.views import check_columns, summary_text
 
@@ -47,7 +48,7 @@ def run_streamed(
         position_id=select_position(ruleset, position_id).id,
         as_of=as_of,
         backend="reference" if backend == "reference" else "durable",
-        want="lines" if fmt == "jsonl" else "rows",
+        want="lines" if fmt == "jsonl" else "entries" if fmt == "json" else "rows",
         lang=lang,
         record=not no_record,
         actor=actor or os_user(),
@@ -55,24 +56,30 @@ def run_streamed(
         engine=backend,
         run_id=new_run_id(),
     )
+    ranked = Ranked(fmt, lang) if fmt in ("csv", "json") else None  # every decision ranked, spilled past a limit
     with contextlib.ExitStack() as stack:
         store = None if no_record else stack.enter_context(Store.open(db, create=True))
+        recorder = None if store is None else ranked.recorder(store) if ranked else batch_recorder(store)
         bar = stack.enter_context(progress(None, "check", lang=lang, live_output=fmt == "jsonl"))
         streamed = check_files(
             setup,
             paths,
             jobs=jobs or default_jobs(),
             write=sys.stdout.buffer.write if fmt == "jsonl" else None,
-            top=(top or sys.maxsize) if fmt != "jsonl" else 0,
-            record=batch_recorder(store) if store is not None else None,
+            top=(top or sys.maxsize) if fmt in ("table", "markdown") else 0,
+            record=recorder,
             advance=bar.advance,
             copy=file_copier(sys.stdout.buffer) if fmt == "jsonl" else None,
+            each=ranked.add if ranked else None,
         )
     if streamed.decided == 0 and not streamed.problems:
         raise no_candidates()
     appended = combined(streamed.recorded)
     if appended is not None and store is not None:
         click.echo(recorded_line(appended, store.where, lang), err=True)
+    if ranked is not None:
+        streamed.problems = input_order(streamed.problems, paths)
+        ranked.emit(ruleset, position_id, as_of, streamed.problems)
     if streamed.top is not None:
         emit(
             Report(data={}, tables=[Table(streamed.top.rows(label("rank", lang)), headers=check_columns(lang))]),
