@@ -76,8 +76,9 @@ def check_cmd(**options: Any) -> None:
     """Rank every candidate in PATHS (files or directories; a .jsonl/.ndjson bundle holds one JSON dossier a
     line; `-` reads YAML, JSON or JSON Lines from stdin) for one position.
 
-    jsonl, table and markdown are streamed batch by batch (memory stays flat; decisions are recorded one
-    batch per transaction, in file order); json and csv hold the whole run and record it in ranking order.
+    Files and bundles are decided batch by batch (memory stays flat; decisions are recorded one batch per
+    transaction, in file order): jsonl streams, table/markdown keep the best --top, json and csv rank all (on
+    disk past 5,000). Stdin is read whole and recorded in ranking order.
 
     \b
     Example:
