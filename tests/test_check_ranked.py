@@ -19,7 +19,7 @@ from hypothesis import strategies as st
 from engine.commands.candidates import read_candidates
 from engine.decide.pipeline import check
 from engine.load.library import load_library
-from engine.present import ranking
+from engine.present import ranking, spill
 from engine.present.ranking import ExternalSort
 from engine.present.render import render
 from engine.present.views import check_output
@@ -68,6 +68,18 @@ def test_fixtures_print_the_in_memory_report(monkeypatch: pytest.MonkeyPatch, fm
     code, out, err = run(*CHECK, str(FIXTURES), "--format", fmt, "--jobs", jobs)
     assert code == 0, err
     assert out == in_memory([FIXTURES], fmt)
+
+
+@pytest.mark.parametrize("fmt", ["table", "markdown"])
+def test_a_table_of_every_row_is_spooled(monkeypatch: pytest.MonkeyPatch, fmt: str) -> None:
+    """``--top 0``: every row, ranked on disk and rendered from the spool, as the in-memory table is."""
+    monkeypatch.setattr(ranking, "RUN", 6)
+    monkeypatch.setattr(spill, "SPILL_AFTER", 10)
+    monkeypatch.setattr(spill, "CHUNK", 7)
+    code, out, err = run(*CHECK, str(FIXTURES), "--format", fmt, "--top", "0", "--jobs", "2")
+    assert code == 0, err
+    assert out == in_memory([FIXTURES], fmt)
+    assert "showing the best" not in err
 
 
 @pytest.mark.parametrize("fmt", ["csv", "json"])

@@ -56,7 +56,8 @@ def run_streamed(
         engine=backend,
         run_id=new_run_id(),
     )
-    ranked = Ranked(fmt, lang) if fmt in ("csv", "json") else None  # every decision ranked, spilled past a limit
+    every = fmt in ("csv", "json") or (fmt != "jsonl" and not top)
+    ranked = Ranked(fmt, lang) if every else None  # every decision ranked, spilled past a limit
     with contextlib.ExitStack() as stack:
         store = None if no_record else stack.enter_context(Store.open(db, create=True))
         recorder = None if store is None else ranked.recorder(store) if ranked else batch_recorder(store)
@@ -66,7 +67,7 @@ def run_streamed(
             paths,
             jobs=jobs or default_jobs(),
             write=sys.stdout.buffer.write if fmt == "jsonl" else None,
-            top=(top or sys.maxsize) if fmt in ("table", "markdown") else 0,
+            top=top if fmt in ("table", "markdown") else 0,
             record=recorder,
             advance=bar.advance,
             copy=file_copier(sys.stdout.buffer) if fmt == "jsonl" else None,

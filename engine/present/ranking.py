@@ -1,4 +1,4 @@
-"""The full ranking of a streamed `check --format csv|json`: entries held up to a limit, then sorted runs on disk.
+"""The full ranking of a streamed `check` (csv, json; table with --top 0): held up to a limit, then sorted runs on disk.
 
 A ranked CSV or JSON report lists every decision best first, so nothing can be written before the last batch
 is decided. The entries (ranking key, input position, what is printed of them) are held in a list up to
@@ -34,7 +34,8 @@ from engine.load.library import content_hash
 from engine.load.rulefile import Ruleset
 from engine.present.decisions import CheckReport, report_json, requirement_info
 from engine.present.i18n import label
-from engine.present.render import _plain_row, to_json
+from engine.present.render import Report, Table, _plain_row, emit, to_json
+from engine.present.spill import Spool, emit_spooled
 from engine.present.views import check_columns
 
 RUN = 5_000  # entries held in memory; past it they are sorted and written to a temporary file as one run
@@ -97,7 +98,7 @@ def _read(run: IO[bytes]) -> Iterator[Entry]:
 
 
 class Ranked:
-    """A streamed check's full ranking for CSV (the shortlist rows) or JSON (the CheckReport's entries).
+    """A streamed check's full ranking: the shortlist rows (CSV, table, Markdown) or the CheckReport's entries (JSON).
 
     ``add`` takes the kept decisions of each batch; with recording, ``recorder`` appends each batch and hands
     ``add`` the (seq, decision id) of each of its records, so a JSON entry carries its own decision's record."""
@@ -120,7 +121,7 @@ class Ranked:
         """The candidates of ``result`` at ``kept`` (None: all of them), with their records if any."""
         recorded, self._recorded = self._recorded, []
         indices = range(len(result.ranked)) if kept is None else kept
-        if self.fmt == "csv":
+        if self.fmt != "json":
             for index in indices:
                 self.entries.add(*result.ranked[index])
             return
@@ -136,6 +137,9 @@ class Ranked:
     def emit(self, ruleset: Ruleset, position_id: str, as_of: dt.date, problems: list[Problem]) -> None:
         """Write the report to stdout, as ``emit(check_output(...))`` writes it for the same decisions."""
         try:
+            if self.fmt in ("table", "markdown"):
+                self._table()
+                return
             parts = self._csv() if self.fmt == "csv" else self._json(ruleset, position_id, as_of, problems)
             buffer: list[str] = []
             size = 0
@@ -148,6 +152,18 @@ class Ranked:
             click.echo("".join(buffer))
         finally:
             self.entries.close()
+
+    def _table(self) -> None:
+        """Every row (``--top 0``): spooled to disk past a limit in ranking order and rendered from there, as
+        ``emit`` renders them all (a table's column widths depend on every row)."""
+        rank = label("rank", self.lang)
+        with Spool() as spool:
+            for number, row in enumerate(self.entries.sorted(), 1):
+                spool.add({**row, rank: number})
+            if spool.count:
+                emit_spooled(spool, self.fmt, self.lang)
+            else:
+                emit(Report(data={}, tables=[Table([], headers=check_columns(self.lang))]), self.fmt, self.lang)
 
     def _csv(self) -> Iterator[str]:
         keys = check_columns(self.lang)
