@@ -141,11 +141,14 @@ def test_ties_across_runs_keep_arrival_order() -> None:
     entries.close()
 
 
-def test_recorded_json_gives_each_entry_its_own_record(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+@pytest.mark.parametrize("folder", [FIXTURES, POPULATION], ids=["in-process", "workers"])
+def test_recorded_json_gives_each_entry_its_own_record(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, folder: Path
+) -> None:
     """Recorded batch by batch in file order, each entry still names the record of its own decision."""
-    monkeypatch.setattr(ranking, "RUN", 7)
+    monkeypatch.setattr(ranking, "RUN", 7 if folder == FIXTURES else 300)
     db = str(tmp_path / "a.db")
-    args = ("check", str(FIXTURES), "--position", "administrator", "--as-of", str(AS_OF), "--db", db)
+    args = ("check", str(folder), "--position", "administrator", "--as-of", str(AS_OF), "--db", db)
     code, out, err = run(*args, "--format", "json", "--jobs", "2")
     assert code == 0, err
     entries = json.loads(out)["decisions"]
@@ -161,7 +164,7 @@ def test_recorded_json_gives_each_entry_its_own_record(tmp_path: Path, monkeypat
     files = [file_of[stored[seq]["nip"]] for seq in sorted(stored)]
     assert files == sorted(files)
     # apart from where each decision is recorded, the report is the unrecorded one
-    _code, plain, _err = run(*CHECK, str(FIXTURES), "--format", "json")
+    _code, plain, _err = run(*CHECK, str(folder), "--format", "json")
     for entry in entries:
         entry["seq"] = entry["decision_id"] = None
     assert entries == json.loads(plain)["decisions"]
