@@ -155,20 +155,3 @@ def test_a_worker_that_cannot_write_its_file_sends_the_lines_through_the_pipe(
         assert result.lines == b"" and Path(result.spilled).read_bytes().count(b"\n") == 2
     finally:
         release(worker)
-
-
-def test_a_batch_result_gives_back_each_decided_candidate_whole(tmp_path: Path) -> None:
-    from engine.decide.stream import decide_batch
-
-    bundle = tmp_path / "b.jsonl"
-    bundle.write_bytes(b"\n".join(dossiers(3)) + b"\n")
-    (batch,) = bundle_batches(str(bundle), 10)
-    worker = setup()
-    try:
-        result = decide_batch(worker, 0, batch)
-    finally:
-        release(worker)
-    decided = result.decided
-    assert [d.file for d in decided] == [f"{bundle}:{n}" for n in (1, 2, 3)] and [d.pos for d in decided] == [0, 1, 2]
-    assert b"".join(d.line + b"\n" for d in decided) == result.lines
-    assert [orjson.loads(d.line)["candidate"]["nip"] for d in decided] == result.nips

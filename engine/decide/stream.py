@@ -87,21 +87,6 @@ class BatchResult:
     drafts: list[Draft | None] = field(default_factory=list)  # record=True
     spilled: str = ""  # from a worker: the file that holds ``lines`` (see ``engine.decide.shard``)
 
-    @property
-    def decided(self) -> list[Decided]:
-        """The columns as one ``Decided`` a candidate, for a reader that wants them whole (the parent reads columns;
-        ``lines`` must be in hand, not spilled)."""
-        size = len(self.nips)
-        lines = self.lines.split(b"\n")[:-1] if self.lines else [b""] * size
-        ranked = self.ranked or [((), {})] * size
-        drafts = self.drafts or [None] * size
-        return [
-            Decided(nip=nip, file=file, verdict=verdict, pos=pos, line=line, key=key, row=row, draft=draft)
-            for nip, file, verdict, pos, line, (key, row), draft in zip(
-                self.nips, self.files, self.verdicts, self.pos, lines, ranked, drafts, strict=True
-            )
-        ]
-
     @classmethod
     def of(cls, setup: Setup, index: int, decided: list[Decided], problems: list[Problem], size: int) -> BatchResult:
         return cls(
