@@ -5,15 +5,16 @@ from __future__ import annotations
 import getpass
 import os
 from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING
 
 from engine.audit.ids import Clock, UlidFactory, salt_bytes, utc_now
-from engine.audit.record import Draft, StoredRuleset, draft
-from engine.audit.replay import Replayed
-from engine.audit.snapshot import snapshot
-from engine.audit.store import Appended, Store
-from engine.decide.pipeline import CheckRun
-from engine.errors import EngineFault
-from engine.load.intake import LoadedCandidate
+
+if TYPE_CHECKING:  # the store (sqlalchemy) and the record models load only when something is recorded
+    from engine.audit.record import Draft
+    from engine.audit.replay import Replayed
+    from engine.audit.store import Appended, Store
+    from engine.decide.pipeline import CheckRun
+    from engine.load.intake import LoadedCandidate
 
 
 def os_user() -> str:
@@ -35,6 +36,10 @@ def drafts(
     random: Callable[[int], bytes] = salt_bytes,
 ) -> list[Draft]:
     """One draft per decision of ``run``, in ranking order, each with its candidate's snapshot."""
+    from engine.audit.record import StoredRuleset, draft
+    from engine.audit.snapshot import snapshot
+    from engine.errors import EngineFault
+
     stored = StoredRuleset.of(run.ruleset)
     if stored.hash != run.ruleset_hash:
         raise EngineFault(f"ruleset hash {run.ruleset_hash[:12]} differs from its stored form {stored.hash[:12]}")
@@ -79,6 +84,8 @@ def record_replays(
     store: Store, items: Sequence[Replayed], *, actor: str | None = None, clock: Clock = utc_now
 ) -> Appended | None:
     """Append the replayed decisions as new records pointing at the ones they replay (``replay --record``)."""
+    from engine.audit.record import StoredRuleset, draft
+
     run_id = UlidFactory()(clock())
     made = [
         draft(
@@ -99,6 +106,8 @@ def record_replays(
 
 def batch_recorder(store: Store, *, clock: Clock = utc_now) -> Callable[[list[Draft]], Appended]:
     """Appends one batch of drafts per call, each batch in its own transaction (a streamed `check`)."""
+    from engine.audit.store import Appended
+
 
     def append(made: list[Draft]) -> Appended:
         done = store.append(made, clock=clock)
@@ -115,4 +124,6 @@ def combined(parts: Sequence[Appended]) -> Appended | None:
     """The batches of one streamed run as one span of the log (decision ids left out: they are in the store)."""
     if not parts:
         return None
+    from engine.audit.store import Appended
+
     return Appended(first=parts[0].first, last=parts[-1].last, head=parts[-1].head)

@@ -14,10 +14,8 @@ import os
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
-from engine.audit.record import Draft, StoredRuleset, draft
-from engine.audit.snapshot import snapshot_members
 from engine.compiler.layout import Layout, LayoutCache
 from engine.compiler.plan import encode_row
 from engine.decide import inputs, pipeline
@@ -33,6 +31,9 @@ from engine.load.intake import LoadedCandidate
 from engine.load.library import content_hash
 from engine.load.rulefile import Ruleset
 from engine.present.views import check_row
+
+if TYPE_CHECKING:  # the audit record models load only in a run that records
+    from engine.audit.record import Draft, StoredRuleset
 
 BATCH = 500  # candidates per batch: large enough to amortise durable's per-call cost, small enough to stay flat
 TOP = 1000  # table/markdown rows kept by default (the best by rank)
@@ -111,7 +112,13 @@ class _Engine:
         self.digest = content_hash(setup.ruleset)
         self.position = select_position(setup.ruleset, setup.position_id)
         self.layout: Layout = LayoutCache().get(setup.ruleset, self.digest, self.position)
-        self.stored = StoredRuleset.of(setup.ruleset) if setup.record else None
+        self.stored: StoredRuleset | None = None
+        if setup.record:  # the audit record models are imported only by a run that records
+            from engine.audit.record import StoredRuleset, draft
+            from engine.audit.snapshot import snapshot_members
+
+            self.stored = StoredRuleset.of(setup.ruleset)
+            self.draft, self.snapshot_members = draft, snapshot_members
         self.evaluator: Any = None
         if setup.backend == "durable":
             from engine.evaluate.durable import DurableEvaluator
@@ -202,8 +209,8 @@ def _serialised(setup: Setup, engine: _Engine, loaded: LoadedCandidate, decision
         out.key = rank_key(decision)
         out.row = {"passed": decision.passed_count(), "total": decision.total()}
     if engine.stored is not None:
-        snap, members = snapshot_members(loaded.candidate)
-        out.draft = draft(
+        snap, members = engine.snapshot_members(loaded.candidate)
+        out.draft = engine.draft(
             decision,
             snap,
             engine.stored,

@@ -39,9 +39,6 @@ def run_streamed(
     jobs: int | None,
     top: int,
 ) -> ExitCode:
-    from engine.audit.store import Store
-    from engine.audit.views import recorded_line
-
     ruleset = library.for_position(position_id, ruleset_id, as_of)
     setup = Setup(
         ruleset=ruleset,
@@ -59,7 +56,11 @@ def run_streamed(
     every = fmt in ("csv", "json") or (fmt != "jsonl" and not top)
     ranked = Ranked(fmt, lang) if every else None  # every decision ranked, spilled past a limit
     with contextlib.ExitStack() as stack:
-        store = None if no_record else stack.enter_context(Store.open(db, create=True))
+        store = None
+        if not no_record:  # the store (sqlalchemy) is imported only by a run that records
+            from engine.audit.store import Store
+
+            store = stack.enter_context(Store.open(db, create=True))
         recorder = None if store is None else ranked.recorder(store) if ranked else batch_recorder(store)
         bar = stack.enter_context(progress(None, "check", lang=lang, live_output=fmt == "jsonl"))
         streamed = check_files(
@@ -77,6 +78,8 @@ def run_streamed(
         raise no_candidates()
     appended = combined(streamed.recorded)
     if appended is not None and store is not None:
+        from engine.audit.views import recorded_line
+
         click.echo(recorded_line(appended, store.where, lang), err=True)
     if ranked is not None:
         streamed.problems = input_order(streamed.problems, paths)

@@ -7,19 +7,10 @@ import sys
 import time
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
-from typing import Protocol, TextIO, TypeVar
+from typing import TYPE_CHECKING, Protocol, TextIO, TypeVar
 
-from rich.console import Console
-from rich.progress import (
-    BarColumn,
-    MofNCompleteColumn,
-    Progress,
-    SpinnerColumn,
-    TaskID,
-    TextColumn,
-    TimeElapsedColumn,
-    TimeRemainingColumn,
-)
+if TYPE_CHECKING:  # rich is imported only when a bar is drawn: most runs (stderr not a terminal) never need it
+    from rich.progress import Progress, TaskID
 
 # What each long run is doing, per language; a label that is not a key here is shown as given.
 LABELS: dict[str, tuple[str, str]] = {
@@ -124,6 +115,17 @@ def progress(
     if not should_draw(out, live_output=live_output):
         yield _Silent()
         return
+    from rich.console import Console
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        SpinnerColumn,
+        TextColumn,
+        TimeElapsedColumn,
+        TimeRemainingColumn,
+    )
+
     console = Console(file=out, force_terminal=True, stderr=out is sys.stderr, highlight=False)
     columns = [
         SpinnerColumn(),

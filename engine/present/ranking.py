@@ -17,14 +17,11 @@ import pickle
 import tempfile
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, TYPE_CHECKING, Any
 
 import click
 import orjson
 
-from engine.audit.ids import utc_now
-from engine.audit.record import Draft
-from engine.audit.store import Appended, Store
 from engine.compiler.layout import LayoutCache, RulesetRef
 from engine.decide.inputs import candidate_names, is_bundle
 from engine.decide.pipeline import select_position
@@ -37,6 +34,10 @@ from engine.present.i18n import label
 from engine.present.render import Report, Table, _plain_row, emit, to_json
 from engine.present.spill import Spool, emit_spooled
 from engine.present.views import check_columns
+
+if TYPE_CHECKING:  # the audit store (sqlalchemy) loads only when a run is recorded
+    from engine.audit.record import Draft
+    from engine.audit.store import Appended, Store
 
 RUN = 5_000  # entries held in memory; past it they are sorted and written to a temporary file as one run
 FLUSH = 1 << 16  # characters of output gathered before they are written
@@ -110,6 +111,9 @@ class Ranked:
         self._recorded: list[tuple[int, str]] = []
 
     def recorder(self, store: Store) -> Callable[[list[Draft]], Appended]:
+        from engine.audit.ids import utc_now
+        from engine.audit.store import Appended
+
         def append(made: list[Draft]) -> Appended:
             done = store.append(made, clock=utc_now)
             self._recorded = list(zip(range(done.first, done.last + 1), done.ids, strict=True))
