@@ -10,22 +10,21 @@ from __future__ import annotations
 import contextlib
 import errno
 import itertools
-import multiprocessing
 import os
-import tempfile
 from collections import Counter, deque
 from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import Future, ProcessPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, BinaryIO
+from typing import TYPE_CHECKING, Any, BinaryIO
 
 from engine.decide.inputs import Batch, Lines, batched, candidate_batches, candidate_names, is_bundle
 from engine.decide.nips import SeenNips
-from engine.decide.stream import BATCH, BatchResult, Setup, TopN, decide_batch, release
+from engine.decide.stream import BATCH, BatchResult, Setup, TopN, decide_batch, prepare, release
 from engine.errors import EngineFault, LayakError, Problem, ProblemCode
 from engine.load.source import read_document
+
+if TYPE_CHECKING:  # the process pool is imported only by a run that starts one
+    from concurrent.futures import Future
 
 _setup: Setup | None = None  # a worker's setup, given once by its initializer
 _spill = ""  # a worker's folder for the JSON lines of its batches, given with it
@@ -73,8 +72,14 @@ def run_batches(setup: Setup, batches: Iterable[Batch], jobs: int = 1) -> Iterat
         finally:
             release(setup)
         return
+    import multiprocessing
+    import tempfile
+    from concurrent.futures import ProcessPoolExecutor
+
     methods = multiprocessing.get_all_start_methods()
     context = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
+    if context.get_start_method() == "fork":
+        _warm(setup, first)
     spill = tempfile.TemporaryDirectory(prefix="layak-batches-")  # removed at the end, a dead worker's file too
     pool = ProcessPoolExecutor(jobs, mp_context=context, initializer=_init, initargs=(setup, spill.name))
     pending: deque[tuple[int, Batch, Future[BatchResult]]] = deque()
@@ -92,9 +97,22 @@ def run_batches(setup: Setup, batches: Iterable[Batch], jobs: int = 1) -> Iterat
             future.cancel()
         pool.shutdown(wait=True, cancel_futures=True)
         spill.cleanup()
+        release(setup)
+
+
+def _warm(setup: Setup, first: list[Batch]) -> None:
+    """Build once, before the workers fork, what each of them would otherwise build at its first batch: the
+    engine but for its durable rulesets (content hash, layout) and, for JSON input, the native validator."""
+    prepare(setup)
+    if any(isinstance(files, Lines) or any(str(name).endswith(".json") for name in files) for files in first):
+        from engine.load.fast import fast_validator
+
+        fast_validator()
 
 
 def _result(workers: dict[int, Any], index: int, files: Batch, future: Future[BatchResult]) -> BatchResult:
+    from concurrent.futures.process import BrokenProcessPool
+
     try:
         result = future.result()
     except BrokenProcessPool as error:

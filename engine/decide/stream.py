@@ -105,7 +105,11 @@ class BatchResult:
 
 
 class _Engine:
-    """The compiled layout and the open evaluator of one process, reused by every batch of a run."""
+    """The compiled layout and the open evaluator of one process, reused by every batch of a run.
+
+    All but the evaluator is plain data built from the setup, so ``prepare`` can build it in the parent before
+    worker processes fork and each worker inherits it; the durable rulesets are opened by the process that
+    evaluates, at its first batch, and never used across a fork."""
 
     def __init__(self, setup: Setup) -> None:
         self.setup = setup
@@ -120,18 +124,21 @@ class _Engine:
             self.stored = StoredRuleset.of(setup.ruleset)
             self.draft, self.snapshot_members = draft, snapshot_members
         self.evaluator: Any = None
+        self._opened_by = 0  # the process that opened ``evaluator``
         if setup.backend == "durable":
-            from engine.evaluate.durable import DurableEvaluator
-
-            self.evaluator = DurableEvaluator(self.layout.plan)
+            import engine.evaluate.durable  # noqa: F401  (imported here, so a forked worker has it already)
 
     def evaluate(self, rows: list[dict[str, int]]) -> list[frozenset[int]]:
+        if self.setup.backend == "durable" and self._opened_by != os.getpid():
+            from engine.evaluate.durable import DurableEvaluator
+
+            self.evaluator, self._opened_by = DurableEvaluator(self.layout.plan), os.getpid()
         return pipeline.run_engine(self.layout.plan, rows, self.setup.backend, self.evaluator)
 
     def close(self) -> None:
-        if self.evaluator is not None:
+        if self.evaluator is not None and self._opened_by == os.getpid():
             self.evaluator.close()
-            self.evaluator = None
+        self.evaluator = None
 
 
 _engines: dict[int, _Engine] = {}  # per process: id(setup) → engine (a worker holds the one setup it was given)
@@ -142,6 +149,12 @@ def engine_for(setup: Setup) -> _Engine:
     if found is None or found.setup is not setup:
         found = _engines[id(setup)] = _Engine(setup)
     return found
+
+
+def prepare(setup: Setup) -> None:
+    """Build this process's engine for ``setup`` but for its evaluator (``_Engine``): worker processes forked after
+    this inherit it instead of each building it at its first batch."""
+    engine_for(setup)
 
 
 def release(setup: Setup) -> None:
