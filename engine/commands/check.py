@@ -7,13 +7,9 @@ from pathlib import Path
 
 import click
 
-from engine.commands.candidates import read_candidates
 from engine.commands.common import exit_for, no_candidates, report_problems
-from engine.decide.pipeline import check
 from engine.errors import ExitCode
 from engine.load.library import load_library
-from engine.present.render import emit
-from engine.present.views import check_output, summary_line
 
 
 def run(
@@ -52,6 +48,12 @@ def run(
             jobs,
             top,
         )
+    # stdin (or a format the streamed run does not give) is read whole: what only this path needs is imported here
+    from engine.commands.candidates import read_candidates
+    from engine.decide.pipeline import check
+    from engine.present.render import emit
+    from engine.present.views import check_output, summary_line
+
     candidates, problems = read_candidates(list(paths))
     if not candidates and not problems:
         raise no_candidates()

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from engine.facts.derive import Note
+from engine.facts.model import Note
 from engine.facts.promotion_vocabulary import RANK_PROMOTION_NOTES
 
 LABELS: dict[str, tuple[str, str]] = {

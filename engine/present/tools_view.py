@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from engine.facts.vocabulary import lookup
 from engine.present.i18n import OPS, label, note_text
 from engine.present.render import Report, Table
 from engine.present.values import shown
-from engine.present.views import problems_json
-from engine.tools.cases import CaseResult, Coverage
-from engine.tools.diff import VERDICTS, DiffReport, Side
-from engine.tools.lint import Finding
+
+if TYPE_CHECKING:  # each command imports the tool it reports on; `validate` needs neither cases nor diff
+    from engine.tools.cases import CaseResult, Coverage
+    from engine.tools.diff import DiffReport, Side
+    from engine.tools.lint import Finding
 
 
 def validate_report(findings: list[Finding], lang: str) -> Report:
@@ -123,6 +124,8 @@ def _side_json(side: Side | None, lang: str) -> dict[str, Any] | None:
 
 
 def diff_json(report: DiffReport, lang: str, base: str, proposed: str) -> dict[str, Any]:
+    from engine.present.views import problems_json
+
     return {
         "as_of": report.as_of.isoformat(),
         "base": base,
@@ -228,6 +231,8 @@ def diff_rows(report: DiffReport, lang: str) -> list[dict[str, Any]]:
 
 def diff_summary_rows(report: DiffReport, lang: str) -> list[dict[str, Any]]:
     """Per position class: candidates, each verdict before → after, verdict changes by direction."""
+    from engine.tools.diff import VERDICTS
+
     rows = []
     for s in report.summaries:
         row: dict[str, Any] = {label("position", lang): s.position, label("candidates", lang): s.candidates}
