@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import click
@@ -10,6 +12,7 @@ import click
 from engine.commands.common import exit_for
 from engine.errors import ExitCode, InputError, Problem, ProblemCode
 from engine.load.library import CASES_SUFFIX, Library, load_library
+from engine.load.rulefile import Ruleset
 from engine.present.progress import progress
 from engine.present.render import emit
 from engine.present.tools_view import test_report
@@ -39,7 +42,7 @@ def run(
     default_rules: Path,
 ) -> ExitCode:
     root = path or default_rules
-    library = load_library(rules_dir or (root if root.is_dir() else default_rules))
+    library = _Resolved(load_library(rules_dir or (root if root.is_dir() else default_rules)).files)
     wanted = None
     if pattern is not None:
         try:
@@ -70,6 +73,20 @@ def run(
         err=True,
     )
     return exit_for([], findings=bool(failed) or (min_coverage is not None and percent < min_coverage))
+
+
+@dataclass
+class _Resolved(Library):
+    """The library of one test run: cases share their dates, so each ruleset is resolved once a day, and being the
+    same object it is hashed once (``content_hash``) rather than once per case."""
+
+    _days: dict[tuple[str | None, dt.date], Ruleset] = field(default_factory=dict, repr=False, compare=False)
+
+    def resolve(self, ruleset_id: str | None, as_of: dt.date) -> Ruleset:
+        found = self._days.get((ruleset_id, as_of))
+        if found is None:
+            found = self._days[(ruleset_id, as_of)] = super().resolve(ruleset_id, as_of)
+        return found
 
 
 def _files(root: Path) -> list[Path]:

@@ -26,9 +26,23 @@ from engine.load.rulefile import (
 Versions = dict[str, list[tuple[str, RuleFile]]]
 
 
+_HASHED: dict[int, tuple[Ruleset, str]] = {}  # id → the ruleset (held, so its id is not reused) and its hash
+_HASHED_KEPT = 16
+
+
 def content_hash(ruleset: Ruleset) -> str:
-    """SHA-256 of the RFC 8785 canonical JSON of the resolved ruleset."""
-    return hashlib.sha256(rfc8785.dumps(ruleset.model_dump(mode="json"))).hexdigest()
+    """SHA-256 of the RFC 8785 canonical JSON of the resolved ruleset. A resolved ruleset is frozen, so the hash
+    of the last few hashed is kept for the same object (a run hashes its ruleset in several places; the cases of
+    a test run share rulesets)."""
+    found = _HASHED.get(id(ruleset))
+    if found is not None and found[0] is ruleset:
+        return found[1]
+    digest = hashlib.sha256(rfc8785.dumps(ruleset.model_dump(mode="json"))).hexdigest()
+    if type(ruleset) is Ruleset:
+        if len(_HASHED) >= _HASHED_KEPT:
+            del _HASHED[next(iter(_HASHED))]
+        _HASHED[id(ruleset)] = (ruleset, digest)
+    return digest
 
 
 def in_force_entry(entries: tuple[DatedValue, ...], day: dt.date) -> DatedValue | None:
