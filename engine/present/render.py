@@ -13,7 +13,6 @@ from typing import Any, cast
 
 import click
 import orjson
-from tabulate import tabulate
 
 from engine.present.i18n import label
 
@@ -170,6 +169,8 @@ def text_cells(rows: Iterable[Mapping[str, Any]], keys: list[str], fmt: str, lan
 
 def tabulated(keys: list[str], cells: list[list[str]], fmt: str, widths: list[int | None] | None) -> str:
     """Cells under ``keys`` by tabulate: Markdown, or a table whose columns wrap at ``widths``."""
+    from tabulate import tabulate  # only a table or Markdown needs it, not JSON, CSV or JSON lines
+
     if fmt == "markdown":
         return tabulate(cells, headers=keys, tablefmt="github", disable_numparse=True)
     widths = widths or [None] * len(keys)
