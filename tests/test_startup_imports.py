@@ -5,6 +5,7 @@ inherit from the parent instead of building again."""
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import json
 import multiprocessing
 import multiprocessing.connection
@@ -15,11 +16,12 @@ from pathlib import Path
 
 import orjson
 import pytest
+import rfc8785
 
 from engine.decide import stream
 from engine.decide.inputs import bundle_batches
 from engine.decide.stream import Setup, decide_batch, engine_for, prepare, release
-from engine.load.library import load_library
+from engine.load.library import content_hash, load_library
 
 ROOT = Path(__file__).parent.parent
 POPULATION = ROOT / "fixtures" / "population" / "candidates"
@@ -163,3 +165,12 @@ def test_an_engine_opened_in_another_process_is_opened_again(tmp_path: Path) -> 
         opened.close()
     finally:
         release(setup)
+
+
+def test_a_rulesets_hash_is_kept_for_that_object_only() -> None:
+    ruleset = _setup().ruleset
+    fresh = hashlib.sha256(rfc8785.dumps(ruleset.model_dump(mode="json"))).hexdigest()
+    assert content_hash(ruleset) == fresh and content_hash(ruleset) == fresh
+    changed = ruleset.model_copy(update={"version": f"{ruleset.version}-proposed"})
+    assert content_hash(changed) not in ("", fresh)
+    assert content_hash(ruleset.model_copy(deep=True)) == fresh  # equal content, another object: hashed again
