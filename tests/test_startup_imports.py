@@ -55,6 +55,11 @@ def imported(*args: str) -> tuple[int, set[str], str]:
     return code, set(loaded), done.stdout
 
 
+def checked(path: Path, *more: str) -> tuple[int, set[str], str]:
+    """``imported`` for `layak check PATH` for administrator on AS_OF with ``more`` options."""
+    return imported("check", str(path), "--position", "administrator", "--as-of", AS_OF, *more)
+
+
 def bundle(tmp_path: Path, count: int) -> Path:
     path = tmp_path / "population.jsonl"
     lines = [orjson.dumps(orjson.loads(f.read_bytes())) for f in sorted(POPULATION.glob("*.json"))[:count]]
@@ -63,35 +68,26 @@ def bundle(tmp_path: Path, count: int) -> Path:
 
 
 def test_unrecorded_jsonl_check_imports_neither_the_store_nor_rich_nor_a_pool(tmp_path: Path) -> None:
-    code, loaded, out = imported(
-        "check", str(bundle(tmp_path, 12)), "--position", "administrator", "--as-of", AS_OF, "--no-record",
-        "--format", "jsonl", "--jobs", "2",  # noqa: COM812
-    )
+    code, loaded, out = checked(bundle(tmp_path, 12), "--no-record", "--format", "jsonl", "--jobs", "2")
     assert code == 0 and len(out.splitlines()) == 12
     assert loaded.isdisjoint({*RECORDING, *POOL, "rich", "tabulate"}), loaded
 
 
 def test_unrecorded_table_check_of_a_folder_imports_no_store(tmp_path: Path) -> None:
-    code, loaded, out = imported("check", str(FIXTURES), "--position", "administrator", "--as-of", AS_OF, "--no-record")
+    code, loaded, out = checked(FIXTURES, "--no-record")
     assert code == 0 and "Budi Santoso" in out  # the shortlist was printed
     assert loaded.isdisjoint({*RECORDING, "rich"}) and "tabulate" in loaded, loaded
 
 
 def test_recorded_check_imports_the_store(tmp_path: Path) -> None:
     db = tmp_path / "audit.db"
-    code, loaded, _out = imported(
-        "check", str(bundle(tmp_path, 3)), "--position", "administrator", "--as-of", AS_OF, "--db", str(db),
-        "--format", "jsonl",  # noqa: COM812
-    )
+    code, loaded, _out = checked(bundle(tmp_path, 3), "--db", str(db), "--format", "jsonl")
     assert code == 0 and db.exists()
     assert set(RECORDING) <= loaded, loaded
 
 
 def test_two_jobs_over_two_batches_start_the_pool(tmp_path: Path) -> None:
-    code, loaded, out = imported(
-        "check", str(bundle(tmp_path, 501)), "--position", "administrator", "--as-of", AS_OF, "--no-record",
-        "--format", "jsonl", "--jobs", "2",  # noqa: COM812
-    )
+    code, loaded, out = checked(bundle(tmp_path, 501), "--no-record", "--format", "jsonl", "--jobs", "2")
     assert code == 0 and len(out.splitlines()) == 501
     assert "concurrent.futures.process" in loaded
 

@@ -108,7 +108,6 @@ def batch_recorder(store: Store, *, clock: Clock = utc_now) -> Callable[[list[Dr
     """Appends one batch of drafts per call, each batch in its own transaction (a streamed `check`)."""
     from engine.audit.store import Appended
 
-
     def append(made: list[Draft]) -> Appended:
         done = store.append(made, clock=clock)
         return Appended(first=done.first, last=done.last, head=done.head)  # ids dropped: a run keeps one per batch
