@@ -172,10 +172,19 @@ def decide(layout: Layout, candidate: Candidate, facts: Facts, passed: frozenset
     # have no check, read as failing, and are settled from their children at the end).
     statuses: list[Any] = list(map(_PASS_FAIL.__getitem__, map(passed.__contains__, layout.node_checks)))
     by_check = layout.by_check
+    invalid, missing = facts.invalid, facts.missing
     for check in layout.main_checks.difference(passed):
         index, fact, _check, acting, acting_fact, missing_fails, review = by_check[check]
         if observed[index] is None:
-            statuses[index], notes[index] = _without_value(facts, fact, missing_fails)
+            # ``_without_value``, inlined: most failing checks of a population are facts without evidence
+            if fact in invalid:
+                statuses[index], notes[index] = "invalid", invalid[fact]
+            else:
+                reason = missing.get(fact, _NO_EVIDENCE)
+                if missing_fails and reason.code != "not_recorded":
+                    statuses[index], notes[index] = _without_value(facts, fact, missing_fails)
+                else:
+                    statuses[index], notes[index] = "missing", reason
         elif acting >= 0 and acting in passed:
             statuses[index] = "missing"
             notes[index] = note("acting_only", with_acting=values[acting_fact])
@@ -233,17 +242,23 @@ def _jpm(layout: Layout, facts: Facts) -> JpmCategory | None:
 
 
 _M = TypeVar("_M", bound=BaseModel)
-_set_attribute = object.__setattr__
+# BaseModel's own slots, set through their descriptors (an instance attribute write would look each one up on
+# the class first); our models define no __new__ and no slots of their own (a test checks).
+_new = object.__new__
+_set_dict = vars(BaseModel)["__dict__"].__set__
+_set_fields = vars(BaseModel)["__pydantic_fields_set__"].__set__
+_set_extra = vars(BaseModel)["__pydantic_extra__"].__set__
+_set_private = vars(BaseModel)["__pydantic_private__"].__set__
 
 
 def trusted(cls: type[_M], fields: dict[str, Any]) -> _M:
     """``cls.model_construct(**fields)`` for ``fields`` naming every field of ``cls`` in order, without its
     per-field walk over aliases and defaults (a test checks both give equal models)."""
-    model = cls.__new__(cls)
-    _set_attribute(model, "__dict__", fields)
-    _set_attribute(model, "__pydantic_fields_set__", set(fields))
-    _set_attribute(model, "__pydantic_extra__", None)
-    _set_attribute(model, "__pydantic_private__", None)
+    model: _M = _new(cls)
+    _set_dict(model, fields)
+    _set_fields(model, set(fields))
+    _set_extra(model, None)
+    _set_private(model, None)
     return model
 
 

@@ -25,6 +25,7 @@ from engine.facts.derive import Note
 from engine.facts.vocabulary import display
 
 _dumps = orjson.dumps
+_get = dict.get
 _SORTED = orjson.OPT_SORT_KEYS
 # A value whose JSON follows from its type and equality alone; a requirement part is looked up by the value it
 # shows, so a value of another type (a float's -0.0 equals 0.0, a Decimal's 5.0 equals 5) is shown afresh,
@@ -62,9 +63,11 @@ class _Writer:
         nodes = layout.nodes
         self.size = len(nodes)
         self.indices = range(self.size)
-        # Requirement parts: per node the JSON from its id to its end, by (index, status, type, value, note id);
+        # Requirement parts: per node the JSON from its id to its end, by (index, status, type, value, note id)
+        # (held per value types, see ``_requirements``);
         # a group's part starts after its children, which are joined in front of it.
-        self.parts: dict[tuple[Any, ...], bytes] = {}
+        self.tables: dict[tuple[type, ...], list[dict[tuple[Any, ...], bytes]]] = {}
+        self.count = 0  # parts held in the tables
         self.kept: dict[int, Note] = {}  # the notes whose ids are in keys above (so no other note takes the id)
         self.heads = [b'{"id":' + _dumps(n.req.id) + b',"note":' for n in nodes]
         self.spec = [n.spec for n in nodes]
@@ -74,9 +77,11 @@ class _Writer:
         self.plain: Callable[[tuple[Any, ...]], Any] = items_of(plain)
         self.notes: dict[tuple[Any, ...], bytes] = {}  # a missing/invalid map by (names, note ids)
         self.kept_maps: list[tuple[Note | None, ...]] = []
-        self.dates: dict[dt.date, bytes] = {}
+        self.dates: dict[tuple[dt.date, bytes], bytes] = {}
         self.jpms: dict[int, tuple[JpmCategory, bytes]] = {}
-        self.position = {layout.position.id: b',"position":' + _dumps(layout.position.id) + b',"requirements":['}
+        self.own = b',"position":' + _dumps(layout.position.id) + b',"requirements":['
+        self.position = {layout.position.id: self.own}
+        self.middle = b'},"jpm":null' + self.own  # from the end of the facts to the first requirement, without JPM
         ruleset = _dumps(layout.ref.model_dump(mode="json"), option=_SORTED)
         self.ruleset = layout.ref
         self.tails = {
@@ -100,23 +105,20 @@ class _Writer:
         position = self.position.get(decision.position)
         if position is None:
             position = b',"position":' + _dumps(decision.position) + b',"requirements":['
+        middle = self.middle if jpm is None and position is self.own else b'},"jpm":' + (
+            b"null" if jpm is None else self._jpm(jpm)
+        ) + position
+        invalid = facts.invalid
         return b"".join(
             (
-                b'{"as_of":',
-                self._date(decision.as_of),
-                b',"candidate":',
+                self._dated(decision.as_of, b'{"as_of":', b',"candidate":'),
                 _dumps({"file": candidate.file, "name": candidate.name, "nip": candidate.nip}),
-                b',"facts":{"as_of":',
-                self._date(facts.as_of),
-                b',"invalid":',
-                self._notes(facts.invalid),
-                b',"missing":',
+                self._dated(facts.as_of, b',"facts":{"as_of":', b',"invalid":'),
+                self._notes(invalid) + b',"missing":' if invalid else b'{},"missing":',
                 self._notes(facts.missing),
                 b',"values":',
                 _dumps(facts.values, default=_jsonable, option=_SORTED),
-                b'},"jpm":',
-                b"null" if jpm is None else self._jpm(jpm),
-                position,
+                middle,
                 self._requirements(decision),
                 tail,
             )
@@ -131,18 +133,22 @@ class _Writer:
             found = self.jpms[id(jpm)] = (jpm, _dumps(jpm.model_dump(mode="json"), option=_SORTED))
         return found[1]
 
-    def _date(self, date: dt.date) -> bytes:
-        found = self.dates.get(date)
+    def _dated(self, date: dt.date, before: bytes, after: bytes) -> bytes:
+        """``before``, the date's JSON, ``after``: the constant pieces around a date of the line, joined once."""
+        key = (date, before)
+        found = self.dates.get(key)
         if found is None:
-            found = _dumps(date.isoformat())
+            found = before + _dumps(date.isoformat()) + after
             if type(date) is dt.date:  # a datetime equals no date but prints apart: never kept
-                self.dates[date] = found
+                if len(self.dates) >= _MAPS_LIMIT:
+                    self.dates.clear()
+                self.dates[key] = found
         return found
 
     def _notes(self, notes: dict[str, Note]) -> bytes:
         if not notes:
             return b"{}"
-        key = (tuple(notes), tuple(map(id, notes.values())))
+        key = (*notes, *map(id, notes.values()))  # names, then note ids (the count tells them apart)
         found = self.notes.get(key)
         if found is None:
             found = _dumps({name: _note(n) for name, n in notes.items()}, option=_SORTED)
@@ -157,25 +163,38 @@ class _Writer:
         statuses, observed, notes = decision.statuses, decision.observed, decision.notes
         if not len(statuses) == len(observed) == len(notes) == self.size:
             raise EngineFault(f"{len(statuses)} statuses for the {self.size} requirements of {decision.position}")
+        # The parts of one signature (every node's value type), per node by (status, value, note id): within a
+        # signature a node's type is fixed, so this is the key (index, status, type, value, note id) in pieces.
         types = tuple(map(type, observed))
-        if not _PLAIN.issuperset(self.plain(types)):
-            return self._slow(statuses, observed, notes)
-        keys = list(zip(self.indices, statuses, types, observed, map(id, notes), strict=True))
+        table = self.tables.get(types)
+        if table is None:
+            if not _PLAIN.issuperset(self.plain(types)):
+                return self._slow(statuses, observed, notes)
+            if len(self.tables) >= _MAPS_LIMIT:
+                self._forget()
+            table = self.tables[types] = [{} for _ in self.indices]
         try:
-            parts = list(map(self.parts.get, keys))
+            parts = list(map(_get, table, zip(statuses, observed, map(id, notes))))
         except TypeError:  # a value that cannot be a key (a list): shown afresh
             return self._slow(statuses, observed, notes)
-        if None in parts:
-            if len(self.parts) >= _MEMO_LIMIT:
-                self.parts.clear()
-                self.kept.clear()
+        if not all(parts):  # a part not met before (parts are never empty)
+            if self.count >= _MEMO_LIMIT:
+                self._forget()
+                table = self.tables[types] = [{} for _ in self.indices]
             for index, part in enumerate(parts):
                 if part is None:
                     note = notes[index]
-                    parts[index] = self.parts[keys[index]] = self._part(index, statuses[index], observed[index], note)
+                    part = parts[index] = self._part(index, statuses[index], observed[index], note)
+                    table[index][statuses[index], observed[index], id(note)] = part
+                    self.count += 1
                     if note is not None:
                         self.kept[id(note)] = note
         return self._joined(parts)
+
+    def _forget(self) -> None:
+        self.tables.clear()
+        self.kept.clear()
+        self.count = 0
 
     def _slow(self, statuses: tuple[Any, ...], observed: tuple[Any, ...], notes: tuple[Any, ...]) -> bytes:
         return self._joined([self._part(i, statuses[i], observed[i], notes[i]) for i in self.indices])
