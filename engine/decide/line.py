@@ -174,7 +174,7 @@ class _Writer:
                 self._forget()
             table = self.tables[types] = [{} for _ in self.indices]
         try:
-            parts = list(map(_get, table, zip(statuses, observed, map(id, notes))))
+            parts = list(map(_get, table, zip(statuses, observed, map(id, notes), strict=True)))
         except TypeError:  # a value that cannot be a key (a list): shown afresh
             return self._slow(statuses, observed, notes)
         if not all(parts):  # a part not met before (parts are never empty)
