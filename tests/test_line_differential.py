@@ -29,8 +29,9 @@ from engine.decide.decision import CandidateRef, Decision, JpmCategory, _without
 from engine.decide.line import record_line
 from engine.decide.pipeline import check_with
 from engine.decide.record import DecisionRecord
+from engine.errors import InputError
 from engine.load.candidate import Candidate
-from engine.load.intake import LoadedCandidate
+from engine.load.intake import LoadedCandidate, load_candidates
 from engine.load.library import load_library
 from engine.load.resolve import Library
 
@@ -154,3 +155,27 @@ def test_a_trusted_jpm_category_equals_the_validated_one() -> None:
     assert made.model_fields_set == JpmCategory.model_construct(**fields).model_fields_set
     validated = JpmCategory(**fields)
     assert made.model_dump_json() == validated.model_dump_json() and repr(made) == repr(validated)
+
+
+def test_groups_folded_in_place_join_as_the_walk_over_their_children() -> None:
+    """Every position of every ruleset (nested groups among them): the in-place fold against the index walk."""
+    candidates, problems = load_candidates([ROOT / "fixtures" / "candidates"])
+    assert candidates and not problems
+    folded = nested = 0
+    for ruleset_id in library().ids():
+        try:
+            ruleset = library().resolve(ruleset_id, DATES[0])
+        except InputError:
+            continue
+        layouts = LayoutCache()
+        for position in ruleset.positions:
+            for decision in check_with(ruleset, position.id, candidates[:4], DATES[0], "reference", layouts).decisions:
+                writer = decision.layout.compiled.get("line") or line._Writer(decision.layout)
+                assert writer.folds is not None
+                walked = line._Writer(decision.layout)
+                walked.folds = None
+                assert record_line(decision) == walked.line(decision) == model_line(decision)
+                groups = {index for index, _any, _children in decision.layout.groups}
+                folded += bool(groups)
+                nested += any(set(children) & groups for _i, _any, children in decision.layout.groups)
+    assert folded and nested

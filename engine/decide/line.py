@@ -56,6 +56,24 @@ def _note(note: Note | None) -> dict[str, Any] | None:
     return None if note is None else {"args": note.args, "code": note.code}
 
 
+def _folds(layout: Layout) -> list[tuple[int, int]] | None:
+    """How ``_joined`` folds each group's children into it in place: (group, children count), last group first.
+
+    In pre-order a group's subtree follows it, so once the groups after it are folded its children are the next
+    entries and what is left at the end is the top level in order; checked here on the node indices, else None.
+    """
+    items = list(range(len(layout.nodes)))
+    folds = []
+    for index, _any, children in layout.groups:
+        if children:
+            end = index + 1 + len(children)
+            if items[index : index + 1] != [index] or items[index + 1 : end] != list(children):
+                return None
+            del items[index + 1 : end]
+            folds.append((index, len(children)))
+    return folds if items == list(layout.top) else None
+
+
 class _Writer:
     """The parts of a layout's record lines, compiled once; ``line`` fills in one decision."""
 
@@ -73,6 +91,7 @@ class _Writer:
         self.spec = [n.spec for n in nodes]
         self.groups = [(i, b'{"children":[', children) for i, _any, children in layout.groups]
         self.top = layout.top
+        self.folds = _folds(layout)
         plain = [i for i, n in enumerate(nodes) if n.spec is None or n.spec.kind not in ("months", "decimal")]
         self.plain: Callable[[tuple[Any, ...]], Any] = items_of(plain)
         self.notes: dict[tuple[Any, ...], bytes] = {}  # a missing/invalid map by (names, note ids)
@@ -201,6 +220,12 @@ class _Writer:
 
     def _joined(self, parts: list[Any]) -> bytes:
         # Groups children first (the layout lists them so): a group's children, then its own part.
+        if self.folds is not None:
+            for index, count in self.folds:
+                end = index + 1 + count
+                parts[index] = b'{"children":[' + b",".join(parts[index + 1 : end]) + b"]," + parts[index][1:]
+                del parts[index + 1 : end]
+            return b",".join(parts)
         for index, head, children in self.groups:
             if children:
                 parts[index] = head + b",".join(map(parts.__getitem__, children)) + b"]," + parts[index][1:]
