@@ -126,9 +126,11 @@ def test_a_failing_check_without_a_value_is_decided_as_without_value_says() -> N
     for decision in decisions(60, 11, LayoutCache()):
         layout = decision.layout
         for index, fact, _check, _acting, _acting_fact, missing_fails, _review in layout.checks:
-            if decision.observed[index] is None and decision.statuses[index] != "waived" and index not in {
-                i for i, _any, _children in layout.groups
-            }:
+            if (
+                decision.observed[index] is None
+                and decision.statuses[index] != "waived"
+                and index not in {i for i, _any, _children in layout.groups}
+            ):
                 expected = _without_value(decision.facts, fact, missing_fails)
                 assert (decision.statuses[index], decision.notes[index]) == expected, (fact, decision.candidate)
                 checked += 1

@@ -124,9 +124,11 @@ class _Writer:
         position = self.position.get(decision.position)
         if position is None:
             position = b',"position":' + _dumps(decision.position) + b',"requirements":['
-        middle = self.middle if jpm is None and position is self.own else b'},"jpm":' + (
-            b"null" if jpm is None else self._jpm(jpm)
-        ) + position
+        middle = (
+            self.middle
+            if jpm is None and position is self.own
+            else b'},"jpm":' + (b"null" if jpm is None else self._jpm(jpm)) + position
+        )
         invalid = facts.invalid
         return b"".join(
             (
