@@ -43,10 +43,13 @@ class UlidFactory:
     def __init__(self, random: Callable[[int], bytes] | None = None) -> None:
         self._random = random or salt_bytes  # os.urandom, read a page at a time
         self._last = -1
+        self._moment: dt.datetime | None = None
+        self._millis = 0
 
     def __call__(self, moment: dt.datetime) -> str:
-        millis = int(moment.timestamp() * 1000) & ((1 << 48) - 1)
-        value = (millis << 80) | int.from_bytes(self._random(10), "big")
+        if moment is not self._moment:  # an append gives every record of a batch the same moment
+            self._moment, self._millis = moment, (int(moment.timestamp() * 1000) & ((1 << 48) - 1)) << 80
+        value = self._millis | int.from_bytes(self._random(10), "big")
         if value <= self._last:
             value = self._last + 1
         self._last = value

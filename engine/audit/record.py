@@ -194,7 +194,7 @@ _DRAFTED = frozenset(
 def place(draft: Draft, seq: int, decision_id: str, recorded_at: str, prev_hash: str) -> dict[str, Any]:
     """The row of a draft at ``seq`` after ``prev_hash``: the record and its chain hash."""
     parts = draft.parts
-    ident, moment, number = orjson.dumps(decision_id), orjson.dumps(recorded_at), canonical(seq)  # canonical
+    ident, moment, number = orjson.dumps(decision_id), orjson.dumps(recorded_at), b"%d" % seq  # canonical
     if parts.keys() == _DRAFTED:  # = compose() of the members with these three, written out in their order
         record = b"".join(
             (

@@ -9,6 +9,8 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+import orjson
+
 from engine.audit.body import sealed_candidate, splice_point
 from engine.audit.canonical import canonical
 from engine.audit.snapshot import CLEAR, PERSONAL, QUASI_NOTE_ARGS, place_name
@@ -16,7 +18,6 @@ from engine.decide.decision import Decision
 
 # A note argument that holds a quasi-identifier shows in a record's canonical JSON as one of these keys.
 NOTE_KEYS = tuple(b'"%s":' % key.encode() for key in sorted(QUASI_NOTE_ARGS))
-_PERSONAL_NAMES = (b'"file"', b'"name"', b'"nip"')  # the disclosure names of the decision's file, name and NIP
 _SALT = 32  # hex characters of one salt (16 random bytes)
 
 
@@ -25,10 +26,10 @@ class _Plan:
     """How the members of a snapshot with these keys (in this order) are sealed and composed."""
 
     sealed: tuple[str, ...]  # the keys sealed (quasi-identifiers), in the snapshot's order: the salts' order
-    names: tuple[bytes, ...]  # canonical JSON of each one's disclosure name
-    disclosed: tuple[int, ...]  # disclosures in name order: 0-2 the file, name, NIP; 3+ the sealed keys
-    whole: tuple[tuple[str, bytes], ...]  # every key in canonical order with its JSON and colon
-    shown: tuple[tuple[str, bytes, int], ...]  # the sealed snapshot's keys: (key, JSON and colon, -1 or digest)
+    names: tuple[bytes, ...]  # canonical JSON of each disclosure name: the file, name, NIP, then the sealed keys
+    disclosed: tuple[int, ...]  # disclosures in name order (indexes into ``names``)
+    whole: tuple[tuple[bytes, str], ...]  # every key in canonical order: what comes before its JSON, the key
+    shown: tuple[tuple[bytes, str, int], ...]  # the sealed snapshot: (what comes before, key, -1 or its digest)
 
 
 _PLANS: dict[tuple[str, ...], _Plan | None] = {}
@@ -41,15 +42,19 @@ def _plan(keys: tuple[str, ...]) -> _Plan | None:
     plan = None
     if all(key.isascii() and key.isidentifier() for key in keys):  # then code-point order is RFC 8785's
         sealed = tuple(key for key in keys if key not in CLEAR and key not in PERSONAL)
-        names = tuple(canonical(place_name(("candidate", "snapshot", key))) for key in sealed)
         every = ["file", "name", "nip", *(place_name(("candidate", "snapshot", key)) for key in sealed)]
         digest_at = {"name": 1, "nip": 2} | {key: 3 + i for i, key in enumerate(sealed)}
+        whole = sorted(keys)
+        shown = sorted({*keys, *PERSONAL})
         plan = _Plan(
             sealed=sealed,
-            names=names,
+            names=tuple(canonical(name) for name in every),
             disclosed=tuple(sorted(range(len(every)), key=every.__getitem__)),
-            whole=tuple((key, b'"%s":' % key.encode()) for key in sorted(keys)),
-            shown=tuple((key, b'"%s":' % key.encode(), digest_at.get(key, -1)) for key in sorted({*keys, *PERSONAL})),
+            whole=tuple((b'%s"%s":' % (b"," if i else b"{", key.encode()), key) for i, key in enumerate(whole)),
+            shown=tuple(
+                (b'%s"%s":' % (b"," if i else b"", key.encode()), key, digest_at.get(key, -1))
+                for i, key in enumerate(shown)
+            ),
         )
     if len(_PLANS) > 1000:  # snapshots replayed from a store may bring other key sets
         _PLANS.clear()
@@ -72,38 +77,36 @@ def sealed_members(
     snapshot member's in the snapshot's order), in one call: ``random(16 * n)`` gives the bytes of n calls of
     ``random(16)`` (os.urandom, and ``random.Random.randbytes``, whose words are taken in order).
     """
-    keys = tuple(snap)
-    plan = _plan(keys)
-    if plan is None or len(members) != len(keys):
+    plan = _plan(tuple(snap))
+    if plan is None or len(members) != len(snap):
         return None
     cut = splice_point(line, decision, NOTE_KEYS)
     if cut is None:
         return None
     ref = decision.candidate
-    count = 3 + len(plan.sealed)
-    salts = hexlify(random(16 * count))
+    dumps = orjson.dumps  # = canonical() of a string
+    values = [dumps(ref.file), dumps(ref.name), dumps(ref.nip), *map(members.__getitem__, plan.sealed)]
+    hexed = hexlify(random(16 * len(values)))
+    salts = [hexed[at : at + _SALT] for at in range(0, len(hexed), _SALT)]
+    # a seal is sha256 of the canonical list [salt, name, value]; its disclosure is "name":[salt, value]
     sha256 = hashlib.sha256
-    digests: list[str] = []
-    entries: list[bytes] = []
-    values = (canonical(ref.file), canonical(ref.name), canonical(ref.nip))
-    for i, encoded in enumerate(values):
-        salt = salts[i * _SALT : (i + 1) * _SALT]
-        digests.append(sha256(b'["%s",%s,%s]' % (salt, _PERSONAL_NAMES[i], encoded)).hexdigest())
-        entries.append(b'%s:["%s",%s]' % (_PERSONAL_NAMES[i], salt, encoded))
-    for i, (key, name) in enumerate(zip(plan.sealed, plan.names, strict=True), 3):
-        salt = salts[i * _SALT : (i + 1) * _SALT]
-        encoded = members[key]
-        digests.append(sha256(b'["%s",%s,%s]' % (salt, name, encoded)).hexdigest())
-        entries.append(b'%s:["%s",%s]' % (name, salt, encoded))
-    whole = b"{" + b",".join([head + members[key] for key, head in plan.whole]) + b"}"
-    shown = b",".join(
-        [head + (members[key] if at < 0 else b'{"sealed":"%s"}' % digests[at].encode()) for key, head, at in plan.shown]
+    names = plan.names
+    digests = [
+        sha256(b'["%s",%s,%s]' % item).hexdigest().encode() for item in zip(salts, names, values, strict=True)
+    ]
+    whole = b"".join([part for head, key in plan.whole for part in (head, members[key])]) + b"}"
+    shown = b"".join(
+        [part for head, key, at in plan.shown for part in (head, members[key] if at < 0 else _sealed(digests[at]))]
     )
     candidate = b'{"hash":"%s","snapshot":{%s}}' % (sha256(whole).hexdigest().encode(), shown)
     start, rest = cut
     body = start + sealed_candidate(*digests[:3]) + rest
-    personal = b"{" + b",".join([entries[i] for i in plan.disclosed]) + b"}"
+    personal = b"{" + b",".join([b'%s:["%s",%s]' % (names[i], salts[i], values[i]) for i in plan.disclosed]) + b"}"
     return candidate, body, personal
+
+
+def _sealed(digest: bytes) -> bytes:
+    return b'{"sealed":"%s"}' % digest
 
 
 _SNAPSHOT_PLACES: dict[str, tuple[str, bytes]] = {}
