@@ -83,21 +83,24 @@ def pieces_hold(line: bytes, at: int = 0, notes: tuple[bytes, ...] = ()) -> bool
         pieces[0] = first[at:begin] + first[end:]
     else:
         pieces[0] = first[at:]
-    held = _HELD.get(notes)
-    if held is not None and all(map(held.get, pieces)):  # every piece met before and held: one pass in C
-        return True
-    return all(_held(piece, notes) for piece in pieces)
-
-
-def _held(piece: bytes, notes: tuple[bytes, ...]) -> bool:
-    """``fast_holds(piece, integers=True)`` and none of ``notes`` in it, kept for pieces met again."""
     held = _HELD.setdefault(notes, {})
-    known = held.get(piece)
-    if known is None:
-        known = fast_holds(piece, integers=True) and not any(note in piece for note in notes)
-        if len(held) >= _HELD_LIMIT:
-            held.clear()
-        held[piece] = known
+    known = list(map(held.get, pieces))  # the verdicts met before, looked up in one pass in C
+    if all(known):
+        return True
+    if False in known:
+        return False
+    for piece, verdict in zip(pieces, known, strict=True):
+        if verdict is None and not _held(held, piece, notes):
+            return False
+    return True
+
+
+def _held(held: dict[bytes, bool], piece: bytes, notes: tuple[bytes, ...]) -> bool:
+    """``fast_holds(piece, integers=True)`` and none of ``notes`` in it, kept in ``held`` for pieces met again."""
+    known = fast_holds(piece, integers=True) and not any(note in piece for note in notes)
+    if len(held) >= _HELD_LIMIT:
+        held.clear()
+    held[piece] = known
     return known
 
 
