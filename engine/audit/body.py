@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Mapping
 
 import orjson
@@ -22,6 +23,7 @@ _AFTER_VALUES = b'},"jpm":'
 # that a worker's memory stays flat over millions (a piece is up to a few KB).
 _HELD: dict[tuple[bytes, ...], dict[bytes, bool]] = {}  # by the strings looked for, then by piece
 _HELD_LIMIT = 5_000
+_starts: dict[dt.date, bytes] = {}  # a line's first bytes, up to its candidate member, by decision date
 _DIGITS = bytes.maketrans(b"123456789E", b"000000000e")
 _LONG = b"0" * 16
 
@@ -56,7 +58,11 @@ def splice_point(line: bytes, decision: Decision, notes: tuple[bytes, ...] = ())
     made by joining them around the sealed candidate is provably RFC 8785 (see ``spliced``) and holds none of
     ``notes`` (byte strings looked for after the candidate member); else None."""
     ref = decision.candidate
-    start = b'{"as_of":%s,"candidate":' % orjson.dumps(decision.as_of.isoformat())
+    start = _starts.get(decision.as_of)
+    if start is None:  # a run has one date; bounded for replays of many
+        if len(_starts) > 1000:
+            _starts.clear()
+        start = _starts[decision.as_of] = b'{"as_of":%s,"candidate":' % orjson.dumps(decision.as_of.isoformat())
     head = start + orjson.dumps({"file": ref.file, "name": ref.name, "nip": ref.nip})
     if not line.startswith(head) or not pieces_hold(line, len(head), notes):
         return None
