@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 import random
 from pathlib import Path
+from typing import Any
 
 import orjson
 import pytest
@@ -24,7 +25,7 @@ from engine.load.library import load_library
 
 ROOT = Path(__file__).parent.parent
 AS_OF = dt.date(2026, 12, 1)
-COMMON = {"actor": "budi", "board": None, "engine": "durable", "run_id": "01K"}
+COMMON: dict[str, Any] = {"actor": "budi", "board": None, "engine": "durable", "run_id": "01K"}
 _library = load_library(ROOT / "rules")
 _fixtures, _ = load_candidates([ROOT / "fixtures" / "candidates"])
 
@@ -70,7 +71,7 @@ def test_generated_dossiers_give_the_same_record_either_way() -> None:
     assert sum(composed for _, _, composed in made) > len(made) // 2
 
 
-def _line(*requirements: dict[str, object]) -> bytes:
+def _line(*requirements: Any) -> bytes:
     facts = {"as_of": "2026-12-01", "missing": {}, "values": {"a": 1}}
     return orjson.dumps({"facts": facts, "requirements": list(requirements)}, option=orjson.OPT_SORT_KEYS)
 
