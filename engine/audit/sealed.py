@@ -91,9 +91,7 @@ def sealed_members(
     # a seal is sha256 of the canonical list [salt, name, value]; its disclosure is "name":[salt, value]
     sha256 = hashlib.sha256
     names = plan.names
-    digests = [
-        sha256(b'["%s",%s,%s]' % item).hexdigest().encode() for item in zip(salts, names, values, strict=True)
-    ]
+    digests = [sha256(b'["%s",%s,%s]' % item).hexdigest().encode() for item in zip(salts, names, values, strict=True)]
     whole = b"".join([part for head, key in plan.whole for part in (head, members[key])]) + b"}"
     shown = b"".join(
         [part for head, key, at in plan.shown for part in (head, members[key] if at < 0 else _sealed(digests[at]))]
