@@ -15,6 +15,7 @@ from engine.load.candidate import Candidate, Performance
 
 _PLACES = Decimal(1).scaleb(-DECIMAL_PLACES)
 _HUNDRED = Decimal(100)
+_ZERO = Decimal(0)
 _RATING_FACTS = tuple((n, family_name("rating_min_last", str(n))) for n in range(1, max(RATING_YEARS) + 1))
 _PREDIKAT_RANK = PREDIKAT.ranks
 _NO_ASSESSMENT = note("no_assessment")
@@ -113,7 +114,7 @@ def assessment(c: Candidate, d: Draft) -> None:
     precise = _PRECISE_ENOUGH
     # The JPM from the levels when the file gives none: their sum over the standards' sum, summed in this loop.
     summed = latest.jpm_percent is None
-    total, standard, standards = Decimal(0), 0, True
+    total, standard, standards = _ZERO, 0, True
     for score in latest.scores:
         attained = score.attained
         name = _COMPETENCY_FACTS.get(score.code) or f"competency.{score.code}"
@@ -124,7 +125,7 @@ def assessment(c: Candidate, d: Draft) -> None:
         if summed:
             total += attained
             if score.standard:
-                standard += int(score.standard)
+                standard += score.standard
             else:
                 standards = False
     if latest.jpm_percent is not None:

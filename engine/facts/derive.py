@@ -70,10 +70,11 @@ def derive(candidate: Candidate, as_of: dt.date, only: Selection | None = None) 
 
 
 def _passed(d: Draft, done: Sequence[Training | Exam], facts: dict[str, str], none: dict[str, bool]) -> None:
-    d.values.update(none)  # every one not passed, in vocabulary order; those passed set in place
+    as_of, values = d.as_of, d.values
+    values.update(none)  # every one not passed, in vocabulary order; those passed set in place
     for item in done:
-        if item.passed <= d.as_of and item.type in facts:
-            d.values[facts[item.type]] = True
+        if item.passed <= as_of and item.type in facts:
+            values[facts[item.type]] = True
 
 
 def _education(c: Candidate, d: Draft) -> None:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from engine.facts.families import POST_KEYS
 from engine.facts.model import Draft, dated, note
 from engine.facts.scales import EDUCATION, GOLONGAN, RANK_CEILING, START_RANK
 from engine.load.candidate import Candidate, Position
@@ -15,6 +16,8 @@ _EDUCATION_RANK = EDUCATION.ranks
 _CEILING_RANK = {level: GOLONGAN.rank(rank) for level, rank in RANK_CEILING.items()}
 _START_RANK = {level: GOLONGAN.rank(rank) for level, rank in START_RANK.items()}
 _NO_DIPLOMA = note("no_diploma")
+# The months fact of each post, by the post as current_post names it.
+_IN_POST = {key.upper(): f"months_in_post.{key}" for key in POST_KEYS}
 
 
 def below_ceiling(golongan: str, education_for_rank: str) -> bool:
@@ -80,12 +83,13 @@ def rank_promotion_facts(candidate: Candidate, d: Draft) -> None:
     """Facts of KP pilihan struktural, of the cap at the direct superior's rank and of the HR office's statement
     on a new diploma, from the candidate and the facts derived so far; each unknown one with the note saying
     why."""
-    as_of, values, missing = d.as_of, d.values, d.missing
-    in_post = f"months_in_post.{str(values.get('current_post', '')).lower()}"
+    as_of, values, missing, anchors = d.as_of, d.values, d.missing, d.anchors
+    post = values.get("current_post")
+    in_post = _IN_POST.get(post, "")
     if in_post in values:  # the current post's service, whichever kind it is
         values["months_in_current_post"] = values[in_post]
-        if in_post in d.anchors:
-            d.anchors["months_in_current_post"] = d.anchors[in_post]
+        if in_post in anchors:
+            anchors["months_in_current_post"] = anchors[in_post]
     else:
         missing["months_in_current_post"] = dated("no_current_post", as_of)
     golongan = values.get("golongan")
@@ -103,7 +107,6 @@ def rank_promotion_facts(candidate: Candidate, d: Draft) -> None:
     else:
         values["diploma_matches_duties"] = statement.duties_match
         values["diploma_formation_available"] = statement.formation_available
-    post = values.get("current_post")
     current = _current_structural(candidate, as_of) if post in STRUCTURAL_POSTS else None
     eselon = (current.eselon_legacy or _ONLY_ECHELON.get(current.jenis)) if current else None
     if golongan is not None and eselon is not None:

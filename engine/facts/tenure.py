@@ -72,10 +72,10 @@ def positions(c: Candidate, d: Draft, only: Selection = EVERYTHING) -> dict[str,
     post (the definitive one open on the date, the latest started); of the posts and the skill track only those
     ``only`` asks for. Returns the periods that count for each penyetaraan fact, which come later in the
     vocabulary."""
-    as_of, values = d.as_of, d.values
+    as_of, values, anchors = d.as_of, d.values, d.anchors
     own: dict[str, Periods] = {}
     acting: dict[str, Periods] = {}
-    converted: dict[str, Periods] = {post: [] for post in PENYETARAAN}
+    converted: dict[str, Periods] = {}  # made when met: most files convert nothing
     current: Position | None = None
     current_key = ""
     for p in c.positions:
@@ -84,7 +84,7 @@ def positions(c: Candidate, d: Draft, only: Selection = EVERYTHING) -> dict[str,
             continue
         end = p.tmt_end
         is_open = end is None or end > as_of
-        span = (start, as_of if end is None or is_open else end)
+        span = (start, as_of if is_open else end)
         kind = p.jf_jenjang or p.jenis
         key = _KEYS.get(kind) or kind.lower()
         if p.appointment == "DEFINITIF":
@@ -92,10 +92,10 @@ def positions(c: Candidate, d: Draft, only: Selection = EVERYTHING) -> dict[str,
             if is_open and (current is None or start >= current.tmt_start):
                 current, current_key = p, key
             # a post converted by penyetaraan, or the JF jenjang it became (only a JF has a jenjang)
-            if p.jenis in converted:
-                converted[p.jenis].append(span)
+            if p.jenis in PENYETARAAN:
+                converted.setdefault(p.jenis, []).append(span)
             elif p.via_penyetaraan and p.jf_jenjang in _CONVERTED_TO:
-                converted[_CONVERTED_TO[p.jf_jenjang]].append(span)
+                converted.setdefault(_CONVERTED_TO[p.jf_jenjang], []).append(span)
         else:
             acting.setdefault(key, []).append(span)
     values.update(only.never_held)  # every post at 0 in vocabulary order; the posts held overwrite theirs in place
@@ -103,16 +103,15 @@ def positions(c: Candidate, d: Draft, only: Selection = EVERYTHING) -> dict[str,
     held_keys = [key for key in (own.keys() | acting.keys() if acting else own) if key in keys]
     for key in sorted(held_keys, key=_POST_ORDER.__getitem__) if len(held_keys) > 1 else held_keys:
         name, acting_name = _POST_NAMES[key]
-        held = own.get(key)
+        held = own.get(key, [])
         plt = acting.get(key)
+        service(d, name, held)
         if plt is None:  # nothing acting: the same periods, the same months and anchor
-            service(d, name, held or [])
             values[acting_name] = values[name]
-            if name in d.anchors:
-                d.anchors[acting_name] = d.anchors[name]
-            continue
-        service(d, name, held or [])
-        service(d, acting_name, (held or []) + plt)
+            if name in anchors:
+                anchors[acting_name] = anchors[name]
+        else:
+            service(d, acting_name, held + plt)
     if "skill_track" not in only.steps:
         pass
     elif own.keys().isdisjoint(_SKILL_TRACK):  # never on the skill track: as service() counts no period
@@ -130,4 +129,4 @@ def penyetaraan(d: Draft, converted: dict[str, Periods]) -> None:
     """Definitive service in ADMINISTRATOR/PENGAWAS plus the JF jenjang it was converted to by penyetaraan
     (PermenPANRB 17/2021)."""
     for post, name in _PENYETARAAN:
-        service(d, name, converted[post])
+        service(d, name, converted.get(post, []))
