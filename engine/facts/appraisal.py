@@ -98,10 +98,11 @@ def decimal_fact(d: Draft, name: str, value: Decimal) -> None:
 def assessment(c: Candidate, d: Draft) -> None:
     """The facts of the latest assessment on the date (of two on one day, the later listed)."""
     as_of = d.as_of
-    latest = None
+    latest = latest_date = None
     for done in c.competency_assessments:
-        if done.date <= as_of and (latest is None or done.date >= latest.date):
-            latest = done
+        date = done.date
+        if date <= as_of and (latest_date is None or date >= latest_date):
+            latest, latest_date = done, date
     if latest is None:
         for name in _ASSESSMENT_FACTS:
             d.missing[name] = _NO_ASSESSMENT

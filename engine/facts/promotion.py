@@ -84,7 +84,7 @@ def rank_promotion_facts(candidate: Candidate, d: Draft) -> None:
     on a new diploma, from the candidate and the facts derived so far; each unknown one with the note saying
     why."""
     as_of, values, missing, anchors = d.as_of, d.values, d.missing, d.anchors
-    post = values.get("current_post")
+    post = values.get("current_post", "")
     in_post = _IN_POST.get(post, "")
     if in_post in values:  # the current post's service, whichever kind it is
         values["months_in_current_post"] = values[in_post]

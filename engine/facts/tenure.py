@@ -10,7 +10,7 @@ from engine.facts.families import POST_KEYS
 from engine.facts.model import Draft, dated, note
 from engine.facts.scales import PENYETARAAN, POSTS
 from engine.facts.selection import EVERYTHING, Selection
-from engine.load.candidate import Candidate, Position
+from engine.load.candidate import Candidate
 
 Periods = list[tuple[dt.date, dt.date]]
 
@@ -50,10 +50,11 @@ def rank_and_service(c: Candidate, d: Draft, rank: bool = True, months_of_servic
     months_of_service (each part only when asked for)."""
     as_of = d.as_of
     if rank:
-        latest = None
+        latest = latest_tmt = None
         for entry in c.pangkat:
-            if entry.tmt <= as_of and (latest is None or entry.tmt >= latest.tmt):
-                latest = entry
+            tmt = entry.tmt
+            if tmt <= as_of and (latest_tmt is None or tmt >= latest_tmt):
+                latest, latest_tmt = entry, tmt
         if latest is not None:
             d.values["golongan"] = latest.golongan
             service(d, "months_in_rank", [(latest.tmt, as_of)])
@@ -76,7 +77,7 @@ def positions(c: Candidate, d: Draft, only: Selection = EVERYTHING) -> dict[str,
     own: dict[str, Periods] = {}
     acting: dict[str, Periods] = {}
     converted: dict[str, Periods] = {}  # made when met: most files convert nothing
-    current: Position | None = None
+    current_start: dt.date | None = None  # of the current post
     current_key = ""
     for p in c.positions:
         start = p.tmt_start
@@ -84,13 +85,13 @@ def positions(c: Candidate, d: Draft, only: Selection = EVERYTHING) -> dict[str,
             continue
         end = p.tmt_end
         is_open = end is None or end > as_of
-        span = (start, as_of if is_open else end)
+        span = (start, as_of if end is None or is_open else end)
         kind = p.jf_jenjang or p.jenis
         key = _KEYS.get(kind) or kind.lower()
         if p.appointment == "DEFINITIF":
             own.setdefault(key, []).append(span)
-            if is_open and (current is None or start >= current.tmt_start):
-                current, current_key = p, key
+            if is_open and (current_start is None or start >= current_start):
+                current_start, current_key = start, key
             # a post converted by penyetaraan, or the JF jenjang it became (only a JF has a jenjang)
             if p.jenis in PENYETARAAN:
                 converted.setdefault(p.jenis, []).append(span)
@@ -118,7 +119,7 @@ def positions(c: Candidate, d: Draft, only: Selection = EVERYTHING) -> dict[str,
         values["months_in_jf_keterampilan"] = 0
     else:
         service(d, "months_in_jf_keterampilan", [span for key in _SKILL_TRACK for span in own.get(key, ())])
-    if current is not None:
+    if current_start is not None:
         values["current_post"] = current_key.upper()
     else:
         d.missing["current_post"] = dated("no_current_post", as_of)
