@@ -130,4 +130,8 @@ def penyetaraan(d: Draft, converted: dict[str, Periods]) -> None:
     """Definitive service in ADMINISTRATOR/PENGAWAS plus the JF jenjang it was converted to by penyetaraan
     (PermenPANRB 17/2021)."""
     for post, name in _PENYETARAAN:
-        service(d, name, converted.get(post, []))
+        periods = converted.get(post)
+        if periods:
+            service(d, name, periods)
+        else:  # as service() counts no period
+            d.values[name] = 0
