@@ -1,4 +1,4 @@
-"""The memos inside fact derivation give what computing afresh gives: decimal precision known by the number's text,
+"""The memos inside fact derivation give what computing afresh gives: decimal precision known by the number,
 document ages by their pair of dates."""
 
 from __future__ import annotations
