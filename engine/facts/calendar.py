@@ -24,7 +24,8 @@ def completed_months(start: dt.date, end: dt.date) -> int:
 
 def started_months(start: dt.date, end: dt.date) -> int:
     """Months from ``start`` to ``end`` with a started month counted whole: the age of a document that must be
-    at most N months old, so that one day over N months is over (2026-05-31 → 2026-12-01 is 7, 2026-06-01 is 6)."""
+    at most N months old, so that one day over N months is over: from 2026-06-01, 2026-12-01 is 6 and 2026-12-02 is
+    7; from 2026-05-31 the same (its sixth month completes when December begins, as in ``completed_months``)."""
     whole = completed_months(start, end)
     return whole + 1 if end > start and add_months(start, whole) < end else whole
 
