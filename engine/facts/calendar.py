@@ -26,7 +26,11 @@ def started_months(start: dt.date, end: dt.date) -> int:
     """Months from ``start`` to ``end`` with a started month counted whole: the age of a document that must be
     at most N months old, so that one day over N months is over: from 2026-06-01, 2026-12-01 is 6 and 2026-12-02 is
     7; from 2026-05-31 the same (its sixth month completes when December begins, as in ``completed_months``)."""
-    whole = completed_months(start, end)
+    return _started(start, end, completed_months(start, end))
+
+
+def _started(start: dt.date, end: dt.date, whole: int) -> int:
+    """``started_months`` given the ``whole`` months completed."""
     return whole + 1 if end > start and add_months(start, whole) < end else whole
 
 
@@ -42,7 +46,7 @@ def document_age(start: dt.date, end: dt.date) -> tuple[int, int]:
         if len(_AGES) >= 10_000:  # bounded: a long run with many as-of dates
             _AGES.clear()
         whole = completed_months(start, end)
-        found = _AGES[start, end] = whole, (whole + 1 if end > start and add_months(start, whole) < end else whole)
+        found = _AGES[start, end] = whole, _started(start, end, whole)
     return found
 
 

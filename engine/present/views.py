@@ -64,6 +64,16 @@ def check_row(d: Decision, rank: int, lang: str) -> dict[str, Any]:
         return _row_of_outcomes(d, rank, lang)
     ids, top = layout.ids, layout.top
     shown = {status: label(status, lang) for status in {statuses[i] for i in top}}
+    failing = [f"{ids[i]} ({shown[statuses[i]]})" for i in top if statuses[i] != "pass" and statuses[i] != "waived"]
+    return _row(d, rank, lang, len(top), failing)
+
+
+def _row_of_outcomes(d: Decision, rank: int, lang: str) -> dict[str, Any]:
+    """``check_row`` through the decision's outcomes (which refuse a decision that does not fit its layout)."""
+    return _row(d, rank, lang, len(d.requirements), [f"{o.id} ({label(o.status, lang)})" for o in d.failing()])
+
+
+def _row(d: Decision, rank: int, lang: str, total: int, failing: list[str]) -> dict[str, Any]:
     values = d.facts.values
     jpm = values.get("jpm")
     return {
@@ -71,27 +81,10 @@ def check_row(d: Decision, rank: int, lang: str) -> dict[str, Any]:
         label("nip", lang): d.candidate.nip,
         label("name", lang): d.candidate.name,
         label("verdict", lang): label(d.verdict, lang),
-        label("passed", lang): f"{d.passed_count()}/{len(top)}",
+        label("passed", lang): f"{d.passed_count()}/{total}",
         label("jpm", lang): f"{jpm:.2f}" if jpm is not None else "",
         label("golongan", lang): values.get("golongan", ""),
-        label("failing", lang): [
-            f"{ids[i]} ({shown[statuses[i]]})" for i in top if statuses[i] != "pass" and statuses[i] != "waived"
-        ],
-    }
-
-
-def _row_of_outcomes(d: Decision, rank: int, lang: str) -> dict[str, Any]:
-    """``check_row`` through the decision's outcomes (which refuse a decision that does not fit its layout)."""
-    jpm = d.facts.values.get("jpm")
-    return {
-        label("rank", lang): rank,
-        label("nip", lang): d.candidate.nip,
-        label("name", lang): d.candidate.name,
-        label("verdict", lang): label(d.verdict, lang),
-        label("passed", lang): f"{d.passed_count()}/{len(d.requirements)}",
-        label("jpm", lang): f"{jpm:.2f}" if jpm is not None else "",
-        label("golongan", lang): d.facts.values.get("golongan", ""),
-        label("failing", lang): [f"{o.id} ({label(o.status, lang)})" for o in d.failing()],
+        label("failing", lang): failing,
     }
 
 
