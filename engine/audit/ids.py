@@ -47,13 +47,21 @@ class UlidFactory:
         self._millis = 0
 
     def __call__(self, moment: dt.datetime) -> str:
+        return self.many(moment, 1)[0]
+
+    def many(self, moment: dt.datetime, count: int) -> list[str]:
+        """``count`` ids of ``moment`` (the ids ``count`` calls would give), their random parts drawn at once."""
         if moment is not self._moment:  # an append gives every record of a batch the same moment
             self._moment, self._millis = moment, (int(moment.timestamp() * 1000) & ((1 << 48) - 1)) << 80
-        value = self._millis | int.from_bytes(self._random(10), "big")
-        if value <= self._last:
-            value = self._last + 1
-        self._last = value
-        return encode(value)
+        millis, last, drawn, pairs, out = self._millis, self._last, self._random(10 * count), _PAIRS, []
+        for at in range(0, 10 * count, 10):
+            value = millis | int.from_bytes(drawn[at : at + 10], "big")
+            if value <= last:  # within one millisecond the ids still increase (mostly: the last one plus 1)
+                value = last + 1
+            last = value
+            out.append("".join([pairs[(value >> shift) & 1023] for shift in _SHIFTS]))  # = encode(value)
+        self._last = last
+        return out
 
 
 SHORTEST_PREFIX = 6

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from functools import cache
@@ -12,6 +11,7 @@ from typing import Any
 import orjson
 
 from engine import __version__
+from engine.audit import placing
 from engine.audit.body import spliced
 from engine.audit.canonical import canonical, canonical_members, canonical_pair, compose, digest, sha256_hex
 from engine.audit.ids import salt_bytes
@@ -26,6 +26,7 @@ from engine.load.rulefile import Ruleset
 # numbers; disclosures keyed by their place). Readers take both: a version-1 record simply has fewer sealed places.
 RECORD_VERSION = 2
 GENESIS = "0" * 64  # the previous hash of record 1
+chain_hash, place = placing.chain_hash, placing.place  # re-exported: placing a draft in the log lives there
 # Where personal data sit in a record, and which disclosed value each place holds.
 SEALED: tuple[tuple[tuple[str, ...], str], ...] = (
     (("decision", "candidate", "file"), "file"),
@@ -183,47 +184,6 @@ def _columns(decision: Decision, actor: str, board: str | None) -> dict[str, Any
         "name": ref.name,
         "ruleset_hash": decision.ruleset.hash,
     }
-
-
-# The members of every draft (``draft``), and so their order among the placed ones in a record (RFC 8785 sorts).
-_DRAFTED = frozenset(
-    ("actor", "board", "candidate", "decision", "engine", "replay_of", "run_id", "schema_version", "versions")
-)
-
-
-def place(draft: Draft, seq: int, decision_id: str, recorded_at: str, prev_hash: str) -> dict[str, Any]:
-    """The row of a draft at ``seq`` after ``prev_hash``: the record and its chain hash."""
-    parts = draft.parts
-    ident, moment, number = orjson.dumps(decision_id), orjson.dumps(recorded_at), b"%d" % seq  # canonical
-    if parts.keys() == _DRAFTED:  # = compose() of the members with these three, written out in their order
-        record = b"".join(
-            (
-                b'{"actor":', parts["actor"], b',"board":', parts["board"], b',"candidate":', parts["candidate"],
-                b',"decision":', parts["decision"], b',"decision_id":', ident, b',"engine":', parts["engine"],
-                b',"recorded_at":', moment, b',"replay_of":', parts["replay_of"], b',"run_id":', parts["run_id"],
-                b',"schema_version":', parts["schema_version"], b',"seq":', number,
-                b',"versions":', parts["versions"], b"}",
-            )
-        )  # fmt: skip
-    else:
-        record = compose({**parts, "decision_id": ident, "recorded_at": moment, "seq": number})
-    return {
-        **draft.columns,
-        "seq": seq,
-        "decision_id": decision_id,
-        "recorded_at": recorded_at,
-        "record": record.decode(),
-        "personal": draft.personal.decode(),
-        "prev_hash": prev_hash,
-        "chain_hash": chain_hash(prev_hash, record),
-    }
-
-
-def chain_hash(prev_hash: str, record: bytes) -> str:
-    """sha256(previous chain hash, as 64 hex characters ‖ the record's canonical JSON)."""
-    digest = hashlib.sha256(prev_hash.encode("ascii"))
-    digest.update(record)
-    return digest.hexdigest()
 
 
 def sealed_problems(record: Mapping[str, Any], disclosures: Mapping[str, Any]) -> list[str]:

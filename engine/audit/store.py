@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-import operator
+import itertools
+import os
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -15,7 +16,8 @@ from engine.audit import ids, location
 from engine.audit.connect import postgresql_engine, read_only_url, sqlite_engine
 from engine.audit.filters import Filters
 from engine.audit.ids import Clock, UlidFactory, timestamp, utc_now
-from engine.audit.record import GENESIS, Draft, place
+from engine.audit.placing import COLUMNS, placed
+from engine.audit.record import GENESIS, Draft
 from engine.audit.schema import SCHEMA_VERSION, current_version, decisions, duplicate_ids, migrate, rulesets
 
 BUSY_TIMEOUT_S: float = 120  # how long a writer waits for another one's transaction (SQLite and PostgreSQL)
@@ -23,6 +25,7 @@ BUSY_TIMEOUT_S: float = 120  # how long a writer waits for another one's transac
 LOCK_KEY = 0x6C61796B5F617564
 __all__ = ["Appended", "Filters", "Head", "Row", "Store"]
 Row = dict[str, Any]  # one stored record: the columns of audit_decisions
+_FOREIGN: list[Connection] = []  # connections a forked child inherited: kept from the collector, which would close them
 _READ_ONLY_HINT = "opened read-only: if a -wal file beside it holds records, copy both to a writable folder"
 _HINTS = {  # what a failed write most likely means, in SQLite's and PostgreSQL's words
     "store is locked": "another layak is recording into this store; run again when it is done",
@@ -77,6 +80,7 @@ class Store:
         self.engine = engine
         self.dialect = engine.dialect.name
         self._reader: Connection | None = None  # the read transaction of ``snapshot()``, while open
+        self._writer: tuple[int, Connection] | None = None  # SQLite: the appends' connection, by process id
         self.read_only = False
 
     @contextmanager
@@ -147,7 +151,15 @@ class Store:
         return store
 
     def close(self) -> None:
+        self._drop_writer()
         self.engine.dispose()
+
+    def _drop_writer(self) -> None:
+        writer, self._writer = self._writer, None
+        if writer is not None and writer[0] == os.getpid():
+            writer[1].close()  # the last connection to close checkpoints the log into the file and removes it
+        elif writer is not None:  # a forked child's copy of its parent's connection: never used, never closed
+            _FOREIGN.append(writer[1])
 
     def __enter__(self) -> Store:
         return self
@@ -209,55 +221,62 @@ class Store:
     ) -> Appended:
         """Append records in one transaction: all of them or none, gapless after the current head."""
         new_id = new_id or UlidFactory()
-        with self._guard(), self._locked() as conn:
+        items = iter(drafts)
+        with self._guard(), self._appending() as conn:
             head = self._head(conn)
             seq, prev = head.seq, head.chain_hash
             moment = clock()
             recorded_at = timestamp(moment)
             stored: set[str] = set()
             made: list[str] = []
-            batch: list[dict[str, Any]] = []
             insert = self._inserter(conn)
-            for item in drafts:
-                if item.ruleset.hash not in stored:
-                    self._store_ruleset(conn, item, recorded_at)
-                    stored.add(item.ruleset.hash)
-                seq += 1
-                row = place(item, seq, new_id(moment), recorded_at, prev)
-                prev = row["chain_hash"]
-                made.append(row["decision_id"])
-                batch.append(row)
-                if len(batch) >= chunk:
-                    insert(batch)
-                    batch = []
-            if batch:
-                insert(batch)
+            while batch := list(itertools.islice(items, chunk)):
+                for item in batch:
+                    if item.ruleset.hash not in stored:
+                        self._store_ruleset(conn, item, recorded_at)
+                        stored.add(item.ruleset.hash)
+                made_now = new_id.many(moment, len(batch))
+                rows, prev = placed(batch, seq, made_now, recorded_at, prev)
+                seq += len(batch)
+                made += made_now
+                insert(rows)
         return Appended(first=head.seq + 1, last=seq, head=prev, ids=tuple(made))
 
-    def _inserter(self, conn: Connection) -> Callable[[list[Row]], object]:
-        """Inserts rows of ``audit_decisions``. SQLite: one prepared statement run by the driver over tuples
-        (SQLAlchemy's per-row parameter processing cost as much as SQLite's own work); PostgreSQL: SQLAlchemy's
-        batched multi-row INSERT."""
+    @contextmanager
+    def _appending(self) -> Iterator[Connection]:
+        """An append's locked transaction. SQLite: on one connection kept open from the first append to ``close``,
+        so its pages stay cached and the log is checkpointed as it grows (``connect.WAL_BYTES``) and reused,
+        rather than made, checkpointed and removed at every append. A failed append's connection is not reused."""
         if self.dialect != "sqlite":
-            return lambda rows: conn.execute(decisions.insert(), rows)
-        names = [column.name for column in decisions.c]
-        sql = f"INSERT INTO {decisions.name} ({', '.join(names)}) VALUES ({', '.join('?' * len(names))})"
-        values = operator.itemgetter(*names)
-        return lambda rows: conn.exec_driver_sql(sql, list(map(values, rows)))
+            with self._locked() as conn:
+                yield conn
+            return
+        if self._writer is None or self._writer[0] != os.getpid():
+            self._drop_writer()
+            self._writer = (os.getpid(), self.engine.connect().execution_options(layak_write=True))
+        conn = self._writer[1]
+        try:
+            with conn.begin():
+                yield conn
+        except BaseException:
+            self._drop_writer()
+            raise
+
+    def _inserter(self, conn: Connection) -> Callable[[list[tuple[Any, ...]]], object]:
+        """Inserts rows of ``audit_decisions`` (tuples in ``placing.COLUMNS`` order). SQLite: one prepared
+        statement run by the driver (SQLAlchemy's per-row parameter processing cost as much as SQLite's own
+        work); PostgreSQL: SQLAlchemy's batched multi-row INSERT."""
+        if self.dialect != "sqlite":
+            return lambda rows: conn.execute(decisions.insert(), [dict(zip(COLUMNS, row, strict=True)) for row in rows])
+        sql = f"INSERT INTO {decisions.name} ({', '.join(COLUMNS)}) VALUES ({', '.join('?' * len(COLUMNS))})"
+        return lambda rows: conn.exec_driver_sql(sql, rows)
 
     @staticmethod
     def _store_ruleset(conn: Connection, item: Draft, stored_at: str) -> None:
-        ruleset = item.ruleset
-        if conn.execute(select(rulesets.c.hash).where(rulesets.c.hash == ruleset.hash)).first() is None:
-            conn.execute(
-                rulesets.insert().values(
-                    hash=ruleset.hash,
-                    ruleset_id=ruleset.id,
-                    version=ruleset.version,
-                    body=ruleset.body.decode(),
-                    stored_at=stored_at,
-                )
-            )
+        if conn.execute(select(rulesets.c.hash).where(rulesets.c.hash == item.ruleset.hash)).first() is None:
+            ruleset = item.ruleset
+            row = {"hash": ruleset.hash, "ruleset_id": ruleset.id, "version": ruleset.version, "stored_at": stored_at}
+            conn.execute(rulesets.insert().values(body=ruleset.body.decode(), **row))
 
     @staticmethod
     def _head(conn: Connection) -> Head:

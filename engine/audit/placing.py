@@ -1,0 +1,74 @@
+"""Placing drafts in the log: each record composed with its sequence number, decision id and time, then chained."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
+
+import orjson
+
+from engine.audit.canonical import compose
+
+if TYPE_CHECKING:  # record.py re-exports this module's functions
+    from engine.audit.record import Draft
+
+# The columns of audit_decisions, in the order of the rows ``placed`` makes (tests hold it to the schema).
+COLUMNS = (
+    "seq", "decision_id", "recorded_at", "as_of", "position", "verdict", "board", "actor", "nip", "name",
+    "ruleset_hash", "record", "personal", "prev_hash", "chain_hash",
+)  # fmt: skip
+# The members of every draft, and so their order among the placed ones in a record (RFC 8785 sorts).
+_DRAFTED = frozenset(
+    ("actor", "board", "candidate", "decision", "engine", "replay_of", "run_id", "schema_version", "versions")
+)
+
+
+def place(draft: Draft, seq: int, decision_id: str, recorded_at: str, prev_hash: str) -> dict[str, Any]:
+    """The row of a draft at ``seq`` after ``prev_hash``: the record and its chain hash."""
+    rows, _ = placed([draft], seq - 1, [decision_id], recorded_at, prev_hash)
+    return dict(zip(COLUMNS, rows[0], strict=True))
+
+
+def placed(
+    drafts: Sequence[Draft], after: int, ids: Sequence[str], recorded_at: str, prev_hash: str
+) -> tuple[list[tuple[Any, ...]], str]:
+    """The rows of ``drafts`` (tuples in ``COLUMNS`` order) at ``after`` + 1, + 2, … chained after
+    ``prev_hash``, each with its decision id of ``ids``; and the chain hash of the last."""
+    moment = orjson.dumps(recorded_at)  # canonical, like the id below and the sequence number
+    sha256, drafted, rows = hashlib.sha256, _DRAFTED, []
+    seq = after
+    for draft, ident in zip(drafts, ids, strict=True):
+        seq += 1
+        parts, columns = draft.parts, draft.columns
+        if parts.keys() == drafted:  # = compose() of the members with these three, written out in their order
+            record = b"".join(
+                (
+                    b'{"actor":', parts["actor"], b',"board":', parts["board"], b',"candidate":', parts["candidate"],
+                    b',"decision":', parts["decision"], b',"decision_id":', orjson.dumps(ident),
+                    b',"engine":', parts["engine"], b',"recorded_at":', moment, b',"replay_of":', parts["replay_of"],
+                    b',"run_id":', parts["run_id"], b',"schema_version":', parts["schema_version"],
+                    b',"seq":', b"%d" % seq, b',"versions":', parts["versions"], b"}",
+                )
+            )  # fmt: skip
+        else:
+            record = compose({**parts, "decision_id": orjson.dumps(ident), "recorded_at": moment, "seq": b"%d" % seq})
+        digest = sha256(prev_hash.encode("ascii"))
+        digest.update(record)
+        chained = digest.hexdigest()
+        rows.append(
+            (
+                seq, ident, recorded_at, columns["as_of"], columns["position"], columns["verdict"], columns["board"],
+                columns["actor"], columns["nip"], columns["name"], columns["ruleset_hash"], record.decode(),
+                draft.personal.decode(), prev_hash, chained,
+            )
+        )  # fmt: skip
+        prev_hash = chained
+    return rows, prev_hash
+
+
+def chain_hash(prev_hash: str, record: bytes) -> str:
+    """sha256(previous chain hash, as 64 hex characters ‖ the record's canonical JSON)."""
+    digest = hashlib.sha256(prev_hash.encode("ascii"))
+    digest.update(record)
+    return digest.hexdigest()
