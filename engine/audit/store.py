@@ -5,7 +5,7 @@ from __future__ import annotations
 import itertools
 import os
 from collections.abc import Callable, Iterable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from typing import Any
 
@@ -259,7 +259,8 @@ class Store:
             with conn.begin():
                 yield conn
         except BaseException:
-            self._drop_writer()
+            with suppress(SQLAlchemyError):  # the append's own error is the one to report
+                self._drop_writer()
             raise
 
     def _inserter(self, conn: Connection) -> Callable[[list[tuple[Any, ...]]], object]:
