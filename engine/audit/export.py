@@ -13,6 +13,7 @@ from typing import Any
 
 import orjson
 
+from engine.audit.dossier import PLACE as DOSSIER
 from engine.audit.record import PERSONAL_FIELDS
 from engine.audit.verify import COLUMNS, Entry
 from engine.audit.versions import check_version
@@ -48,19 +49,34 @@ def _whole_months(start: dt.date, end: dt.date) -> int:
 
 
 def generalised(record: Mapping[str, Any], disclosures: Mapping[str, Any]) -> dict[str, int | None]:
-    """What an auditor still needs of the sealed birth date and TMT CPNS: age in years, service in months."""
+    """What an auditor still needs of the sealed birth date and TMT CPNS: age in years, service in months (from
+    the disclosed dossier of a version-3 record, the disclosed snapshot fields of older ones)."""
     out: dict[str, int | None] = {"age_years": None, "service_months": None}
     try:
         as_of = dt.date.fromisoformat(record["decision"]["as_of"])
     except (KeyError, TypeError, ValueError):
         return out
+    dossier = _dossier(disclosures)
     for name, key, per in (("age_years", "birth_date", 12), ("service_months", "tmt_cpns", 1)):
-        disclosure = disclosures.get(f"candidate/snapshot/{key}") or [None, None]
+        disclosure = disclosures.get(f"candidate/snapshot/{key}") or [None, None]  # versions 1 and 2
+        value = dossier.get(key) if dossier is not None else disclosure[1]
         try:
-            out[name] = _whole_months(dt.date.fromisoformat(disclosure[1]), as_of) // per
+            out[name] = _whole_months(dt.date.fromisoformat(str(value)), as_of) // per
         except (TypeError, ValueError):
             continue
     return out
+
+
+def _dossier(disclosures: Mapping[str, Any]) -> dict[str, Any] | None:
+    """The disclosed dossier of a version-3 record, parsed (None for older records, or one that does not read)."""
+    disclosure = disclosures.get(DOSSIER)
+    if not (isinstance(disclosure, list) and len(disclosure) == 2 and isinstance(disclosure[1], str)):
+        return None
+    try:
+        parsed = orjson.loads(disclosure[1])
+    except orjson.JSONDecodeError:
+        return None
+    return parsed if isinstance(parsed, dict) else None
 
 
 def _dumps(value: Any) -> str:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+import hashlib
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from functools import cache
@@ -12,19 +14,20 @@ import orjson
 
 from engine import __version__
 from engine.audit import placing
-from engine.audit.body import spliced
-from engine.audit.canonical import canonical, canonical_members, canonical_pair, compose, digest, sha256_hex
+from engine.audit.canonical import canonical, digest, sha256_hex
+from engine.audit.dossier import PLACE as DOSSIER
+from engine.audit.dossier import Dossier
 from engine.audit.ids import salt_bytes
-from engine.audit.sealed import NOTE_KEYS as _NOTE_KEYS
-from engine.audit.sealed import Sealer, sealed_members
+from engine.audit.sealed import sealed_members
 from engine.audit.snapshot import note_places, place_name, place_path
 from engine.decide.decision import Decision
 from engine.decide.record import record_line
 from engine.load.rulefile import Ruleset
 
 # 1: the NIP, name and file sealed; 2: every quasi-identifier sealed too (dates, units, free texts, document
-# numbers; disclosures keyed by their place). Readers take both: a version-1 record simply has fewer sealed places.
-RECORD_VERSION = 2
+# numbers; disclosures keyed by their place); 3: the dossier sealed whole, as the JSON text it was read from
+# (its clear categories shown beside it). Readers take all three: each holds its sealed places.
+RECORD_VERSION = 3
 GENESIS = "0" * 64  # the previous hash of record 1
 chain_hash, place = placing.chain_hash, placing.place  # re-exported: placing a draft in the log lives there
 # Where personal data sit in a record, and which disclosed value each place holds.
@@ -36,6 +39,8 @@ SEALED: tuple[tuple[tuple[str, ...], str], ...] = (
     (("candidate", "snapshot", "nip"), "nip"),
 )
 PERSONAL_FIELDS = ("file", "name", "nip")
+# Version 3: the decision's three, and the dossier (its disclosure keyed by its place).
+SEALED_V3: tuple[tuple[tuple[str, ...], str], ...] = (*SEALED[:3], (("candidate", "dossier"), DOSSIER))
 
 
 @cache
@@ -85,7 +90,7 @@ def seal_digest(salt: str, field: str, value: Any) -> str:
 
 def draft(
     decision: Decision,
-    snap: Mapping[str, Any],
+    dossier: Dossier,
     ruleset: StoredRuleset,
     *,
     actor: str,
@@ -96,58 +101,43 @@ def draft(
     random: Callable[[int], bytes] = salt_bytes,
     decided: Mapping[str, Any] | None = None,
     line: bytes | None = None,
-    members: Mapping[str, bytes] | None = None,
 ) -> Draft:
-    """Everything of a record that does not depend on its place in the log (``snap``: the candidate snapshot).
+    """Everything of a record that does not depend on its place in the log (``dossier``: the candidate's).
 
     ``decided``: the JSON form of ``DecisionRecord.of(decision)`` when the caller has it already (it is not
     changed); ``line``: ``record_line(decision)`` when the caller has it (a streamed check prints it). Without
-    ``decided``, the record is composed from the line and the members' bytes (``sealed_members``: the sealed
-    decision is the line with its candidate swapped), or the line is decoded and encoded again where that
-    cannot be proven byte-identical or a note may hold a quasi-identifier. ``members``: the canonical JSON of
-    each member of ``snap``, when the caller has it (``snapshot_members``).
+    ``decided``, the record is composed from the line and the dossier's bytes (``sealed_members``: the sealed
+    decision is the line with its candidate swapped); the general path, from the decision's JSON form, takes
+    what that cannot prove byte-identical and notes that may hold a quasi-identifier. Both draw the salts in
+    the same order (the file's, the name's, the NIP's, the dossier's, then each sealed note argument's), so
+    for the same salts they give the same bytes.
     """
-    # Each value is made canonical once: its seal digest, the disclosures and the snapshot are composed
-    # from these bytes (RFC 8785 output of a container is its members' output joined, keys sorted).
-    members = canonical_members(dict(snap)) if members is None else members
+    columns = _columns(decision, actor, board)
+    constant = _constant_parts(actor, board, engine, run_id, replay_of)
     if decided is None:
         line = record_line(decision) if line is None else line
-        made = sealed_members(decision, snap, members, line, random)  # None: not provably the same bytes
+        made = sealed_members(decision, dossier, line, random)  # None: not provably the same bytes
         if made is not None:
-            constant = _constant_parts(actor, board, engine, run_id, replay_of)
             parts = constant | {"candidate": made[0], "decision": made[1]}
-            return Draft(parts=parts, personal=made[2], columns=_columns(decision, actor, board), ruleset=ruleset)
-    values = {"file": decision.candidate.file, "name": decision.candidate.name, "nip": decision.candidate.nip}
-    snap = dict(snap)
-    sealer = Sealer(random)
-    markers = {key: {"sealed": sealer.seal(key, values[key], canonical(values[key]))} for key in PERSONAL_FIELDS}
-    body = None
-    if decided is None and line is not None:
-        if not any(key in line for key in _NOTE_KEYS):
-            body = spliced(line, decision, markers)
-        if body is None:
-            decided = orjson.loads(line)
-    in_snapshot = {"name": markers["name"]["sealed"], "nip": markers["nip"]["sealed"]}
-    in_snapshot.update(sealer.snapshot(snap, members))  # dates, units, texts, document numbers
-    sealed: dict[str, Any] = {}
-    if body is None:
-        sealed = dict(decided or {})
-        sealed["candidate"] = markers
-        body = canonical(sealed)
-        if any(key in body for key in _NOTE_KEYS):  # only then can a note argument hold a quasi-identifier
-            for path, value in note_places(sealed):
-                _put(sealed, path[1:], {"sealed": sealer.seal(place_name(path), value, canonical(value))})
-            body = canonical(sealed)
-    try:  # composed when every key is a plain ASCII name (the model's fields)
-        whole = compose(members)
-        sealed_snap = compose({**members, **{key: b'{"sealed":"%s"}' % d.encode() for key, d in in_snapshot.items()}})
-    except ValueError:
-        whole, sealed_snap = canonical_pair(snap, {key: {"sealed": d} for key, d in in_snapshot.items()})
-    parts = _constant_parts(actor, board, engine, run_id, replay_of) | {
-        "candidate": compose({"hash": canonical(sha256_hex(whole)), "snapshot": sealed_snap}),
-        "decision": body,
-    }
-    return Draft(parts=parts, personal=sealer.disclosed(), columns=_columns(decision, actor, board), ruleset=ruleset)
+            return Draft(parts=parts, personal=made[2], columns=columns, ruleset=ruleset)
+        decided = orjson.loads(line)
+    ref = decision.candidate
+    disclosures: dict[str, list[Any]] = {}
+
+    def seal(name: str, value: Any) -> dict[str, str]:
+        salt = random(16).hex()
+        disclosures[name] = [salt, value]
+        return {"sealed": seal_digest(salt, name, value)}
+
+    markers = {"file": seal("file", ref.file), "name": seal("name", ref.name), "nip": seal("nip", ref.nip)}
+    text = dossier.text.decode("utf-8")
+    candidate = {"clear": dict(dossier.clear), "dossier": seal(DOSSIER, text), "hash": dossier.hash}
+    sealed = dict(decided)
+    sealed["candidate"] = markers
+    for path, value in note_places(sealed):  # note arguments that carry a quasi-identifier, sealed by place
+        _put(sealed, path[1:], seal(place_name(path), value))
+    parts = constant | {"candidate": canonical(candidate), "decision": canonical(sealed)}
+    return Draft(parts=parts, personal=canonical(disclosures), columns=columns, ruleset=ruleset)
 
 
 _CONSTANT: dict[tuple[str, str | None, str, str, str | None], dict[str, bytes]] = {}
@@ -186,10 +176,16 @@ def _columns(decision: Decision, actor: str, board: str | None) -> dict[str, Any
     }
 
 
+def _sealed_places(record: Mapping[str, Any]) -> tuple[tuple[tuple[str, ...], str], ...]:
+    version = record.get("schema_version")
+    return SEALED_V3 if isinstance(version, int) and version >= 3 else SEALED
+
+
 def sealed_problems(record: Mapping[str, Any], disclosures: Mapping[str, Any]) -> list[str]:
     """Places where a disclosed personal value does not match the digest the record holds."""
     problems = []
-    for path, field in SEALED:
+    fixed = _sealed_places(record)
+    for path, field in fixed:
         marker = _at(record, path)
         disclosure = disclosures.get(field)
         if not (isinstance(disclosure, list) and len(disclosure) == 2 and all(isinstance(x, str) for x in disclosure)):
@@ -197,8 +193,9 @@ def sealed_problems(record: Mapping[str, Any], disclosures: Mapping[str, Any]) -
             continue
         if not isinstance(marker, dict) or marker.get("sealed") != seal_digest(disclosure[0], field, disclosure[1]):
             problems.append(f"'{'.'.join(path)}' does not match its sealed digest")
+    named = {field for _path, field in fixed}
     for name, disclosure in disclosures.items():
-        if "/" in name and (
+        if "/" in name and name not in named and (
             not isinstance(disclosure, list)
             or len(disclosure) != 2
             or not isinstance(_at(record, place_path(name)), dict)
@@ -208,10 +205,24 @@ def sealed_problems(record: Mapping[str, Any], disclosures: Mapping[str, Any]) -
     return problems
 
 
+def dossier_problem(record: Mapping[str, Any], disclosures: Mapping[str, Any]) -> tuple[str, str] | None:
+    """(the hash the record holds, the sha256 of the disclosed dossier's text) when they differ (version 3)."""
+    if _sealed_places(record) is not SEALED_V3:
+        return None
+    disclosure = disclosures.get(DOSSIER)
+    held = _at(record, ("candidate", "hash"))
+    if not (isinstance(disclosure, list) and len(disclosure) == 2 and isinstance(disclosure[1], str)):
+        return None  # not disclosed: ``sealed_problems`` says so
+    actual = hashlib.sha256(disclosure[1].encode("utf-8", "surrogatepass")).hexdigest()
+    return None if actual == held else (str(held), actual)
+
+
 def unseal(record: Mapping[str, Any], disclosures: Mapping[str, Any]) -> dict[str, Any]:
-    """The record with personal values put back (a deep copy; the input is left as it is)."""
+    """The record with personal values put back (a deep copy; the input is left as it is). A version-3 record's
+    dossier is put back as its text (``candidate.dossier``) and as the JSON value that text holds
+    (``candidate.snapshot``, where versions 1 and 2 keep their snapshot), for readers of either."""
     out: dict[str, Any] = orjson.loads(orjson.dumps(record))
-    for path, field in SEALED:
+    for path, field in _sealed_places(record):
         disclosure = disclosures.get(field)
         parent = _at(out, path[:-1])
         if isinstance(parent, dict) and isinstance(disclosure, list) and len(disclosure) == 2:
@@ -224,6 +235,10 @@ def unseal(record: Mapping[str, Any], disclosures: Mapping[str, Any]) -> dict[st
                 parent[place[-1]] = disclosure[1]  # type: ignore[index]
             except (IndexError, TypeError):
                 continue
+    part = out.get("candidate")
+    if _sealed_places(record) is SEALED_V3 and isinstance(part, dict) and isinstance(part.get("dossier"), str):
+        with contextlib.suppress(orjson.JSONDecodeError):
+            part["snapshot"] = orjson.loads(part["dossier"])
     return out
 
 

@@ -35,15 +35,15 @@ def drafts(
     run_id: str,
     random: Callable[[int], bytes] = salt_bytes,
 ) -> list[Draft]:
-    """One draft per decision of ``run``, in ranking order, each with its candidate's snapshot."""
+    """One draft per decision of ``run``, in ranking order, each with its candidate's dossier."""
+    from engine.audit.dossier import dossier_of
     from engine.audit.record import StoredRuleset, draft
-    from engine.audit.snapshot import snapshot
     from engine.errors import EngineFault
 
     stored = StoredRuleset.of(run.ruleset)
     if stored.hash != run.ruleset_hash:
         raise EngineFault(f"ruleset hash {run.ruleset_hash[:12]} differs from its stored form {stored.hash[:12]}")
-    by_file = {(c.file, c.candidate.nip): c.candidate for c in candidates}
+    by_file = {(c.file, c.candidate.nip): c for c in candidates}
     out = []
     for decision in run.decisions:
         candidate = by_file.get((decision.candidate.file, decision.candidate.nip))
@@ -52,7 +52,7 @@ def drafts(
         out.append(
             draft(
                 decision,
-                snapshot(candidate),
+                dossier_of(candidate),
                 stored,
                 actor=actor,
                 board=board,
@@ -90,7 +90,7 @@ def record_replays(
     made = [
         draft(
             item.decision,
-            item.record["candidate"]["snapshot"],
+            item.dossier,  # the dossier the replay decided on: a version-3 record's own text
             StoredRuleset.of(item.ruleset),
             actor=actor or os_user(),
             board=item.record["board"],
@@ -99,7 +99,7 @@ def record_replays(
             replay_of=item.decision_id,
         )
         for item in items
-        if item.decision is not None and item.ruleset is not None
+        if item.decision is not None and item.ruleset is not None and item.dossier is not None
     ]
     return store.append(made, clock=clock) if made else None
 

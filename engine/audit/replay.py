@@ -1,7 +1,8 @@
-"""Replay: re-decide recorded decisions from their stored ruleset, snapshot and date, and compare."""
+"""Replay: re-decide recorded decisions from their stored ruleset, dossier (or snapshot) and date, and compare."""
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -11,6 +12,7 @@ from pydantic import BaseModel, ValidationError
 from pydantic_core import to_jsonable_python
 
 from engine.audit.canonical import digest
+from engine.audit.dossier import Dossier, dossier_of
 from engine.audit.record import unseal
 from engine.audit.rulesets import RulesetUnavailable, StoredRulesets
 from engine.audit.snapshot import revive
@@ -20,7 +22,7 @@ from engine.decide.decision import Decision
 from engine.decide.pipeline import check_with
 from engine.decide.record import DecisionRecord, RequirementRecord
 from engine.errors import EngineFault, InputError, Problem, path_text
-from engine.load.intake import LoadedCandidate
+from engine.load.intake import LoadedCandidate, json_candidate
 from engine.load.rulefile import Ruleset
 
 BATCH = 1000  # decisions re-decided per engine run
@@ -49,6 +51,7 @@ class Replayed:
     differences: list[Difference] = field(default_factory=list)
     decision: Decision | None = None
     ruleset: Ruleset | None = None
+    dossier: Dossier | None = None  # what the replay decided on, as a record made of it holds it
 
     @property
     def identical(self) -> bool:
@@ -142,20 +145,11 @@ def _replay_group(items: list[Replayed], stored: StoredRulesets) -> Iterator[Rep
     loaded: list[LoadedCandidate] = []
     unreadable: set[str] = set()
     for item in items:
-        part = item.record.get("candidate")
-        snap = part.get("snapshot") if isinstance(part, dict) else None
-        if not isinstance(part, dict) or not isinstance(snap, dict):
-            item.differences.append(Difference("(candidate)", "readable", True, "the record holds no snapshot"))
+        found = _candidate(item)
+        if found is None:
             unreadable.add(item.decision_id)
-            continue
-        found = digest(snap)
-        if found != part.get("hash"):
-            item.differences.append(Difference("(candidate)", "hash", part.get("hash"), found))
-        try:
-            loaded.append(LoadedCandidate(item.decision_id, revive(snap)))
-        except ValidationError as error:
-            item.differences.append(Difference("(candidate)", "readable", True, str(error).splitlines()[0]))
-            unreadable.add(item.decision_id)
+        else:
+            loaded.append(found)
     try:
         run = check_with(
             ruleset,
@@ -187,6 +181,47 @@ def _replay_group(items: list[Replayed], stored: StoredRulesets) -> Iterator[Rep
             )
             item.differences.extend(compare(recorded, DecisionRecord.of(item.decision)))
         yield item
+
+
+def _candidate(item: Replayed) -> LoadedCandidate | None:
+    """The candidate of a record, named by its decision id, with the dossier a replayed record holds (None when it
+    does not read: the difference says why). Version 3 validates the dossier's text through the JSON loader as
+    the check did, so numbers come back exactly as they were validated; 1 and 2 revive their snapshot."""
+    part = item.record.get("candidate")
+    version = item.record.get("schema_version")
+    if isinstance(version, int) and version >= 3:
+        text = part.get("dossier") if isinstance(part, dict) else None
+        if not isinstance(part, dict) or not isinstance(text, str):
+            missing = "the record's dossier is not disclosed"
+            item.differences.append(Difference("(candidate)", "readable", True, missing))
+            return None
+        raw = text.encode("utf-8", "surrogatepass")
+        found = hashlib.sha256(raw).hexdigest()
+        if found != part.get("hash"):
+            item.differences.append(Difference("(candidate)", "hash", part.get("hash"), found))
+        loaded = json_candidate(item.decision_id, raw)
+        if isinstance(loaded, list):
+            item.differences.append(Difference("(candidate)", "readable", True, str(loaded[0])))
+            return None
+        dossier = dossier_of(loaded)
+        if dict(dossier.clear) != part.get("clear"):
+            item.differences.append(Difference("(candidate)", "clear", part.get("clear"), dict(dossier.clear)))
+        item.dossier = dossier
+        return loaded
+    snap = part.get("snapshot") if isinstance(part, dict) else None
+    if not isinstance(part, dict) or not isinstance(snap, dict):
+        item.differences.append(Difference("(candidate)", "readable", True, "the record holds no snapshot"))
+        return None
+    found = digest(snap)
+    if found != part.get("hash"):
+        item.differences.append(Difference("(candidate)", "hash", part.get("hash"), found))
+    try:
+        candidate = revive(snap)
+    except ValidationError as error:
+        item.differences.append(Difference("(candidate)", "readable", True, str(error).splitlines()[0]))
+        return None
+    item.dossier = dossier_of(LoadedCandidate(item.decision_id, candidate))  # written from the candidate
+    return LoadedCandidate(item.decision_id, candidate)
 
 
 def compare(recorded: DecisionRecord, replayed: DecisionRecord) -> list[Difference]:

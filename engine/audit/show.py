@@ -30,17 +30,13 @@ class Shown:
         return self.decision.outcomes(self.layout)
 
     def anchors(self) -> dict[str, dt.date]:
-        """The days the running service facts count from, re-derived from the candidate snapshot the decision was
+        """The days the running service facts count from, re-derived from the dossier (or snapshot) the decision was
         made on (display only: a shortfall to the day, as `explain` shows it); empty when it cannot be read."""
-        from pydantic import ValidationError
-
-        from engine.audit.snapshot import revive
+        from engine.audit.dossier import recorded_candidate
         from engine.facts.derive import derive
 
-        try:
-            return derive(revive(self.record["candidate"]["snapshot"]), self.decision.as_of).anchors
-        except (KeyError, TypeError, ValidationError):
-            return {}
+        candidate = recorded_candidate(self.record)
+        return {} if candidate is None else derive(candidate, self.decision.as_of).anchors
 
 
 def show(store: Store, reference: str, layouts: LayoutCache | None = None) -> Shown:

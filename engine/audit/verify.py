@@ -12,7 +12,7 @@ from typing import Any
 import orjson
 
 from engine.audit.canonical import canonical, sha256_hex
-from engine.audit.record import GENESIS, RECORD_VERSION, chain_hash, sealed_problems
+from engine.audit.record import GENESIS, RECORD_VERSION, chain_hash, dossier_problem, sealed_problems
 from engine.audit.versions import unknown_version
 from engine.errors import InputError, Problem
 
@@ -252,6 +252,9 @@ def _check_record(report: Report, stored: _Rulesets, entry: Entry, earlier: Earl
         bad = sealed_problems(record, entry.disclosures)
         if bad:
             report.add(seq, "personal_changed", fields="; ".join(bad))
+        changed = dossier_problem(record, entry.disclosures)
+        if changed is not None:  # the dossier disclosed is not the one whose hash the record holds
+            report.add(seq, "dossier_changed", hash=changed[0], actual=changed[1])
     digest = _at(record, COLUMNS["ruleset_hash"])
     stored.check(report, seq, str(digest))
 

@@ -118,11 +118,11 @@ class _Engine:
         self.layout: Layout = LayoutCache().get(setup.ruleset, self.digest, self.position)
         self.stored: StoredRuleset | None = None
         if setup.record:  # the audit record models are imported only by a run that records
+            from engine.audit.dossier import dossier_of
             from engine.audit.record import StoredRuleset, draft
-            from engine.audit.snapshot import snapshot_members
 
             self.stored = StoredRuleset.of(setup.ruleset)
-            self.draft, self.snapshot_members = draft, snapshot_members
+            self.draft, self.dossier_of = draft, dossier_of
         self.evaluator: Any = None
         self._opened_by = 0  # the process that opened ``evaluator``
         if setup.backend == "durable":
@@ -222,17 +222,15 @@ def _serialised(setup: Setup, engine: _Engine, loaded: LoadedCandidate, decision
         out.key = rank_key(decision)
         out.row = {"passed": decision.passed_count(), "total": decision.total()}
     if engine.stored is not None:
-        snap, members = engine.snapshot_members(loaded.candidate)
         out.draft = engine.draft(
             decision,
-            snap,
+            engine.dossier_of(loaded),  # the JSON bytes the candidate was validated from, sealed whole
             engine.stored,
             actor=setup.actor,
             board=setup.board,
             engine=setup.engine,
             run_id=setup.run_id,
             line=out.line or None,  # built once for the output and the record
-            members=members,
         )
     return out
 

@@ -21,8 +21,13 @@ from engine.load.validation import validate
 
 @dataclass(frozen=True)
 class LoadedCandidate:
+    """A validated candidate, its name (a file, ``BUNDLE:LINE``) and, when it was validated from JSON, that JSON
+    text's bytes as read (a bundle line without its line break, a .json file's content): a record keeps them as
+    the dossier's evidence, and they validate again to the identical candidate through ``json_candidate``."""
+
     file: str
     candidate: Candidate
+    text: bytes | None = None
 
 
 def load_candidate_doc(doc: Document) -> LoadedCandidate | list[Problem]:
@@ -68,12 +73,34 @@ def plain_candidate(file: str, raw: bytes) -> LoadedCandidate | None:
                 found = Candidate.model_validate(data)
             except ValidationError:
                 return None
-    return LoadedCandidate(file, found)
+    return LoadedCandidate(file, found, raw)
+
+
+def json_candidate(where: str, raw: bytes) -> LoadedCandidate | list[Problem]:
+    """The candidate of one dossier's JSON text, read as a bundle line or a .json file is (the fast path, else
+    the full loader: duplicate keys, bounds, size limit), or its problems, named ``where``."""
+    found = plain_candidate(where, raw)
+    if found is not None:
+        return found
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError:
+        return [Problem(code="not_text", file=where, message="the dossier is not UTF-8 text")]
+    doc = parse_text(text, "dossier.json")  # parsed as JSON whatever ``where`` is called
+    if isinstance(doc, Problem):
+        return [doc.model_copy(update={"file": where})]
+    if not isinstance(doc.data, dict):
+        return [Problem(code="candidate_invalid", file=where, message="expected one dossier (a JSON object)")]
+    result = load_candidate_doc(doc)
+    if isinstance(result, list):
+        return [problem.model_copy(update={"file": where}) for problem in result]
+    return LoadedCandidate(where, result.candidate, raw)
 
 
 def read_candidate(path: str) -> LoadedCandidate | list[Problem]:
     """One candidate file: a plain JSON dossier straight from its bytes, anything else (YAML, a problem) through
     the full loader, which locates every problem."""
+    raw = b""
     if path.endswith(".json"):
         try:
             with open(path, "rb") as handle:
@@ -88,13 +115,17 @@ def read_candidate(path: str) -> LoadedCandidate | list[Problem]:
     doc = read_document(Path(path))
     if isinstance(doc, Problem):
         return [doc]
-    return load_candidate_doc(doc)
+    result = load_candidate_doc(doc)
+    if path.endswith(".json") and raw and isinstance(result, LoadedCandidate):  # the bytes validated as JSON
+        return LoadedCandidate(result.file, result.candidate, raw)
+    return result
 
 
 def bundle_candidate(bundle: str, number: int, line: bytes) -> LoadedCandidate | list[Problem]:
     """Line ``number`` (from 1) of a JSON-lines bundle of dossiers, its candidate named ``BUNDLE:LINE``; every
     problem of the line is located on it (a dossier is one line, so that is where each of its fields is)."""
     where = f"{bundle}:{number}"
+    line = line[:-1] if line.endswith(b"\n") else line
     found = plain_candidate(where, line)
     if found is not None:
         return found
@@ -112,7 +143,7 @@ def bundle_candidate(bundle: str, number: int, line: bytes) -> LoadedCandidate |
     result = load_candidate_doc(doc)
     if isinstance(result, list):
         return [_on_line(problem, bundle, number) for problem in result]
-    return LoadedCandidate(where, result.candidate)
+    return LoadedCandidate(where, result.candidate, line)
 
 
 def _on_line(problem: Problem, bundle: str, number: int) -> Problem:

@@ -6,9 +6,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from pydantic import ValidationError
-
-from engine.audit.snapshot import revive
+from engine.audit.dossier import recorded_candidate
 from engine.decide.decision import Decision
 from engine.load.library import Library
 from engine.load.rulefile import RuleFile, Ruleset, RulesetHeader
@@ -55,9 +53,8 @@ def future_of(
     decision: Decision, record: Mapping[str, Any], ruleset: Ruleset, lang: str, horizon_years: int = HORIZON_YEARS
 ) -> Future | None:
     """The what-if of a recorded decision (rebuilt from its record), or None when its snapshot does not read."""
-    try:
-        candidate = revive(record["candidate"]["snapshot"])
-    except (KeyError, TypeError, ValidationError):
+    candidate = recorded_candidate(record)
+    if candidate is None:
         return None
     result = what_if(decision, candidate, stored_library(ruleset), ruleset.id, horizon_years)
     table = whatif_table(result, lang)
