@@ -41,9 +41,9 @@ def old_store(store_url: str) -> str:
     return store_url
 
 
-def test_old_records_keep_version_1_while_new_ones_are_version_2() -> None:
-    # version 2 seals every quasi-identifier; the frozen records, hashed as written, stay version 1 and verify
-    assert RECORD_VERSION == 2
+def test_old_records_keep_version_1_while_new_ones_are_version_3() -> None:
+    # version 3 seals the dossier whole; the frozen records, hashed as written, stay version 1 and verify
+    assert RECORD_VERSION == 3
     assert {json.loads(row["record"])["schema_version"] for row in frozen()["decisions"]} == {1}
 
 

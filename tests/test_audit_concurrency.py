@@ -20,7 +20,7 @@ WRITER = """
 import datetime as dt, itertools, sys, time
 from pathlib import Path
 from engine.audit.record import StoredRuleset, draft
-from engine.audit.snapshot import snapshot
+from engine.audit.dossier import dossier_of
 from engine.audit.store import Store
 from engine.decide.pipeline import check
 from engine.load.intake import load_candidates
@@ -29,13 +29,13 @@ from engine.load.library import load_library
 url, tag, total, mode = sys.argv[1], sys.argv[2], int(sys.argv[3]), sys.argv[4]
 loaded, _ = load_candidates([Path(sys.argv[5])])
 run = check(load_library(Path("rules")), "administrator", loaded, dt.date(2026, 12, 1), backend="reference")
-by_key = {(c.file, c.candidate.nip): c.candidate for c in loaded}
+by_key = {(c.file, c.candidate.nip): c for c in loaded}
 stored = StoredRuleset.of(run.ruleset)
 pool = itertools.cycle(run.decisions)
 
 def make(n):
     d = next(pool)
-    return draft(d, snapshot(by_key[(d.candidate.file, d.candidate.nip)]), stored, actor=tag, board=f"{tag}-{n}",
+    return draft(d, dossier_of(by_key[(d.candidate.file, d.candidate.nip)]), stored, actor=tag, board=f"{tag}-{n}",
                  engine="reference", run_id=tag)
 
 store = Store.open(url, create=True)

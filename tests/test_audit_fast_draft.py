@@ -19,11 +19,11 @@ import rfc8785
 from pydantic import BaseModel, Field, PlainSerializer
 
 from engine.audit.body import spliced
-from engine.audit.canonical import canonical_members
+from engine.audit.dossier import dossier_of
 from engine.audit.ids import salt_bytes
 from engine.audit.record import StoredRuleset, draft, place
 from engine.audit.replay import replay
-from engine.audit.snapshot import exact, snapshot, snapshot_members
+from engine.audit.snapshot import exact
 from engine.audit.store import Store
 from engine.decide.decision import Decision
 from engine.decide.pipeline import check_with
@@ -48,17 +48,13 @@ def _decided(position: str, files: list[Path]) -> tuple[list[tuple[Decision, Loa
 
 
 def _both(
-    decision: Decision, candidate: Any, stored: StoredRuleset, line: bytes, seed: int, decided: dict[str, Any]
+    decision: Decision, loaded: LoadedCandidate, stored: StoredRuleset, line: bytes, seed: int, decided: dict[str, Any]
 ) -> tuple[Any, Any]:
     """The draft from ``decided`` (a JSON value, encoded by RFC 8785) and the one from ``line``, same salts."""
     common: dict[str, Any] = {"actor": "siti", "board": "BAPERJAKAT", "engine": "durable", "run_id": "01J"}
-    model = draft(
-        decision, snapshot(candidate), stored, random=random.Random(seed).randbytes, decided=decided, **common
-    )
-    snap, members = snapshot_members(candidate)
-    assert members is not None  # the candidate model proves orjson's members canonical
-    assert members == canonical_members(snap)
-    fast = draft(decision, snap, stored, random=random.Random(seed).randbytes, line=line, members=members, **common)
+    dossier = dossier_of(loaded)
+    model = draft(decision, dossier, stored, random=random.Random(seed).randbytes, decided=decided, **common)
+    fast = draft(decision, dossier, stored, random=random.Random(seed).randbytes, line=line, **common)
     return model, fast
 
 
@@ -84,7 +80,7 @@ def test_the_line_built_record_is_the_model_built_one_byte_for_byte(position: st
     for seed, (decision, loaded) in enumerate(decided):
         line = record_line(decision)
         assert orjson.loads(line) == _model_json(decision)  # what the line is, by its owner's promise
-        model, fast = _both(decision, loaded.candidate, stored, line, seed, _model_json(decision))
+        model, fast = _both(decision, loaded, stored, line, seed, _model_json(decision))
         assert fast == model
         placed = place(model, seed + 1, f"01J{seed:023d}", "2026-12-01T08:00:00.000000Z", "0" * 64)
         assert place(fast, seed + 1, f"01J{seed:023d}", "2026-12-01T08:00:00.000000Z", "0" * 64) == placed
@@ -114,7 +110,7 @@ def test_a_line_that_is_not_canonical_is_encoded_the_reference_way(case: str, me
     end = line.index(b",", start)
     changed = line[:start] + member + line[end:]
     assert spliced(changed, decision, {k: {"sealed": "0" * 64} for k in ("file", "name", "nip")}) is None
-    model, fast = _both(decision, loaded.candidate, stored, changed, 3, orjson.loads(changed))
+    model, fast = _both(decision, loaded, stored, changed, 3, orjson.loads(changed))
     assert fast == model
     body = orjson.loads(fast.parts["decision"])
     assert fast.parts["decision"] == rfc8785.dumps(body)
@@ -126,7 +122,7 @@ def test_an_integer_past_2_53_is_refused_as_before() -> None:
     line = record_line(decision).replace(b'"as_of_day":', b'"as_of_day":%d,"x":' % 2**60, 1)
     assert spliced(line, decision, {k: {"sealed": "0" * 64} for k in ("file", "name", "nip")}) is None
     with pytest.raises(rfc8785.IntegerDomainError):
-        draft(decision, snapshot(loaded.candidate), stored, actor="a", board=None, engine="x", run_id="r", line=line)
+        draft(decision, dossier_of(loaded), stored, actor="a", board=None, engine="x", run_id="r", line=line)
 
 
 def test_a_line_of_another_candidate_is_not_swapped() -> None:
@@ -182,11 +178,16 @@ def test_salts_differ_between_a_forked_child_and_its_parent() -> None:
     assert theirs != salt_bytes(16)
 
 
+def loaded_text(record: dict[str, Any]) -> bytes:
+    text: str = record["candidate"]["dossier"]
+    return text.encode()
+
+
 def test_a_replayed_decision_is_recorded_the_same_either_way(tmp_path: Path) -> None:
     decided, stored = _decided("pengawas", HAND_MADE)
     with Store.open(str(tmp_path / "log.db"), create=True) as store:
         made = [
-            draft(decision, snapshot(loaded.candidate), stored, actor="a", board=None, engine="durable", run_id="r")
+            draft(decision, dossier_of(loaded), stored, actor="a", board=None, engine="durable", run_id="r")
             for decision, loaded in decided
         ]
         store.append(made)
@@ -194,7 +195,8 @@ def test_a_replayed_decision_is_recorded_the_same_either_way(tmp_path: Path) -> 
     assert len(items) == len(decided)
     for seed, item in enumerate(items):
         assert item.decision is not None and item.identical
-        snap = item.record["candidate"]["snapshot"]
+        assert item.dossier is not None and item.dossier.text == loaded_text(item.record)
+        snap = item.dossier
         common: dict[str, Any] = {"actor": "b", "board": None, "engine": "durable", "run_id": "s"}
         model = draft(
             item.decision,

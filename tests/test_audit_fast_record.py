@@ -14,10 +14,10 @@ import pytest
 
 from engine.audit.body import pieces_hold
 from engine.audit.canonical import fast_holds
+from engine.audit.dossier import dossier_of
 from engine.audit.ids import UlidFactory, encode
 from engine.audit.record import Draft, StoredRuleset, draft, place
 from engine.audit.sealed import NOTE_KEYS
-from engine.audit.snapshot import snapshot_members
 from engine.decide.pipeline import check_with
 from engine.decide.record import DecisionRecord, record_line
 from engine.load.intake import LoadedCandidate, load_candidates
@@ -34,14 +34,14 @@ def _drafts(position: str, loaded: list[LoadedCandidate]) -> list[tuple[Draft, D
     """(model-built draft, draft composed from the line, whether the composed path was taken) per decision."""
     ruleset = _library.for_position(position, None, AS_OF)
     stored = StoredRuleset.of(ruleset)
-    by_file = {item.file: item.candidate for item in loaded}
+    by_file = {item.file: item for item in loaded}
     out = []
     for seed, decision in enumerate(check_with(ruleset, position, loaded, AS_OF).decisions):
-        snap, members = snapshot_members(by_file[decision.candidate.file])
+        dossier = dossier_of(by_file[decision.candidate.file])
         decided = DecisionRecord.of(decision).model_dump(mode="json")
-        model = draft(decision, snap, stored, random=random.Random(seed).randbytes, decided=decided, **COMMON)
+        model = draft(decision, dossier, stored, random=random.Random(seed).randbytes, decided=decided, **COMMON)
         line = record_line(decision)
-        fast = draft(decision, snap, stored, random=random.Random(seed).randbytes, line=line, members=members, **COMMON)
+        fast = draft(decision, dossier, stored, random=random.Random(seed).randbytes, line=line, **COMMON)
         out.append((model, fast, pieces_hold(line, 0, NOTE_KEYS)))
     return out
 

@@ -32,17 +32,17 @@ from engine.load.library import load_library
 GENESIS = "0" * 64
 
 
-def unsealed(record: dict[str, Any], personal: dict[str, list[str]]) -> dict[str, Any]:
-    snapshot = dict(record["candidate"]["snapshot"])
-    snapshot.update(nip=personal["nip"][1], name=personal["name"][1])
-    # quasi-identifiers (dates, units, texts) are sealed too, each disclosed under its place
-    prefix = "candidate/snapshot/"
-    for place, (salt, value) in personal.items():
-        if place.startswith(prefix):
-            key = place[len(prefix) :]
-            assert snapshot[key] == {"sealed": hashlib.sha256(rfc8785.dumps([salt, place, value])).hexdigest()}
-            snapshot[key] = value
-    return snapshot
+def unsealed(record: dict[str, Any], personal: dict[str, list[str]], folder: Path) -> dict[str, Any]:
+    """The dossier of a version-3 record, checked against its seal and its hash, as JSON (sealed whole)."""
+    salt, text = personal["candidate/dossier"]
+    place = record["candidate"]["dossier"]
+    assert place == {"sealed": hashlib.sha256(rfc8785.dumps([salt, "candidate/dossier", text])).hexdigest()}
+    assert record["candidate"]["hash"] == hashlib.sha256(text.encode()).hexdigest()
+    source = folder / Path(personal["file"][1]).name
+    if source.suffix == ".json":  # a JSON file is sealed as its own bytes
+        assert text.encode() == source.read_bytes()
+    dossier: dict[str, Any] = json.loads(text)
+    return dossier
 
 
 def test_check_records_every_decision_chained_and_canonical(store_url: str, tmp_path: Path) -> None:
@@ -77,7 +77,7 @@ def test_check_records_every_decision_chained_and_canonical(store_url: str, tmp_
         assert row["record"].encode() == rfc8785.dumps(record)  # stored canonical
         prev = row["chain_hash"]
         assert record["seq"] == row["seq"] and record["decision_id"] == row["decision_id"]
-        assert record["schema_version"] == 2 and record["actor"] == "kepala-bidang"
+        assert record["schema_version"] == 3 and record["actor"] == "kepala-bidang"
         assert record["board"] == "SK-BKPSDM/2026/041" and record["engine"] == "durable"
         assert record["versions"] == {"layak": __version__, "durable_rules": metadata.version("durable_rules")}
         assert record["recorded_at"].endswith("Z") and record["replay_of"] is None
@@ -89,14 +89,14 @@ def test_check_records_every_decision_chained_and_canonical(store_url: str, tmp_
             (decided["candidate"], "nip"),
             (decided["candidate"], "name"),
             (decided["candidate"], "file"),
-            (record["candidate"]["snapshot"], "nip"),
-            (record["candidate"]["snapshot"], "name"),
         ):
             salt, value = personal[field]
             assert place[field] == {"sealed": hashlib.sha256(rfc8785.dumps([salt, field, value])).hexdigest()}
         assert personal["nip"][1] == row["nip"] and personal["name"][1] == row["name"]
-        snapshot = unsealed(record, personal)
-        assert record["candidate"]["hash"] == hashlib.sha256(rfc8785.dumps(snapshot)).hexdigest()
+        dossier = unsealed(record, personal, folder)
+        assert (dossier["nip"], dossier["name"]) == (row["nip"], row["name"])
+        assert sorted(personal) == ["candidate/dossier", "file", "name", "nip"]  # four seals, no note sealed
+        assert record["candidate"]["clear"] == {"employee_status": dossier.get("employee_status", "PNS")}
         # `check` printed this very record, citing it by sequence number and decision id: with the personal
         # values put back, the recorded decision and the printed one are the same canonical bytes.
         printed = shown[row["nip"]]

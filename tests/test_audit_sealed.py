@@ -1,9 +1,10 @@
 """A record composed from bytes (``sealed_members``) equals the one built from the decision's model, byte for byte.
 
-The model-built draft encodes ``DecisionRecord.of(decision).model_dump(mode="json")`` and the snapshot with RFC
-8785 and seals each value on its own; the composed one joins the line, the snapshot's members and one draw of
-salts. With the same salts every stored column and the chain hash must be the same bytes, for fixtures,
-generated dossiers and dossiers whose texts hypothesis chooses (quotes, escapes, characters beyond the BMP).
+The model-built draft encodes ``DecisionRecord.of(decision).model_dump(mode="json")`` and the record's candidate
+member with RFC 8785 and seals each value on its own; the composed one joins the line, the dossier's text and
+one draw of four salts. With the same salts every stored column and the chain hash must be the same bytes, for
+fixtures, generated dossiers and dossiers whose texts hypothesis chooses (quotes, escapes, characters beyond the
+BMP, written into the dossier's JSON text).
 The line's piece-by-piece check must give ``fast_holds``'s verdict on any JSON orjson writes.
 """
 
@@ -20,14 +21,14 @@ from hypothesis import strategies as st
 
 from engine.audit.body import pieces_hold
 from engine.audit.canonical import canonical, compose, fast_holds
+from engine.audit.dossier import dossier_of
 from engine.audit.ids import encode
 from engine.audit.record import StoredRuleset, draft, place
 from engine.audit.sealed import NOTE_KEYS, sealed_members
-from engine.audit.snapshot import note_places, snapshot_members
+from engine.audit.snapshot import note_places
 from engine.decide.decision import Decision
 from engine.decide.pipeline import check_with
 from engine.decide.record import DecisionRecord, record_line
-from engine.load.candidate import Candidate
 from engine.load.intake import LoadedCandidate, load_candidates
 from engine.load.library import load_library
 from engine.load.rulefile import Ruleset
@@ -43,22 +44,21 @@ def _ruleset(position: str) -> Ruleset:
     return _library.for_position(position, None, AS_OF)
 
 
-def _decided(position: str, loaded: list[LoadedCandidate]) -> list[tuple[Decision, Candidate]]:
+def _decided(position: str, loaded: list[LoadedCandidate]) -> list[tuple[Decision, LoadedCandidate]]:
     run = check_with(_ruleset(position), position, loaded, AS_OF)
-    by_file = {item.file: item.candidate for item in loaded}
+    by_file = {item.file: item for item in loaded}
     return [(decision, by_file[decision.candidate.file]) for decision in run.decisions]
 
 
-def _same_record(decision: Decision, candidate: Candidate, stored: StoredRuleset, seed: int) -> bool:
+def _same_record(decision: Decision, candidate: LoadedCandidate, stored: StoredRuleset, seed: int) -> bool:
     """Whether the composed draft is the model-built one (same salts), and placed, the same row; False when the
     composed path declined (the general path built both)."""
-    snap, members = snapshot_members(candidate)
-    assert members is not None
+    dossier = dossier_of(candidate)
     line = record_line(decision)
-    composed = sealed_members(decision, snap, members, line, random.Random(seed).randbytes) is not None
+    composed = sealed_members(decision, dossier, line, random.Random(seed).randbytes) is not None
     decided = DecisionRecord.of(decision).model_dump(mode="json")
-    model = draft(decision, snap, stored, random=random.Random(seed).randbytes, decided=decided, **COMMON)
-    fast = draft(decision, snap, stored, random=random.Random(seed).randbytes, line=line, members=members, **COMMON)
+    model = draft(decision, dossier, stored, random=random.Random(seed).randbytes, decided=decided, **COMMON)
+    fast = draft(decision, dossier, stored, random=random.Random(seed).randbytes, line=line, **COMMON)
     assert fast == model
     at = (seed + 1, "01J" + "0" * 23, "2026-12-01T08:00:00.000000Z", "a" * 64)
     placed = place(model, *at)

@@ -101,16 +101,16 @@ def test_a_changed_sealed_date_is_detected(store: str, tmp_path: Path) -> None:
     for index, raw in enumerate(lines):
         line = json.loads(raw)
         if line["kind"] == "decision":
-            salt, born = line["disclosures"]["candidate/snapshot/birth_date"]
-            line["disclosures"]["candidate/snapshot/birth_date"] = [
-                salt,
-                "1970-01-01" if born != "1970-01-01" else "1971-01-01",
-            ]
+            salt, text = line["disclosures"]["candidate/dossier"]  # the dossier, sealed whole
+            born = json.loads(text)["birth_date"]
+            other = "1970-01-01" if born != "1970-01-01" else "1971-01-01"
+            line["disclosures"]["candidate/dossier"] = [salt, text.replace(born, other)]
             lines[index] = json.dumps(line)
             break
     path.write_text("\n".join(lines) + "\n")
-    code, _out, _err = run("audit", "verify", "--export", str(path), "--format", "json")
+    code, out, _err = run("audit", "verify", "--export", str(path), "--format", "json")
     assert code == 1
+    assert {p["code"] for p in json.loads(out)["problems"]} == {"personal_changed", "dossier_changed"}
 
 
 def dt_date(text: str) -> Any:

@@ -181,20 +181,20 @@ def _drafts_like(rows: list[dict[str, object]]) -> list[Draft]:
     """Drafts re-made from stored records (the simplest source of valid drafts for a store test)."""
     import datetime as dt
 
+    from engine.audit.dossier import dossier_of
     from engine.audit.record import StoredRuleset, draft
-    from engine.audit.snapshot import snapshot
     from engine.decide.pipeline import check
     from engine.load.intake import load_candidates
     from engine.load.library import load_library
 
     loaded, _ = load_candidates([FIXTURES])
     decided = check(load_library(ROOT / "rules"), "administrator", loaded, dt.date(2026, 12, 1), backend="reference")
-    by_key = {(c.file, c.candidate.nip): c.candidate for c in loaded}
+    by_key = {(c.file, c.candidate.nip): c for c in loaded}
     stored = StoredRuleset.of(decided.ruleset)
     return [
         draft(
             d,
-            snapshot(by_key[(d.candidate.file, d.candidate.nip)]),
+            dossier_of(by_key[(d.candidate.file, d.candidate.nip)]),
             stored,
             actor="t",
             board=f"b{n}",
