@@ -37,14 +37,38 @@ class Dossier:
 
 
 _CLEAR = set(CLEAR)
+_CLEAR_JSON: dict[tuple[tuple[str, Any], ...], bytes] = {}  # clear values that are plain strings → canonical JSON
+
+
+def clear_of(candidate: Candidate) -> dict[str, Any]:
+    """The snapshot's clear members: the ``CLEAR`` fields not at their defaults, in their JSON form."""
+    fields = Candidate.model_fields
+    plain = {}
+    for name in sorted(CLEAR):
+        value = getattr(candidate, name)
+        if value is None or isinstance(value, str):  # the common case, without a model_dump
+            if value != fields[name].default:
+                plain[name] = value
+        else:
+            return candidate.model_dump(mode="json", include=_CLEAR, exclude_defaults=True)
+    return plain
 
 
 def dossier_of(loaded: LoadedCandidate) -> Dossier:
     """The dossier of a validated candidate: the JSON bytes it was validated from, else ``dossier_json``."""
     candidate = loaded.candidate
-    clear = candidate.model_dump(mode="json", include=_CLEAR, exclude_defaults=True)
+    clear = clear_of(candidate)
+    key = tuple(clear.items())
+    try:
+        found = _CLEAR_JSON.get(key)
+    except TypeError:  # an imported dossier's provenance (a mapping): not kept
+        found = canonical(clear)
+    if found is None:  # a run has a handful of distinct ones
+        if len(_CLEAR_JSON) > 1000:
+            _CLEAR_JSON.clear()
+        found = _CLEAR_JSON[key] = canonical(clear)
     text = loaded.text if loaded.text is not None else dossier_json(candidate)
-    return Dossier(text=text, clear=clear, clear_json=canonical(clear))
+    return Dossier(text=text, clear=clear, clear_json=found)
 
 
 def recorded_candidate(record: Mapping[str, Any]) -> Candidate | None:
