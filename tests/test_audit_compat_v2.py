@@ -10,16 +10,20 @@ with the resolved rulesets they name.
 
 from __future__ import annotations
 
+import hashlib
 import json
 from pathlib import Path
 from typing import Any
 
 import pytest
+from audit_support import rows
 from cli_runner import run
 
 from engine.audit.record import unseal
 from engine.audit.schema import decisions, rulesets
+from engine.audit.snapshot import revive
 from engine.audit.store import Store
+from engine.load.intake import json_candidate
 
 FROZEN = Path(__file__).parent / "data" / "audit_v2" / "store.json"
 HEAD = "12:a9c4a2eec1f5cf117ad69abc5a4bc1e124e2f92acb41af2e494191ceddc76af2"
@@ -109,3 +113,23 @@ def test_v2_store_exports_plain_and_redacted_and_the_redacted_export_verifies(
         lines = [json.loads(line) for line in text.splitlines()]
         ages = {d["record"]["seq"]: d["generalised"]["age_years"] for d in lines if d["kind"] == "decision"}
         assert ages[2] == ages[4] == 40  # born 1986-02-21, decided on 2026-12-01
+
+
+def test_a_v2_record_replayed_with_record_gives_a_v3_record_of_the_same_candidate(v2_store: str) -> None:
+    code, _out, err = run("replay", "#3", "--record", "--db", v2_store, "--actor", "inspektorat")
+    assert code == 0, err
+    data = frozen()["decisions"]
+    [row] = rows(v2_store, "SELECT * FROM audit_decisions WHERE seq = 13")
+    record, personal = json.loads(row["record"]), json.loads(row["personal"])
+    assert record["schema_version"] == 3 and record["replay_of"] == data[2]["decision_id"]
+    # #3 was a JSON file; its v2 record kept a snapshot, which the new record seals as JSON validating to it
+    text = personal["candidate/dossier"][1]
+    assert record["candidate"]["hash"] == hashlib.sha256(text.encode()).hexdigest()
+    old = unseal(json.loads(data[2]["record"]), json.loads(data[2]["personal"]))["candidate"]["snapshot"]
+    again = json_candidate("again", text.encode())
+    assert not isinstance(again, list) and again.candidate == revive(old)
+    assert again.candidate.name == "Hendra Gunawan"
+    code, out, err = run("audit", "verify", "--db", v2_store, "--format", "json")
+    assert code == 0 and json.loads(out)["records"] == 13, err
+    code, out, err = run("replay", "#13", "--db", v2_store, "--format", "json")
+    assert code == 0 and json.loads(out)[0]["result"] == "IDENTICAL", err
