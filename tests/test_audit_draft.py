@@ -92,7 +92,7 @@ def test_draft_pieces_are_the_canonical_forms_of_what_they_hold(position: str, f
         clear = {key: value for key, value in snapshot(item.candidate).items() if key in CLEAR}
         salt, held = disclosures.pop("candidate/dossier")
         assert held == text.decode()
-        expected = {
+        expected: dict[str, Any] = {
             "clear": clear,
             "dossier": {"sealed": hashlib.sha256(rfc8785.dumps([salt, "candidate/dossier", held])).hexdigest()},
             "hash": hashlib.sha256(text).hexdigest(),

@@ -11,24 +11,21 @@ import datetime as dt
 import os
 import random
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Any
 
 import orjson
 import pytest
 import rfc8785
-from pydantic import BaseModel, Field, PlainSerializer
 
 from engine.audit.body import spliced
 from engine.audit.dossier import dossier_of
 from engine.audit.ids import salt_bytes
 from engine.audit.record import StoredRuleset, draft, place
 from engine.audit.replay import replay
-from engine.audit.snapshot import exact
 from engine.audit.store import Store
 from engine.decide.decision import Decision
 from engine.decide.pipeline import check_with
 from engine.decide.record import DecisionRecord, record_line
-from engine.load.candidate import Candidate
 from engine.load.intake import LoadedCandidate, load_candidates
 from engine.load.library import load_library
 
@@ -129,38 +126,6 @@ def test_a_line_of_another_candidate_is_not_swapped() -> None:
     decided, _stored = _decided("administrator", HAND_MADE)
     (first, _a), (second, _b) = decided[:2]
     assert spliced(record_line(second), first, {k: {"sealed": "0" * 64} for k in ("file", "name", "nip")}) is None
-
-
-class _Score(BaseModel):
-    value: float
-
-
-class _Count(BaseModel):
-    count: int
-
-
-class _Bounded(BaseModel):
-    count: Annotated[int, Field(ge=0, le=9)] | None = None
-    name: str = ""
-
-
-class _Tagged(BaseModel):
-    tags: dict[str, str]
-
-
-class _Written(BaseModel):
-    shown: Annotated[str, PlainSerializer(lambda text: float(len(text)))]
-
-
-class _Nested(BaseModel):
-    items: list[_Score]
-
-
-def test_only_a_model_without_floats_mappings_or_unbounded_integers_skips_the_check() -> None:
-    assert exact(Candidate)
-    assert exact(_Bounded)
-    for model in (_Score, _Count, _Tagged, _Written, _Nested):
-        assert not exact(model), model.__name__
 
 
 def test_salts_differ_between_a_forked_child_and_its_parent() -> None:

@@ -2,15 +2,12 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import types
 from decimal import Decimal
-from functools import cache
-from typing import Annotated, Any, Literal, Union, get_args, get_origin
+from typing import Annotated, Any, Union, get_args, get_origin
 
-from pydantic import BaseModel, PlainSerializer, WrapSerializer
+from pydantic import BaseModel
 
-from engine.audit.canonical import SAFE_INTEGER, sorted_members
 from engine.load.candidate import Candidate
 
 PERSONAL = ("nip", "name")  # the snapshot fields an export redacts (with the candidate's file path)
@@ -25,17 +22,6 @@ CLEAR = frozenset({"employee_status", "hukuman_pidana", "legal_position", "prove
 QUASI_NOTE_ARGS = frozenset({"birth", "tmt", "assessment"})
 
 Path = tuple[str | int, ...]
-
-
-def quasi_places(snap: dict[str, Any], decided: dict[str, Any]) -> list[tuple[Path, Any]]:
-    """Where a record holds quasi-identifiers, as (path from the record's root, value)."""
-    return snapshot_places(snap) + note_places(decided)
-
-
-def snapshot_places(snap: dict[str, Any]) -> list[tuple[Path, Any]]:
-    """The quasi-identifiers of a candidate snapshot: every field but the clear and the personal ones."""
-    hidden = [(key, value) for key, value in snap.items() if key not in CLEAR and key not in PERSONAL]
-    return [(("candidate", "snapshot", key), value) for key, value in hidden]
 
 
 def note_places(decided: dict[str, Any]) -> list[tuple[Path, Any]]:
@@ -78,48 +64,6 @@ def snapshot(candidate: Candidate) -> dict[str, Any]:
     snapshots nor the content hash of a candidate that does not use it.
     """
     return candidate.model_dump(mode="json", exclude_defaults=True)
-
-
-def snapshot_members(candidate: Candidate) -> tuple[dict[str, Any], dict[str, bytes] | None]:
-    """The snapshot and the canonical JSON of each of its members, written by orjson unchecked when the
-    candidate model proves that is RFC 8785 (``exact``); None in its place when it does not."""
-    snap = snapshot(candidate)
-    return snap, sorted_members(snap) if exact(Candidate) else None
-
-
-@cache
-def exact(model: type[BaseModel]) -> bool:
-    """Whether the JSON form of ``model`` (``model_dump(mode="json")``) can hold only values orjson writes as
-    RFC 8785 does: strings, booleans, null, decimals and dates (written as strings), integers bounded within
-    2**53 and nested models of the same; no float and no mapping (whose keys could sort otherwise)."""
-    decorators = model.__pydantic_decorators__
-    if decorators.field_serializers or decorators.model_serializers or decorators.computed_fields:
-        return False
-    return all(_exact(field.annotation, field.metadata) for field in model.model_fields.values())
-
-
-def _exact(annotation: Any, metadata: list[Any]) -> bool:
-    origin, args = get_origin(annotation), get_args(annotation)
-    if any(isinstance(item, PlainSerializer | WrapSerializer) for item in metadata):
-        return False  # written by a function of its own
-    if origin is Annotated:
-        more = [item for arg in args[1:] for item in getattr(arg, "metadata", [arg])]
-        return _exact(args[0], [*metadata, *more])
-    if annotation in (str, bool, type(None), Decimal, dt.date):
-        return True
-    if annotation is int:
-        low = [getattr(item, name) for item in metadata for name in ("ge", "gt") if hasattr(item, name)]
-        high = [getattr(item, name) for item in metadata for name in ("le", "lt") if hasattr(item, name)]
-        return bool(low and high) and min(low) > -SAFE_INTEGER and max(high) < SAFE_INTEGER
-    if origin is Literal:
-        return all(isinstance(arg, str | bool) or arg is None for arg in args)
-    if origin in (Union, types.UnionType):
-        return all(_exact(arg, metadata) for arg in args)
-    if origin is list:
-        return all(_exact(arg, []) for arg in args)
-    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
-        return exact(annotation)
-    return False
 
 
 def revive(data: dict[str, Any]) -> Candidate:
