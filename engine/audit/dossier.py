@@ -78,7 +78,8 @@ def recorded_candidate(record: Mapping[str, Any]) -> Candidate | None:
     if not isinstance(part, dict):
         return None
     text = part.get("dossier")
-    if record.get("schema_version", 0) >= 3:
+    version = record.get("schema_version")
+    if isinstance(version, int) and version >= 3:
         if not isinstance(text, str):
             return None
         found = json_candidate("dossier", text.encode())
