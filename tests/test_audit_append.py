@@ -20,11 +20,11 @@ import rfc8785
 from audit_support import AS_OF, FIXTURES, rows
 
 from engine.audit.connect import WAL_BYTES
+from engine.audit.dossier import dossier_of
 from engine.audit.ids import UlidFactory
 from engine.audit.placing import COLUMNS, place
 from engine.audit.record import Draft, StoredRuleset, draft
 from engine.audit.schema import decisions
-from engine.audit.snapshot import snapshot
 from engine.audit.store import Store
 from engine.audit.verify import entry_of_row, verify
 from engine.decide.pipeline import check
@@ -42,15 +42,16 @@ def _drafts() -> list[Draft]:
     """The fixture dossiers decided for two positions, drafted with seeded salts (3 rulesets' worth of records)."""
     loaded, _ = load_candidates([FIXTURES])
     library, as_of = load_library(ROOT / "rules"), dt.date.fromisoformat(AS_OF)
-    by_key = {(c.file, c.candidate.nip): c.candidate for c in loaded}
+    by_key = {(c.file, c.candidate.nip): c for c in loaded}
     out = []
     for position in ("administrator", "pengawas"):
         run = check(library, position, loaded, as_of, backend="reference")
         stored = StoredRuleset.of(run.ruleset)
         for n, decision in enumerate(run.decisions):
-            snap = snapshot(by_key[(decision.candidate.file, decision.candidate.nip)])
+            dossier = dossier_of(by_key[(decision.candidate.file, decision.candidate.nip)])
             salts = random.Random(n).randbytes
-            out.append(draft(decision, snap, stored, actor="budi", board="b-7", engine="x", run_id="r", random=salts))
+            made = draft(decision, dossier, stored, actor="budi", board="b-7", engine="x", run_id="r", random=salts)
+            out.append(made)
     return out
 
 
