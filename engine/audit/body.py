@@ -9,6 +9,7 @@ import orjson
 
 from engine.audit.canonical import fast_holds
 from engine.decide.decision import Decision
+from engine.decide.proof import proven
 
 _FIELDS = ("file", "name", "nip")
 # Where a record line is cut to check it piece by piece: at the start of each requirement and around the facts'
@@ -56,7 +57,10 @@ def sealed_candidate(file: str | bytes, name: str | bytes, nip: str | bytes) -> 
 def splice_point(line: bytes, decision: Decision, notes: tuple[bytes, ...] = ()) -> tuple[bytes, bytes] | None:
     """``line`` cut around its candidate member (what comes before it, what comes after), when the sealed body
     made by joining them around the sealed candidate is provably RFC 8785 (see ``spliced``) and holds none of
-    ``notes`` (byte strings looked for after the candidate member); else None."""
+    ``notes`` (byte strings looked for after the candidate member); else None.
+
+    A line its writer proved RFC 8785 as written (``engine.decide.proof``: every part it wrote is) is only
+    searched for ``notes``; any other line is checked piece by piece (``pieces_hold``)."""
     ref = decision.candidate
     start = _starts.get(decision.as_of)
     if start is None:  # a run has one date; bounded for replays of many
@@ -64,7 +68,12 @@ def splice_point(line: bytes, decision: Decision, notes: tuple[bytes, ...] = ())
             _starts.clear()
         start = _starts[decision.as_of] = b'{"as_of":%s,"candidate":' % orjson.dumps(decision.as_of.isoformat())
     head = start + orjson.dumps({"file": ref.file, "name": ref.name, "nip": ref.nip})
-    if not line.startswith(head) or not pieces_hold(line, len(head), notes):
+    if not line.startswith(head):
+        return None
+    if proven(line):
+        if any(line.find(note, len(head)) >= 0 for note in notes):
+            return None
+    elif not pieces_hold(line, len(head), notes):
         return None
     return start, line[len(head) :]
 

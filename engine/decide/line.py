@@ -6,6 +6,9 @@ passed on the same value, the same reason a fact is missing). So the record mode
 the constant parts are turned to JSON once per layout, each distinct requirement part once per layout (looked
 up by a key made in one pass over the decision's statuses, values and notes), and only the facts are dumped per
 candidate. ``DecisionRecord`` stays the schema; a test checks this line against the model's JSON.
+
+Each part is proven RFC 8785 or not where it is made (``engine.decide.proof``), so a line made only of proven
+parts is known canonical as written and the audit path skips its own check (``proven``).
 """
 
 from __future__ import annotations
@@ -20,6 +23,7 @@ from pydantic_core import to_jsonable_python
 
 from engine.compiler.layout import Layout, items_of
 from engine.decide.decision import Decision, JpmCategory
+from engine.decide.proof import provable, remember, values_provable
 from engine.errors import EngineFault
 from engine.facts.derive import Note
 from engine.facts.vocabulary import display
@@ -36,10 +40,12 @@ _PLAIN = frozenset({int, str, bool, type(None)})
 # keep a worker's memory flat (a few MB) while the common ones are met again within the next batches.
 _MEMO_LIMIT = 20_000
 _MAPS_LIMIT = 2_000
+_EMPTY = (b"{}", True)
 
 
 def record_line(decision: Decision) -> bytes:
-    """``DecisionRecord.of(decision)`` as one JSON line with sorted keys (without the trailing newline)."""
+    """``DecisionRecord.of(decision)`` as one JSON line with sorted keys (without the trailing newline); when its
+    writer proves it RFC 8785 as it stands, ``engine.decide.proof.proven`` says so of the object returned."""
     writer = decision.layout.compiled.get("line")
     if writer is None:
         writer = decision.layout.compiled["line"] = _Writer(decision.layout)
@@ -94,15 +100,20 @@ class _Writer:
         self.folds = _folds(layout)
         plain = [i for i, n in enumerate(nodes) if n.spec is None or n.spec.kind not in ("months", "decimal")]
         self.plain: Callable[[tuple[Any, ...]], Any] = items_of(plain)
-        self.notes: dict[tuple[Any, ...], bytes] = {}  # a missing/invalid map by (names, note ids)
+        self.unproven: set[bytes] = set()  # the parts in the tables above not proven RFC 8785
+        self.names: set[str] = set()  # fact names found to lie in the BMP (see ``values_provable``)
+        self.notes: dict[tuple[Any, ...], tuple[bytes, bool]] = {}  # a missing/invalid map by (names, note ids)
         self.kept_maps: list[tuple[Note | None, ...]] = []
         self.dates: dict[tuple[dt.date, bytes], bytes] = {}
-        self.jpms: dict[int, tuple[JpmCategory, bytes]] = {}
+        self.jpms: dict[int, tuple[JpmCategory, bytes, bool]] = {}
         self.own = b',"position":' + _dumps(layout.position.id) + b',"requirements":['
         self.position = {layout.position.id: self.own}
         self.middle = b'},"jpm":null' + self.own  # from the end of the facts to the first requirement, without JPM
-        ruleset = _dumps(layout.ref.model_dump(mode="json"), option=_SORTED)
+        dumped = layout.ref.model_dump(mode="json")
+        ruleset = _dumps(dumped, option=_SORTED)
         self.ruleset = layout.ref
+        # the ruleset, and the ids and position written into the constant parts (strings, as the models type them)
+        self.tail_proven = provable((dumped, layout.position.id, [n.req.id for n in nodes]))
         self.tails = {
             verdict: b'],"ruleset":' + ruleset + b',"verdict":' + _dumps(verdict) + b"}"
             for verdict in ("eligible", "needs_review", "not_eligible")
@@ -112,47 +123,67 @@ class _Writer:
         facts = decision.facts
         candidate = decision.candidate
         jpm = decision.jpm
+        # proven: every part written so far is RFC 8785 (strings and literals are; see engine.decide.proof)
         tail = self.tails.get(decision.verdict) if decision.ruleset is self.ruleset else None
+        proven = self.tail_proven
         if tail is None:
-            tail = (
-                b'],"ruleset":'
-                + _dumps(decision.ruleset.model_dump(mode="json"), option=_SORTED)
-                + b',"verdict":'
-                + _dumps(decision.verdict)
-                + b"}"
-            )
+            dumped = decision.ruleset.model_dump(mode="json")
+            proven = provable(dumped) and isinstance(decision.verdict, str)
+            tail = b'],"ruleset":' + _dumps(dumped, option=_SORTED) + b',"verdict":' + _dumps(decision.verdict) + b"}"
         position = self.position.get(decision.position)
         if position is None:
             position = b',"position":' + _dumps(decision.position) + b',"requirements":['
-        middle = (
-            self.middle
-            if jpm is None and position is self.own
-            else b'},"jpm":' + (b"null" if jpm is None else self._jpm(jpm)) + position
-        )
-        invalid = facts.invalid
-        return b"".join(
+            proven = proven and isinstance(decision.position, str)
+        if jpm is None and position is self.own:
+            middle = self.middle
+        elif jpm is None:
+            middle = b'},"jpm":null' + position
+        else:
+            shown, jpm_held = self._jpm(jpm)
+            middle = b'},"jpm":' + shown + position
+            proven = proven and jpm_held
+        # in the order the line reads, so that a value that cannot be written fails as the model's JSON does
+        start = self._dated(decision.as_of, b'{"as_of":', b',"candidate":')
+        who = _dumps({"file": candidate.file, "name": candidate.name, "nip": candidate.nip})
+        invalid, missing = self._notes(facts.invalid), self._notes(facts.missing)
+        values = _dumps(facts.values, default=_jsonable, option=_SORTED)
+        requirements, held = self._requirements(decision)
+        line = b"".join(
             (
-                self._dated(decision.as_of, b'{"as_of":', b',"candidate":'),
-                _dumps({"file": candidate.file, "name": candidate.name, "nip": candidate.nip}),
+                start,
+                who,
                 self._dated(facts.as_of, b',"facts":{"as_of":', b',"invalid":'),
-                self._notes(invalid) + b',"missing":' if invalid else b'{},"missing":',
-                self._notes(facts.missing),
+                invalid[0],
+                b',"missing":',
+                missing[0],
                 b',"values":',
-                _dumps(facts.values, default=_jsonable, option=_SORTED),
+                values,
                 middle,
-                self._requirements(decision),
+                requirements,
                 tail,
             )
         )
+        if (
+            proven
+            and held
+            and invalid[1]
+            and missing[1]
+            and provable((candidate.file, candidate.name, candidate.nip))
+            and values_provable(facts.values, self.names)
+        ):
+            return remember(line)
+        return line
 
-    def _jpm(self, jpm: JpmCategory) -> bytes:
-        # decide() shares one category per JPM value of a layout, so it is turned to JSON once
+    def _jpm(self, jpm: JpmCategory) -> tuple[bytes, bool]:
+        """The category's JSON and whether it is proven RFC 8785 (decide() shares one category per JPM value of a
+        layout, so it is turned to JSON once)."""
         found = self.jpms.get(id(jpm))
         if found is None or found[0] is not jpm:
             if len(self.jpms) >= _MAPS_LIMIT:
                 self.jpms.clear()
-            found = self.jpms[id(jpm)] = (jpm, _dumps(jpm.model_dump(mode="json"), option=_SORTED))
-        return found[1]
+            dumped = jpm.model_dump(mode="json")
+            found = self.jpms[id(jpm)] = (jpm, _dumps(dumped, option=_SORTED), provable(dumped))
+        return found[1], found[2]
 
     def _dated(self, date: dt.date, before: bytes, after: bytes) -> bytes:
         """``before``, the date's JSON, ``after``: the constant pieces around a date of the line, joined once."""
@@ -166,13 +197,15 @@ class _Writer:
                 self.dates[key] = found
         return found
 
-    def _notes(self, notes: dict[str, Note]) -> bytes:
+    def _notes(self, notes: dict[str, Note]) -> tuple[bytes, bool]:
+        """A missing/invalid map's JSON and whether it is proven RFC 8785."""
         if not notes:
-            return b"{}"
+            return _EMPTY
         key = (*notes, *map(id, notes.values()))  # names, then note ids (the count tells them apart)
         found = self.notes.get(key)
         if found is None:
-            found = _dumps({name: _note(n) for name, n in notes.items()}, option=_SORTED)
+            shown = {name: _note(n) for name, n in notes.items()}
+            found = (_dumps(shown, option=_SORTED), provable(shown))
             if len(self.notes) >= _MAPS_LIMIT:
                 self.notes.clear()
                 self.kept_maps.clear()
@@ -180,7 +213,8 @@ class _Writer:
             self.kept_maps.append(tuple(notes.values()))
         return found
 
-    def _requirements(self, decision: Decision) -> bytes:
+    def _requirements(self, decision: Decision) -> tuple[bytes, bool]:
+        """The requirements' JSON and whether every part of it is proven RFC 8785."""
         statuses, observed, notes = decision.statuses, decision.observed, decision.notes
         if not len(statuses) == len(observed) == len(notes) == self.size:
             raise EngineFault(f"{len(statuses)} statuses for the {self.size} requirements of {decision.position}")
@@ -198,6 +232,8 @@ class _Writer:
             parts = list(map(_get, table, zip(statuses, observed, map(id, notes), strict=True)))
         except TypeError:  # a value that cannot be a key (a list): shown afresh
             return self._slow(statuses, observed, notes)
+        # before the memo may be dropped below: the parts met before are proven unless kept as unproven
+        held = not self.unproven or self.unproven.isdisjoint(parts)
         if not all(parts):  # a part not met before (parts are never empty)
             if self.count >= _MEMO_LIMIT:
                 self._forget()
@@ -205,20 +241,28 @@ class _Writer:
             for index, part in enumerate(parts):
                 if part is None:
                     note = notes[index]
-                    part = parts[index] = self._part(index, statuses[index], observed[index], note)
+                    part, proven = self._part(index, statuses[index], observed[index], note)
+                    parts[index] = part
                     table[index][statuses[index], observed[index], id(note)] = part
                     self.count += 1
                     if note is not None:
                         self.kept[id(note)] = note
-        return self._joined(parts)
+                    if not proven:
+                        self.unproven.add(part)
+                        held = False
+        return self._joined(parts), held
 
     def _forget(self) -> None:
         self.tables.clear()
         self.kept.clear()
+        self.unproven.clear()
         self.count = 0
 
-    def _slow(self, statuses: tuple[Any, ...], observed: tuple[Any, ...], notes: tuple[Any, ...]) -> bytes:
-        return self._joined([self._part(i, statuses[i], observed[i], notes[i]) for i in self.indices])
+    def _slow(
+        self, statuses: tuple[Any, ...], observed: tuple[Any, ...], notes: tuple[Any, ...]
+    ) -> tuple[bytes, bool]:
+        made = [self._part(i, statuses[i], observed[i], notes[i]) for i in self.indices]
+        return self._joined([part for part, _proven in made]), all(proven for _part, proven in made)
 
     def _joined(self, parts: list[Any]) -> bytes:
         # Groups children first (the layout lists them so): a group's children, then its own part.
@@ -233,18 +277,21 @@ class _Writer:
                 parts[index] = head + b",".join(map(parts.__getitem__, children)) + b"]," + parts[index][1:]
         return b",".join(map(parts.__getitem__, self.top))
 
-    def _part(self, index: int, status: Any, value: Any, note: Note | None) -> bytes:
-        """One requirement's JSON without its children: id, note, shown value, status."""
+    def _part(self, index: int, status: Any, value: Any, note: Note | None) -> tuple[bytes, bool]:
+        """One requirement's JSON without its children (id, note, shown value, status), and whether it is proven
+        RFC 8785 (its id is a string)."""
         spec = self.spec[index]
-        shown = value if value is None or spec is None else display(spec, value)
-        return b"".join(
+        shown = to_jsonable_python(value if value is None or spec is None else display(spec, value))
+        noted = None if note is None else _note(note)
+        part = b"".join(
             (
                 self.heads[index],
-                b"null" if note is None else _dumps(_note(note), option=_SORTED),
+                b"null" if noted is None else _dumps(noted, option=_SORTED),
                 b',"observed":',
-                _dumps(to_jsonable_python(shown), option=_SORTED),
+                _dumps(shown, option=_SORTED),
                 b',"status":',
                 _dumps(status),
                 b"}",
             )
         )
+        return part, provable(shown) and provable(noted) and provable(status)
