@@ -25,6 +25,7 @@ _AFTER_VALUES = b'},"jpm":'
 _HELD: dict[tuple[bytes, ...], dict[bytes, bool]] = {}  # by the strings looked for, then by piece
 _HELD_LIMIT = 5_000
 _starts: dict[dt.date, bytes] = {}  # a line's first bytes, up to its candidate member, by decision date
+_NAMES: dict[tuple[bytes, ...], frozenset[str]] = {}  # argument names by the JSON keys that stand for them
 _DIGITS = bytes.maketrans(b"123456789E", b"000000000e")
 _LONG = b"0" * 16
 
@@ -59,8 +60,9 @@ def splice_point(line: bytes, decision: Decision, notes: tuple[bytes, ...] = ())
     made by joining them around the sealed candidate is provably RFC 8785 (see ``spliced``) and holds none of
     ``notes`` (byte strings looked for after the candidate member); else None.
 
-    A line its writer proved RFC 8785 as written (``engine.decide.proof``: every part it wrote is) is only
-    searched for ``notes``; any other line is checked piece by piece (``pieces_hold``)."""
+    A line its writer proved RFC 8785 as written (``engine.decide.proof``: every part it wrote is) needs no
+    other check: its writer also names the arguments of the notes it holds, looked up among ``notes`` (each the
+    JSON of an argument's name and a colon). Any other line is checked piece by piece (``pieces_hold``)."""
     ref = decision.candidate
     start = _starts.get(decision.as_of)
     if start is None:  # a run has one date; bounded for replays of many
@@ -70,12 +72,23 @@ def splice_point(line: bytes, decision: Decision, notes: tuple[bytes, ...] = ())
     head = start + orjson.dumps({"file": ref.file, "name": ref.name, "nip": ref.nip})
     if not line.startswith(head):
         return None
-    if proven(line):
-        if any(line.find(note, len(head)) >= 0 for note in notes):
+    held = proven(line)
+    if held is not None:
+        if held and not held.isdisjoint(_names(notes)):
             return None
     elif not pieces_hold(line, len(head), notes):
         return None
     return start, line[len(head) :]
+
+
+def _names(notes: tuple[bytes, ...]) -> frozenset[str]:
+    """The names in ``notes`` (each written ``"name":``), kept per tuple (a run passes one)."""
+    found = _NAMES.get(notes)
+    if found is None:
+        if len(_NAMES) > 100:
+            _NAMES.clear()
+        found = _NAMES[notes] = frozenset(orjson.loads(note[:-1]) for note in notes)
+    return found
 
 
 def pieces_hold(line: bytes, at: int = 0, notes: tuple[bytes, ...] = ()) -> bool:

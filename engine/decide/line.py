@@ -23,7 +23,7 @@ from pydantic_core import to_jsonable_python
 
 from engine.compiler.layout import Layout, items_of
 from engine.decide.decision import Decision, JpmCategory
-from engine.decide.proof import provable, remember, values_provable
+from engine.decide.proof import note_arguments, provable, remember, values_provable
 from engine.errors import EngineFault
 from engine.facts.derive import Note
 from engine.facts.vocabulary import display
@@ -31,6 +31,7 @@ from engine.facts.vocabulary import display
 _dumps = orjson.dumps
 _get = dict.get
 _SORTED = orjson.OPT_SORT_KEYS
+_STRICT = orjson.OPT_SORT_KEYS | orjson.OPT_STRICT_INTEGER
 # A value whose JSON follows from its type and equality alone; a requirement part is looked up by the value it
 # shows, so a value of another type (a float's -0.0 equals 0.0, a Decimal's 5.0 equals 5) is shown afresh,
 # except for durations and decimals, which are shown as numbers and so print equal values alike.
@@ -40,16 +41,19 @@ _PLAIN = frozenset({int, str, bool, type(None)})
 # keep a worker's memory flat (a few MB) while the common ones are met again within the next batches.
 _MEMO_LIMIT = 20_000
 _MAPS_LIMIT = 2_000
-_EMPTY = (b"{}", True)
+_NO_NOTES: frozenset[str] = frozenset()
+_EMPTY = (b"{}", True, _NO_NOTES)
 
 
-def record_line(decision: Decision) -> bytes:
-    """``DecisionRecord.of(decision)`` as one JSON line with sorted keys (without the trailing newline); when its
-    writer proves it RFC 8785 as it stands, ``engine.decide.proof.proven`` says so of the object returned."""
+def record_line(decision: Decision, *, prove: bool = True) -> bytes:
+    """``DecisionRecord.of(decision)`` as one JSON line with sorted keys (without the trailing newline).
+
+    ``prove``: when its writer proves the line RFC 8785 as it stands, ``engine.decide.proof.proven`` says so of the
+    object returned (for recording it; a few µs a line, so a run that records nothing passes False)."""
     writer = decision.layout.compiled.get("line")
     if writer is None:
         writer = decision.layout.compiled["line"] = _Writer(decision.layout)
-    line: bytes = writer.line(decision)
+    line: bytes = writer.line(decision, prove)
     return line
 
 
@@ -101,11 +105,13 @@ class _Writer:
         plain = [i for i, n in enumerate(nodes) if n.spec is None or n.spec.kind not in ("months", "decimal")]
         self.plain: Callable[[tuple[Any, ...]], Any] = items_of(plain)
         self.unproven: set[bytes] = set()  # the parts in the tables above not proven RFC 8785
+        self.noted: dict[bytes, frozenset[str]] = {}  # the parts above holding notes with arguments: their names
         self.names: set[str] = set()  # fact names found to lie in the BMP (see ``values_provable``)
-        self.notes: dict[tuple[Any, ...], tuple[bytes, bool]] = {}  # a missing/invalid map by (names, note ids)
+        # a missing/invalid map by (names, note ids): its JSON, whether proven RFC 8785, its notes' argument names
+        self.notes: dict[tuple[Any, ...], tuple[bytes, bool, frozenset[str]]] = {}
         self.kept_maps: list[tuple[Note | None, ...]] = []
         self.dates: dict[tuple[dt.date, bytes], bytes] = {}
-        self.jpms: dict[int, tuple[JpmCategory, bytes, bool]] = {}
+        self.jpms: dict[int, tuple[JpmCategory, bytes, bool, frozenset[str]]] = {}
         self.own = b',"position":' + _dumps(layout.position.id) + b',"requirements":['
         self.position = {layout.position.id: self.own}
         self.middle = b'},"jpm":null' + self.own  # from the end of the facts to the first requirement, without JPM
@@ -114,21 +120,22 @@ class _Writer:
         self.ruleset = layout.ref
         # the ruleset, and the ids and position written into the constant parts (strings, as the models type them)
         self.tail_proven = provable((dumped, layout.position.id, [n.req.id for n in nodes]))
+        self.tail_notes = note_arguments(dumped)
         self.tails = {
             verdict: b'],"ruleset":' + ruleset + b',"verdict":' + _dumps(verdict) + b"}"
             for verdict in ("eligible", "needs_review", "not_eligible")
         }
 
-    def line(self, decision: Decision) -> bytes:
+    def line(self, decision: Decision, prove: bool) -> bytes:
         facts = decision.facts
         candidate = decision.candidate
         jpm = decision.jpm
         # proven: every part written so far is RFC 8785 (strings and literals are; see engine.decide.proof)
         tail = self.tails.get(decision.verdict) if decision.ruleset is self.ruleset else None
-        proven = self.tail_proven
+        proven, noted = self.tail_proven, self.tail_notes
         if tail is None:
             dumped = decision.ruleset.model_dump(mode="json")
-            proven = provable(dumped) and isinstance(decision.verdict, str)
+            proven, noted = provable(dumped) and isinstance(decision.verdict, str), note_arguments(dumped)
             tail = b'],"ruleset":' + _dumps(dumped, option=_SORTED) + b',"verdict":' + _dumps(decision.verdict) + b"}"
         position = self.position.get(decision.position)
         if position is None:
@@ -139,15 +146,20 @@ class _Writer:
         elif jpm is None:
             middle = b'},"jpm":null' + position
         else:
-            shown, jpm_held = self._jpm(jpm)
+            shown, jpm_held, jpm_notes = self._jpm(jpm)
             middle = b'},"jpm":' + shown + position
             proven = proven and jpm_held
+            noted |= jpm_notes
         # in the order the line reads, so that a value that cannot be written fails as the model's JSON does
         start = self._dated(decision.as_of, b'{"as_of":', b',"candidate":')
         who = _dumps({"file": candidate.file, "name": candidate.name, "nip": candidate.nip})
         invalid, missing = self._notes(facts.invalid), self._notes(facts.missing)
-        values = _dumps(facts.values, default=_jsonable, option=_SORTED)
-        requirements, held = self._requirements(decision)
+        try:  # integers checked in range (|n| < 2**53, as RFC 8785 requires) where they are written
+            values = _dumps(facts.values, default=_jsonable, option=_STRICT)
+        except orjson.JSONEncodeError:  # one is not, or a value cannot be written (raised again, as before)
+            values = _dumps(facts.values, default=_jsonable, option=_SORTED)
+            proven = False
+        requirements, held, in_parts = self._requirements(decision, prove)
         line = b"".join(
             (
                 start,
@@ -164,26 +176,29 @@ class _Writer:
             )
         )
         if (
-            proven
+            prove
+            and proven
             and held
             and invalid[1]
             and missing[1]
-            and provable((candidate.file, candidate.name, candidate.nip))
-            and values_provable(facts.values, self.names)
+            and isinstance(candidate.file, str)
+            and isinstance(candidate.name, str)
+            and isinstance(candidate.nip, str)
+            and values_provable(facts.values, values, self.names)
         ):
-            return remember(line)
+            return remember(line, noted | invalid[2] | missing[2] | in_parts)
         return line
 
-    def _jpm(self, jpm: JpmCategory) -> tuple[bytes, bool]:
-        """The category's JSON and whether it is proven RFC 8785 (decide() shares one category per JPM value of a
-        layout, so it is turned to JSON once)."""
+    def _jpm(self, jpm: JpmCategory) -> tuple[bytes, bool, frozenset[str]]:
+        """The category's JSON, whether it is proven RFC 8785 and its notes' argument names (decide() shares one
+        category per JPM value of a layout, so it is turned to JSON once)."""
         found = self.jpms.get(id(jpm))
         if found is None or found[0] is not jpm:
             if len(self.jpms) >= _MAPS_LIMIT:
                 self.jpms.clear()
             dumped = jpm.model_dump(mode="json")
-            found = self.jpms[id(jpm)] = (jpm, _dumps(dumped, option=_SORTED), provable(dumped))
-        return found[1], found[2]
+            found = self.jpms[id(jpm)] = (jpm, _dumps(dumped, option=_SORTED), provable(dumped), note_arguments(dumped))
+        return found[1:]
 
     def _dated(self, date: dt.date, before: bytes, after: bytes) -> bytes:
         """``before``, the date's JSON, ``after``: the constant pieces around a date of the line, joined once."""
@@ -197,15 +212,15 @@ class _Writer:
                 self.dates[key] = found
         return found
 
-    def _notes(self, notes: dict[str, Note]) -> tuple[bytes, bool]:
-        """A missing/invalid map's JSON and whether it is proven RFC 8785."""
+    def _notes(self, notes: dict[str, Note]) -> tuple[bytes, bool, frozenset[str]]:
+        """A missing/invalid map's JSON, whether it is proven RFC 8785 and its notes' argument names."""
         if not notes:
             return _EMPTY
         key = (*notes, *map(id, notes.values()))  # names, then note ids (the count tells them apart)
         found = self.notes.get(key)
         if found is None:
             shown = {name: _note(n) for name, n in notes.items()}
-            found = (_dumps(shown, option=_SORTED), provable(shown))
+            found = (_dumps(shown, option=_SORTED), provable(shown), note_arguments(shown))
             if len(self.notes) >= _MAPS_LIMIT:
                 self.notes.clear()
                 self.kept_maps.clear()
@@ -213,8 +228,9 @@ class _Writer:
             self.kept_maps.append(tuple(notes.values()))
         return found
 
-    def _requirements(self, decision: Decision) -> tuple[bytes, bool]:
-        """The requirements' JSON and whether every part of it is proven RFC 8785."""
+    def _requirements(self, decision: Decision, prove: bool) -> tuple[bytes, bool, frozenset[str]]:
+        """The requirements' JSON, whether every part of it is proven RFC 8785 and (``prove``) its notes'
+        argument names."""
         statuses, observed, notes = decision.statuses, decision.observed, decision.notes
         if not len(statuses) == len(observed) == len(notes) == self.size:
             raise EngineFault(f"{len(statuses)} statuses for the {self.size} requirements of {decision.position}")
@@ -232,8 +248,11 @@ class _Writer:
             parts = list(map(_get, table, zip(statuses, observed, map(id, notes), strict=True)))
         except TypeError:  # a value that cannot be a key (a list): shown afresh
             return self._slow(statuses, observed, notes)
-        # before the memo may be dropped below: the parts met before are proven unless kept as unproven
+        # before the memo may be dropped below: the parts met before are proven unless kept as unproven, and
+        # hold the notes kept with them
         held = not self.unproven or self.unproven.isdisjoint(parts)
+        found = self.noted.keys() & parts if prove and self.noted else ()
+        in_parts = _NO_NOTES.union(*map(self.noted.__getitem__, found))
         if not all(parts):  # a part not met before (parts are never empty)
             if self.count >= _MEMO_LIMIT:
                 self._forget()
@@ -241,7 +260,7 @@ class _Writer:
             for index, part in enumerate(parts):
                 if part is None:
                     note = notes[index]
-                    part, proven = self._part(index, statuses[index], observed[index], note)
+                    part, proven, noted = self._part(index, statuses[index], observed[index], note)
                     parts[index] = part
                     table[index][statuses[index], observed[index], id(note)] = part
                     self.count += 1
@@ -250,19 +269,24 @@ class _Writer:
                     if not proven:
                         self.unproven.add(part)
                         held = False
-        return self._joined(parts), held
+                    if noted:
+                        self.noted[part] = noted
+                        in_parts |= noted
+        return self._joined(parts), held, in_parts
 
     def _forget(self) -> None:
         self.tables.clear()
         self.kept.clear()
         self.unproven.clear()
+        self.noted.clear()
         self.count = 0
 
     def _slow(
         self, statuses: tuple[Any, ...], observed: tuple[Any, ...], notes: tuple[Any, ...]
-    ) -> tuple[bytes, bool]:
+    ) -> tuple[bytes, bool, frozenset[str]]:
         made = [self._part(i, statuses[i], observed[i], notes[i]) for i in self.indices]
-        return self._joined([part for part, _proven in made]), all(proven for _part, proven in made)
+        joined = self._joined([part for part, _proven, _noted in made])
+        return joined, all(proven for _part, proven, _noted in made), _NO_NOTES.union(*[n for _p, _h, n in made])
 
     def _joined(self, parts: list[Any]) -> bytes:
         # Groups children first (the layout lists them so): a group's children, then its own part.
@@ -277,9 +301,9 @@ class _Writer:
                 parts[index] = head + b",".join(map(parts.__getitem__, children)) + b"]," + parts[index][1:]
         return b",".join(map(parts.__getitem__, self.top))
 
-    def _part(self, index: int, status: Any, value: Any, note: Note | None) -> tuple[bytes, bool]:
-        """One requirement's JSON without its children (id, note, shown value, status), and whether it is proven
-        RFC 8785 (its id is a string)."""
+    def _part(self, index: int, status: Any, value: Any, note: Note | None) -> tuple[bytes, bool, frozenset[str]]:
+        """One requirement's JSON without its children (id, note, shown value, status), whether it is proven
+        RFC 8785 (its id is a string) and its notes' argument names."""
         spec = self.spec[index]
         shown = to_jsonable_python(value if value is None or spec is None else display(spec, value))
         noted = None if note is None else _note(note)
@@ -294,4 +318,5 @@ class _Writer:
                 b"}",
             )
         )
-        return part, provable(shown) and provable(noted) and provable(status)
+        proven = provable(shown) and provable(noted) and provable(status)
+        return part, proven, note_arguments([noted, shown])

@@ -213,12 +213,12 @@ def _decide_all(setup: Setup, files: Batch) -> tuple[list[Decided], list[Problem
 def _serialised(setup: Setup, engine: _Engine, loaded: LoadedCandidate, decision: Decision, pos: int) -> Decided:
     out = Decided(nip=decision.candidate.nip, file=decision.candidate.file, verdict=decision.verdict, pos=pos)
     if setup.want == "lines":
-        out.line = record_line(decision)
+        out.line = record_line(decision, prove=setup.record)
     elif setup.want == "rows":
         out.key = rank_key(decision)
         out.row = _row(decision, setup.lang)
     elif setup.want == "entries":  # a ranked JSON report's entry: the record line, its key and counts
-        out.line = record_line(decision)
+        out.line = record_line(decision, prove=setup.record)
         out.key = rank_key(decision)
         out.row = {"passed": decision.passed_count(), "total": decision.total()}
     if engine.stored is not None:
