@@ -126,7 +126,7 @@ class _Writer:
             for verdict in ("eligible", "needs_review", "not_eligible")
         }
 
-    def line(self, decision: Decision, prove: bool) -> bytes:
+    def line(self, decision: Decision, prove: bool = True) -> bytes:
         facts = decision.facts
         candidate = decision.candidate
         jpm = decision.jpm
