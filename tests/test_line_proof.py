@@ -258,7 +258,7 @@ VALUES = st.recursive(
     lambda inner: st.lists(inner, max_size=3) | st.dictionaries(TEXTS, inner, max_size=3),
     max_leaves=6,
 )
-FACT_VALUES = st.one_of(VALUES, st.decimals(allow_nan=False, allow_infinity=False), st.dates())
+FACT_VALUES = st.one_of(NUMBERS, VALUES, st.decimals(allow_nan=False, allow_infinity=False), st.dates())
 ARG_NAMES = st.one_of(st.sampled_from([*sorted(QUASI_NOTE_ARGS), "post", "\U0001d4b3"]), TEXTS)
 
 
