@@ -25,7 +25,7 @@ _AFTER_VALUES = b'},"jpm":'
 _HELD: dict[tuple[bytes, ...], dict[bytes, bool]] = {}  # by the strings looked for, then by piece
 _HELD_LIMIT = 5_000
 _starts: dict[dt.date, bytes] = {}  # a line's first bytes, up to its candidate member, by decision date
-_NAMES: dict[tuple[bytes, ...], frozenset[str]] = {}  # argument names by the JSON keys that stand for them
+_NAMES: dict[tuple[bytes, ...], frozenset[str] | None] = {}  # argument names by the JSON keys that stand for them
 _DIGITS = bytes.maketrans(b"123456789E", b"000000000e")
 _LONG = b"0" * 16
 
@@ -73,22 +73,25 @@ def splice_point(line: bytes, decision: Decision, notes: tuple[bytes, ...] = ())
     if not line.startswith(head):
         return None
     held = proven(line)
-    if held is not None:
-        if held and not held.isdisjoint(_names(notes)):
+    names = None if held is None else _names(notes)
+    if held is not None and names is not None:
+        if not held.isdisjoint(names):
             return None
     elif not pieces_hold(line, len(head), notes):
         return None
     return start, line[len(head) :]
 
 
-def _names(notes: tuple[bytes, ...]) -> frozenset[str]:
-    """The names in ``notes`` (each written ``"name":``), kept per tuple (a run passes one)."""
-    found = _NAMES.get(notes)
-    if found is None:
+def _names(notes: tuple[bytes, ...]) -> frozenset[str] | None:
+    """The names in ``notes`` (each written ``"name":``), kept per tuple (a run passes one); None if one of them
+    is written otherwise (then it is looked for as bytes, piece by piece)."""
+    found = _NAMES.get(notes, False)
+    if found is False:
+        names = [orjson.loads(note[:-1]) if note.startswith(b'"') and note.endswith(b'":') else None for note in notes]
         if len(_NAMES) > 100:
             _NAMES.clear()
-        found = _NAMES[notes] = frozenset(orjson.loads(note[:-1]) for note in notes)
-    return found
+        found = _NAMES[notes] = frozenset(map(str, names)) if all(isinstance(name, str) for name in names) else None
+    return found  # type: ignore[return-value]
 
 
 def pieces_hold(line: bytes, at: int = 0, notes: tuple[bytes, ...] = ()) -> bool:
