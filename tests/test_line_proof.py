@@ -194,7 +194,7 @@ def test_what_the_writer_cannot_prove_is_not_marked_and_records_as_before(case: 
         assert fast == general
 
 
-ODD_TEXT = "\U0001d4b3 \u2028 \x7f \x1f \b \f \\ \" / \ud7ff \ue000"  # escapes, and characters around the BMP's end
+ODD_TEXT = '\U0001d4b3 \u2028 \x7f \x1f \b \f \\ " / \ud7ff \ue000'  # escapes, and characters around the BMP's end
 # Lines the old piece-by-piece check sent the general way (a 16-digit integer, a character beyond the BMP, a
 # float in exponent form) that the writer proves: their records must still be the general path's.
 PROVEN_NOW = {
