@@ -180,6 +180,9 @@ NOT_PROVEN = {
     "an observed float in exponent form": lambda d: with_observed(d, 1e16),
     "a fact named beyond the BMP": lambda d: with_value(d, "zz_\U0001d4b3", 1),
     "a note argument named beyond the BMP": lambda d: with_note(d, {"\U0001d4b3": "x", "\uffff": "y"}),
+    "a missing fact named beyond the BMP": lambda d: changed(
+        d, missing={**d.facts.missing, "zz_\U0001d4b3": Note(code="no_pak"), "zz_\uffff": Note(code="no_pak")}
+    ),
 }
 
 

@@ -23,7 +23,7 @@ from pydantic_core import to_jsonable_python
 
 from engine.compiler.layout import Layout, items_of
 from engine.decide.decision import Decision, JpmCategory
-from engine.decide.proof import note_arguments, provable, remember, values_provable
+from engine.decide.proof import in_bmp, note_arguments, provable, remember, values_provable
 from engine.errors import EngineFault
 from engine.facts.derive import Note
 from engine.facts.vocabulary import display
@@ -42,7 +42,9 @@ _PLAIN = frozenset({int, str, bool, type(None)})
 _MEMO_LIMIT = 20_000
 _MAPS_LIMIT = 2_000
 _NO_NOTES: frozenset[str] = frozenset()
-_EMPTY = (b"{}", True, _NO_NOTES)
+_Proof = tuple[bool, frozenset[str]]  # whether a piece is proven RFC 8785, and the argument names of its notes
+_NO_PROOF: _Proof = (True, _NO_NOTES)
+_EMPTY: tuple[bytes, _Proof] = (b"{}", _NO_PROOF)
 
 
 def record_line(decision: Decision, *, prove: bool = True) -> bytes:
@@ -107,8 +109,9 @@ class _Writer:
         self.unproven: set[bytes] = set()  # the parts in the tables above not proven RFC 8785
         self.noted: dict[bytes, frozenset[str]] = {}  # the parts above holding notes with arguments: their names
         self.names: set[str] = set()  # fact names found to lie in the BMP (see ``values_provable``)
-        # a missing/invalid map by (names, note ids): its JSON, whether proven RFC 8785, its notes' argument names
-        self.notes: dict[tuple[Any, ...], tuple[bytes, bool, frozenset[str]]] = {}
+        # a missing/invalid map by (names, note ids): its JSON, and its proof once asked for
+        self.notes: dict[tuple[Any, ...], tuple[bytes, _Proof | None]] = {}
+        self.note_proofs: dict[int, tuple[Note, _Proof]] = {}  # by note id (the note is held, so the id stays its)
         self.kept_maps: list[tuple[Note | None, ...]] = []
         self.dates: dict[tuple[dt.date, bytes], bytes] = {}
         self.jpms: dict[int, tuple[JpmCategory, bytes, bool, frozenset[str]]] = {}
@@ -153,7 +156,7 @@ class _Writer:
         # in the order the line reads, so that a value that cannot be written fails as the model's JSON does
         start = self._dated(decision.as_of, b'{"as_of":', b',"candidate":')
         who = _dumps({"file": candidate.file, "name": candidate.name, "nip": candidate.nip})
-        invalid, missing = self._notes(facts.invalid), self._notes(facts.missing)
+        invalid, missing = self._notes(facts.invalid, prove), self._notes(facts.missing, prove)
         try:  # integers checked in range (|n| < 2**53, as RFC 8785 requires) where they are written
             values = _dumps(facts.values, default=_jsonable, option=_STRICT)
         except orjson.JSONEncodeError:  # one is not, or a value cannot be written (raised again, as before)
@@ -175,18 +178,18 @@ class _Writer:
                 tail,
             )
         )
+        if not (prove and proven and held and invalid[1] and missing[1]):
+            return line
+        (invalid_held, invalid_names), (missing_held, missing_names) = invalid[1], missing[1]
         if (
-            prove
-            and proven
-            and held
-            and invalid[1]
-            and missing[1]
+            invalid_held
+            and missing_held
             and isinstance(candidate.file, str)
             and isinstance(candidate.name, str)
             and isinstance(candidate.nip, str)
             and values_provable(facts.values, values, self.names)
         ):
-            return remember(line, noted | invalid[2] | missing[2] | in_parts)
+            return remember(line, noted | invalid_names | missing_names | in_parts)
         return line
 
     def _jpm(self, jpm: JpmCategory) -> tuple[bytes, bool, frozenset[str]]:
@@ -212,21 +215,34 @@ class _Writer:
                 self.dates[key] = found
         return found
 
-    def _notes(self, notes: dict[str, Note]) -> tuple[bytes, bool, frozenset[str]]:
-        """A missing/invalid map's JSON, whether it is proven RFC 8785 and its notes' argument names."""
+    def _notes(self, notes: dict[str, Note], prove: bool) -> tuple[bytes, _Proof | None]:
+        """A missing/invalid map's JSON and, when ``prove``, whether it is proven RFC 8785 with its notes' argument
+        names (found once per map, when first asked for)."""
         if not notes:
             return _EMPTY
         key = (*notes, *map(id, notes.values()))  # names, then note ids (the count tells them apart)
         found = self.notes.get(key)
         if found is None:
-            shown = {name: _note(n) for name, n in notes.items()}
-            found = (_dumps(shown, option=_SORTED), provable(shown), note_arguments(shown))
+            found = (_dumps({name: _note(n) for name, n in notes.items()}, option=_SORTED), None)
             if len(self.notes) >= _MAPS_LIMIT:
                 self.notes.clear()
                 self.kept_maps.clear()
             self.notes[key] = found
             self.kept_maps.append(tuple(notes.values()))
+        if prove and found[1] is None:
+            proofs = list(map(self._note_proof, notes.values()))
+            held = all(map(in_bmp, notes)) and all(held for held, _names in proofs)
+            found = self.notes[key] = (found[0], (held, _NO_NOTES.union(*(names for _held, names in proofs))))
         return found
+
+    def _note_proof(self, note: Note) -> _Proof:
+        """Whether a note's JSON is proven RFC 8785, and its argument names (once per note: notes are shared)."""
+        found = self.note_proofs.get(id(note))
+        if found is None or found[0] is not note:
+            if len(self.note_proofs) >= _MEMO_LIMIT:
+                self.note_proofs.clear()
+            found = self.note_proofs[id(note)] = (note, (provable(_note(note)), frozenset(note.args)))
+        return found[1]
 
     def _requirements(self, decision: Decision, prove: bool) -> tuple[bytes, bool, frozenset[str]]:
         """The requirements' JSON, whether every part of it is proven RFC 8785 and (``prove``) its notes'
@@ -318,5 +334,8 @@ class _Writer:
                 b"}",
             )
         )
-        proven = provable(shown) and provable(noted) and provable(status)
-        return part, proven, note_arguments([noted, shown])
+        held, names = _NO_PROOF if note is None else self._note_proof(note)
+        proven = held and provable(shown) and provable(status)
+        if isinstance(shown, dict | list):
+            names |= note_arguments(shown)
+        return part, proven, names
