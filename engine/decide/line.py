@@ -23,7 +23,7 @@ from pydantic_core import to_jsonable_python
 
 from engine.compiler.layout import Layout, items_of
 from engine.decide.decision import Decision, JpmCategory
-from engine.decide.proof import in_bmp, note_arguments, provable, remember, values_provable
+from engine.decide.proof import NO_PROOF, Proof, in_bmp, note_arguments, provable, remember, values_provable
 from engine.errors import EngineFault
 from engine.facts.derive import Note
 from engine.facts.vocabulary import display
@@ -41,10 +41,8 @@ _PLAIN = frozenset({int, str, bool, type(None)})
 # keep a worker's memory flat (a few MB) while the common ones are met again within the next batches.
 _MEMO_LIMIT = 20_000
 _MAPS_LIMIT = 2_000
-_NO_NOTES: frozenset[str] = frozenset()
-_Proof = tuple[bool, frozenset[str]]  # whether a piece is proven RFC 8785, and the argument names of its notes
-_NO_PROOF: _Proof = (True, _NO_NOTES)
-_EMPTY: tuple[bytes, _Proof] = (b"{}", _NO_PROOF)
+_NO_NOTES = NO_PROOF[1]
+_EMPTY: tuple[bytes, Proof] = (b"{}", NO_PROOF)
 
 
 def record_line(decision: Decision, *, prove: bool = True) -> bytes:
@@ -98,6 +96,7 @@ class _Writer:
         # a group's part starts after its children, which are joined in front of it.
         self.tables: dict[tuple[type, ...], list[dict[tuple[Any, ...], bytes]]] = {}
         self.count = 0  # parts held in the tables
+        self.proves = False  # whether the parts are proven as they are made (once a line is asked to be)
         self.kept: dict[int, Note] = {}  # the notes whose ids are in keys above (so no other note takes the id)
         self.heads = [b'{"id":' + _dumps(n.req.id) + b',"note":' for n in nodes]
         self.spec = [n.spec for n in nodes]
@@ -110,11 +109,11 @@ class _Writer:
         self.noted: dict[bytes, frozenset[str]] = {}  # the parts above holding notes with arguments: their names
         self.names: set[str] = set()  # fact names found to lie in the BMP (see ``values_provable``)
         # a missing/invalid map by (names, note ids): its JSON, and its proof once asked for
-        self.notes: dict[tuple[Any, ...], tuple[bytes, _Proof | None]] = {}
-        self.note_proofs: dict[int, tuple[Note, _Proof]] = {}  # by note id (the note is held, so the id stays its)
+        self.notes: dict[tuple[Any, ...], tuple[bytes, Proof | None]] = {}
+        self.note_proofs: dict[int, tuple[Note, Proof]] = {}  # by note id (the note is held, so the id stays its)
         self.kept_maps: list[tuple[Note | None, ...]] = []
         self.dates: dict[tuple[dt.date, bytes], bytes] = {}
-        self.jpms: dict[int, tuple[JpmCategory, bytes, bool, frozenset[str]]] = {}
+        self.jpms: dict[int, tuple[JpmCategory, bytes, Proof | None]] = {}
         self.own = b',"position":' + _dumps(layout.position.id) + b',"requirements":['
         self.position = {layout.position.id: self.own}
         self.middle = b'},"jpm":null' + self.own  # from the end of the facts to the first requirement, without JPM
@@ -130,6 +129,9 @@ class _Writer:
         }
 
     def line(self, decision: Decision, prove: bool = True) -> bytes:
+        if prove and not self.proves:  # the parts kept so far were not proven: start afresh, proving them
+            self._forget()
+            self.proves = True
         facts = decision.facts
         candidate = decision.candidate
         jpm = decision.jpm
@@ -149,10 +151,11 @@ class _Writer:
         elif jpm is None:
             middle = b'},"jpm":null' + position
         else:
-            shown, jpm_held, jpm_notes = self._jpm(jpm)
+            shown, jpm_proof = self._jpm(jpm, prove)
             middle = b'},"jpm":' + shown + position
-            proven = proven and jpm_held
-            noted |= jpm_notes
+            if jpm_proof is not None:
+                proven = proven and jpm_proof[0]
+                noted |= jpm_proof[1]
         # in the order the line reads, so that a value that cannot be written fails as the model's JSON does
         start = self._dated(decision.as_of, b'{"as_of":', b',"candidate":')
         who = _dumps({"file": candidate.file, "name": candidate.name, "nip": candidate.nip})
@@ -192,16 +195,18 @@ class _Writer:
             return remember(line, noted | invalid_names | missing_names | in_parts)
         return line
 
-    def _jpm(self, jpm: JpmCategory) -> tuple[bytes, bool, frozenset[str]]:
-        """The category's JSON, whether it is proven RFC 8785 and its notes' argument names (decide() shares one
-        category per JPM value of a layout, so it is turned to JSON once)."""
+    def _jpm(self, jpm: JpmCategory, prove: bool) -> tuple[bytes, Proof | None]:
+        """The category's JSON and, when ``prove``, its proof (decide() shares one category per JPM value of a
+        layout, so it is turned to JSON once, and proven once asked for)."""
         found = self.jpms.get(id(jpm))
         if found is None or found[0] is not jpm:
             if len(self.jpms) >= _MAPS_LIMIT:
                 self.jpms.clear()
+            found = self.jpms[id(jpm)] = (jpm, _dumps(jpm.model_dump(mode="json"), option=_SORTED), None)
+        if prove and found[2] is None:
             dumped = jpm.model_dump(mode="json")
-            found = self.jpms[id(jpm)] = (jpm, _dumps(dumped, option=_SORTED), provable(dumped), note_arguments(dumped))
-        return found[1:]
+            found = self.jpms[id(jpm)] = (jpm, found[1], (provable(dumped), note_arguments(dumped)))
+        return found[1], found[2]
 
     def _dated(self, date: dt.date, before: bytes, after: bytes) -> bytes:
         """``before``, the date's JSON, ``after``: the constant pieces around a date of the line, joined once."""
@@ -215,7 +220,7 @@ class _Writer:
                 self.dates[key] = found
         return found
 
-    def _notes(self, notes: dict[str, Note], prove: bool) -> tuple[bytes, _Proof | None]:
+    def _notes(self, notes: dict[str, Note], prove: bool) -> tuple[bytes, Proof | None]:
         """A missing/invalid map's JSON and, when ``prove``, whether it is proven RFC 8785 with its notes' argument
         names (found once per map, when first asked for)."""
         if not notes:
@@ -235,7 +240,7 @@ class _Writer:
             found = self.notes[key] = (found[0], (held, _NO_NOTES.union(*(names for _held, names in proofs))))
         return found
 
-    def _note_proof(self, note: Note) -> _Proof:
+    def _note_proof(self, note: Note) -> Proof:
         """Whether a note's JSON is proven RFC 8785, and its argument names (once per note: notes are shared)."""
         found = self.note_proofs.get(id(note))
         if found is None or found[0] is not note:
@@ -268,7 +273,7 @@ class _Writer:
         # hold the notes kept with them
         held = not self.unproven or self.unproven.isdisjoint(parts)
         found = self.noted.keys() & parts if prove and self.noted else ()
-        in_parts = _NO_NOTES.union(*map(self.noted.__getitem__, found))
+        in_parts = _NO_NOTES.union(*map(self.noted.__getitem__, found)) if found else _NO_NOTES
         if not all(parts):  # a part not met before (parts are never empty)
             if self.count >= _MEMO_LIMIT:
                 self._forget()
@@ -334,7 +339,9 @@ class _Writer:
                 b"}",
             )
         )
-        held, names = _NO_PROOF if note is None else self._note_proof(note)
+        if not self.proves:
+            return part, True, _NO_NOTES  # not asked for (see ``line``)
+        held, names = NO_PROOF if note is None else self._note_proof(note)
         proven = held and provable(shown) and provable(status)
         if isinstance(shown, dict | list):
             names |= note_arguments(shown)

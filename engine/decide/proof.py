@@ -31,6 +31,8 @@ _WRITTEN_PLAIN = frozenset({str, bool, type(None), Decimal, dt.date, dt.datetime
 _PROVEN: dict[int, tuple[bytes, frozenset[str]]] = {}
 _PROVEN_KEPT = 8
 _NONE: frozenset[str] = frozenset()
+Proof = tuple[bool, frozenset[str]]  # whether a piece is proven RFC 8785, and the argument names of its notes
+NO_PROOF: Proof = (True, _NONE)  # a piece of strings and literals only, with no note
 
 
 def provable(value: Any) -> bool:
