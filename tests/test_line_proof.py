@@ -248,6 +248,17 @@ def test_only_the_very_line_written_is_taken_as_proven() -> None:
     assert proven(line) is None
 
 
+def test_parts_kept_unproven_are_proven_once_a_line_asks() -> None:
+    """A layout written without the proof first (an unrecorded run), then with it: what it kept is proven anew."""
+    ruleset = library().for_position("administrator", None, AS_OF)
+    decision = check_with(ruleset, "administrator", fixtures()[:1], AS_OF, "reference", LayoutCache()).decisions[0]
+    odd = with_observed(decision, 1.0)  # a part RFC 8785 writes otherwise
+    assert proven(record_line(odd, prove=False)) is None and proven(record_line(decision, prove=False)) is None
+    line = record_line(odd)
+    assert line == model_line(odd) and proven(line) is None
+    assert assert_proof_holds(record_line(decision))
+
+
 # Values for the generated decisions below: every JSON type, with the numbers and keys RFC 8785 writes otherwise.
 TEXTS = st.text(st.characters(codec="utf-8"), max_size=6)
 NUMBERS = st.one_of(
