@@ -252,7 +252,7 @@ def test_parts_kept_unproven_are_proven_once_a_line_asks() -> None:
     """A layout written without the proof first (an unrecorded run), then with it: what it kept is proven anew."""
     ruleset = library().for_position("administrator", None, AS_OF)
     decision = check_with(ruleset, "administrator", fixtures()[:1], AS_OF, "reference", LayoutCache()).decisions[0]
-    odd = with_observed(decision, 1.0)  # a part RFC 8785 writes otherwise
+    odd = with_observed(decision, 2**53)  # a part RFC 8785 refuses, kept in the memo (an int)
     assert proven(record_line(odd, prove=False)) is None and proven(record_line(decision, prove=False)) is None
     line = record_line(odd)
     assert line == model_line(odd) and proven(line) is None
