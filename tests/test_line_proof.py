@@ -24,9 +24,10 @@ from hypothesis import strategies as st
 from population_support import generator
 
 from engine.audit.body import splice_point
+from engine.audit.dossier import dossier_of
 from engine.audit.record import Draft, StoredRuleset, draft
 from engine.audit.sealed import NOTE_KEYS, sealed_members
-from engine.audit.snapshot import QUASI_NOTE_ARGS, note_places, snapshot, snapshot_members
+from engine.audit.snapshot import QUASI_NOTE_ARGS, note_places
 from engine.compiler.layout import LayoutCache
 from engine.decide.decision import Decision
 from engine.decide.line import record_line
@@ -137,19 +138,17 @@ def administrator() -> tuple[list[tuple[Decision, LoadedCandidate]], StoredRules
 
 
 def drafts(
-    decision: Decision, candidate: Candidate, stored: StoredRuleset, line: bytes
+    decision: Decision, loaded: LoadedCandidate, stored: StoredRuleset, line: bytes
 ) -> tuple[Draft | str, Draft | str]:
     """The draft made the general way (the model's JSON, RFC 8785) and the one made from ``line``, same salts; or
     the error each raised (RFC 8785 refuses an integer of 2**53 or more: no record can hold it)."""
     model_json = DecisionRecord.of(decision).model_dump(mode="json")
-    snap, members = snapshot_members(candidate)
     made: list[Draft | str] = []
-    for how in ({"decided": model_json}, {"line": line, "members": members}):
+    for how in ({"decided": model_json}, {"line": line}):
         try:
-            made.append(draft(decision, snap, stored, random=random.Random(7).randbytes, **how, **COMMON))
+            made.append(draft(decision, dossier_of(loaded), stored, random=random.Random(7).randbytes, **how, **COMMON))
         except ValueError as refused:
             made.append(repr(refused))
-    assert snap == snapshot(candidate)
     return made[0], made[1]
 
 
@@ -193,7 +192,7 @@ def test_what_the_writer_cannot_prove_is_not_marked_and_records_as_before(case: 
         odd = NOT_PROVEN[case](decision)
         line = record_line(odd)
         assert line == model_line(odd) and proven(line) is None
-        general, fast = drafts(odd, loaded.candidate, stored, line)
+        general, fast = drafts(odd, loaded, stored, line)
         assert fast == general
 
 
@@ -217,7 +216,7 @@ def test_what_the_writer_proves_records_as_the_general_path_does(case: str) -> N
         odd = PROVEN_NOW[case](decision)
         line = record_line(odd)
         assert line == model_line(odd) and assert_proof_holds(line)
-        general, fast = drafts(odd, loaded.candidate, stored, line)
+        general, fast = drafts(odd, loaded, stored, line)
         assert fast == general
 
 
@@ -230,9 +229,8 @@ def test_a_note_argument_that_may_identify_is_named_and_sealed_the_general_way()
         line = record_line(odd)
         assert plain is not None and proven(line) == frozenset({name, "post"}) | plain and assert_proof_holds(line)
         assert splice_point(line, odd, NOTE_KEYS) is None  # not composed from the line: a seal is needed
-        snap, members = snapshot_members(loaded.candidate)
-        assert members is not None and sealed_members(odd, snap, members, line, random.Random(7).randbytes) is None
-        general, fast = drafts(odd, loaded.candidate, stored, line)
+        assert sealed_members(odd, dossier_of(loaded), line, random.Random(7).randbytes) is None
+        general, fast = drafts(odd, loaded, stored, line)
         assert isinstance(fast, Draft) and fast == general and name.encode() in fast.personal
 
 
@@ -303,5 +301,5 @@ def test_generated_values_are_rfc8785_wherever_the_writer_marks_them(
     assert_proof_holds(line)
     if args and not QUASI_NOTE_ARGS.isdisjoint(args):
         assert proven(line) is None or not QUASI_NOTE_ARGS.isdisjoint(proven(line) or ())
-    general, fast = drafts(odd, loaded.candidate, stored, line)
+    general, fast = drafts(odd, loaded, stored, line)
     assert fast == general
