@@ -85,13 +85,12 @@ def splice_point(line: bytes, decision: Decision, notes: tuple[bytes, ...] = ())
 def _names(notes: tuple[bytes, ...]) -> frozenset[str] | None:
     """The names in ``notes`` (each written ``"name":``), kept per tuple (a run passes one); None if one of them
     is written otherwise (then it is looked for as bytes, piece by piece)."""
-    found = _NAMES.get(notes, False)
-    if found is False:
+    if notes not in _NAMES:
         names = [orjson.loads(note[:-1]) if note.startswith(b'"') and note.endswith(b'":') else None for note in notes]
         if len(_NAMES) > 100:
             _NAMES.clear()
-        found = _NAMES[notes] = frozenset(map(str, names)) if all(isinstance(name, str) for name in names) else None
-    return found  # type: ignore[return-value]
+        _NAMES[notes] = frozenset(map(str, names)) if all(isinstance(name, str) for name in names) else None
+    return _NAMES[notes]
 
 
 def pieces_hold(line: bytes, at: int = 0, notes: tuple[bytes, ...] = ()) -> bool:
