@@ -246,6 +246,15 @@ def test_only_the_very_line_written_is_taken_as_proven() -> None:
     assert proven(line) is None
 
 
+def test_what_is_looked_for_in_a_proven_line_but_no_note_argument_is_looked_for_as_bytes() -> None:
+    decided, _stored = administrator()
+    decision = decided[0][0]
+    line = record_line(decision)
+    assert proven(line) is not None and b'"status":' in line
+    assert splice_point(line, decision, (b'"status":',)) is not None  # the key of no note argument
+    assert splice_point(line, decision, (b'"status"',)) is None  # not a key's JSON: searched for in the line
+
+
 def test_parts_kept_unproven_are_proven_once_a_line_asks() -> None:
     """A layout written without the proof first (an unrecorded run), then with it: what it kept is proven anew."""
     ruleset = library().for_position("administrator", None, AS_OF)
