@@ -5,9 +5,11 @@ from __future__ import annotations
 import datetime as dt
 import enum
 import hashlib
+import operator
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
+from types import MappingProxyType
 from typing import Any
 
 import orjson
@@ -37,15 +39,18 @@ class Dossier:
 
 
 _CLEAR = set(CLEAR)
-_CLEAR_JSON: dict[tuple[tuple[str, Any], ...], bytes] = {}  # clear values that are plain strings → canonical JSON
+_CLEAR_NAMES = tuple(sorted(CLEAR))
+_clear_values = operator.attrgetter(*_CLEAR_NAMES)
+# A candidate's clear values (its ``CLEAR`` attributes, in name order) → its clear members (read-only: shared by
+# the dossiers of candidates alike) and their canonical JSON. A run has a handful of distinct ones.
+_CLEARS: dict[tuple[Any, ...], tuple[Mapping[str, Any], bytes]] = {}
 
 
 def clear_of(candidate: Candidate) -> dict[str, Any]:
     """The snapshot's clear members: the ``CLEAR`` fields not at their defaults, in their JSON form."""
     fields = Candidate.model_fields
     plain = {}
-    for name in sorted(CLEAR):
-        value = getattr(candidate, name)
+    for name, value in zip(_CLEAR_NAMES, _clear_values(candidate), strict=True):
         if value is None or isinstance(value, str):  # the common case, without a model_dump
             if value != fields[name].default:
                 plain[name] = value
@@ -57,18 +62,19 @@ def clear_of(candidate: Candidate) -> dict[str, Any]:
 def dossier_of(loaded: LoadedCandidate) -> Dossier:
     """The dossier of a validated candidate: the JSON bytes it was validated from, else ``dossier_json``."""
     candidate = loaded.candidate
-    clear = clear_of(candidate)
-    key = tuple(clear.items())
+    values = _clear_values(candidate)
     try:
-        found = _CLEAR_JSON.get(key)
+        found = _CLEARS.get(values)
     except TypeError:  # an imported dossier's provenance (a mapping): not kept
-        found = canonical(clear)
-    if found is None:  # a run has a handful of distinct ones
-        if len(_CLEAR_JSON) > 1000:
-            _CLEAR_JSON.clear()
-        found = _CLEAR_JSON[key] = canonical(clear)
+        clear = clear_of(candidate)
+        found = (clear, canonical(clear))
+    if found is None:
+        if len(_CLEARS) > 1000:
+            _CLEARS.clear()
+        clear = clear_of(candidate)
+        found = _CLEARS[values] = (MappingProxyType(clear), canonical(clear))
     text = loaded.text if loaded.text is not None else dossier_json(candidate)
-    return Dossier(text=text, clear=clear, clear_json=found)
+    return Dossier(text=text, clear=found[0], clear_json=found[1])
 
 
 def recorded_candidate(record: Mapping[str, Any]) -> Candidate | None:
