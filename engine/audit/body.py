@@ -48,9 +48,13 @@ def spliced(line: bytes, decision: Decision, markers: Mapping[str, Mapping[str, 
     return start + sealed_candidate(*(markers[key]["sealed"] for key in _FIELDS)) + rest
 
 
+# The decision's candidate member, of the digests sealing its file, name and NIP (hex, as ASCII bytes).
+SEALED_CANDIDATE = b'{"file":{"sealed":"%s"},"name":{"sealed":"%s"},"nip":{"sealed":"%s"}}'
+
+
 def sealed_candidate(file: str | bytes, name: str | bytes, nip: str | bytes) -> bytes:
     """The decision's candidate member: the digests sealing its file, name and NIP (hex, as text or ASCII bytes)."""
-    return b'{"file":{"sealed":"%s"},"name":{"sealed":"%s"},"nip":{"sealed":"%s"}}' % tuple(
+    return SEALED_CANDIDATE % tuple(
         item if isinstance(item, bytes) else item.encode() for item in (file, name, nip)
     )
 

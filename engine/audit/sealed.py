@@ -9,7 +9,7 @@ from collections.abc import Callable
 
 import orjson
 
-from engine.audit.body import sealed_candidate, splice_point
+from engine.audit.body import SEALED_CANDIDATE, splice_point
 from engine.audit.canonical import canonical
 from engine.audit.dossier import PLACE, Dossier
 from engine.audit.snapshot import QUASI_NOTE_ARGS
@@ -42,19 +42,23 @@ def sealed_members(
     ref = decision.candidate
     dumps = orjson.dumps
     text = dossier.text
-    values = (dumps(ref.file), dumps(ref.name), dumps(ref.nip), dumps(text.decode("utf-8")))
+    file, name, nip, value = dumps(ref.file), dumps(ref.name), dumps(ref.nip), dumps(text.decode("utf-8"))
     hexed = hexlify(random(64))
-    salts = [hexed[at : at + _SALT] for at in range(0, 4 * _SALT, _SALT)]
+    salts = hexed[:_SALT], hexed[_SALT : 2 * _SALT], hexed[2 * _SALT : 3 * _SALT], hexed[3 * _SALT :]
     sha256 = hashlib.sha256
-    digests = [sha256(b'["%s",%s,%s]' % item).hexdigest().encode() for item in zip(salts, _NAMES, values, strict=True)]
+    people = zip(salts[:3], _NAMES[:3], (file, name, nip), strict=True)
+    digests = tuple(hexlify(sha256(b'["%s",%s,%s]' % item).digest()) for item in people)
+    sealed = sha256(b'["%s",%s,' % (salts[3], _NAMES[3]))  # the dossier's: its text not copied once more
+    sealed.update(value)
+    sealed.update(b"]")
     candidate = b'{"clear":%s,"dossier":{"sealed":"%s"},"hash":"%s"}' % (
         dossier.clear_json or canonical(dict(dossier.clear)),
-        digests[3],
-        sha256(text).hexdigest().encode(),
+        hexlify(sealed.digest()),
+        hexlify(sha256(text).digest()),
     )
     start, rest = cut
-    body = start + sealed_candidate(*digests[:3]) + rest
+    body = b"".join((start, SEALED_CANDIDATE % digests, rest))
     personal = b'{"candidate/dossier":["%s",%s],"file":["%s",%s],"name":["%s",%s],"nip":["%s",%s]}' % (
-        salts[3], values[3], salts[0], values[0], salts[1], values[1], salts[2], values[2]
+        salts[3], value, salts[0], file, salts[1], name, salts[2], nip
     )  # fmt: skip
     return candidate, body, personal
