@@ -22,6 +22,7 @@ CLEAR = frozenset({"employee_status", "hukuman_pidana", "legal_position", "prove
 QUASI_NOTE_ARGS = frozenset({"birth", "tmt", "assessment"})
 
 Path = tuple[str | int, ...]
+_TREES = (dict, list)  # made once: ``dict | list`` in a call makes a new union each time
 
 
 def note_places(decided: dict[str, Any]) -> list[tuple[Path, Any]]:
@@ -39,12 +40,12 @@ def _notes(tree: Any, path: Path, places: list[tuple[Path, Any]]) -> None:
         if "code" in tree and isinstance(args, dict):
             places += [((*path, "args", k), v) for k, v in sorted(args.items()) if k in QUASI_NOTE_ARGS]
         for key, value in reversed(tree.items()):
-            if key != "args" and isinstance(value, dict | list):
+            if key != "args" and isinstance(value, _TREES):
                 _notes(value, (*path, key), places)
     elif isinstance(tree, list):
         for index in range(len(tree) - 1, -1, -1):
             value = tree[index]
-            if isinstance(value, dict | list):
+            if isinstance(value, _TREES):
                 _notes(value, (*path, index), places)
 
 
