@@ -54,9 +54,7 @@ SEALED_CANDIDATE = b'{"file":{"sealed":"%s"},"name":{"sealed":"%s"},"nip":{"seal
 
 def sealed_candidate(file: str | bytes, name: str | bytes, nip: str | bytes) -> bytes:
     """The decision's candidate member: the digests sealing its file, name and NIP (hex, as text or ASCII bytes)."""
-    return SEALED_CANDIDATE % tuple(
-        item if isinstance(item, bytes) else item.encode() for item in (file, name, nip)
-    )
+    return SEALED_CANDIDATE % tuple(item if isinstance(item, bytes) else item.encode() for item in (file, name, nip))
 
 
 def splice_point(line: bytes, decision: Decision, notes: tuple[bytes, ...] = ()) -> tuple[bytes, bytes] | None:
