@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -79,21 +79,29 @@ def plain_candidate(file: str, raw: bytes) -> LoadedCandidate | None:
 def json_candidate(where: str, raw: bytes) -> LoadedCandidate | list[Problem]:
     """The candidate of one dossier's JSON text, read as a bundle line or a .json file is (the fast path, else
     the full loader: duplicate keys, bounds, size limit), or its problems, named ``where``."""
+    return _from_json(where, raw, "dossier", lambda problem: problem.model_copy(update={"file": where}))
+
+
+def _from_json(
+    where: str, raw: bytes, what: str, place: Callable[[Problem], Problem]
+) -> LoadedCandidate | list[Problem]:
+    """The candidate named ``where`` of the JSON text ``raw`` (``what``: "dossier" or "line", for the messages),
+    straight from the bytes or through the full loader; every problem located by ``place``."""
     found = plain_candidate(where, raw)
     if found is not None:
         return found
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError:
-        return [Problem(code="not_text", file=where, message="the dossier is not UTF-8 text")]
-    doc = parse_text(text, "dossier.json")  # parsed as JSON whatever ``where`` is called
+        return [place(Problem(code="not_text", file=where, message=f"the {what} is not UTF-8 text"))]
+    doc = parse_text(text, f"{what}.json")  # read as a JSON file is: duplicate keys, bounds, size limit
     if isinstance(doc, Problem):
-        return [doc.model_copy(update={"file": where})]
+        return [place(doc)]
     if not isinstance(doc.data, dict):
-        return [Problem(code="candidate_invalid", file=where, message="expected one dossier (a JSON object)")]
+        return [place(Problem(code="candidate_invalid", file=where, message="expected one dossier (a JSON object)"))]
     result = load_candidate_doc(doc)
     if isinstance(result, list):
-        return [problem.model_copy(update={"file": where}) for problem in result]
+        return [place(problem) for problem in result]
     return LoadedCandidate(where, result.candidate, raw)
 
 
@@ -126,24 +134,7 @@ def bundle_candidate(bundle: str, number: int, line: bytes) -> LoadedCandidate |
     problem of the line is located on it (a dossier is one line, so that is where each of its fields is)."""
     where = f"{bundle}:{number}"
     line = line[:-1] if line.endswith(b"\n") else line
-    found = plain_candidate(where, line)
-    if found is not None:
-        return found
-    try:
-        text = line.decode("utf-8")
-    except UnicodeDecodeError:
-        return [Problem(code="not_text", file=bundle, line=number, message="the line is not UTF-8 text")]
-    doc = parse_text(text, "line.json")  # read as a JSON file is: duplicate keys, bounds, size limit
-    if isinstance(doc, Problem):
-        return [_on_line(doc, bundle, number)]
-    if not isinstance(doc.data, dict):
-        return [
-            Problem(code="candidate_invalid", file=bundle, line=number, message="expected one dossier (a JSON object)")
-        ]
-    result = load_candidate_doc(doc)
-    if isinstance(result, list):
-        return [_on_line(problem, bundle, number) for problem in result]
-    return LoadedCandidate(where, result.candidate, line)
+    return _from_json(where, line, "line", lambda problem: _on_line(problem, bundle, number))
 
 
 def _on_line(problem: Problem, bundle: str, number: int) -> Problem:
