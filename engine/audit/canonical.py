@@ -61,23 +61,6 @@ def fast_holds(fast: bytes, *, integers: bool = False) -> bool:
     return not (b"e" in numbers or b"E" in numbers or (b".0" in numbers and _INTEGRAL.search(numbers)))
 
 
-def canonical_members(value: dict[str, Any]) -> dict[str, bytes]:
-    """``canonical`` of each member of ``value``, checked for the fast path once for all of them."""
-    try:
-        fast = {key: orjson.dumps(member, option=_FAST) for key, member in value.items()}
-    except orjson.JSONEncodeError:
-        return {key: canonical(member) for key, member in value.items()}
-    if fast_holds(b"[" + b",".join(fast.values()) + b"]"):
-        return fast
-    return {key: canonical(member) for key, member in value.items()}
-
-
-def sorted_members(value: dict[str, Any]) -> dict[str, bytes]:
-    """orjson's sorted output of each member of ``value``, unchecked: for values known to hold no float, no
-    integer past 2**53 and no key beyond the BMP (then it is RFC 8785, see above)."""
-    return {key: orjson.dumps(member, option=_FAST) for key, member in value.items()}
-
-
 def sha256_hex(data: bytes) -> str:
     """Lower-case hex SHA-256 of ``data``."""
     return hashlib.sha256(data).hexdigest()
@@ -86,17 +69,6 @@ def sha256_hex(data: bytes) -> str:
 def digest(value: Any) -> str:
     """Content identity: SHA-256 of the canonical JSON of ``value``."""
     return sha256_hex(canonical(value))
-
-
-def canonical_pair(value: dict[str, Any], replaced: dict[str, dict[str, str]]) -> tuple[bytes, bytes]:
-    """``canonical(value)``, and the canonical form of ``value`` with some members replaced by flat
-    objects of ASCII strings (which add no number and no character that could change the key order)."""
-    whole = canonical(value)
-    changed = {**value, **replaced}
-    plain = all(all((key + text).isascii() for key, text in member.items()) for member in replaced.values())
-    if plain and whole == orjson.dumps(value, option=_FAST):
-        return whole, orjson.dumps(changed, option=_FAST)  # the fast path held for value, so it holds here
-    return whole, canonical(changed)
 
 
 # Per set of member names (in the order given): the names in canonical order, each with its JSON and colon.

@@ -36,7 +36,7 @@ def placed(
     """The rows of ``drafts`` (tuples in ``COLUMNS`` order) at ``after`` + 1, + 2, … chained after
     ``prev_hash``, each with its decision id of ``ids``; and the chain hash of the last."""
     moment = orjson.dumps(recorded_at)  # canonical, like the id below and the sequence number
-    sha256, drafted, rows = hashlib.sha256, _DRAFTED, []
+    drafted, rows = _DRAFTED, []
     seq = after
     for draft, ident in zip(drafts, ids, strict=True):
         seq += 1
@@ -53,9 +53,7 @@ def placed(
             )  # fmt: skip
         else:
             record = compose({**parts, "decision_id": orjson.dumps(ident), "recorded_at": moment, "seq": b"%d" % seq})
-        digest = sha256(prev_hash.encode("ascii"))
-        digest.update(record)
-        chained = digest.hexdigest()
+        chained = chain_hash(prev_hash, record)
         rows.append(
             (
                 seq, ident, recorded_at, columns["as_of"], columns["position"], columns["verdict"], columns["board"],
