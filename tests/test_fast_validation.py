@@ -20,7 +20,7 @@ from engine.errors import Problem
 from engine.load import fast
 from engine.load.candidate import Candidate
 from engine.load.intake import load_candidate_doc, plain_candidate, plain_json
-from engine.load.source import parse_text, read_document
+from engine.load.source import long_numbers, parse_text, read_document
 from engine.load.values import _HIGH, _LOW, Attained, Number, date_before, decimal_before
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -67,7 +67,9 @@ def assert_differential(raw: bytes) -> Candidate | None:
             assert expected is not None, raw[:300]
             assert_same(got, expected)
             assert got.model_dump_json() == expected.model_dump_json()
-    assert (loaded is None) == (expected is None) or data is None, raw[:300]
+    # plain_candidate declines only what the full loader refuses, what orjson cannot read, and numbers orjson
+    # would round (long_numbers: the full loader reads them exactly)
+    assert (loaded is None) == (expected is None) or data is None or long_numbers(raw), raw[:300]
     return expected
 
 

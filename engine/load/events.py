@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import re
+from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from ruamel.yaml import YAML
@@ -88,7 +89,7 @@ def _typed(tag: str, value: str, file: str, line: int, loc: Loc) -> Any:
             text = value.replace("_", "").lower()
             if text.lstrip("+-") in (".inf", ".nan"):
                 return float(text.replace(".", ""))
-            return float(text)
+            return exact_number(text)
     except ValueError:
         raise _refuse("invalid_value", file, line, loc, f"{value[:40]!r} is not a {tag.replace(_YAML, '')}") from None
     if tag == f"{_YAML}timestamp":
@@ -100,6 +101,26 @@ def _typed(tag: str, value: str, file: str, line: int, loc: Loc) -> Any:
     if tag == f"{_YAML}merge":
         raise _refuse("unsupported_tag", file, line, loc, "merge keys (<<) are not supported", "write the fields out")
     return value
+
+
+def exact_number(text: str) -> float | Decimal:
+    """A decimal literal as a float when the float is what is written, else as the exact Decimal written.
+
+    A double holds any decimal of at most 15 significant digits exactly enough that its shortest text (repr) is
+    that decimal again; past that, parsing rounds silently (2.9999999999999999999 is 3.0), and a value just under
+    a threshold would pass it. Read exactly instead, the models refuse such a value with its field (too many
+    places, out of range) instead of comparing a rounded one."""
+    number = float(text)
+    digits = sum(map(str.isdigit, text))
+    if digits <= 15:  # the common case: no Decimal made
+        return number
+    try:
+        written = Decimal(text)
+    except InvalidOperation:  # YAML's float forms Decimal does not read (".5e3" reads; "1_0.5" was cleaned)
+        return number
+    if written.is_finite() and number == number and Decimal(repr(number)) == written:
+        return number
+    return written
 
 
 def _int(value: str, file: str, line: int, loc: Loc) -> int:

@@ -15,7 +15,7 @@ from engine.errors import Problem
 from engine.load import fast
 from engine.load.candidate import Candidate
 from engine.load.library import CASES_SUFFIX
-from engine.load.source import Document, expand_paths, max_file_bytes, parse_text, read_document
+from engine.load.source import Document, expand_paths, long_numbers, max_file_bytes, parse_text, read_document
 from engine.load.validation import validate
 
 
@@ -62,6 +62,8 @@ def plain_candidate(file: str, raw: bytes) -> LoadedCandidate | None:
     validated natively again, then by the model itself. A dossier the model accepts has bounded integers and
     nesting, so the loader's own bounds hold too.
     """
+    if long_numbers(raw):  # orjson would round it: the full loader reads it exactly
+        return None
     found = fast.from_json(raw)
     if found is None:
         data = plain_json(raw)

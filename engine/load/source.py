@@ -14,7 +14,7 @@ from ruamel.yaml.error import MarkedYAMLError, YAMLError
 from ruamel.yaml.reader import ReaderError
 
 from engine.errors import Problem
-from engine.load.events import INT_MAX, INT_MIN, MAX_DEPTH, Loc, Refused, build
+from engine.load.events import INT_MAX, INT_MIN, MAX_DEPTH, Loc, Refused, build, exact_number
 
 __all__ = ["Document", "Loc", "expand_paths", "file_digest", "parse_text", "read_document"]
 
@@ -67,6 +67,19 @@ class Document:
         return lines.get((), None)
 
 
+# Digits and the decimal point as "0", a quote as itself, anything else as a space.
+_SHAPE = bytes(0x30 if chr(i) in "0123456789." else (0x22 if i == 0x22 else 0x20) for i in range(256))
+_LONG_NUMBER = b" " + b"0" * 16
+
+
+def long_numbers(raw: bytes) -> bool:
+    """Whether the JSON text ``raw`` may hold a number of more than 15 significant digits: one a float-based
+    parser (orjson) would round silently, and so must be read by the full loader (``exact_number``). A run of 16
+    number characters after a space or a separator is one; strings of digits (NIPs) start after a quote and do
+    not count, while one after a space inside a string is a harmless false alarm (the full loader reads it)."""
+    return _LONG_NUMBER in raw.translate(_SHAPE)
+
+
 def _check_json(data: Any) -> bool:
     """True when JSON data has the YAML loader's bounds (depth, integer range); walked without recursion."""
     todo: list[tuple[Any, int]] = [(data, 0)]
@@ -112,7 +125,7 @@ def parse_text(text: str, file: str) -> Document | Problem:
         return _too_big(file, len(text.encode("utf-8", "replace")), limit)
     if file.endswith(".json"):
         try:
-            data = json.loads(text, object_pairs_hook=_unique_keys)
+            data = json.loads(text, object_pairs_hook=_unique_keys, parse_float=exact_number)
         except json.JSONDecodeError as error:
             return Problem(
                 code="syntax_error",
