@@ -127,8 +127,10 @@ def test_the_native_schema_keeps_only_the_model_validators_in_python() -> None:
                 walk(value)
 
     walk(schema)
-    # repr and Decimal are C builtins (a float's text, then the number of a checked text or an integer)
-    assert {getattr(f, "__name__", "") for f in functions} == {"repr", "Decimal", "_consistent", "_dated"}
+    # C builtins (a float's text, then the shared number of a checked text or of an integer) and the models' own
+    native_steps = {repr, fast._of_text, fast._of_integer}
+    assert {getattr(f, "__name__", "") for f in functions if f not in native_steps} == {"_consistent", "_dated"}
+    assert fast._of_text.__wrapped__ is Decimal and fast._of_integer.__wrapped__ is Decimal
     # every JSON object of an accepted dossier is a model (the colon count of from_json relies on it), and no
     # before-validator can add fields the input did not set
     assert not kinds & {"dict", "any", "typed-dict", "function-before", "function-wrap"}
@@ -577,3 +579,137 @@ def test_numbers_read_as_the_model_reads_them(value: Any) -> None:
             got = None
         # the same numbers, the same Decimal text; a refusal only where the model refuses too
         assert repr(got) == repr(expected) or (got is None and isinstance(value, str))
+
+
+# ---------------------------------------------------------------- every field, every kind of JSON value
+
+
+def _fields(tree: Any, seen: set[tuple[Any, ...]] | None = None) -> list[tuple[Any, ...]]:
+    """One place of each field (and of each list and its first item): the other items of a list are alike; none
+    of the shapes in ``seen``, which gets those found."""
+    seen = set() if seen is None else seen
+    found = []
+    for at in _places(tree)[1:]:
+        shape = tuple(part if isinstance(part, str) else 0 for part in at)
+        if shape not in seen and all(part == 0 for part in at if not isinstance(part, str)):
+            seen.add(shape)
+            found.append(at)
+    return found
+
+
+def _models_met(tree: Any) -> set[type]:
+    found = fast.from_json(json.dumps(tree).encode())
+    assert found is not None
+    met = set()
+    stack: list[Any] = [found]
+    while stack:
+        value = stack.pop()
+        if isinstance(value, BaseModel):
+            met.add(type(value))
+            stack.extend(getattr(value, name) for name in type(value).model_fields)
+        elif isinstance(value, list):
+            stack.extend(value)
+    return met
+
+
+def _rich_dossiers() -> list[Any]:
+    """Seeds that together meet every model of Candidate, the one with the most fields first; no seed lists the
+    files of its provenance, so one is given a file."""
+    seeds = copy.deepcopy(SEEDS)
+    for seed in seeds:
+        if "provenance" in seed:
+            seed["provenance"]["files"] = [{"name": "a.json", "endpoint": "rw-golongan", "sha256": "0" * 64}]
+            break
+    chosen: list[Any] = []
+    met: set[type] = set()
+    while met != set(fast._NESTED):
+        best = max(seeds, key=lambda seed: (len(_models_met(seed) - met), len(_fields(seed))))
+        assert _models_met(best) - met, set(fast._NESTED) - met
+        chosen.append(best)
+        met |= _models_met(best)
+    return chosen
+
+
+RICH = _rich_dossiers()
+_SEEN: set[tuple[Any, ...]] = set()
+RICH_FIELDS = [_fields(tree, _SEEN) for tree in RICH]  # each field once, in the first dossier that has it
+
+# One value of every JSON kind and of the forms the model treats apart: bools where numbers are expected and
+# numbers where strings, dates or codes are, integers past 64 bits, exponents, negative zero, floats with more
+# places than the model takes, NaN, and texts of the model's own kinds (a date, a code, an escaped one).
+EVERY_KIND: list[Any] = [
+    True,
+    None,
+    0,
+    5,
+    -0.0,
+    2.5,
+    84.3456,
+    Raw("1E1"),
+    Raw("1" + "0" * 20),
+    Raw("NaN"),
+    "",
+    "5",
+    "2024-02-29",
+    "PNS",
+    "III/a",
+    "M01",
+    Raw('"\\u0050NS"'),
+    [],
+    [1],
+    {},
+]
+
+
+@pytest.mark.parametrize("seed", range(len(RICH)))
+def test_every_field_takes_every_kind_of_value_only_as_the_full_loader_does(seed: int) -> None:
+    # the bytes (validate_json) and the parsed data (validate_python: the lax and strict rules differ between JSON
+    # and Python input) are both judged by the model's own validator, for every field of every model of Candidate
+    tree = RICH[seed]
+    for at in RICH_FIELDS[seed]:
+        for value in EVERY_KIND:
+            mutated = copy.deepcopy(tree)
+            _at(mutated, at[:-1])[at[-1]] = value
+            assert_differential(dump(mutated, ",", ":", False).encode("utf-8"))
+
+
+def test_the_rich_dossiers_meet_every_model_of_the_candidate() -> None:
+    assert set().union(*map(_models_met, RICH)) == set(fast._NESTED)
+    assert all(fast.from_json(dump(tree, ",", ":", False).encode()) is not None for tree in RICH)
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        b"\xef\xbb\xbf" + _with(),  # a byte order mark: the full loader refuses it
+        _with().replace(b"Sri Wahyuni", b"Sri \xff Wahyuni"),  # not UTF-8
+        _with().replace(b"Sri Wahyuni", b"Sri \xed\xa0\x80"),  # a surrogate written as UTF-8
+        _with().replace(b"Sri Wahyuni", b"Sri \xc0\xaf"),  # an overlong form
+        _with()[:-1],  # cut short
+        _with() + b"{}",  # two documents
+    ],
+)
+def test_bytes_the_full_loader_refuses_are_refused(raw: bytes) -> None:
+    assert full(raw) is None
+    assert fast.from_json(raw) is None and plain_candidate("x", raw) is None
+
+
+@pytest.mark.parametrize("raw", [_with() + b"\n", b" \t" + _with() + b"\r\n", _with().replace(b":", b" : ")])
+def test_white_space_around_the_dossier_is_read_as_the_full_loader_reads_it(raw: bytes) -> None:
+    found, expected = fast.from_json(raw), full(raw)
+    assert found is not None and expected is not None
+    assert_same(found, expected)
+
+
+def test_equal_numbers_keep_their_own_text_when_numbers_are_shared() -> None:
+    # numbers are made once per integer or text and shared between dossiers: equal values of another text (5 and
+    # 5.0, 0 and -0.0) must still each read as the full loader reads them, whatever came before
+    texts = ["5", "5.0", "5", "0", "-0.0", "0.0", "-0", "84.340", "84.34", "84.3", "84.30", "1E2", "100"]
+    for text in texts + texts[::-1]:
+        raw = _with(score=text)
+        found, expected = fast.from_json(raw), full(raw)
+        assert found is not None and expected is not None, text
+        assert repr(found.performance[0].numeric_score) == repr(expected.performance[0].numeric_score), text
+    one, other = fast.from_json(_with(score="84.34")), fast.from_json(_with(score="84.34"))
+    assert one is not None and other is not None
+    assert one.performance[0].numeric_score is other.performance[0].numeric_score  # shared: hashed once
