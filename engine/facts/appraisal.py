@@ -38,8 +38,10 @@ def predikat(entry: Performance) -> str | None:
 
 @functools.lru_cache(maxsize=64)
 def _recent_years(this_year: int) -> dict[str, int]:
-    """The last calendar years as an appraisal period starts (2025, 2025-S1), each with its index from 0."""
-    return {str(this_year - n): n - 1 for n, _name in _RATING_FACTS}
+    """The appraisal periods of the last calendar years (2025, 2025-S1, 2025-S2: every form a period may take),
+    each with the index of its year from 0."""
+    years = {str(this_year - n): n - 1 for n, _name in _RATING_FACTS}
+    return years | {f"{year}-S{half}": index for year, index in years.items() for half in (1, 2)}
 
 
 def ratings(c: Candidate, d: Draft, years_asked: int = max(RATING_YEARS)) -> None:
@@ -50,9 +52,9 @@ def ratings(c: Candidate, d: Draft, years_asked: int = max(RATING_YEARS)) -> Non
     rank = _PREDIKAT_RANK
     # Per year the lowest word, the first listed of equal rank (the word as rated, so a legacy CUKUP is shown as
     # CUKUP); taken over the years in order, the first year's of equal rank.
-    lowest: list[str | None] = [None] * len(years)
+    lowest: list[str | None] = [None] * len(_RATING_FACTS)
     for entry in c.performance:
-        index = years.get(entry.period[:4])
+        index = years.get(entry.period)
         if index is None or index >= years_asked:
             continue
         word = entry.predikat or predikat(entry)
@@ -69,7 +71,7 @@ def ratings(c: Candidate, d: Draft, years_asked: int = max(RATING_YEARS)) -> Non
             d.missing[name] = gap
             continue
         if word is None:
-            entries = [e for e in c.performance if years.get(e.period[:4]) == n - 1]
+            entries = [e for e in c.performance if years.get(e.period) == n - 1]
             reasons = sorted({e.missing_reason for e in entries if e.missing_reason})
             d.missing[name] = gap = note("no_rating", year=this_year - n, reason=", ".join(reasons) or "-")
             continue
