@@ -1,8 +1,9 @@
 """The bytes a recorded check stores, one digest line a record, to compare two versions of the code side by side.
 
 Runs the streamed check's recording path in process (a worker's batches: decide, record line, draft) over the first
-N dossiers of a bundle, with every record's salts drawn from a generator seeded by the candidate's NIP and file,
-and places the drafts in a chain as the store would. Each output line holds the record's seq and NIP and the
+N dossiers of a bundle, with each batch's salts drawn in order from a generator seeded by the batch's number, and
+places the drafts in a chain as the store would (a tree whose worker drafts a batch as columns, or one draft per
+decision: either is run the way it records). Each output line holds the record's seq and NIP and the
 SHA-256 of its record, of its personal column and of the whole row (columns, chain hash). Run it from the root of
 each tree with that tree on the path, then compare the outputs (``cmp``): equal files mean equal stored bytes.
 
@@ -52,25 +53,38 @@ def main(out: str, bundle: str, count: int, want: str) -> None:
         ruleset=ruleset, position_id=position, as_of=as_of, want=want, record=True, actor="siti", run_id="01JRUN"
     )
     engine = stream.engine_for(setup)
-    draft = engine.draft
+    salts: list[Any] = [None]  # the salt source of the batch being decided: seeded by its index
+    if hasattr(engine, "drafter"):  # drafts as a batch's columns, their salts from the engine's source
+        draft = None
+    else:  # one draft per decision, each given its salts
+        draft = engine.draft
 
-    def seeded(decision: Any, *args: Any, **options: Any) -> Any:
-        options["random"] = random.Random(decision.candidate.nip + decision.candidate.file).randbytes
-        return draft(decision, *args, **options)
+        def seeded(decision: Any, *args: Any, **options: Any) -> Any:
+            options["random"] = salts[0]
+            return draft(decision, *args, **options)
 
-    engine.draft = seeded
+        engine.draft = seeded
     prev, seq = "0" * 64, 0
     with open(out, "w", encoding="utf-8") as sink:
-        for batch in batches:
-            decided, _problems = stream._decide_all(setup, batch)
-            for item in decided:
-                assert item.draft is not None
+        for index, batch in enumerate(batches):
+            salts[0] = engine.salts = random.Random(index).randbytes
+            found = stream._decide_all(setup, batch)
+            rows = []
+            if draft is None:
+                from engine.audit.placing import COLUMNS, placed_batch
+
+                ids = [f"01J{seq + i:023d}" for i in range(1, len(found[2]) + 1)]
+                placed, prev = placed_batch(found[2], seq, ids, "2026-12-01T08:00:00.000000Z", prev)
+                rows = [dict(zip(COLUMNS, row, strict=True)) for row in placed]
+            else:
+                for number, item in enumerate(found[0], seq + 1):
+                    rows.append(place(item.draft, number, f"01J{number:023d}", "2026-12-01T08:00:00.000000Z", prev))
+                    prev = rows[-1]["chain_hash"]
+            for item, row in zip(found[0], rows, strict=True):
                 seq += 1
-                row = place(item.draft, seq, f"01J{seq:023d}", "2026-12-01T08:00:00.000000Z", prev)
-                prev = row["chain_hash"]
                 digests = (
                     hashlib.sha256(row["record"].encode()).hexdigest(),
-                    hashlib.sha256(item.draft.personal).hexdigest(),
+                    hashlib.sha256(row["personal"].encode()).hexdigest(),
                     hashlib.sha256(orjson.dumps(row, option=orjson.OPT_SORT_KEYS, default=str)).hexdigest(),
                 )
                 sink.write(f"{seq} {item.nip} {' '.join(digests)}\n")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 import orjson
@@ -11,6 +12,7 @@ import orjson
 from engine.audit.canonical import compose
 
 if TYPE_CHECKING:  # record.py re-exports this module's functions
+    from engine.audit.batch import DraftBatch
     from engine.audit.record import Draft
 
 # The columns of audit_decisions, in the order of the rows ``placed`` makes (tests hold it to the schema).
@@ -22,6 +24,40 @@ COLUMNS = (
 _DRAFTED = frozenset(
     ("actor", "board", "candidate", "decision", "engine", "replay_of", "run_id", "schema_version", "versions")
 )
+
+
+@dataclass(frozen=True)
+class Head:
+    """The last record: its sequence number and chain hash (0 and the genesis hash when empty)."""
+
+    seq: int
+    chain_hash: str
+    decision_id: str = ""
+    recorded_at: str = ""
+
+    @property
+    def token(self) -> str:
+        """``SEQ:HASH``, what ``audit verify --expect-head`` takes."""
+        return f"{self.seq}:{self.chain_hash}"
+
+
+@dataclass(frozen=True)
+class Appended:
+    """Where one append put its records."""
+
+    first: int
+    last: int
+    head: str
+    ids: tuple[str, ...] = ()  # the decision ids of first..last, in order
+
+    @property
+    def count(self) -> int:
+        return self.last - self.first + 1
+
+    @property
+    def records(self) -> tuple[tuple[int, str], ...]:
+        """(sequence number, decision id) of each record appended, in order."""
+        return tuple(zip(range(self.first, self.last + 1), self.ids, strict=False))
 
 
 def place(draft: Draft, seq: int, decision_id: str, recorded_at: str, prev_hash: str) -> dict[str, Any]:
@@ -70,3 +106,45 @@ def chain_hash(prev_hash: str, record: bytes) -> str:
     digest = hashlib.sha256(prev_hash.encode("ascii"))
     digest.update(record)
     return digest.hexdigest()
+
+
+def placed_batch(
+    batch: DraftBatch, after: int, ids: Sequence[str], recorded_at: str, prev_hash: str
+) -> tuple[list[tuple[Any, ...]], str]:
+    """``placed`` of ``batch.drafts()``, made from its columns: each record is one formatting of the members its
+    run shares (joined once an append, with the time) around the record's own, then chained."""
+    from engine.audit.record import constant_parts  # placing is imported by record
+
+    parts = constant_parts(batch.actor, batch.board, batch.engine, batch.run_id, None)
+    shared = {key: value.replace(b"%", b"%%") for key, value in parts.items()}  # in a format, kept as they are
+    form = b"".join(
+        (
+            b'{"actor":', shared["actor"], b',"board":', shared["board"], b',"candidate":%s,"decision":%s',
+            b',"decision_id":%s,"engine":', shared["engine"], b',"recorded_at":',
+            orjson.dumps(recorded_at).replace(b"%", b"%%"), b',"replay_of":', shared["replay_of"],
+            b',"run_id":', shared["run_id"], b',"schema_version":', shared["schema_version"],
+            b',"seq":%d,"versions":', shared["versions"], b"}",
+        )
+    )  # fmt: skip
+    # a decision id is 26 Crockford characters: its JSON is the text in quotes (else written by orjson)
+    named = [b'"%s"' % ident.encode() for ident in ids] if "".join(ids).isalnum() else list(map(orjson.dumps, ids))
+    as_of, position, verdicts, board, actor = batch.as_of, batch.position, batch.verdicts, batch.board, batch.actor
+    nips, names, ruleset_hash, sha256 = batch.nips, batch.names, batch.ruleset_hash, hashlib.sha256
+    rows = []
+    seq = after
+    for index, (candidate, decision, personal, name) in enumerate(
+        zip(batch.candidates, batch.decisions, batch.personals, named, strict=True)
+    ):
+        seq += 1
+        record = form % (candidate, decision, name, seq)
+        digest = sha256(prev_hash.encode())
+        digest.update(record)
+        chained = digest.hexdigest()
+        rows.append(
+            (
+                seq, ids[index], recorded_at, as_of, position, verdicts[index], board, actor, nips[index],
+                names[index], ruleset_hash, record.decode(), personal.decode(), prev_hash, chained,
+            )
+        )  # fmt: skip
+        prev_hash = chained
+    return rows, prev_hash

@@ -113,7 +113,7 @@ def draft(
     for the same salts they give the same bytes.
     """
     columns = _columns(decision, actor, board)
-    constant = _constant_parts(actor, board, engine, run_id, replay_of)
+    constant = constant_parts(actor, board, engine, run_id, replay_of)
     if decided is None:
         line = record_line(decision) if line is None else line
         made = sealed_members(decision, dossier, line, random)  # None: not provably the same bytes
@@ -143,7 +143,7 @@ def draft(
 _CONSTANT: dict[tuple[str, str | None, str, str, str | None], dict[str, bytes]] = {}
 
 
-def _constant_parts(actor: str, board: str | None, engine: str, run_id: str, replay_of: str | None) -> dict[str, bytes]:
+def constant_parts(actor: str, board: str | None, engine: str, run_id: str, replay_of: str | None) -> dict[str, bytes]:
     """The members every record of a run shares (its actor, board, engine, run id, versions), composed once."""
     key = (actor, board, engine, run_id, replay_of)
     found = _CONSTANT.get(key)

@@ -9,7 +9,7 @@ from collections.abc import Callable
 
 import orjson
 
-from engine.audit.body import SEALED_CANDIDATE, splice_point
+from engine.audit.body import splice_point
 from engine.audit.canonical import canonical
 from engine.audit.dossier import PLACE, Dossier
 from engine.audit.snapshot import QUASI_NOTE_ARGS
@@ -20,13 +20,14 @@ NOTE_KEYS = tuple(b'"%s":' % key.encode() for key in sorted(QUASI_NOTE_ARGS))
 # The sealed values in the order their salts are drawn (the file's, the name's, the NIP's, the dossier's), as
 # canonical JSON strings; their disclosures sort as "candidate/dossier", "file", "name", "nip".
 SEALS = ("file", "name", "nip", PLACE)
-_NAMES = tuple(orjson.dumps(name) for name in SEALS)
-_SALT = 32  # hex characters of one salt (16 random bytes)
+# ``members`` writes their names and the candidate member's template (``SEALED_CANDIDATE``) inline: a test holds
+# them to these.
+Members = tuple[bytes, bytes, bytes]  # the record's candidate and decision members, its personal column
 
 
 def sealed_members(
     decision: Decision, dossier: Dossier, line: bytes, random: Callable[[int], bytes]
-) -> tuple[bytes, bytes, bytes] | None:
+) -> Members | None:
     """The record's ``candidate`` and ``decision`` members and its personal column, or None where this cannot
     prove them the general path's bytes (a note that may hold a quasi-identifier, a line that is not RFC 8785
     as it stands): nothing is drawn from ``random`` then.
@@ -39,16 +40,20 @@ def sealed_members(
     cut = splice_point(line, decision, NOTE_KEYS)
     if cut is None:
         return None
+    return members(decision, dossier, cut, hexlify(random(64)))
+
+
+def members(decision: Decision, dossier: Dossier, cut: tuple[bytes, bytes], salts: bytes, at: int = 0) -> Members:
+    """``sealed_members``' three, of ``cut`` (``splice_point``'s) and the four salts ``salts[at:at + 128]`` (hex, in
+    the order they are drawn): a batch's salts are drawn in one call (``engine.audit.batch``)."""
     ref = decision.candidate
     dumps = orjson.dumps
     text = dossier.text
     file, name, nip, value = dumps(ref.file), dumps(ref.name), dumps(ref.nip), dumps(text.decode("utf-8"))
-    hexed = hexlify(random(64))
-    salts = hexed[:_SALT], hexed[_SALT : 2 * _SALT], hexed[2 * _SALT : 3 * _SALT], hexed[3 * _SALT :]
+    one, two, three = salts[at : at + 32], salts[at + 32 : at + 64], salts[at + 64 : at + 96]
+    four = salts[at + 96 : at + 128]
     sha256 = hashlib.sha256
-    people = zip(salts[:3], _NAMES[:3], (file, name, nip), strict=True)
-    digests = tuple(hexlify(sha256(b'["%s",%s,%s]' % item).digest()) for item in people)
-    sealed = sha256(b'["%s",%s,' % (salts[3], _NAMES[3]))  # the dossier's: its text not copied once more
+    sealed = sha256(b'["%s","candidate/dossier",' % four)  # the dossier's: its text not copied once more
     sealed.update(value)
     sealed.update(b"]")
     candidate = b'{"clear":%s,"dossier":{"sealed":"%s"},"hash":"%s"}' % (
@@ -57,8 +62,14 @@ def sealed_members(
         hexlify(sha256(text).digest()),
     )
     start, rest = cut
-    body = b"".join((start, SEALED_CANDIDATE % digests, rest))
+    body = b'%s{"file":{"sealed":"%s"},"name":{"sealed":"%s"},"nip":{"sealed":"%s"}}%s' % (
+        start,
+        hexlify(sha256(b'["%s","file",%s]' % (one, file)).digest()),
+        hexlify(sha256(b'["%s","name",%s]' % (two, name)).digest()),
+        hexlify(sha256(b'["%s","nip",%s]' % (three, nip)).digest()),
+        rest,
+    )
     personal = b'{"candidate/dossier":["%s",%s],"file":["%s",%s],"name":["%s",%s],"nip":["%s",%s]}' % (
-        salts[3], value, salts[0], file, salts[1], name, salts[2], nip
+        four, value, one, file, two, name, three, nip
     )  # fmt: skip
     return candidate, body, personal

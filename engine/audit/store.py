@@ -6,18 +6,18 @@ import itertools
 import os
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager, suppress
-from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import Connection, Engine, func, select, text
 from sqlalchemy.exc import DBAPIError, SQLAlchemyError
 
 from engine.audit import ids, location
+from engine.audit.batch import DraftBatch
 from engine.audit.connect import postgresql_engine, read_only_url, sqlite_engine
 from engine.audit.filters import Filters
 from engine.audit.ids import Clock, UlidFactory, timestamp, utc_now
-from engine.audit.placing import COLUMNS, placed
-from engine.audit.record import GENESIS, Draft
+from engine.audit.placing import COLUMNS, Appended, Head, placed, placed_batch
+from engine.audit.record import GENESIS, Draft, StoredRuleset
 from engine.audit.schema import SCHEMA_VERSION, current_version, decisions, duplicate_ids, migrate, rulesets
 
 BUSY_TIMEOUT_S: float = 120  # how long a writer waits for another one's transaction (SQLite and PostgreSQL)
@@ -36,40 +36,6 @@ _HINTS = {  # what a failed write most likely means, in SQLite's and PostgreSQL'
     "read-only transaction": "the database accepts reads only; nothing was recorded",
     "permission denied": "this database role lacks a privilege on the store's tables; nothing was recorded",
 }
-
-
-@dataclass(frozen=True)
-class Head:
-    """The last record: its sequence number and chain hash (0 and the genesis hash when empty)."""
-
-    seq: int
-    chain_hash: str
-    decision_id: str = ""
-    recorded_at: str = ""
-
-    @property
-    def token(self) -> str:
-        """``SEQ:HASH``, what ``audit verify --expect-head`` takes."""
-        return f"{self.seq}:{self.chain_hash}"
-
-
-@dataclass(frozen=True)
-class Appended:
-    """Where one append put its records."""
-
-    first: int
-    last: int
-    head: str
-    ids: tuple[str, ...] = ()  # the decision ids of first..last, in order
-
-    @property
-    def count(self) -> int:
-        return self.last - self.first + 1
-
-    @property
-    def records(self) -> tuple[tuple[int, str], ...]:
-        """(sequence number, decision id) of each record appended, in order."""
-        return tuple(zip(range(self.first, self.last + 1), self.ids, strict=False))
 
 
 class Store:
@@ -217,11 +183,20 @@ class Store:
             )
 
     def append(
-        self, drafts: Iterable[Draft], *, clock: Clock = utc_now, new_id: UlidFactory | None = None, chunk: int = 500
+        self,
+        drafts: Iterable[Draft] | DraftBatch,
+        *,
+        clock: Clock = utc_now,
+        new_id: UlidFactory | None = None,
+        chunk: int = 500,
     ) -> Appended:
         """Append records in one transaction: all of them or none, gapless after the current head."""
         new_id = new_id or UlidFactory()
-        items = iter(drafts)
+        if isinstance(drafts, DraftBatch):  # a streamed check's batch, placed from its columns
+            chunks: Iterator[list[Draft] | DraftBatch] = iter([drafts] if len(drafts) else [])
+        else:
+            items = iter(drafts)
+            chunks = iter(lambda: list(itertools.islice(items, chunk)), [])
         with self._guard(), self._appending() as conn:
             head = self._head(conn)
             seq, prev = head.seq, head.chain_hash
@@ -230,13 +205,16 @@ class Store:
             stored: set[str] = set()
             made: list[str] = []
             insert = self._inserter(conn)
-            while batch := list(itertools.islice(items, chunk)):
-                for item in batch:
-                    if item.ruleset.hash not in stored:
-                        self._store_ruleset(conn, item, recorded_at)
-                        stored.add(item.ruleset.hash)
+            for batch in chunks:
+                for ruleset in [batch.ruleset] if isinstance(batch, DraftBatch) else [d.ruleset for d in batch]:
+                    if ruleset.hash not in stored:
+                        self._store_ruleset(conn, ruleset, recorded_at)
+                        stored.add(ruleset.hash)
                 made_now = new_id.many(moment, len(batch))
-                rows, prev = placed(batch, seq, made_now, recorded_at, prev)
+                if isinstance(batch, DraftBatch):
+                    rows, prev = placed_batch(batch, seq, made_now, recorded_at, prev)
+                else:
+                    rows, prev = placed(batch, seq, made_now, recorded_at, prev)
                 seq += len(batch)
                 made += made_now
                 insert(rows)
@@ -273,9 +251,8 @@ class Store:
         return lambda rows: conn.exec_driver_sql(sql, rows)
 
     @staticmethod
-    def _store_ruleset(conn: Connection, item: Draft, stored_at: str) -> None:
-        if conn.execute(select(rulesets.c.hash).where(rulesets.c.hash == item.ruleset.hash)).first() is None:
-            ruleset = item.ruleset
+    def _store_ruleset(conn: Connection, ruleset: StoredRuleset, stored_at: str) -> None:
+        if conn.execute(select(rulesets.c.hash).where(rulesets.c.hash == ruleset.hash)).first() is None:
             row = {"hash": ruleset.hash, "ruleset_id": ruleset.id, "version": ruleset.version, "stored_at": stored_at}
             conn.execute(rulesets.insert().values(body=ruleset.body.decode(), **row))
 

@@ -156,7 +156,7 @@ def stream_check(
     batch: int = BATCH,
     write: Callable[[bytes], Any] | None = None,
     top: int = 0,
-    record: Callable[[list[Any]], Any] | None = None,
+    record: Callable[[Any], Any] | None = None,
     batches: Iterable[Batch] | None = None,
     advance: Callable[[int], Any] | None = None,
     copy: Callable[[int], bool] | None = None,
@@ -180,7 +180,7 @@ def stream_check(
             offset += result.size
             out.problems.extend(result.problems)
             if record is not None and result.drafts and kept != []:
-                out.recorded.append(record(_pick(result.drafts, kept)))
+                out.recorded.append(record(result.drafts.picked(kept)))
             if each is not None and kept != []:
                 each(result, kept)
             if write is not None and kept != []:
@@ -304,7 +304,7 @@ def check_files(
     batch: int = BATCH,
     write: Callable[[bytes], Any] | None = None,
     top: int = 0,
-    record: Callable[[list[Any]], Any] | None = None,
+    record: Callable[[Any], Any] | None = None,
     advance: Callable[[int], Any] | None = None,
     copy: Callable[[int], bool] | None = None,
     each: Callable[[BatchResult, list[int] | None], Any] | None = None,

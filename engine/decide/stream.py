@@ -12,6 +12,7 @@ import gc
 import heapq
 import os
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
@@ -33,7 +34,7 @@ from engine.load.rulefile import Ruleset
 from engine.present.views import check_row
 
 if TYPE_CHECKING:  # the audit record models load only in a run that records
-    from engine.audit.record import Draft, StoredRuleset
+    from engine.audit.batch import BatchDrafter, DraftBatch
 
 BATCH = 500  # candidates per batch: large enough to amortise durable's per-call cost, small enough to stay flat
 TOP = 1000  # table/markdown rows kept by default (the best by rank)
@@ -68,7 +69,6 @@ class Decided:
     line: bytes = b""  # the DecisionRecord as one JSON line (want="lines" or "entries")
     key: tuple[Any, ...] = ()  # ranking key and table row (want="rows")
     row: dict[str, Any] = field(default_factory=dict)
-    draft: Draft | None = None  # the audit draft (record=True)
 
 
 @dataclass
@@ -85,11 +85,19 @@ class BatchResult:
     pos: list[int] = field(default_factory=list)  # each one's place among the batch's candidates
     lines: bytes = b""  # want="lines": every record line, each ending with a line break
     ranked: list[tuple[tuple[Any, ...], dict[str, Any]]] = field(default_factory=list)  # want="rows": (key, row)
-    drafts: list[Draft | None] = field(default_factory=list)  # record=True
+    drafts: DraftBatch | None = None  # record=True: the batch's audit drafts, as columns
     spilled: str = ""  # from a worker: the file that holds ``lines`` (see ``engine.decide.shard``)
 
     @classmethod
-    def of(cls, setup: Setup, index: int, decided: list[Decided], problems: list[Problem], size: int) -> BatchResult:
+    def of(
+        cls,
+        setup: Setup,
+        index: int,
+        decided: list[Decided],
+        problems: list[Problem],
+        size: int,
+        drafts: DraftBatch | None = None,
+    ) -> BatchResult:
         return cls(
             index=index,
             problems=problems,
@@ -100,7 +108,7 @@ class BatchResult:
             pos=[d.pos for d in decided],
             lines=b"\n".join([*(d.line for d in decided), b""]) if setup.want in ("lines", "entries") else b"",
             ranked=[(d.key, d.row) for d in decided] if setup.want in ("rows", "entries") else [],
-            drafts=[d.draft for d in decided] if setup.record else [],
+            drafts=drafts,
         )
 
 
@@ -116,13 +124,20 @@ class _Engine:
         self.digest = content_hash(setup.ruleset)
         self.position = select_position(setup.ruleset, setup.position_id)
         self.layout: Layout = LayoutCache().get(setup.ruleset, self.digest, self.position)
-        self.stored: StoredRuleset | None = None
+        self.drafter: Callable[[], BatchDrafter] | None = None  # a batch's drafter, in a run that records
         if setup.record:  # the audit record models are imported only by a run that records
+            from engine.audit.batch import BatchDrafter
             from engine.audit.dossier import dossier_of
-            from engine.audit.record import StoredRuleset, draft
+            from engine.audit.ids import salt_bytes
+            from engine.audit.record import StoredRuleset
 
-            self.stored = StoredRuleset.of(setup.ruleset)
-            self.draft, self.dossier_of = draft, dossier_of
+            stored = StoredRuleset.of(setup.ruleset)
+            self.salts: Callable[[int], bytes] = salt_bytes  # the salts' random bytes (tests seed their own)
+            self.drafter = lambda: BatchDrafter(
+                stored, actor=setup.actor, board=setup.board, engine=setup.engine, run_id=setup.run_id,
+                random=self.salts,
+            )  # fmt: skip
+            self.dossier_of = dossier_of
         self.evaluator: Any = None
         self._opened_by = 0  # the process that opened ``evaluator``
         if setup.backend == "durable":
@@ -177,16 +192,18 @@ def decide_batch(setup: Setup, index: int, files: Batch) -> BatchResult:
     enabled = gc.isenabled()
     gc.disable()
     try:
-        decided, problems = _decide_all(setup, files)
+        decided, problems, drafts = _decide_all(setup, files)
     finally:
         if enabled:
             gc.enable()
             gc.collect(0)
-    return BatchResult.of(setup, index, decided, problems, len(files))
+    return BatchResult.of(setup, index, decided, problems, len(files), drafts)
 
 
-def _decide_all(setup: Setup, files: Batch) -> tuple[list[Decided], list[Problem]]:
+def _decide_all(setup: Setup, files: Batch) -> tuple[list[Decided], list[Problem], DraftBatch | None]:
+    """The batch's decided candidates, the problems of the others, and the drafts of the decided (record=True)."""
     engine = engine_for(setup)
+    drafter = None if engine.drafter is None else engine.drafter()
     problems: list[Problem] = []
     accepted = []
     # A shortlist row reads only the facts of the plan and the ranking; a record line, an audit record or any other
@@ -203,14 +220,17 @@ def _decide_all(setup: Setup, files: Batch) -> tuple[list[Decided], list[Problem
         accepted.append((pos, loaded, derive(loaded.candidate, setup.as_of, only)))
     plan = engine.layout.plan
     passed = engine.evaluate([encode_row(plan, facts) for _p, _l, facts in accepted])
+    layout = engine.layout
     decided = [
-        _serialised(setup, engine, loaded, decide(engine.layout, loaded.candidate, facts, ok, loaded.file), pos)
+        _serialised(setup, engine, drafter, loaded, decide(layout, loaded.candidate, facts, ok, loaded.file), pos)
         for (pos, loaded, facts), ok in zip(accepted, passed, strict=True)
     ]
-    return decided, problems
+    return decided, problems, None if drafter is None else drafter.batch()
 
 
-def _serialised(setup: Setup, engine: _Engine, loaded: LoadedCandidate, decision: Decision, pos: int) -> Decided:
+def _serialised(
+    setup: Setup, engine: _Engine, drafter: BatchDrafter | None, loaded: LoadedCandidate, decision: Decision, pos: int
+) -> Decided:
     out = Decided(nip=decision.candidate.nip, file=decision.candidate.file, verdict=decision.verdict, pos=pos)
     if setup.want == "lines":
         out.line = record_line(decision, prove=setup.record)
@@ -221,17 +241,8 @@ def _serialised(setup: Setup, engine: _Engine, loaded: LoadedCandidate, decision
         out.line = record_line(decision, prove=setup.record)
         out.key = rank_key(decision)
         out.row = {"passed": decision.passed_count(), "total": decision.total()}
-    if engine.stored is not None:
-        out.draft = engine.draft(
-            decision,
-            engine.dossier_of(loaded),  # the JSON bytes the candidate was validated from, sealed whole
-            engine.stored,
-            actor=setup.actor,
-            board=setup.board,
-            engine=setup.engine,
-            run_id=setup.run_id,
-            line=out.line or None,  # built once for the output and the record
-        )
+    if drafter is not None:  # the JSON bytes the candidate was validated from, sealed whole; the line built once
+        drafter.add(decision, engine.dossier_of(loaded), out.line or record_line(decision))
     return out
 
 
