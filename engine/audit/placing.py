@@ -1,4 +1,5 @@
-"""Placing drafts in the log: each record composed with its sequence number, decision id and time, then chained."""
+"""Placing drafts in the log: each record composed with its sequence number, decision id and time, then chained;
+where an append put them (``Appended``) and the log's last record (``Head``)."""
 
 from __future__ import annotations
 

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 from engine.audit.ids import Clock, UlidFactory, salt_bytes, utc_now
 
 if TYPE_CHECKING:  # the store (sqlalchemy) and the record models load only when something is recorded
+    from engine.audit.batch import DraftBatch
     from engine.audit.record import Draft
     from engine.audit.replay import Replayed
     from engine.audit.store import Appended, Store
@@ -104,11 +105,11 @@ def record_replays(
     return store.append(made, clock=clock) if made else None
 
 
-def batch_recorder(store: Store, *, clock: Clock = utc_now) -> Callable[[list[Draft]], Appended]:
+def batch_recorder(store: Store, *, clock: Clock = utc_now) -> Callable[[DraftBatch], Appended]:
     """Appends one batch of drafts per call, each batch in its own transaction (a streamed `check`)."""
     from engine.audit.store import Appended
 
-    def append(made: list[Draft]) -> Appended:
+    def append(made: DraftBatch) -> Appended:
         done = store.append(made, clock=clock)
         return Appended(first=done.first, last=done.last, head=done.head)  # ids dropped: a run keeps one per batch
 
