@@ -6,6 +6,7 @@ import datetime as dt
 from binascii import hexlify
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
+from typing import Any
 
 import orjson
 
@@ -72,9 +73,6 @@ class DraftBatch:
         ]
 
 
-_Pending = tuple[Decision, Dossier, bytes, "tuple[bytes, bytes] | None"]
-
-
 class BatchDrafter:
     """Drafts one batch's records: ``add`` each decision right after its record line is written (the line's proof
     is kept for a few lines only), then ``batch`` seals them all. The records are those ``record.draft`` makes one
@@ -94,8 +92,15 @@ class BatchDrafter:
     ) -> None:
         self.stored, self.actor, self.board, self.engine, self.run_id = stored, actor, board, engine, run_id
         self.random = random
-        self._pending: list[_Pending] = []
+        self._start()
+
+    def _start(self) -> None:
         self._shared: tuple[dt.date, str, str] | None = None  # the first decision's date, position, ruleset hash
+        # per record: its candidate, dossier and line cut (``splice_point``), or its decision, dossier and line
+        # (the general path); what the query columns need is taken at once, the decision let go where it can be
+        self._composed: list[bool] = []
+        self._pending: list[tuple[Any, Dossier, Any]] = []
+        self._columns: tuple[list[str], list[str], list[str]] = ([], [], [])
 
     def add(self, decision: Decision, dossier: Dossier, line: bytes) -> None:
         shared = (decision.as_of, decision.position, decision.ruleset.hash)
@@ -103,33 +108,41 @@ class BatchDrafter:
             self._shared = shared
         elif shared != self._shared:  # a streamed check decides every candidate on one date, position and ruleset
             raise EngineFault(f"a batch's decisions differ in date, position or ruleset: {shared} vs {self._shared}")
-        self._pending.append((decision, dossier, line, splice_point(line, decision, NOTE_KEYS)))
+        ref = decision.candidate
+        verdicts, nips, names = self._columns
+        verdicts.append(decision.verdict)
+        nips.append(ref.nip)
+        names.append(ref.name)
+        cut = splice_point(line, decision, NOTE_KEYS)
+        self._composed.append(cut is not None)
+        self._pending.append((ref, dossier, cut) if cut is not None else (decision, dossier, line))
 
     def batch(self) -> DraftBatch:
         """The batch's drafts, in the order they were added (the drafter is empty again afterwards)."""
-        pending, self._pending = self._pending, []
-        shared, self._shared = self._shared, None
+        pending, composed, shared, columns = self._pending, self._composed, self._shared, self._columns
+        self._start()
         as_of, position, ruleset_hash = ("", "", "") if shared is None else (shared[0].isoformat(), *shared[1:])
         out = DraftBatch(
             ruleset=self.stored, actor=self.actor, board=self.board, engine=self.engine, run_id=self.run_id,
-            as_of=as_of, position=position, ruleset_hash=ruleset_hash,
+            as_of=as_of, position=position, ruleset_hash=ruleset_hash, verdicts=columns[0], nips=columns[1],
+            names=columns[2],
         )  # fmt: skip
         candidates, decisions, personals = out.candidates, out.decisions, out.personals
         at, count = 0, len(pending)
         while at < count:
             end = at
-            while end < count and pending[end][3] is not None:
+            while end < count and composed[end]:
                 end += 1
             if end > at:  # a run composed from bytes: its salts in one draw, consumed in order
                 salts = hexlify(self.random(64 * (end - at)))
-                for offset, (decision, dossier, _line, cut) in enumerate(pending[at:end]):
-                    made = members(decision, dossier, cut, salts, 128 * offset)  # type: ignore[arg-type]
+                for offset, (ref, dossier, cut) in enumerate(pending[at:end]):
+                    made = members(ref, dossier, cut, salts, 128 * offset)
                     candidates.append(made[0])
                     decisions.append(made[1])
                     personals.append(made[2])
                 at = end
             if at < count:  # the general path, drawing its salts itself
-                decision, dossier, line, _cut = pending[at]
+                decision, dossier, line = pending[at]
                 general = draft(
                     decision, dossier, self.stored, actor=self.actor, board=self.board, engine=self.engine,
                     run_id=self.run_id, random=self.random, decided=orjson.loads(line),
@@ -138,9 +151,4 @@ class BatchDrafter:
                 decisions.append(general.parts["decision"])
                 personals.append(general.personal)
                 at += 1
-        for decision, _dossier, _line, _cut in pending:
-            ref = decision.candidate
-            out.verdicts.append(decision.verdict)
-            out.nips.append(ref.nip)
-            out.names.append(ref.name)
         return out

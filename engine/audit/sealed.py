@@ -13,7 +13,7 @@ from engine.audit.body import splice_point
 from engine.audit.canonical import canonical
 from engine.audit.dossier import PLACE, Dossier
 from engine.audit.snapshot import QUASI_NOTE_ARGS
-from engine.decide.decision import Decision
+from engine.decide.decision import CandidateRef, Decision
 
 # A note argument that holds a quasi-identifier shows in a record's canonical JSON as one of these keys.
 NOTE_KEYS = tuple(b'"%s":' % key.encode() for key in sorted(QUASI_NOTE_ARGS))
@@ -40,13 +40,12 @@ def sealed_members(
     cut = splice_point(line, decision, NOTE_KEYS)
     if cut is None:
         return None
-    return members(decision, dossier, cut, hexlify(random(64)))
+    return members(decision.candidate, dossier, cut, hexlify(random(64)))
 
 
-def members(decision: Decision, dossier: Dossier, cut: tuple[bytes, bytes], salts: bytes, at: int = 0) -> Members:
-    """``sealed_members``' three, of ``cut`` (``splice_point``'s) and the four salts ``salts[at:at + 128]`` (hex, in
-    the order they are drawn): a batch's salts are drawn in one call (``engine.audit.batch``)."""
-    ref = decision.candidate
+def members(ref: CandidateRef, dossier: Dossier, cut: tuple[bytes, bytes], salts: bytes, at: int = 0) -> Members:
+    """``sealed_members``' three, of the decision's candidate ``ref``, ``cut`` (``splice_point``'s) and the four
+    salts ``salts[at:at + 128]`` (hex, in the order they are drawn: a batch draws its salts in one call)."""
     dumps = orjson.dumps
     text = dossier.text
     file, name, nip, value = dumps(ref.file), dumps(ref.name), dumps(ref.nip), dumps(text.decode("utf-8"))
