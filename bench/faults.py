@@ -6,8 +6,8 @@
 1. ``--writers`` processes append ``--per-writer`` decisions each, in transactions of 1 to 13, at once.
    Afterwards: sequence numbers gapless, every decision (tagged writer-n) stored exactly once, the chain
    verifies.
-2. ``--kills`` times: a process appends one batch of 150 decisions in one transaction and is SIGKILLed at a
-   random moment of it. After each kill: the batch is there whole or not at all, the chain verifies.
+2. ``--kills`` times: a process appends one batch of 150 decisions in one transaction (drafted as a streamed
+   check drafts them, ``engine.audit.batch``) and is SIGKILLed at a random moment of it. After each kill: the batch is there whole or not at all, the chain verifies.
 3. Stores that cannot take a write (bench/faults_unwritable.py): locked, read-only and full, on SQLite
    and PostgreSQL: `layak check` exits 3 with a message naming the store, and the store holds exactly
    what it held before, chain intact.
@@ -69,6 +69,14 @@ def make(n):
     return draft(d, dossier_of(by_key[(d.candidate.file, d.candidate.nip)]), stored, actor=tag, board=f"{tag}-{n}",
                  engine="reference", run_id=tag)
 
+if mode != "parallel":
+    from engine.audit.batch import BatchDrafter
+    from engine.decide.record import record_line
+
+    drafter = BatchDrafter(stored, actor=tag, board=f"{tag}-batch", engine="reference", run_id=tag)
+    for d in itertools.islice(pool, total):
+        drafter.add(d, dossier_of(by_key[(d.candidate.file, d.candidate.nip)]), record_line(d))
+    made = drafter.batch()
 store = Store.open(url, create=True)
 print("READY", flush=True)
 if mode == "parallel":
@@ -79,9 +87,9 @@ if mode == "parallel":
         size = min(size, total - done)
         store.append([make(n) for n in range(done, done + size)])
         done += size
-else:
+else:  # a streamed check's append: the batch drafted as columns (before READY), appended in one transaction
     sys.stdin.readline()  # the parent says go, then kills at a random moment
-    store.append((make(n) for n in range(total)), chunk=7)
+    store.append(made)
 print("DONE", flush=True)
 """
 

@@ -112,20 +112,16 @@ def chain_hash(prev_hash: str, record: bytes) -> str:
 def placed_batch(
     batch: DraftBatch, after: int, ids: Sequence[str], recorded_at: str, prev_hash: str
 ) -> tuple[list[tuple[Any, ...]], str]:
-    """``placed`` of ``batch.drafts()``, made from its columns: each record is one formatting of the members its
-    run shares (joined once an append, with the time) around the record's own, then chained."""
+    """``placed`` of ``batch.drafts()``, made from its columns: each record is one join of its own members with
+    those its run shares (joined once an append, with the time), then chained."""
     from engine.audit.record import constant_parts  # placing is imported by record
 
     parts = constant_parts(batch.actor, batch.board, batch.engine, batch.run_id, None)
-    shared = {key: value.replace(b"%", b"%%") for key, value in parts.items()}  # in a format, kept as they are
-    form = b"".join(
-        (
-            b'{"actor":', shared["actor"], b',"board":', shared["board"], b',"candidate":%s,"decision":%s',
-            b',"decision_id":%s,"engine":', shared["engine"], b',"recorded_at":',
-            orjson.dumps(recorded_at).replace(b"%", b"%%"), b',"replay_of":', shared["replay_of"],
-            b',"run_id":', shared["run_id"], b',"schema_version":', shared["schema_version"],
-            b',"seq":%d,"versions":', shared["versions"], b"}",
-        )
+    # the record's members in their order (RFC 8785 sorts), what its run shares joined in four pieces
+    head = b'{"actor":%s,"board":%s,"candidate":' % (parts["actor"], parts["board"])
+    after_seq = b',"versions":%s}' % parts["versions"]
+    before_seq = b',"engine":%s,"recorded_at":%s,"replay_of":%s,"run_id":%s,"schema_version":%s,"seq":' % (
+        parts["engine"], orjson.dumps(recorded_at), parts["replay_of"], parts["run_id"], parts["schema_version"]
     )  # fmt: skip
     # a decision id is 26 Crockford characters: its JSON is the text in quotes (else written by orjson)
     named = [b'"%s"' % ident.encode() for ident in ids] if "".join(ids).isalnum() else list(map(orjson.dumps, ids))
@@ -133,11 +129,13 @@ def placed_batch(
     nips, names, ruleset_hash, sha256 = batch.nips, batch.names, batch.ruleset_hash, hashlib.sha256
     rows = []
     seq = after
-    for index, (candidate, decision, personal, name) in enumerate(
+    for index, (candidate, decision, personal, quoted) in enumerate(
         zip(batch.candidates, batch.decisions, batch.personals, named, strict=True)
     ):
         seq += 1
-        record = form % (candidate, decision, name, seq)
+        record = b"".join(
+            (head, candidate, b',"decision":', decision, b',"decision_id":', quoted, before_seq, b"%d" % seq, after_seq)
+        )
         digest = sha256(prev_hash.encode())
         digest.update(record)
         chained = digest.hexdigest()
