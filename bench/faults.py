@@ -7,7 +7,8 @@
    Afterwards: sequence numbers gapless, every decision (tagged writer-n) stored exactly once, the chain
    verifies.
 2. ``--kills`` times: a process appends one batch of 150 decisions in one transaction (drafted as a streamed
-   check drafts them, ``engine.audit.batch``) and is SIGKILLed at a random moment of it. After each kill: the batch is there whole or not at all, the chain verifies.
+   check drafts them, ``engine.audit.batch``) and is SIGKILLed at a random moment of it. After each kill: the
+   batch is there whole or not at all, the chain verifies.
 3. Stores that cannot take a write (bench/faults_unwritable.py): locked, read-only and full, on SQLite
    and PostgreSQL: `layak check` exits 3 with a message naming the store, and the store holds exactly
    what it held before, chain intact.
