@@ -62,8 +62,14 @@ class DraftBatch:
                 parts=constant | {"candidate": candidate, "decision": decision},
                 personal=personal,
                 columns={
-                    "as_of": self.as_of, "position": self.position, "verdict": verdict, "board": self.board,
-                    "actor": self.actor, "nip": nip, "name": name, "ruleset_hash": self.ruleset_hash,
+                    "as_of": self.as_of,
+                    "position": self.position,
+                    "verdict": verdict,
+                    "board": self.board,
+                    "actor": self.actor,
+                    "nip": nip,
+                    "name": name,
+                    "ruleset_hash": self.ruleset_hash,
                 },  # fmt: skip
                 ruleset=self.ruleset,
             )

@@ -25,9 +25,7 @@ SEALS = ("file", "name", "nip", PLACE)
 Members = tuple[bytes, bytes, bytes]  # the record's candidate and decision members, its personal column
 
 
-def sealed_members(
-    decision: Decision, dossier: Dossier, line: bytes, random: Callable[[int], bytes]
-) -> Members | None:
+def sealed_members(decision: Decision, dossier: Dossier, line: bytes, random: Callable[[int], bytes]) -> Members | None:
     """The record's ``candidate`` and ``decision`` members and its personal column, or None where this cannot
     prove them the general path's bytes (a note that may hold a quasi-identifier, a line that is not RFC 8785
     as it stands): nothing is drawn from ``random`` then.
