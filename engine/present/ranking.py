@@ -36,7 +36,7 @@ from engine.present.spill import Spool, emit_spooled
 from engine.present.views import check_columns
 
 if TYPE_CHECKING:  # the audit store (sqlalchemy) loads only when a run is recorded
-    from engine.audit.record import Draft
+    from engine.audit.batch import DraftBatch
     from engine.audit.store import Appended, Store
 
 RUN = 5_000  # entries held in memory; past it they are sorted and written to a temporary file as one run
@@ -110,11 +110,11 @@ class Ranked:
         self.entries = ExternalSort(limit)
         self._recorded: list[tuple[int, str]] = []
 
-    def recorder(self, store: Store) -> Callable[[list[Draft]], Appended]:
+    def recorder(self, store: Store) -> Callable[[DraftBatch], Appended]:
         from engine.audit.ids import utc_now
         from engine.audit.store import Appended
 
-        def append(made: list[Draft]) -> Appended:
+        def append(made: DraftBatch) -> Appended:
             done = store.append(made, clock=utc_now)
             self._recorded = list(zip(range(done.first, done.last + 1), done.ids, strict=True))
             return Appended(first=done.first, last=done.last, head=done.head)
