@@ -79,13 +79,11 @@ def placed(
         seq += 1
         parts, columns = draft.parts, draft.columns
         if parts.keys() == drafted:  # = compose() of the members with these three, written out in their order
+            head, before_seq, after_seq = _frame(parts, moment)
             record = b"".join(
                 (
-                    b'{"actor":', parts["actor"], b',"board":', parts["board"], b',"candidate":', parts["candidate"],
-                    b',"decision":', parts["decision"], b',"decision_id":', orjson.dumps(ident),
-                    b',"engine":', parts["engine"], b',"recorded_at":', moment, b',"replay_of":', parts["replay_of"],
-                    b',"run_id":', parts["run_id"], b',"schema_version":', parts["schema_version"],
-                    b',"seq":', b"%d" % seq, b',"versions":', parts["versions"], b"}",
+                    head, parts["candidate"], b',"decision":', parts["decision"], b',"decision_id":',
+                    orjson.dumps(ident), before_seq, b"%d" % seq, after_seq,
                 )
             )  # fmt: skip
         else:
@@ -102,6 +100,17 @@ def placed(
     return rows, prev_hash
 
 
+def _frame(parts: dict[str, bytes], moment: bytes) -> tuple[bytes, bytes, bytes]:
+    """A record's members but its candidate, decision, decision id and sequence number, in their order (RFC 8785
+    sorts them), joined in the three pieces around those: before the candidate, between the decision id and the
+    sequence number, after it. ``moment``: the time recorded, as JSON."""
+    head = b'{"actor":%s,"board":%s,"candidate":' % (parts["actor"], parts["board"])
+    before_seq = b',"engine":%s,"recorded_at":%s,"replay_of":%s,"run_id":%s,"schema_version":%s,"seq":' % (
+        parts["engine"], moment, parts["replay_of"], parts["run_id"], parts["schema_version"]
+    )  # fmt: skip
+    return head, before_seq, b',"versions":%s}' % parts["versions"]
+
+
 def chain_hash(prev_hash: str, record: bytes) -> str:
     """sha256(previous chain hash, as 64 hex characters ‖ the record's canonical JSON)."""
     digest = hashlib.sha256(prev_hash.encode("ascii"))
@@ -116,17 +125,14 @@ def placed_batch(
     those its run shares (joined once an append, with the time), then chained."""
     from engine.audit.record import constant_parts  # placing is imported by record
 
-    parts = constant_parts(batch.actor, batch.board, batch.engine, batch.run_id, None)
-    # the record's members in their order (RFC 8785 sorts), what its run shares joined in four pieces
-    head = b'{"actor":%s,"board":%s,"candidate":' % (parts["actor"], parts["board"])
-    after_seq = b',"versions":%s}' % parts["versions"]
-    before_seq = b',"engine":%s,"recorded_at":%s,"replay_of":%s,"run_id":%s,"schema_version":%s,"seq":' % (
-        parts["engine"], orjson.dumps(recorded_at), parts["replay_of"], parts["run_id"], parts["schema_version"]
-    )  # fmt: skip
+    # what the run's records share, joined once an append with the time
+    head, before_seq, after_seq = _frame(
+        constant_parts(batch.actor, batch.board, batch.engine, batch.run_id, None), orjson.dumps(recorded_at)
+    )
     # a decision id is 26 Crockford characters: its JSON is the text in quotes (else written by orjson)
     named = [b'"%s"' % ident.encode() for ident in ids] if "".join(ids).isalnum() else list(map(orjson.dumps, ids))
     as_of, position, verdicts, board, actor = batch.as_of, batch.position, batch.verdicts, batch.board, batch.actor
-    nips, names, ruleset_hash, sha256 = batch.nips, batch.names, batch.ruleset_hash, hashlib.sha256
+    nips, names, ruleset_hash = batch.nips, batch.names, batch.ruleset_hash
     rows = []
     seq = after
     for index, (candidate, decision, personal, quoted) in enumerate(
@@ -136,9 +142,7 @@ def placed_batch(
         record = b"".join(
             (head, candidate, b',"decision":', decision, b',"decision_id":', quoted, before_seq, b"%d" % seq, after_seq)
         )
-        digest = sha256(prev_hash.encode())
-        digest.update(record)
-        chained = digest.hexdigest()
+        chained = chain_hash(prev_hash, record)
         rows.append(
             (
                 seq, ids[index], recorded_at, as_of, position, verdicts[index], board, actor, nips[index],
