@@ -7,6 +7,7 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
+from dossier_support import PERSON
 
 from engine.facts.appraisal import decimal_fact
 from engine.facts.calendar import add_months, completed_months, document_age
@@ -92,17 +93,6 @@ def test_memoised_document_ages_equal_ages_computed_afresh() -> None:
                     assert document_age(start, end) == _afresh(start, end), (start, end)
 
 
-_PERSON = {
-    "nip": "198001012005011001",
-    "name": "Sri Wahyuni",
-    "birth_date": "1980-01-01",
-    "instansi_id": "kab-sleman",
-    "employee_status": "PNS",
-    "tmt_cpns": "2005-01-01",
-    "pangkat": [{"golongan": "III/a", "tmt": "2005-01-01"}],
-}
-
-
 def test_rating_look_backs_read_half_year_periods_as_their_year() -> None:
     # worked by hand for 2026-11-29: 2025 is the last year (1y), 2023 the third (3y); a half year counts for its
     # year, and the lowest of a year's entries is the year's rating (BAIK below SANGAT_BAIK)
@@ -113,9 +103,9 @@ def test_rating_look_backs_read_half_year_periods_as_their_year() -> None:
         {"period": "2023-S2", "scheme": "PERMENPANRB_6_2022", "predikat": "SANGAT_BAIK"},
         {"period": "2026-S1", "scheme": "PERMENPANRB_6_2022", "predikat": "BUTUH_PERBAIKAN"},  # this year: no look-back
     ]
-    candidate = Candidate.model_validate({**_PERSON, "performance": performance})
+    candidate = Candidate.model_validate({**PERSON, "performance": performance})
     values = derive(candidate, DAY).values
     assert [values.get(f"rating_min_last_{n}y") for n in (1, 2, 3)] == ["BAIK", "BAIK", "BAIK"]
-    candidate = Candidate.model_validate({**_PERSON, "performance": performance[2:]})
+    candidate = Candidate.model_validate({**PERSON, "performance": performance[2:]})
     facts = derive(candidate, DAY)
     assert "rating_min_last_1y" not in facts.values and facts.missing["rating_min_last_1y"].args["year"] == "2025"

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from dossier_support import PERSON
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from pydantic import BaseModel, TypeAdapter
@@ -143,13 +144,7 @@ def test_the_native_schema_keeps_only_the_model_validators_in_python() -> None:
 
 
 MINIMAL: dict[str, Any] = {
-    "nip": "198001012005011001",
-    "name": "Sri Wahyuni",
-    "birth_date": "1980-01-01",
-    "instansi_id": "kab-sleman",
-    "employee_status": "PNS",
-    "tmt_cpns": "2005-01-01",
-    "pangkat": [{"golongan": "III/a", "tmt": "2005-01-01"}],
+    **PERSON,
     "performance": [{"period": "2024", "scheme": "PP30_2019", "numeric_score": "SCORE"}],
     "competency_assessments": [
         {
