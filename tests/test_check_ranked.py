@@ -41,7 +41,8 @@ def in_memory(paths: list[Path], fmt: str, lang: str = "en") -> str:
 
 def mixed(folder: Path) -> list[Path]:
     """Inputs with every kind of problem the report lists: a file that does not parse, a NIP given twice (in
-    files and in a bundle), a waiver of no requirement, an invalid bundle line; a bundle between two folders."""
+    files and in a bundle, and after a file refused for its waiver), a waiver of no requirement, an invalid bundle
+    line; a bundle between two folders."""
     first, second = folder / "a", folder / "z"
     first.mkdir()
     second.mkdir()
@@ -53,6 +54,8 @@ def mixed(folder: Path) -> list[Path]:
     waiver = text.replace("position: jpt-pratama", "position: administrator").replace("max-age", "no-such-rule")
     (first / "zz-waiver.yaml").write_text(re.sub(r"^nip: .*$", "nip: '199001012015011999'", waiver, flags=re.M))
     shutil.copy(first / "indra-kurniawan.yaml", second / "copy.yaml")
+    # a valid dossier under the NIP of the one refused for its waiver: given twice all the same
+    (second / "waiver-copy.yaml").write_text(re.sub(r"^nip: .*$", "nip: '199001012015011999'", text, flags=re.M))
     dossiers = sorted(POPULATION.iterdir())[:30]
     lines = [orjson.dumps(orjson.loads(p.read_bytes())) for p in dossiers if p.suffix == ".json"]
     assert len(lines) > 10, "the population fixture holds JSON dossiers"
@@ -91,7 +94,7 @@ def test_problems_come_in_the_in_memory_order(monkeypatch: pytest.MonkeyPatch, t
     assert out == in_memory(paths, fmt, "id")
     if fmt == "json":
         codes = [p["code"] for p in json.loads(out)["problems"]]
-        assert codes[-1] == "bad_waiver" and codes.count("duplicate_candidate") == 2
+        assert codes[-1] == "bad_waiver" and codes.count("duplicate_candidate") == 3
         assert "syntax_error" in codes and "candidate_invalid" in codes
 
 

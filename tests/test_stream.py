@@ -102,6 +102,41 @@ def test_a_later_file_with_the_same_nip_is_refused_across_batches(tmp_path: Path
     assert result.problems[0].line is not None
 
 
+def _waiver_copies(folder: Path) -> str:
+    """Three files with one NIP: a waiver of no requirement, a valid copy, the bad waiver again; then another
+    civil servant. Returns the NIP they share."""
+    folder.mkdir()
+    text = (FIXTURES / "indra-kurniawan.yaml").read_text()
+    bad = text.replace("position: jpt-pratama", "position: administrator").replace("max-age", "no-such-rule")
+    assert bad != text, "the fixture holds a waiver for jpt-pratama's max-age"
+    (folder / "a-waiver.yaml").write_text(bad)
+    (folder / "b-copy.yaml").write_text(text)
+    (folder / "c-copy.yaml").write_text(bad)
+    shutil.copy(FIXTURES / "budi-santoso.yaml", folder / "d.yaml")
+    return str(yaml_nip(text))
+
+
+def yaml_nip(text: str) -> str:
+    return next(line.split(":", 1)[1].strip().strip("'\"") for line in text.splitlines() if line.startswith("nip:"))
+
+
+@pytest.mark.parametrize("batch", [1, 2, 10])
+def test_a_nip_refused_for_its_waiver_stays_taken(tmp_path: Path, batch: int) -> None:
+    """The first file given with a NIP holds it even when it is refused for a waiver of no requirement: the later
+    files with that NIP are given twice (and the third's own bad waiver is never looked at), as when the input is
+    read whole; before, the valid copy after the refused one was decided."""
+    nip = _waiver_copies(tmp_path / "in")
+    result = check_files(setup(want="rows"), [tmp_path / "in"], batch=batch, jobs=1, top=10)
+    assert result.decided == 1  # d.yaml only
+    found = sorted((Path(p.file).name, p.code, p.message) for p in result.problems)
+    assert [(name, code) for name, code, _message in found] == [
+        ("a-waiver.yaml", "bad_waiver"),
+        ("b-copy.yaml", "duplicate_candidate"),
+        ("c-copy.yaml", "duplicate_candidate"),
+    ]
+    assert found[1][2].startswith(f"NIP {nip} is also in ") and found[1][2].endswith("a-waiver.yaml")
+
+
 def test_streamed_recording_appends_every_decision_once(tmp_path: Path) -> None:
     db = str(tmp_path / "a.db")
     code, _out, err = run(

@@ -252,16 +252,34 @@ def _pick(column: list[Any], kept: list[int] | None, end: bytes | None = None) -
 def _first_of_each_nip(
     result: BatchResult, offset: int, seen: SeenNips, repeats: list[tuple[str, str, int]]
 ) -> list[int] | None:
-    """The indices of the batch's candidates whose NIP is new (None: all of them); the others go to ``repeats``."""
-    found = seen.first(result.nips, [offset + pos for pos in result.pos])
+    """The indices of the batch's candidates whose NIP is new (None: all of them); the others go to ``repeats``.
+
+    A candidate refused after it validated (``result.refused``) takes its NIP too, in its place in the input: the
+    first candidate given with a NIP holds it, whatever becomes of it, as when the input is read whole."""
+    # (place in the batch, index among the decided, or -1 for a refused one), in input order
+    order = [(pos, index) for index, pos in enumerate(result.pos)]
+    nips = list(result.nips)
+    if result.refused:
+        order = sorted([*order, *((pos, -1) for pos, _nip, _file in result.refused)])
+        claimed = {pos: nip for pos, nip, _file in result.refused}
+        nips = [result.nips[index] if index >= 0 else claimed[pos] for pos, index in order]
+    found = seen.first(nips, [offset + pos for pos, _index in order])
     if found is None:
         return None
-    kept = []
-    for index, earlier in enumerate(found):
+    refused_files = {pos: file for pos, _nip, file in result.refused}
+    kept, given_twice = [], set()
+    for (pos, index), nip, earlier in zip(order, nips, found, strict=True):
         if earlier is None:
-            kept.append(index)
+            if index >= 0:
+                kept.append(index)
         else:
-            repeats.append((result.nips[index], result.files[index], earlier))
+            file = result.files[index] if index >= 0 else refused_files[pos]
+            repeats.append((nip, file, earlier))
+            given_twice.add(file)
+    if given_twice.intersection(refused_files.values()):  # read whole, a repeat's waivers are never looked at
+        result.problems = [
+            p for p in result.problems if not (p.code == ProblemCode.BAD_WAIVER and p.file in given_twice)
+        ]
     return kept
 
 

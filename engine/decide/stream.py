@@ -83,6 +83,9 @@ class BatchResult:
     files: list[str] = field(default_factory=list)
     verdicts: list[str] = field(default_factory=list)
     pos: list[int] = field(default_factory=list)  # each one's place among the batch's candidates
+    # (place, NIP, file) of each candidate refused after it validated (a waiver it may not hold): its NIP is taken
+    # all the same, so a later candidate with that NIP is refused as given twice, as when the input is read whole
+    refused: list[tuple[int, str, str]] = field(default_factory=list)
     lines: bytes = b""  # want="lines": every record line, each ending with a line break
     ranked: list[tuple[tuple[Any, ...], dict[str, Any]]] = field(default_factory=list)  # want="rows": (key, row)
     drafts: DraftBatch | None = None  # record=True: the batch's audit drafts, as columns
@@ -97,11 +100,13 @@ class BatchResult:
         problems: list[Problem],
         size: int,
         drafts: DraftBatch | None = None,
+        refused: list[tuple[int, str, str]] | None = None,
     ) -> BatchResult:
         return cls(
             index=index,
             problems=problems,
             size=size,
+            refused=refused or [],
             nips=[d.nip for d in decided],
             files=[d.file for d in decided],
             verdicts=[d.verdict for d in decided],
@@ -192,19 +197,23 @@ def decide_batch(setup: Setup, index: int, files: Batch) -> BatchResult:
     enabled = gc.isenabled()
     gc.disable()
     try:
-        decided, problems, drafts = _decide_all(setup, files)
+        decided, problems, drafts, refused = _decide_all(setup, files)
     finally:
         if enabled:
             gc.enable()
             gc.collect(0)
-    return BatchResult.of(setup, index, decided, problems, len(files), drafts)
+    return BatchResult.of(setup, index, decided, problems, len(files), drafts, refused)
 
 
-def _decide_all(setup: Setup, files: Batch) -> tuple[list[Decided], list[Problem], DraftBatch | None]:
-    """The batch's decided candidates, the problems of the others, and the drafts of the decided (record=True)."""
+def _decide_all(
+    setup: Setup, files: Batch
+) -> tuple[list[Decided], list[Problem], DraftBatch | None, list[tuple[int, str, str]]]:
+    """The batch's decided candidates, the problems of the others, the drafts of the decided (record=True), and
+    the candidates refused after they validated (``BatchResult.refused``)."""
     engine = engine_for(setup)
     drafter = None if engine.drafter is None else engine.drafter()
     problems: list[Problem] = []
+    refused: list[tuple[int, str, str]] = []
     accepted = []
     # A shortlist row reads only the facts of the plan and the ranking; a record line, an audit record or any other
     # output holds every fact, so only an unrecorded run of rows derives a selection.
@@ -216,6 +225,7 @@ def _decide_all(setup: Setup, files: Batch) -> tuple[list[Decided], list[Problem
         found = waiver_problems(loaded.candidate, engine.position, loaded.file)
         if found:
             problems.extend(found)
+            refused.append((pos, loaded.candidate.nip, loaded.file))
             continue
         accepted.append((pos, loaded))
     # Stage by stage over the whole batch rather than candidate by candidate: each stage's code and tables stay
@@ -232,7 +242,7 @@ def _decide_all(setup: Setup, files: Batch) -> tuple[list[Decided], list[Problem
         _serialised(setup, engine, drafter, loaded, decision, pos)
         for (pos, loaded), decision in zip(accepted, decisions, strict=True)
     ]
-    return decided, problems, None if drafter is None else drafter.batch()
+    return decided, problems, None if drafter is None else drafter.batch(), refused
 
 
 def _serialised(
