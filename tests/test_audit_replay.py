@@ -208,3 +208,37 @@ def test_compare_reports_each_difference() -> None:
         ("(facts)", "values.golongan", "III/d", "III/c"),
     }
     assert compare(recorded, recorded) == []
+
+
+def test_replay_pauses_the_collector_and_gives_it_back(tmp_path: Path) -> None:
+    """Replaying runs with the cyclic collector paused (a group's records would be rescanned by every full
+    collection) and leaves it as it found it: after the last record, and when the reader stops early."""
+    import gc
+
+    from engine.audit.replay import replay
+    from engine.audit.store import Store
+
+    try:
+        db = str(tmp_path / "a.db")
+        assert record_fixtures(db) > 2
+        with Store.open(db, read_only=True) as store:
+            assert gc.isenabled()
+            seen = []
+            for item in replay(store.rows(), store.ruleset_body):
+                seen.append(gc.isenabled())
+                assert item.identical, item.differences
+            assert len(seen) > 2 and not any(seen)
+            assert gc.isenabled()
+            stopped = replay(store.rows(), store.ruleset_body)
+            next(stopped)
+            assert not gc.isenabled()
+            stopped.close()  # a reader that stops early (`| head`) closes the generator
+            assert gc.isenabled()
+            gc.disable()  # a caller that had paused it keeps it paused
+            try:
+                list(replay(store.rows(), store.ruleset_body))
+                assert not gc.isenabled()
+            finally:
+                gc.enable()
+    finally:
+        gc.enable()  # whatever failed above, the rest of the session keeps its collector
