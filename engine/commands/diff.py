@@ -140,35 +140,52 @@ def _batches(
     paths: tuple[Path, ...], problems: list[Problem], seen: list[int], advance: Callable[[int], None]
 ) -> Iterator[list[LoadedCandidate]]:
     """Valid candidates in batches, read as they are needed (files and bundles alike, as `check` reads them); a
-    NIP seen before is a problem, not a candidate."""
+    NIP seen before is a problem, not a candidate.
+
+    The NIPs go to ``SeenNips`` (on disk), not a dict: a million of them held with their files would cost ~200 MB.
+    A repeat's problem names the first candidate with that NIP, found again by ordinal once every batch is in
+    (``candidate_names``), and takes its place among the problems as it was met."""
     from engine.commands.candidates import duplicate_problem
-    from engine.decide.inputs import candidate_batches, loaded
+    from engine.decide.inputs import candidate_batches, candidate_names, loaded
+    from engine.decide.nips import SeenNips
     from engine.decide.stream import BATCH
 
-    nips: dict[str, str] = {}
-    batch: list[LoadedCandidate] = []
     for path in paths:
         if not path.exists():
             problems.append(Problem(code=ProblemCode.NOT_FOUND, file=str(path), message="no such file or directory"))
-    for items in candidate_batches([p for p in paths if p.exists()], BATCH):
-        for found in loaded(items):
-            if isinstance(found, list):
-                problems.extend(found)
-                continue
-            nip = found.candidate.nip
-            if nip in nips:
-                problems.append(duplicate_problem(found.file, nip, nips[nip]))
-                continue
-            nips[nip] = found.file
-            seen[0] += 1
-            batch.append(found)
-            if len(batch) >= BATCH:
-                yield batch
-                advance(len(batch))
-                batch = []
+    present = [p for p in paths if p.exists()]
+    repeats: list[tuple[int, str, str, int]] = []  # (index among the problems, file, NIP, ordinal of the first)
+    batch: list[LoadedCandidate] = []
+    ordinal = 0  # of each candidate under ``present``, valid or not, as ``candidate_names`` numbers them
+    with SeenNips() as nips:
+        for items in candidate_batches(present, BATCH):
+            found = [(number, item) for number, item in enumerate(loaded(items), ordinal)]
+            ordinal += len(found)
+            valid = [(number, item) for number, item in found if not isinstance(item, list)]
+            first = nips.first([item.candidate.nip for _n, item in valid], [number for number, _item in valid])
+            earlier = dict(zip((number for number, _item in valid), first or [], strict=False))
+            for number, item in found:
+                if isinstance(item, list):
+                    problems.extend(item)
+                    continue
+                if (first_at := earlier.get(number)) is not None:
+                    repeats.append((len(problems), item.file, item.candidate.nip, first_at))
+                    problems.append(duplicate_problem(item.file, item.candidate.nip, "?"))
+                    continue
+                seen[0] += 1
+                batch.append(item)
+                if len(batch) >= BATCH:
+                    yield batch
+                    advance(len(batch))
+                    batch = []
     if batch:
         yield batch
         advance(len(batch))
+    if repeats:
+        wanted = {first_at for *_rest, first_at in repeats}
+        names = {number: name for number, name in enumerate(candidate_names(present)) if number in wanted}
+        for index, file, nip, first_at in repeats:
+            problems[index] = duplicate_problem(file, nip, names.get(first_at, "?"))
 
 
 def _from_table(
