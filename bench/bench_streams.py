@@ -114,7 +114,8 @@ def main() -> None:
                 for suffix in ("", "-wal", "-shm"):
                     Path(f"{store}{suffix}").unlink(missing_ok=True)
         if "test" not in skip:
-            print(row(None, "test rules/", measure(from_tree([*LAYAK, "test", str(ROOT / "rules")], args.code)), None), flush=True)
+            tested = measure(from_tree([*LAYAK, "test", str(ROOT / "rules")], args.code))
+            print(row(None, "test rules/", tested, None), flush=True)
     finally:
         shutil.rmtree(scratch)
     print(f"\nload average after: {load()}")
