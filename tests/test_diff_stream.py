@@ -3,15 +3,23 @@ first candidate of a NIP given twice, wherever the batches fall and whatever bad
 
 from __future__ import annotations
 
+import datetime as dt
 import json
+import shutil
 from collections.abc import Sequence
 from pathlib import Path
 
 import orjson
 import pytest
 from cli_runner import run
+from rules_support import RULES, raise_experience
 
 from engine.decide import nips
+from engine.load.intake import load_candidates
+from engine.load.library import load_library
+from engine.present.render import render
+from engine.present.tools_view import diff_report
+from engine.tools.diff import DiffReport, Flips, diff_batches
 
 ROOT = Path(__file__).parent.parent
 POPULATION = sorted((ROOT / "fixtures" / "population" / "candidates").glob("*.json"))
@@ -83,3 +91,59 @@ def test_the_nips_seen_are_kept_on_disk(tmp_path: Path, monkeypatch: pytest.Monk
     assert code == 0, err
     assert given == [nip_of(f) for f in files]
     assert json.loads(out)["summary"][0]["candidates"] == 10
+
+
+def _flipping(tmp_path: Path, count: int) -> tuple[Path, Path]:
+    """The rules with Administrator's experience raised to 4 years, and a folder of ``count`` dossiers."""
+    proposed = tmp_path / "proposed"
+    shutil.copytree(RULES, proposed)
+    managerial = proposed / "national" / "managerial.yaml"
+    managerial.write_text(raise_experience(managerial.read_text()))
+    folder = tmp_path / "files"
+    folder.mkdir()
+    for f in POPULATION[:count]:
+        (folder / f.name).write_bytes(f.read_bytes())
+    return proposed, folder
+
+
+def test_flips_past_the_limit_wait_on_disk_and_come_back_by_name_then_nip(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("engine.present.ranking.RUN", 2)
+    proposed, bundle = _flipping(tmp_path, 600)
+    loaded, problems = load_candidates([bundle])
+    assert not problems
+    as_of = dt.date(2026, 12, 1)
+    report = diff_batches(
+        load_library(RULES), load_library(proposed), ["administrator"], [loaded[:250], loaded[250:]], as_of
+    )
+    assert isinstance(report.flips, Flips)
+    assert all(len(part.held) <= 2 for part in report.flips.parts)  # the rest in sorted runs on disk
+    # by hand: a flip is a candidate the 3-year rule let through and the 4-year rule stops (other verdicts stay)
+    one = diff_batches(load_library(RULES), load_library(proposed), ["administrator"], [loaded], as_of)
+    assert len(report.flips) == len(one.flips) > 4
+    got = [(f.candidate.name, f.candidate.nip) for f in report.flips]
+    assert got == sorted(got)
+    assert set(got) == {(f.candidate.name, f.candidate.nip) for f in one.flips}
+
+
+@pytest.mark.parametrize("fmt", ["json", "table", "csv", "markdown"])
+def test_the_streamed_output_is_what_the_whole_report_renders(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, fmt: str
+) -> None:
+    """Flips spilled to disk (2 held) and their rows spooled to disk (2 held, read back 3 at a time) print byte
+    for byte what rendering the whole report at once prints."""
+    proposed, bundle = _flipping(tmp_path, 600)
+    loaded, _problems = load_candidates([bundle])
+    report = diff_batches(
+        load_library(RULES), load_library(proposed), ["administrator"], [loaded], dt.date(2026, 12, 1)
+    )
+    whole = DiffReport(as_of=report.as_of, summaries=report.summaries, flips=list(report.flips))
+    assert len(whole.flips) > 4
+    expected = render(diff_report(whole, "id", "rules", str(proposed)), fmt, "id") + "\n"
+    monkeypatch.setattr("engine.present.ranking.RUN", 2)
+    monkeypatch.setattr("engine.present.spill.SPILL_AFTER", 2)
+    monkeypatch.setattr("engine.present.spill.CHUNK", 3)
+    code, out, err = run(*DIFF[:2], str(proposed), *DIFF[3:-1], fmt, "--lang", "id", "--candidates", str(bundle))
+    assert code == 1, err
+    assert out == expected

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import itertools
 import secrets
+import textwrap
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -17,9 +18,10 @@ from engine.errors import ExitCode, Problem, ProblemCode
 from engine.load.intake import LoadedCandidate
 from engine.load.library import Library, load_library
 from engine.present.i18n import label
-from engine.present.render import emit
-from engine.present.tools_view import diff_report, diff_summary_line
-from engine.tools.diff import DiffReport, common_positions, diff_batches, no_positions
+from engine.present.render import WIDTH, Report, Table, emit, render, to_json
+from engine.present.spill import Spool, emit_spooled
+from engine.present.tools_view import diff_json, diff_report, diff_rows, diff_summary_line, diff_summary_rows
+from engine.tools.diff import DiffReport, Flip, Flips, common_positions, diff_batches, no_positions
 
 if TYPE_CHECKING:
     from engine.report.dossier import Population
@@ -55,7 +57,7 @@ def run(
         report, population = _from_files(
             old, new, candidate_paths, position_ids, ruleset_id, as_of or dt.date.today(), backend, report_file, lang
         )
-    emit(diff_report(report, lang, str(base), str(proposed)), fmt, lang)
+    _emit(report, fmt, lang, str(base), str(proposed))
     click.echo(diff_summary_line(report, lang), err=True)
     if report_file is not None:
         from engine.report import dossier
@@ -70,8 +72,44 @@ def run(
         data = dossier.to_bytes(built, kind)
         report_run.write(report_file, data)
         click.echo(f"dossier {report_file}: sha256 {dossier.sha256(data)}", err=True)
+    if isinstance(report.flips, Flips):
+        report.flips.close()
     report_problems(report.problems, lang)
     return exit_for(report.problems, findings=report.changed)
+
+
+def _emit(report: DiffReport, fmt: str, lang: str, base: str, proposed: str) -> None:
+    """What ``emit(diff_report(...))`` writes, the flips streamed (one JSON item, or a flip's rows through a
+    ``Spool``, on disk past a limit, at a time): the output of many flips is never held whole."""
+    if not report.flips:
+        emit(diff_report(report, lang, base, proposed), fmt, lang)
+        return
+
+    def one(flip: Flip) -> DiffReport:
+        return DiffReport(as_of=report.as_of, summaries=[], flips=[flip])
+
+    shell = DiffReport(as_of=report.as_of, summaries=report.summaries, flips=[], problems=report.problems)
+    if fmt == "json":
+        data = {**diff_json(shell, lang, base, proposed), "changed": True}
+        # the keys are sorted: the document's own "flips" comes before the summaries' (its first occurrence)
+        head, _found, tail = to_json(data).partition('"flips": []')
+        click.echo(head + '"flips": [', nl=False)
+        for number, flip in enumerate(report.flips):
+            # an item of the list is indented four spaces deeper than alone; JSON strings hold no raw newline
+            text = to_json(diff_json(one(flip), lang, base, proposed)["flips"][0]).replace("\n", "\n    ")
+            click.echo(("\n    " if number == 0 else ",\n    ") + text, nl=False)
+        click.echo("\n  ]" + tail)
+        return
+    title = label("flips", lang)
+    if fmt != "csv":
+        click.echo(f"**{title}**\n\n" if fmt == "markdown" else textwrap.fill(f"{title}:", WIDTH) + "\n", nl=False)
+    with Spool() as spool:
+        for flip in report.flips:
+            for row in diff_rows(one(flip), lang):
+                spool.add(row)
+        emit_spooled(spool, fmt, lang)
+    summary = Table(diff_summary_rows(report, lang), title=label("diff_summary", lang))
+    click.echo("\n" + render(Report(data={}, tables=[summary]), fmt, lang))
 
 
 def _positions(

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -16,6 +16,7 @@ from engine.facts.vocabulary import display
 from engine.load.intake import LoadedCandidate
 from engine.load.library import Library
 from engine.load.rulefile import Ruleset, Text
+from engine.present.ranking import ExternalSort
 
 VERDICTS: tuple[Verdict, ...] = ("eligible", "needs_review", "not_eligible")
 
@@ -67,11 +68,39 @@ class PositionSummary:
     changed_without_flip: int  # a requirement's status changed, the verdict did not
 
 
+class Flips:
+    """A diff's flips, position class by position class, each one's by (name, NIP): held in memory up to a limit,
+    past it in sorted runs on disk (``ExternalSort``), so a change that flips much of a million candidates keeps
+    memory flat. Read as often as needed (the JSON, the rows, the change dossier), one reading at a time."""
+
+    def __init__(self, parts: Sequence[ExternalSort]) -> None:
+        self.parts = list(parts)
+
+    def __iter__(self) -> Iterator[Flip]:
+        for part in self.parts:
+            yield from part.sorted()
+
+    def __len__(self) -> int:
+        return sum(part.count for part in self.parts)
+
+    def __contains__(self, item: object) -> bool:
+        return any(flip == item for flip in self)
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Collection) and list(self) == list(other)
+
+    __hash__ = None  # type: ignore[assignment]  # equal by content, as a list is
+
+    def close(self) -> None:
+        for part in self.parts:
+            part.close()
+
+
 @dataclass
 class DiffReport:
     as_of: dt.date
     summaries: list[PositionSummary]
-    flips: list[Flip]
+    flips: Collection[Flip]  # a list, or ``Flips`` (spilled to disk past a limit) from ``diff_batches``
     problems: list[Problem] = field(default_factory=list)
 
     @property
@@ -136,7 +165,7 @@ class _Tally:
     after: dict[Verdict, int] = field(default_factory=lambda: dict.fromkeys(VERDICTS, 0))
     counts: dict[tuple[Verdict, Verdict], int] = field(default_factory=dict)
     quiet: int = 0
-    flips: list[Flip] = field(default_factory=list)
+    flips: ExternalSort = field(default_factory=ExternalSort)  # by (name, NIP), as the report lists them
     problems: list[Problem] = field(default_factory=list)
 
     def add(self, runs: list[CheckRun]) -> None:
@@ -153,7 +182,8 @@ class _Tally:
                 self.quiet += b.statuses != a.statuses if same_shape else bool(requirement_changes(b, a))
                 continue
             self.counts[(b.verdict, a.verdict)] = self.counts.get((b.verdict, a.verdict), 0) + 1
-            self.flips.append(Flip(a.candidate, self.position, b.verdict, a.verdict, requirement_changes(b, a)))
+            flip = Flip(a.candidate, self.position, b.verdict, a.verdict, requirement_changes(b, a))
+            self.flips.add((a.candidate.name, a.candidate.nip), flip)
         for problem in [*runs[0].problems, *runs[1].problems]:
             if problem not in self.problems:
                 self.problems.append(problem)
@@ -223,13 +253,11 @@ def diff_batches(
         for p in positions:
             # a diff shows statuses and the values requirements observed, never the whole facts
             tallies[p].add([check_with(r, p, batch, as_of, backend, layouts, selected=True) for r in rulesets[p]])
-    report = DiffReport(as_of=as_of, summaries=[], flips=[])
+    report = DiffReport(as_of=as_of, summaries=[], flips=Flips([t.flips for t in tallies.values()]))
     for tally in tallies.values():
         if tally.base is None:  # no batch at all: nothing was decided
             tally.add([check_with(r, tally.position, [], as_of, backend, layouts) for r in rulesets[tally.position]])
-        tally.flips.sort(key=lambda f: (f.candidate.name, f.candidate.nip))
         report.summaries.append(tally.summary())
-        report.flips.extend(tally.flips)
         report.problems.extend(p for p in tally.problems if p not in report.problems)
     return report
 

@@ -106,7 +106,8 @@ def diff_table(
     advance: Callable[[int], None] | None = None,
 ) -> DiffReport:
     """``layak diff --facts``: each position decided under both rulesets over the table (columnar backend)."""
-    report = DiffReport(as_of=table.as_of, summaries=[], flips=[])
+    every: list[Flip] = []
+    report = DiffReport(as_of=table.as_of, summaries=[], flips=every)
     layouts = LayoutCache()
     for position_id, old, new in zip(positions, base, proposed, strict=True):
         pair = [ft.compile_for(old, position_id, layouts), ft.compile_for(new, position_id, layouts)]
@@ -114,7 +115,7 @@ def diff_table(
         first, second = decided(pop, pair, [(0, 1)], check, advance)
         summary, flips = compare(pop, first, second)
         report.summaries.append(summary)
-        report.flips.extend(flips)
+        every.extend(flips)
         for problem in [*pop.problems, *first.problems, *second.problems]:
             if problem not in report.problems:
                 report.problems.append(problem)
