@@ -109,7 +109,7 @@ def _flipping(tmp_path: Path, count: int) -> tuple[Path, Path]:
 def test_flips_past_the_limit_wait_on_disk_and_come_back_by_name_then_nip(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr("engine.present.ranking.RUN", 2)
+    monkeypatch.setattr("engine.tools.diff.FLIPS_HELD", 2)
     proposed, bundle = _flipping(tmp_path, 600)
     loaded, problems = load_candidates([bundle])
     assert not problems
@@ -141,7 +141,7 @@ def test_the_streamed_output_is_what_the_whole_report_renders(
     whole = DiffReport(as_of=report.as_of, summaries=report.summaries, flips=list(report.flips))
     assert len(whole.flips) > 4
     expected = render(diff_report(whole, "id", "rules", str(proposed)), fmt, "id") + "\n"
-    monkeypatch.setattr("engine.present.ranking.RUN", 2)
+    monkeypatch.setattr("engine.tools.diff.FLIPS_HELD", 2)
     monkeypatch.setattr("engine.present.spill.SPILL_AFTER", 2)
     monkeypatch.setattr("engine.present.spill.CHUNK", 3)
     code, out, err = run(*DIFF[:2], str(proposed), *DIFF[3:-1], fmt, "--lang", "id", "--candidates", str(bundle))

@@ -19,6 +19,7 @@ from engine.load.rulefile import Ruleset, Text
 from engine.present.ranking import ExternalSort
 
 VERDICTS: tuple[Verdict, ...] = ("eligible", "needs_review", "not_eligible")
+FLIPS_HELD = 1_000  # flips held per position class (a few KB each); past it they wait in sorted runs on disk
 
 
 @dataclass(frozen=True)
@@ -165,7 +166,7 @@ class _Tally:
     after: dict[Verdict, int] = field(default_factory=lambda: dict.fromkeys(VERDICTS, 0))
     counts: dict[tuple[Verdict, Verdict], int] = field(default_factory=dict)
     quiet: int = 0
-    flips: ExternalSort = field(default_factory=ExternalSort)  # by (name, NIP), as the report lists them
+    flips: ExternalSort = field(default_factory=lambda: ExternalSort(FLIPS_HELD))  # by (name, NIP), as listed
     problems: list[Problem] = field(default_factory=list)
 
     def add(self, runs: list[CheckRun]) -> None:
