@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import functools
 import os
 import platform
 import shutil
@@ -112,7 +113,9 @@ def main() -> None:
         for backend in ("durable", "reference"):
             _log(f"diff with the {backend} engine ...")
             engine: Backend = "durable" if backend == "durable" else "reference"
-            walls, report = timed(lambda e=engine: run_diff(base, proposed, positions, candidates, e), args.repeat)
+            walls, report = timed(
+                functools.partial(run_diff, base, proposed, positions, candidates, engine), args.repeat
+            )
             assert isinstance(report, DiffReport)
             reports[backend] = report
             print(line(f"diff, {backend} engine", walls, count))

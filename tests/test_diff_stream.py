@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import shutil
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 import orjson
@@ -15,7 +15,7 @@ from cli_runner import run
 from rules_support import RULES, raise_experience
 
 from engine.decide import nips
-from engine.load.intake import load_candidates
+from engine.load.intake import LoadedCandidate, load_candidates
 from engine.load.library import load_library
 from engine.present.render import render
 from engine.present.tools_view import diff_report
@@ -147,3 +147,31 @@ def test_the_streamed_output_is_what_the_whole_report_renders(
     code, out, err = run(*DIFF[:2], str(proposed), *DIFF[3:-1], fmt, "--lang", "id", "--candidates", str(bundle))
     assert code == 1, err
     assert out == expected
+
+
+def test_the_collector_is_paused_while_batches_are_read_and_decided(tmp_path: Path) -> None:
+    """The batches are read (the loader runs between them) and decided with the cyclic collector paused, as a
+    batch of `check` is, and it is given back as it was found, also when reading a batch fails."""
+    import gc
+
+    loaded, problems = load_candidates(POPULATION[:6])
+    assert not problems and len(loaded) == 6
+    states: list[bool] = []
+
+    def batches(fail: bool = False) -> Iterator[Sequence[LoadedCandidate]]:
+        for start in (0, 3):
+            states.append(gc.isenabled())
+            if fail and start:
+                raise OSError("the bundle went away")
+            yield loaded[start : start + 3]
+
+    library = load_library(RULES)
+    try:
+        report = diff_batches(library, library, ["administrator"], batches(), dt.date(2026, 12, 1))
+        assert [s.candidates for s in report.summaries] == [6]
+        assert states == [False, False] and gc.isenabled()
+        with pytest.raises(OSError):
+            diff_batches(library, library, ["administrator"], batches(fail=True), dt.date(2026, 12, 1))
+        assert gc.isenabled()
+    finally:
+        gc.enable()  # whatever failed above, the rest of the session keeps its collector

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import gc
 import hashlib
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Generator, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -87,7 +87,7 @@ def recorded_decision(record: Mapping[str, Any]) -> DecisionRecord:
 
 def replay(
     rows: Iterable[Mapping[str, Any]], ruleset_body: Callable[[str], str | None], layouts: LayoutCache | None = None
-) -> Iterator[Replayed]:
+) -> Generator[Replayed, None, None]:
     """Replay rows in order, re-deciding runs of records that share ruleset, position, date and engine together.
 
     Each stored ruleset is parsed once and each layout compiled once (through ``layouts``) for the whole run.
