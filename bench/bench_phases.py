@@ -7,9 +7,8 @@ jsonl` is timed on the inputs the phase before it produced (made once, untimed),
 it made freed after each 500 (as a batch of `check` frees its candidates), the phases interleaved round by round
 (A B C ... A B C ...), the garbage collector off inside a phase as it is inside a batch. Each figure is the least
 CPU time a candidate over the rounds: on a shared machine the least disturbed round. Last, the same dossiers go
-through ``decide_batch`` as `check` runs it (reading the lines, every phase in turn, the batch's result): it
-costs more than the phases' sum, by the glue between them and because each phase then runs with the others'
-code and data in the CPU's caches.
+through ``decide_batch`` as `check` runs it (reading the lines, every phase in turn over the batch, the batch's
+result), to set beside the phases' sum.
 
 Beside them, the parts fixed by the design (pydantic validates every dossier, durable-rules evaluates every
 plan): parsing and validating the dossier with pydantic (the native validator `check` uses; the model's own and
