@@ -175,3 +175,52 @@ def test_the_collector_is_paused_while_batches_are_read_and_decided(tmp_path: Pa
         assert gc.isenabled()
     finally:
         gc.enable()  # whatever failed above, the rest of the session keeps its collector
+
+
+def test_nip_files_is_a_mapping_on_disk() -> None:
+    """``NipFiles`` answers as a dict does, for a run of sets, look-ups, replacements and deletions."""
+    import random
+
+    files, plain = nips.NipFiles(), dict[str, str]()
+    rng = random.Random(7)
+    try:
+        for step in range(400):
+            nip = f"1990010120150110{rng.randrange(40):02d}"
+            if step % 7 == 3 and nip in plain:
+                del files[nip], plain[nip]
+            elif step % 2:
+                files[nip] = plain[nip] = f"b.jsonl:{step}"
+            assert (nip in files) == (nip in plain)
+            assert files.get(nip) == plain.get(nip)
+        assert len(files) == len(plain) and sorted(files) == sorted(plain)
+        with pytest.raises(KeyError):
+            del files["not a nip"]
+    finally:
+        files.close()
+
+
+def test_the_change_dossier_keeps_its_nips_on_disk(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """`diff --report` (and stdin) read candidates one by one: their NIPs go to ``NipFiles``, not a dict, and a
+    repeat still names the file that first gave its NIP."""
+    given: list[str] = []
+
+    class Spied(nips.NipFiles):
+        def __setitem__(self, nip: str, file: str) -> None:
+            given.append(nip)
+            super().__setitem__(nip, file)
+
+    monkeypatch.setattr("engine.commands.candidates.NipFiles", Spied)
+    folder = tmp_path / "in"
+    folder.mkdir()
+    shutil.copy(POPULATION[0], folder / "first.json")
+    bundle = tmp_path / "b.jsonl"
+    bundle.write_bytes(b"".join(line_of(f) for f in POPULATION[:4]))  # its line 1 repeats first.json's NIP
+    code, out, err = run(
+        *DIFF, "--candidates", str(folder), "--candidates", str(bundle), "--report", str(tmp_path / "r.json")
+    )
+    assert code == 3, err
+    assert given == [nip_of(f) for f in POPULATION[:4]]
+    (problem,) = json.loads(out)["problems"]
+    assert problem["code"] == "duplicate_candidate" and problem["line"] == 1
+    assert problem["message"] == f"NIP {nip_of(POPULATION[0])} is also in {folder / 'first.json'}"
+    assert json.loads(out)["summary"][0]["candidates"] == 4

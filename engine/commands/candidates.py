@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import sys
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Iterator, MutableMapping
 from pathlib import Path
 
 import orjson
 
 from engine.decide import inputs
 from engine.decide.inputs import bundle_batches, is_bundle
+from engine.decide.nips import NipFiles
 from engine.errors import Problem, ProblemCode
 from engine.load.intake import LoadedCandidate, bundle_candidate, iter_candidates, load_candidate_doc
 from engine.load.source import Document, parse_text
@@ -32,7 +33,16 @@ def stream_candidates(paths: list[Path], problems: list[Problem]) -> Iterator[Lo
     Files, bundles and JSON Lines on stdin are read as they are used (stdin goes to a temporary file first:
     whether it is JSON Lines is only known at its end); only the NIPs seen are kept, to refuse one given twice."""
     files = [p for p in paths if str(p) != "-" and not is_bundle(p)]
-    seen: dict[str, str] = {}
+    seen = NipFiles()  # on disk: a national population's NIPs would hold ~200 MB
+    try:
+        yield from _streamed(paths, files, problems, seen)
+    finally:
+        seen.close()
+
+
+def _streamed(
+    paths: list[Path], files: list[Path], problems: list[Problem], seen: MutableMapping[str, str]
+) -> Iterator[LoadedCandidate]:
     if files:
         yield from iter_candidates(files, problems, seen)
     for path in paths:
@@ -52,7 +62,7 @@ def stream_candidates(paths: list[Path], problems: list[Problem]) -> Iterator[Lo
     problems.extend(bad)
 
 
-def _new(candidate: LoadedCandidate, where: str, problems: list[Problem], seen: dict[str, str]) -> bool:
+def _new(candidate: LoadedCandidate, where: str, problems: list[Problem], seen: MutableMapping[str, str]) -> bool:
     kept: list[LoadedCandidate] = []
     _add(candidate, where, kept, problems, seen)
     return bool(kept)
@@ -92,7 +102,11 @@ def _stdin(bad: list[Problem]) -> Iterator[LoadedCandidate]:
 
 
 def _add(
-    candidate: LoadedCandidate, where: str, loaded: list[LoadedCandidate], problems: list[Problem], seen: dict[str, str]
+    candidate: LoadedCandidate,
+    where: str,
+    loaded: list[LoadedCandidate],
+    problems: list[Problem],
+    seen: MutableMapping[str, str],
 ) -> None:
     """Keep a candidate read from stdin or a bundle, unless its NIP was given before."""
     nip = candidate.candidate.nip

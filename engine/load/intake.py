@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, MutableMapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -152,7 +152,9 @@ def load_candidates(paths: list[Path]) -> tuple[list[LoadedCandidate], list[Prob
     return list(iter_candidates(paths, problems, seen)), problems
 
 
-def iter_candidates(paths: list[Path], problems: list[Problem], seen: dict[str, str]) -> Iterator[LoadedCandidate]:
+def iter_candidates(
+    paths: list[Path], problems: list[Problem], seen: MutableMapping[str, str]
+) -> Iterator[LoadedCandidate]:
     """``load_candidates`` one at a time: problems appended to ``problems``, NIP → file kept in ``seen``."""
     for path in expand_paths(paths, exclude_suffix=CASES_SUFFIX):
         result = read_candidate(str(path))
