@@ -15,14 +15,19 @@ from collections.abc import Iterator, MutableMapping, Sequence
 _CHUNK = 500  # NIPs per query: far under SQLite's limit on bound parameters
 
 
+def _scratch(schema: str) -> tuple[tempfile.TemporaryDirectory[str], sqlite3.Connection]:
+    """A database in a new temporary folder, neither journalled nor synced (nothing in it outlives the run)."""
+    folder = tempfile.TemporaryDirectory(prefix="layak-nips-")
+    db = sqlite3.connect(os.path.join(folder.name, "nips.db"), isolation_level=None)
+    db.executescript("PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF; PRAGMA cache_size=-4096;" + schema)
+    return folder, db
+
+
 class SeenNips:
     """NIP → ordinal of the first candidate that had it."""
 
     def __init__(self) -> None:
-        self._folder = tempfile.TemporaryDirectory(prefix="layak-nips-")
-        self._db = sqlite3.connect(os.path.join(self._folder.name, "nips.db"), isolation_level=None)
-        self._db.executescript(
-            "PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF; PRAGMA cache_size=-4096;"
+        self._folder, self._db = _scratch(
             "CREATE TABLE seen (nip TEXT PRIMARY KEY, ordinal INTEGER NOT NULL) WITHOUT ROWID;"
         )
 
@@ -61,10 +66,7 @@ class NipFiles(MutableMapping[str, str]):
     candidate in memory (the change dossier of a national diff reads a million)."""
 
     def __init__(self) -> None:
-        self._folder = tempfile.TemporaryDirectory(prefix="layak-nips-")
-        self._db = sqlite3.connect(os.path.join(self._folder.name, "files.db"), isolation_level=None)
-        self._db.executescript(
-            "PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF; PRAGMA cache_size=-4096;"
+        self._folder, self._db = _scratch(
             "CREATE TABLE files (nip TEXT PRIMARY KEY, file TEXT NOT NULL) WITHOUT ROWID; BEGIN;"
         )
 
