@@ -20,7 +20,7 @@ from engine.audit.snapshot import revive
 from engine.audit.versions import check_version
 from engine.compiler.layout import LayoutCache
 from engine.decide.decision import Decision
-from engine.decide.pipeline import check_with
+from engine.decide.pipeline import check_with, collector_paused
 from engine.decide.record import DecisionRecord, RequirementRecord
 from engine.errors import EngineFault, InputError, Problem, path_text
 from engine.load.intake import LoadedCandidate, json_candidate
@@ -95,13 +95,8 @@ def replay(
     opened records and their decisions (~10^5 objects), and each full collection rescanned them all (a third of a
     replay's time, measured). A young-generation pass follows each group, once its items are let go.
     """
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
+    with collector_paused():
         yield from _replay_rows(rows, StoredRulesets(ruleset_body, layouts))
-    finally:
-        if enabled:
-            gc.enable()
 
 
 def _replay_rows(rows: Iterable[Mapping[str, Any]], stored: StoredRulesets) -> Iterator[Replayed]:

@@ -258,7 +258,7 @@ def _first_of_each_nip(
     first candidate given with a NIP holds it, whatever becomes of it, as when the input is read whole."""
     # (place in the batch, index among the decided, or -1 for a refused one), in input order
     order = [(pos, index) for index, pos in enumerate(result.pos)]
-    nips = list(result.nips)
+    nips = result.nips
     if result.refused:
         order = sorted([*order, *((pos, -1) for pos, _nip, _file in result.refused)])
         claimed = {pos: nip for pos, nip, _file in result.refused}
